@@ -1,0 +1,222 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { z } from 'zod';
+import {
+  classifyRecipient,
+  DEFAULT_TAG_NAMES,
+  isValidAddress,
+  normaliseAddress,
+  parseNotification,
+  recipientOutcomes,
+  type Decision,
+  type TagNames,
+} from '../shared/domain/index.js';
+
+/** One output line per recipient decision: the `bounce classify` contract. */
+export interface DecisionLine {
+  readonly id: string | number | null;
+  readonly eventType: string;
+  readonly recipient: string;
+  readonly addressValid: boolean;
+  readonly category: string;
+  readonly action: string;
+  readonly suppress: boolean;
+  readonly retryAfterSeconds: number | null;
+  readonly rule: string;
+  readonly provider: string;
+  readonly smtpCode: number | null;
+  readonly enhancedCode: string | null;
+  readonly failureClass: string;
+  readonly messageId: string | null;
+  readonly campaign: string | null;
+}
+
+export type LineResult =
+  | { readonly ok: true; readonly decisions: DecisionLine[] }
+  | { readonly ok: false; readonly id?: string | number; readonly error: string };
+
+const RecipientLineSchema = z.object({
+  id: z.union([z.string(), z.number()]).optional(),
+  recipient: z.string().min(1),
+  status: z.string().nullish(),
+  diagnosticCode: z.string().nullish(),
+  bounceType: z.string().nullish(),
+  bounceSubType: z.string().nullish(),
+});
+
+function lineOf(id: string | number | null, eventType: string, recipient: string, decision: Decision, messageId: string | null, campaign: string | null): DecisionLine {
+  return {
+    id,
+    eventType,
+    recipient,
+    addressValid: isValidAddress(recipient),
+    category: decision.category,
+    action: decision.action,
+    suppress: decision.suppress,
+    retryAfterSeconds: decision.retryAfterSeconds,
+    rule: decision.rule,
+    provider: decision.provider,
+    smtpCode: decision.smtpCode,
+    enhancedCode: decision.enhancedCode,
+    failureClass: decision.failureClass,
+    messageId,
+    campaign,
+  };
+}
+
+function isRecipientLine(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'recipient' in value &&
+    !('eventType' in value) &&
+    !('notificationType' in value) &&
+    !('Type' in value)
+  );
+}
+
+function idOf(value: unknown): string | number | undefined {
+  if (typeof value !== 'object' || value === null || !('id' in value)) return undefined;
+  const id = (value as { id: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+/** Classify one input value: an SES notification in any shape, or a recipient line. */
+export function classifyValue(value: unknown, tagNames: TagNames = DEFAULT_TAG_NAMES): LineResult {
+  const id = idOf(value);
+  if (isRecipientLine(value)) {
+    const line = RecipientLineSchema.safeParse(value);
+    if (!line.success) {
+      const issue = line.error.issues[0];
+      return { ok: false, ...(id === undefined ? {} : { id }), error: `invalid recipient line: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() };
+    }
+    const recipient = normaliseAddress(line.data.recipient);
+    return { ok: true, decisions: [lineOf(id ?? null, 'Bounce', recipient, classifyRecipient(line.data), null, null)] };
+  }
+  const parsed = parseNotification(value);
+  if (!parsed.ok) return { ok: false, ...(id === undefined ? {} : { id }), error: parsed.error.reason };
+  if (parsed.value.kind === 'ignored') return { ok: true, decisions: [] };
+  return {
+    ok: true,
+    decisions: recipientOutcomes(parsed.value.event, tagNames).map((outcome) =>
+      lineOf(id ?? null, outcome.eventType, outcome.recipient, outcome.decision, outcome.messageId, outcome.tags.campaign),
+    ),
+  };
+}
+
+/** Classify one line of text; a line that is not JSON is an error result, never an exception. */
+export function classifyText(text: string, tagNames: TagNames = DEFAULT_TAG_NAMES): LineResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not valid JSON (${(error as Error).message})` };
+  }
+  return classifyValue(value, tagNames);
+}
+
+export interface ClassifyIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+export interface ClassifyOptions {
+  readonly files: readonly string[];
+  readonly summary: boolean;
+  readonly tagNames?: TagNames;
+}
+
+/** Buffered writer that respects back-pressure, so large inputs stream in bounded memory. */
+class LineWriter {
+  private buffer: string[] = [];
+  constructor(private readonly out: Writable) {}
+  async write(line: string): Promise<void> {
+    this.buffer.push(line);
+    if (this.buffer.length >= 512) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const chunk = `${this.buffer.join('\n')}\n`;
+    this.buffer = [];
+    if (!this.out.write(chunk)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+}
+
+class Summary {
+  readonly byCategory = new Map<string, number>();
+  readonly byAction = new Map<string, number>();
+  errors = 0;
+  add(line: DecisionLine): void {
+    this.byCategory.set(line.category, (this.byCategory.get(line.category) ?? 0) + 1);
+    this.byAction.set(line.action, (this.byAction.get(line.action) ?? 0) + 1);
+  }
+  render(): string {
+    const rows = (counts: Map<string, number>): string =>
+      [...counts.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([name, count]) => `  ${name.padEnd(26)} ${count}`)
+        .join('\n');
+    const total = [...this.byAction.values()].reduce((a, b) => a + b, 0);
+    return `decisions: ${total}, bad lines: ${this.errors}\nby category:\n${rows(this.byCategory)}\nby action:\n${rows(this.byAction)}\n`;
+  }
+}
+
+async function* linesOf(source: string, stdin: Readable): AsyncGenerator<string> {
+  if (source !== '-' && source.endsWith('.json')) {
+    // A `.json` file holds one document (possibly pretty-printed) or an array of them.
+    const text = await readFile(source, 'utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      yield text.replace(/\s*\n\s*/g, ' '); // reported as one bad line, like any other
+      return;
+    }
+    for (const item of Array.isArray(value) ? value : [value]) yield JSON.stringify(item);
+    return;
+  }
+  const input = source === '-' ? stdin : createReadStream(source, { encoding: 'utf8' });
+  yield* createInterface({ input, crlfDelay: Infinity });
+}
+
+/**
+ * `bounce classify [FILE...]`: JSON Lines in (files or stdin), one decision
+ * line per recipient out, in input order. Returns the exit code: 0 when all
+ * input was read (bad lines included), 1 when a file could not be read.
+ */
+export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Promise<number> {
+  const writer = new LineWriter(io.stdout);
+  const summary = new Summary();
+  let exitCode = 0;
+  const sources = options.files.length > 0 ? options.files : ['-'];
+  for (const source of sources) {
+    let lineNumber = 0;
+    try {
+      for await (const text of linesOf(source, io.stdin)) {
+        lineNumber++;
+        if (text.trim() === '') continue;
+        const result = classifyText(text, options.tagNames);
+        if (result.ok) {
+          for (const decision of result.decisions) {
+            summary.add(decision);
+            await writer.write(JSON.stringify(decision));
+          }
+          continue;
+        }
+        summary.errors++;
+        const where = source === '-' ? {} : { file: source };
+        await writer.write(JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }));
+        io.stderr.write(`bounce classify: ${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}\n`);
+      }
+    } catch (error) {
+      io.stderr.write(`bounce classify: cannot read ${source}: ${(error as Error).message}\n`);
+      exitCode = 1;
+    }
+  }
+  await writer.flush();
+  if (options.summary) io.stderr.write(summary.render());
+  return exitCode;
+}

@@ -1,0 +1,11 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BouncePipelineStack } from './bounce-pipeline-stack.js';
+
+const app = new App();
+new BouncePipelineStack(app, 'BouncePipeline', {
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  description: 'Amazon SES bounce, complaint and delivery handling pipeline',
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();

@@ -1,0 +1,52 @@
+/**
+ * Address normalisation: the one rule every part of the pipeline (classifier,
+ * state keys, API look-ups) uses, so the same mailbox always has the same key.
+ *
+ * Rule: take the addr-spec inside `<...>` when a display name is present,
+ * strip an `smtp:`/`mailto:` prefix, trim whitespace, lower-case the whole
+ * address. Dots and `+tags` are kept: they are different addresses for most
+ * providers, and SES suppresses the exact address too.
+ */
+export function normaliseAddress(raw: string): string {
+  let address = raw.trim();
+  const angle = /<([^<>]*)>\s*$/.exec(address);
+  if (angle?.[1] !== undefined) address = angle[1].trim();
+  address = address.replace(/^(?:smtp|mailto|rfc822)\s*[:;]\s*/i, '');
+  return address.toLowerCase();
+}
+
+const LOCAL_PART = /^[^\s@"(),:;<>[\]\\]{1,64}$/;
+const DOMAIN_LABEL = /^(?!-)[a-z0-9\u00a1-\uffff-]{1,63}(?<!-)$/;
+
+/**
+ * A pragmatic validity check on a *normalised* address: one `@`, a local part
+ * of 1–64 characters without spaces or specials and no leading, trailing or
+ * doubled dot, and a domain of at least two labels (letters, digits, hyphens,
+ * IDN characters), 254 characters in all.
+ */
+export function isValidAddress(address: string): boolean {
+  if (address.length > 254) return false;
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || address.indexOf('@') !== at) return false;
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (!LOCAL_PART.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+  const labels = domain.split('.');
+  return labels.length >= 2 && labels.every((label) => DOMAIN_LABEL.test(label));
+}
+
+/** The domain part of an address ("" when there is none). */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1);
+}
+
+/**
+ * A masked form for logs: first character of the local part, then the
+ * domain. Enough to spot a pattern, not enough to identify a person.
+ */
+export function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return '***';
+  return `${address.slice(0, 1)}***@${address.slice(at + 1)}`;
+}
