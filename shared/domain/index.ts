@@ -8,3 +8,5 @@ export * from './provider.js';
 export * from './rules.js';
 export * from './smtp.js';
 export * from './types.js';
+export * from './address-state.js';
+export * from './counters.js';

@@ -22,6 +22,8 @@ export interface RecipientOutcome {
   readonly messageId: string;
   readonly feedbackId: string | null;
   readonly occurredAt: string;
+  /** When SES accepted the message (`mail.timestamp`): campaign figures are bucketed by send time. */
+  readonly sentAt: string;
   readonly tags: CampaignTags;
   readonly decision: Decision;
   /**
@@ -153,6 +155,7 @@ export function recipientOutcomes(event: SesEvent, tagNames: TagNames = DEFAULT_
       messageId,
       feedbackId,
       occurredAt: event.occurredAt,
+      sentAt: event.mail.timestamp,
       tags,
       decision: decision(recipient),
       eventId: `${event.eventType}:${instance}:${recipient}`,

@@ -94,3 +94,12 @@ export function retryDelayFor(category: BounceCategory, failureClass: FailureCla
   const span = retry.maxDelaySeconds - retry.minDelaySeconds;
   return retry.minDelaySeconds + (stableHash(recipient) % (span + 1));
 }
+
+/** More than this many soft bounces inside the window puts an address in review. */
+export const SOFT_BOUNCE_THRESHOLD = 3;
+/** The rolling soft-bounce window. */
+export const SOFT_BOUNCE_WINDOW_SECONDS = 72 * HOUR;
+/** How long a receiving domain's delivery delays are kept for timeout escalation. */
+export const DELIVERY_DELAY_RETENTION_SECONDS = 72 * HOUR;
+/** How long an address's history entries are kept (the state record stays). */
+export const HISTORY_RETENTION_SECONDS = 400 * 24 * HOUR;

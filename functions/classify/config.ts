@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { parseEnv } from '../../shared/adapters/env.js';
+
+const ClassifyEnv = z.object({
+  ADDRESS_TABLE_NAME: z.string().min(1),
+  CAMPAIGN_TABLE_NAME: z.string().min(1),
+  DEAD_LETTER_QUEUE_URL: z.string().url(),
+  CAMPAIGN_TAG: z.string().min(1).default('campaign'),
+  BATCH_TAG: z.string().min(1).default('batch'),
+  SOURCE_TAG: z.string().min(1).default('source'),
+});
+
+export type ClassifyConfig = z.infer<typeof ClassifyEnv>;
+export const loadConfig = (env?: Record<string, string | undefined>): ClassifyConfig => parseEnv(ClassifyEnv, env);

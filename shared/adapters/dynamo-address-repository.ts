@@ -1,0 +1,102 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { VersionConflictError } from '../app/errors.js';
+import type { AddressRepository, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
+import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../domain/index.js';
+import { addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
+
+const STATE_FIELDS = [
+  'email', 'status', 'reason', 'category', 'rule', 'smtpCode', 'enhancedCode', 'diagnostic', 'provider', 'campaign',
+  'messageId', 'feedbackId', 'firstSeenAt', 'lastSeenAt', 'count', 'releasedAt', 'releasedBy', 'releaseReason',
+  'appliedEventIds', 'version',
+] as const;
+
+function toState(item: Record<string, unknown>): AddressState {
+  const state: Record<string, unknown> = {};
+  for (const field of STATE_FIELDS) state[field] = item[field] ?? null;
+  state.appliedEventIds = Array.isArray(item.appliedEventIds) ? item.appliedEventIds : [];
+  state.count = Number(item.count ?? 0);
+  state.version = Number(item.version ?? 0);
+  return state as unknown as AddressState;
+}
+
+/** Address state, windows and history in the address table (see tables.ts). */
+export class DynamoAddressRepository implements AddressRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getState(email: string): Promise<AddressState | null> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: addressKey(email), ConsistentRead: true }));
+    return Item ? toState(Item) : null;
+  }
+
+  async putState(state: AddressState, expectedVersion: number): Promise<void> {
+    const key = addressKey(state.email);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, ...state, statusSort: `${state.lastSeenAt}#${state.email}` },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new VersionConflictError(key.pk);
+      throw error;
+    }
+  }
+
+  async putHistory(entry: HistoryEntry, expiresAt: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...historyKey(entry.email, entry.at, entry.eventId), ...entry, [TTL_ATTRIBUTE]: expiresAt },
+      }),
+    );
+  }
+
+  async putSoftBounce(item: SoftBounceItem): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...softBounceKey(item.email, item.occurredAt, item.eventId), ...item, [TTL_ATTRIBUTE]: item.expiresAt },
+      }),
+    );
+  }
+
+  async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
+    let count = 0;
+    let newest: SoftBounceItem | null = null;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          // Keys sort by time: after a release only the soft bounces since then count.
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          // TTL deletes hours or days late: an expired item is outside the window whatever the table holds.
+          FilterExpression: '#ttl > :now',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':pk': addressKey(email).pk,
+            ':from': since === null ? 'SOFT#' : `SOFT#${since}\uffff`,
+            ':to': 'SOFT#\uffff',
+            ':now': Math.floor(now.getTime() / 1000),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      count += items.length;
+      // Keys sort by time, so the last item of the last page is the newest.
+      const last = items.at(-1);
+      if (last) newest = { email, eventId: String(last.eventId), occurredAt: String(last.occurredAt), evidence: (last.evidence ?? NO_EVIDENCE) as Evidence, expiresAt: Number(last[TTL_ATTRIBUTE]) };
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { count, newest };
+  }
+}

@@ -1,0 +1,100 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CampaignCounterRepository, DeliveryDelayItem, DeliveryDelayRepository } from '../app/ports.js';
+import type { CounterKey } from '../domain/index.js';
+import { activeKey, COUNTER_PREFIX, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
+
+/** Counter names per volume update: keeps the update expression under 4 KB. */
+const NAMES_PER_UPDATE = 150;
+
+function addExpression(counts: Readonly<Record<string, number>>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses: string[] = [];
+  Object.entries(counts).forEach(([name, value], i) => {
+    names[`#n${i}`] = `${COUNTER_PREFIX}${name}`;
+    values[`:n${i}`] = value;
+    clauses.push(`#n${i} :n${i}`);
+  });
+  return { names, values, clauses };
+}
+
+/** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
+export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository {
+  /** Markers this container already wrote: one write per campaign-hour per container, not per batch. */
+  private readonly markedActive = new Set<string>();
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async addVolume(key: CounterKey, counts: Readonly<Record<string, number>>): Promise<void> {
+    const entries = Object.entries(counts);
+    for (let start = 0; start < entries.length; start += NAMES_PER_UPDATE) {
+      const { names, values, clauses } = addExpression(Object.fromEntries(entries.slice(start, start + NAMES_PER_UPDATE)));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: counterKey(key.campaign, key.hour, key.kind, key.shard),
+          UpdateExpression: `SET #campaign = :campaign, #hour = :hour ADD ${clauses.join(', ')}`,
+          ExpressionAttributeNames: { ...names, '#campaign': 'campaign', '#hour': 'hour' },
+          ExpressionAttributeValues: { ...values, ':campaign': key.campaign, ':hour': key.hour },
+        }),
+      );
+    }
+  }
+
+  async addOutcomes(key: CounterKey, counts: Readonly<Record<string, number>>, tokens: readonly string[]): Promise<boolean> {
+    if (tokens.length === 0) return true;
+    const { names, values, clauses } = addExpression(counts);
+    const tokenValues = Object.fromEntries(tokens.map((token, i) => [`:t${i}`, token]));
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: counterKey(key.campaign, key.hour, key.kind, key.shard),
+          // Counts and tokens change together or not at all: that is what makes the counts exactly-once.
+          UpdateExpression: `SET #campaign = :campaign, #hour = :hour ADD #tokens :tokens, ${clauses.join(', ')}`,
+          ConditionExpression: tokens.map((_, i) => `NOT contains(#tokens, :t${i})`).join(' AND '),
+          ExpressionAttributeNames: { ...names, '#tokens': 'tokens', '#campaign': 'campaign', '#hour': 'hour' },
+          ExpressionAttributeValues: { ...values, ...tokenValues, ':tokens': new Set(tokens), ':campaign': key.campaign, ':hour': key.hour },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async countedTokens(key: CounterKey): Promise<Set<string>> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: counterKey(key.campaign, key.hour, key.kind, key.shard),
+        ProjectionExpression: '#tokens',
+        ExpressionAttributeNames: { '#tokens': 'tokens' },
+        ConsistentRead: true,
+      }),
+    );
+    const tokens = Item?.tokens as Set<string> | undefined;
+    return new Set(tokens ?? []);
+  }
+
+  async markActive(campaign: string, hour: string): Promise<void> {
+    const id = `${hour}\u0000${campaign}`;
+    if (this.markedActive.has(id)) return;
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...activeKey(hour, campaign), campaign, hour } }));
+    this.markedActive.add(id);
+  }
+
+  async putDelay(item: DeliveryDelayItem): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...delayKey(item.domain, item.occurredAt, item.eventId), ...item, [TTL_ATTRIBUTE]: item.expiresAt },
+      }),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The pipeline's DynamoDB layout: one description used by the CDK app, the
+ * local runtime and the tests, so all three build the same tables.
+ */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface TableDescription {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey: string }>;
+}
+
+/**
+ * Address table:
+ * - `ADDR#<email>` / `STATE`: the suppression record (GSI `byStatus`: status, lastSeenAt#email);
+ * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
+ * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long).
+ */
+export const ADDRESS_TABLE: TableDescription = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'statusSort' }],
+};
+
+/**
+ * Campaign table:
+ * - `CAMPAIGN#<campaign>#<hour>#V<n>` / `COUNTERS`: volume counters (shard n of VOLUME_SHARDS);
+ * - `CAMPAIGN#<campaign>#<hour>#O<n>` / `COUNTERS`: outcome counters with their event tokens;
+ * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
+ * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL).
+ */
+export const CAMPAIGN_TABLE: TableDescription = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
+
+export const addressKey = (email: string) => ({ pk: `ADDR#${email}`, sk: 'STATE' });
+export const softBounceKey = (email: string, occurredAt: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `SOFT#${occurredAt}#${eventId}` });
+export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
+export const counterKey = (campaign: string, hour: string, kind: 'volume' | 'outcome', shard: number) => ({
+  pk: `CAMPAIGN#${campaign}#${hour}#${kind === 'volume' ? 'V' : 'O'}${shard}`,
+  sk: 'COUNTERS',
+});
+export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
+export const delayKey = (domain: string, occurredAt: string, eventId: string) => ({ pk: `DELAY#${domain}`, sk: `${occurredAt}#${eventId}` });
+
+/** Prefix of counter attributes on a counter item (`n:hardBounces|provider|gmail`). */
+export const COUNTER_PREFIX = 'n:';

@@ -1,0 +1,82 @@
+import type { AddressState, CounterKey, Evidence, HistoryEntry } from '../domain/index.js';
+
+/** One soft bounce inside an address's rolling window, with its evidence. */
+export interface SoftBounceItem {
+  readonly email: string;
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly evidence: Evidence;
+  /** Epoch seconds after which the item is outside the window (also the TTL). */
+  readonly expiresAt: number;
+}
+
+export interface SoftBounceWindow {
+  readonly count: number;
+  /** The most recent soft bounce in the window (by time), or null. */
+  readonly newest: SoftBounceItem | null;
+}
+
+/** One SES delivery delay, kept per receiving domain for timeout escalation. */
+export interface DeliveryDelayItem {
+  readonly domain: string;
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly email: string;
+  readonly category: string;
+  readonly enhancedCode: string | null;
+  readonly campaign: string | null;
+  readonly expiresAt: number;
+}
+
+/** Address state, soft-bounce windows and history. */
+export interface AddressRepository {
+  getState(email: string): Promise<AddressState | null>;
+  /** Writes only if the stored version is `expectedVersion` (0: no record); else throws VersionConflictError. */
+  putState(state: AddressState, expectedVersion: number): Promise<void>;
+  /** Idempotent: the entry's key is deterministic. */
+  putHistory(entry: HistoryEntry, expiresAt: number): Promise<void>;
+  /** Idempotent: the item's key is deterministic. */
+  putSoftBounce(item: SoftBounceItem): Promise<void>;
+  /** Soft bounces whose expiry is after `now` and that happened after `since` (TTL deletes late: never trust it). */
+  softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow>;
+}
+
+export interface DeliveryDelayRepository {
+  /** Idempotent: the item's key is deterministic. */
+  putDelay(item: DeliveryDelayItem): Promise<void>;
+}
+
+export interface CampaignCounterRepository {
+  /** Adds to a volume counter item (at least once). */
+  addVolume(key: CounterKey, counts: Readonly<Record<string, number>>): Promise<void>;
+  /**
+   * Adds counts and their event tokens in one atomic update, only if none of
+   * the tokens is on the item yet. Returns false when one already is.
+   */
+  addOutcomes(key: CounterKey, counts: Readonly<Record<string, number>>, tokens: readonly string[]): Promise<boolean>;
+  /** The tokens already counted on an outcome counter item. */
+  countedTokens(key: CounterKey): Promise<Set<string>>;
+  /** Records that a campaign had activity in an hour, so readers never scan. */
+  markActive(campaign: string, hour: string): Promise<void>;
+}
+
+/** Where records that can never succeed go, with the reason. */
+export interface DeadLetterSink {
+  send(body: string, reason: string, sourceId: string): Promise<void>;
+}
+
+/** What the use cases log through; Powertools' Logger fits it. Never pass a full address. */
+export interface LoggerPort {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Counters for CloudWatch (EMF on Lambda). */
+export interface MetricsPort {
+  count(name: string, value: number): void;
+  flush(): void;
+}
+
+export const silentLogger: LoggerPort = { info: () => {}, warn: () => {}, error: () => {} };
+export const noMetrics: MetricsPort = { count: () => {}, flush: () => {} };
