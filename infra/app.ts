@@ -6,6 +6,7 @@ const app = new App();
 new BouncePipelineStack(app, 'BouncePipeline', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: 'Amazon SES bounce, complaint and delivery handling pipeline',
+  alertEmail: app.node.tryGetContext('alertEmail') as string | undefined,
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

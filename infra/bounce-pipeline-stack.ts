@@ -1,9 +1,31 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AddressStore } from './constructs/address-store.js';
+import { Alerts } from './constructs/alerts.js';
+import { Ingestion } from './constructs/ingestion.js';
+
+export interface BouncePipelineStackProps extends StackProps {
+  /**
+   * Email address that receives alarms.
+   * @default none (subscribe to the AlertTopic output yourself)
+   */
+  readonly alertEmail?: string;
+}
 
 /** Composes the pipeline's constructs; holds no resources of its own. */
 export class BouncePipelineStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: BouncePipelineStackProps = {}) {
     super(scope, id, props);
+    const alerts = new Alerts(this, 'Alerts', { email: props.alertEmail });
+    const store = new AddressStore(this, 'Store');
+    const ingestion = new Ingestion(this, 'Ingestion', {
+      addressTable: store.addressTable,
+      campaignTable: store.campaignTable,
+      alarmTopic: alerts.topic,
+    });
+    new CfnOutput(this, 'NotificationTopicArn', { value: ingestion.topic.topicArn, description: 'Set as the SNS event destination of your SES configuration set' });
+    new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
+    new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
+    new CfnOutput(this, 'CampaignTableName', { value: store.campaignTable.tableName });
   }
 }

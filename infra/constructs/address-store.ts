@@ -1,0 +1,38 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { ADDRESS_TABLE, CAMPAIGN_TABLE, TTL_ATTRIBUTE, type TableDescription } from '../../shared/adapters/tables.js';
+
+function tableFrom(scope: Construct, id: string, description: TableDescription): Table {
+  const table = new Table(scope, id, {
+    partitionKey: { name: description.partitionKey, type: AttributeType.STRING },
+    sortKey: { name: description.sortKey, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.AWS_MANAGED,
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+    // Suppression lists and counters are the product's memory: never deleted with the stack.
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+  });
+  for (const index of description.indexes) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+    });
+  }
+  return table;
+}
+
+/** The two tables (layout in shared/adapters/tables.ts, shared with the local runtime). */
+export class AddressStore extends Construct {
+  readonly addressTable: Table;
+  readonly campaignTable: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.addressTable = tableFrom(this, 'AddressTable', ADDRESS_TABLE);
+    this.campaignTable = tableFrom(this, 'CampaignTable', CAMPAIGN_TABLE);
+  }
+}

@@ -1,0 +1,106 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { MESSAGING } from '../../shared/adapters/messaging.js';
+import { PipelineFunction } from './pipeline-function.js';
+import { QueueWithDlq } from './queue-with-dlq.js';
+
+export interface IngestionProps {
+  readonly addressTable: ITable;
+  readonly campaignTable: ITable;
+  readonly alarmTopic: ITopic;
+  /**
+   * Records per invocation. 100 lets one counter write per campaign-hour
+   * serve up to 100 events (under 0.05 writes per send); the batching
+   * window bounds the wait for a full batch.
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /** @default Duration.seconds(5) */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Concurrent invocations at most, to cap the write rate on the tables.
+   * @default 20
+   */
+  readonly maxConcurrency?: number;
+  /** @default { campaign: 'campaign', batch: 'batch', source: 'source' } */
+  readonly tagNames?: { readonly campaign: string; readonly batch: string; readonly source: string };
+}
+
+/** SES → SNS topic → SQS queue (+ DLQ) → classify function. */
+export class Ingestion extends Construct {
+  readonly topic: Topic;
+  readonly queues: QueueWithDlq;
+  readonly classify: PipelineFunction;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+    const { account, region, partition } = Stack.of(this);
+
+    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the SES notification topic' });
+    const sesOfThisAccount = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:ses:${region}:${account}:*` } };
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'], // in a key policy, "*" is this key
+        conditions: sesOfThisAccount,
+      }),
+    );
+    this.topic = new Topic(this, 'SesNotifications', { masterKey: key, enforceSSL: true, displayName: 'SES bounce, complaint and delivery events' });
+    // Only SES of this account (any identity or configuration set in this region) may publish.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: sesOfThisAccount,
+      }),
+    );
+
+    const timeout = Duration.seconds(30);
+    this.queues = new QueueWithDlq(this, 'Notifications', {
+      visibilityTimeout: Duration.seconds(MESSAGING.visibilityTimeoutSeconds),
+      maxReceiveCount: MESSAGING.maxReceiveCount,
+      alarmTopic: props.alarmTopic,
+      dlqRetention: Duration.seconds(MESSAGING.dlqRetentionSeconds),
+    });
+    this.topic.addSubscription(new SqsSubscription(this.queues.queue, { rawMessageDelivery: MESSAGING.rawMessageDelivery }));
+
+    const tags = props.tagNames ?? { campaign: 'campaign', batch: 'batch', source: 'source' };
+    this.classify = new PipelineFunction(this, 'Classify', {
+      name: 'classify',
+      description: 'Classifies SES notifications and records suppressions, windows and campaign counters',
+      timeout,
+      environment: {
+        ADDRESS_TABLE_NAME: props.addressTable.tableName,
+        CAMPAIGN_TABLE_NAME: props.campaignTable.tableName,
+        DEAD_LETTER_QUEUE_URL: this.queues.deadLetterQueue.queueUrl,
+        CAMPAIGN_TAG: tags.campaign,
+        BATCH_TAG: tags.batch,
+        SOURCE_TAG: tags.source,
+      },
+    });
+    const fn = this.classify.function;
+    // Exactly the calls the adapters make, on the tables only (the classify path uses no index).
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [props.addressTable.tableArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [props.campaignTable.tableArn] }));
+    this.queues.deadLetterQueue.grantSendMessages(fn);
+    fn.addEventSource(
+      new SqsEventSource(this.queues.queue, {
+        batchSize: props.batchSize ?? 100,
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
+        maxConcurrency: props.maxConcurrency ?? 20,
+        reportBatchItemFailures: true,
+      }),
+    );
+    if (MESSAGING.visibilityTimeoutSeconds < 6 * timeout.toSeconds()) {
+      throw new Error('the queue visibility timeout must be at least 6× the function timeout');
+    }
+  }
+}
