@@ -1,0 +1,120 @@
+import { VersionConflictError } from '../../shared/app/errors.js';
+import type {
+  AddressRepository,
+  CampaignCounterRepository,
+  DeadLetterSink,
+  DeliveryDelayItem,
+  DeliveryDelayRepository,
+  LoggerPort,
+  MetricsPort,
+  SoftBounceItem,
+  SoftBounceWindow,
+} from '../../shared/app/ports.js';
+import type { AddressState, CounterKey, HistoryEntry } from '../../shared/domain/index.js';
+
+/** In-memory ports that record every call, for use-case tests. */
+export class FakeAddresses implements AddressRepository {
+  readonly states = new Map<string, AddressState>();
+  readonly history: HistoryEntry[] = [];
+  readonly softBounces = new Map<string, SoftBounceItem>();
+  failFor = new Set<string>();
+
+  async getState(email: string) {
+    if (this.failFor.has(email)) throw new Error('DynamoDB is throttling');
+    return this.states.get(email) ?? null;
+  }
+  async putState(state: AddressState, expectedVersion: number) {
+    if ((this.states.get(state.email)?.version ?? 0) !== expectedVersion) throw new VersionConflictError(state.email);
+    this.states.set(state.email, state);
+  }
+  async putHistory(entry: HistoryEntry) {
+    if (!this.history.some((h) => h.email === entry.email && h.eventId === entry.eventId)) this.history.push(entry);
+  }
+  async putSoftBounce(item: SoftBounceItem) {
+    this.softBounces.set(`${item.email}#${item.eventId}`, item);
+  }
+  async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
+    const items = [...this.softBounces.values()]
+      .filter((i) => i.email === email && i.expiresAt > now.getTime() / 1000 && (since === null || i.occurredAt > since))
+      .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+    return { count: items.length, newest: items.at(-1) ?? null };
+  }
+}
+
+export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRepository {
+  readonly counts = new Map<string, Record<string, number>>();
+  readonly tokens = new Map<string, Set<string>>();
+  readonly active = new Set<string>();
+  readonly delays: DeliveryDelayItem[] = [];
+  writes = 0;
+  failing = false;
+
+  private id = (key: CounterKey) => `${key.campaign}#${key.hour}#${key.kind}#${key.shard}`;
+  private add(key: CounterKey, counts: Readonly<Record<string, number>>) {
+    const item = this.counts.get(this.id(key)) ?? {};
+    for (const [name, value] of Object.entries(counts)) item[name] = (item[name] ?? 0) + value;
+    this.counts.set(this.id(key), item);
+  }
+  async addVolume(key: CounterKey, counts: Readonly<Record<string, number>>) {
+    if (this.failing) throw new Error('counter write failed');
+    this.writes++;
+    this.add(key, counts);
+  }
+  async addOutcomes(key: CounterKey, counts: Readonly<Record<string, number>>, tokens: readonly string[]) {
+    if (this.failing) throw new Error('counter write failed');
+    this.writes++;
+    const held = this.tokens.get(this.id(key)) ?? new Set<string>();
+    if (tokens.some((t) => held.has(t))) return false;
+    for (const t of tokens) held.add(t);
+    this.tokens.set(this.id(key), held);
+    this.add(key, counts);
+    return true;
+  }
+  async countedTokens(key: CounterKey) {
+    return new Set(this.tokens.get(this.id(key)) ?? []);
+  }
+  async markActive(campaign: string, hour: string) {
+    this.active.add(`${hour}#${campaign}`);
+  }
+  async putDelay(item: DeliveryDelayItem) {
+    this.delays.push(item);
+  }
+  total(name: string): number {
+    let sum = 0;
+    for (const item of this.counts.values()) sum += item[name] ?? 0;
+    return sum;
+  }
+}
+
+export class FakeDeadLetters implements DeadLetterSink {
+  readonly sent: { body: string; reason: string; sourceId: string }[] = [];
+  failing = false;
+  async send(body: string, reason: string, sourceId: string) {
+    if (this.failing) throw new Error('SQS unavailable');
+    this.sent.push({ body, reason, sourceId });
+  }
+}
+
+export class RecordingLogger implements LoggerPort {
+  readonly entries: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
+  info(message: string, extra?: Record<string, unknown>) {
+    this.entries.push({ level: 'info', message, extra });
+  }
+  warn(message: string, extra?: Record<string, unknown>) {
+    this.entries.push({ level: 'warn', message, extra });
+  }
+  error(message: string, extra?: Record<string, unknown>) {
+    this.entries.push({ level: 'error', message, extra });
+  }
+}
+
+export class RecordingMetrics implements MetricsPort {
+  readonly counts = new Map<string, number>();
+  flushes = 0;
+  count(name: string, value: number) {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  flush() {
+    this.flushes++;
+  }
+}

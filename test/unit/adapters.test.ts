@@ -1,0 +1,131 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { VersionConflictError } from '../../shared/app/errors.js';
+import { documentClient } from '../../shared/adapters/dynamo-client.js';
+import { DynamoAddressRepository } from '../../shared/adapters/dynamo-address-repository.js';
+import { DynamoCampaignRepository } from '../../shared/adapters/dynamo-campaign-repository.js';
+import { SqsDeadLetterSink } from '../../shared/adapters/sqs-dead-letter.js';
+import { NO_EVIDENCE, type AddressState, type CounterKey } from '../../shared/domain/index.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+beforeEach(() => {
+  dynamo.reset();
+  sqs.reset();
+});
+
+const doc = documentClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+const state: AddressState = {
+  email: 'kim@example.com',
+  status: 'suppressed',
+  reason: 'hard-bounce',
+  ...NO_EVIDENCE,
+  firstSeenAt: '2026-11-20T10:00:00.000Z',
+  lastSeenAt: '2026-11-20T10:00:00.000Z',
+  count: 1,
+  releasedAt: null,
+  releasedBy: null,
+  releaseReason: null,
+  appliedEventIds: ['e1'],
+  version: 3,
+};
+
+describe('DynamoAddressRepository', () => {
+  const repo = new DynamoAddressRepository(doc, 'addresses');
+
+  it('writes state only over the version it read, and maps a lost race to VersionConflictError', async () => {
+    dynamo.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    await repo.putState(state, 2);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'addresses',
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': 2 },
+      Item: expect.objectContaining({ pk: 'ADDR#kim@example.com', sk: 'STATE', status: 'suppressed', statusSort: '2026-11-20T10:00:00.000Z#kim@example.com' }),
+    });
+    await expect(repo.putState(state, 2)).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('creates a record only where none exists', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await repo.putState({ ...state, version: 1 }, 0);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' });
+  });
+
+  it('reads state consistently and tolerates missing optional fields', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'ADDR#kim@example.com', sk: 'STATE', email: 'kim@example.com', status: 'review', reason: 'manual', count: 2, version: 5 } });
+    expect(await repo.getState('kim@example.com')).toMatchObject({ status: 'review', appliedEventIds: [], diagnostic: null, version: 5 });
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true, Key: { pk: 'ADDR#kim@example.com', sk: 'STATE' } });
+  });
+
+  it('counts only unexpired soft bounces, across pages, and returns the newest', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ eventId: 'a', occurredAt: '2026-11-19T00:00:00.000Z', expiresAt: 1 }], LastEvaluatedKey: { pk: 'x', sk: 'y' } })
+      .resolvesOnce({ Items: [{ eventId: 'b', occurredAt: '2026-11-20T00:00:00.000Z', expiresAt: 2, evidence: { ...NO_EVIDENCE, rule: 'r' } }] });
+    const window = await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), null);
+    expect(window).toMatchObject({ count: 2, newest: { eventId: 'b', evidence: { rule: 'r' } } });
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      FilterExpression: '#ttl > :now',
+      ExpressionAttributeValues: { ':pk': 'ADDR#kim@example.com', ':from': 'SOFT#', ':to': 'SOFT#\uffff', ':now': Math.floor(Date.parse('2026-11-20T12:00:00Z') / 1000) },
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
+  });
+
+  it('after a release, counts only soft bounces since then', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), '2026-11-20T09:00:00.000Z');
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: expect.objectContaining({ ':from': 'SOFT#2026-11-20T09:00:00.000Z\uffff' }) });
+  });
+});
+
+describe('DynamoCampaignRepository', () => {
+  const repo = new DynamoCampaignRepository(doc, 'campaigns');
+  const key: CounterKey = { campaign: 'nov', hour: '2026-11-20T10', kind: 'outcome', shard: 5 };
+
+  it('adds outcome counts and their tokens in one conditional update', async () => {
+    dynamo.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    expect(await repo.addOutcomes(key, { hardBounces: 2, 'hardBounces|provider|gmail': 2 }, ['t1', 't2'])).toBe(true);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'CAMPAIGN#nov#2026-11-20T10#O5', sk: 'COUNTERS' },
+      ConditionExpression: 'NOT contains(#tokens, :t0) AND NOT contains(#tokens, :t1)',
+      UpdateExpression: 'SET #campaign = :campaign, #hour = :hour ADD #tokens :tokens, #n0 :n0, #n1 :n1',
+      ExpressionAttributeNames: expect.objectContaining({ '#n0': 'n:hardBounces', '#n1': 'n:hardBounces|provider|gmail', '#tokens': 'tokens' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':tokens': new Set(['t1', 't2']), ':n0': 2 }),
+    });
+    expect(await repo.addOutcomes(key, { hardBounces: 1 }, ['t1'])).toBe(false);
+  });
+
+  it('splits a volume update with many counter names', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const counts = Object.fromEntries(Array.from({ length: 320 }, (_, i) => [`sends|batch|b${i}`, 1]));
+    await repo.addVolume({ ...key, kind: 'volume', shard: 1 }, counts);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 3);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: 'CAMPAIGN#nov#2026-11-20T10#V1', sk: 'COUNTERS' } });
+  });
+
+  it('marks a campaign-hour active once per container', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await repo.markActive('nov', '2026-11-20T10');
+    await repo.markActive('nov', '2026-11-20T10');
+    await repo.markActive('dec', '2026-11-20T10');
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 2);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: { pk: 'ACTIVE#2026-11-20T10', sk: 'nov', campaign: 'nov', hour: '2026-11-20T10' } });
+  });
+});
+
+describe('SqsDeadLetterSink', () => {
+  it('sends the original body with the reason and the source message id as attributes', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    await new SqsDeadLetterSink(new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/dlq').send('{bad', 'x'.repeat(2000), 'm-1');
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.example/dlq',
+      MessageBody: '{bad',
+      MessageAttributes: { reason: { DataType: 'String', StringValue: 'x'.repeat(1024) }, sourceMessageId: { DataType: 'String', StringValue: 'm-1' } },
+    });
+  });
+});

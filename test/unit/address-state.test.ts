@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { applySignal, NO_EVIDENCE, type AddressSignal, type AddressState, type SignalKind } from '../../shared/domain/index.js';
+
+const email = 'kim@example.com';
+const signal = (kind: SignalKind, eventId: string, occurredAt: string, extra: Partial<AddressSignal> = {}): AddressSignal => ({
+  kind,
+  eventId,
+  occurredAt,
+  evidence: { ...NO_EVIDENCE, category: kind === 'complaint' ? 'complaint' : 'invalid-address', rule: `rule-${eventId}` },
+  ...extra,
+});
+
+function run(...signals: AddressSignal[]): AddressState | null {
+  let state: AddressState | null = null;
+  for (const s of signals) {
+    const transition = applySignal(email, state, s);
+    if (transition) state = transition.next;
+  }
+  return state;
+}
+
+describe('applySignal', () => {
+  it.each<[string, SignalKind[], string | null, string | null]>([
+    ['hard bounce suppresses', ['hard-bounce'], 'suppressed', 'hard-bounce'],
+    ['complaint suppresses', ['complaint'], 'suppressed', 'complaint'],
+    ['SES suppression list is recorded', ['ses-suppressed'], 'suppressed', 'ses-suppression-list'],
+    ['policy block goes to review', ['policy-block'], 'review', 'policy-block-review'],
+    ['soft threshold goes to review', ['soft-threshold'], 'review', 'soft-bounce-threshold'],
+    ['a complaint upgrades a review', ['policy-block', 'complaint'], 'suppressed', 'complaint'],
+    ['a complaint upgrades a hard-bounce reason', ['hard-bounce', 'complaint'], 'suppressed', 'complaint'],
+    ['a hard bounce does not replace a complaint reason', ['complaint', 'hard-bounce'], 'suppressed', 'complaint'],
+    ['a soft threshold never lifts a suppression', ['hard-bounce', 'soft-threshold'], 'suppressed', 'hard-bounce'],
+    ['a policy block never lifts a suppression', ['hard-bounce', 'policy-block'], 'suppressed', 'hard-bounce'],
+    ['a delivery never lifts a suppression', ['hard-bounce', 'delivery'], 'suppressed', 'hard-bounce'],
+    ['a delivery clears a review', ['policy-block', 'delivery'], 'released', 'policy-block-review'],
+    ['a delivery alone creates nothing', ['delivery'], null, null],
+    ['a review keeps its first reason', ['soft-threshold', 'policy-block'], 'review', 'soft-bounce-threshold'],
+  ])('%s', (_name, kinds, status, reason) => {
+    const state = run(...kinds.map((kind, i) => signal(kind, `e${i}`, `2026-11-20T1${i}:00:00.000Z`)));
+    expect(state?.status ?? null).toBe(status);
+    expect(state?.reason ?? null).toBe(reason);
+  });
+
+  it('ignores an event it already applied (redelivery)', () => {
+    const first = applySignal(email, null, signal('hard-bounce', 'e1', '2026-11-20T10:00:00.000Z'));
+    expect(first).not.toBeNull();
+    expect(applySignal(email, first?.next ?? null, signal('hard-bounce', 'e1', '2026-11-20T10:00:00.000Z'))).toBeNull();
+  });
+
+  it('counts events, keeps first and last seen, bounds the remembered ids and bumps the version', () => {
+    let state: AddressState | null = null;
+    for (let i = 0; i < 40; i++) {
+      state = applySignal(email, state, signal('hard-bounce', `e${i}`, `2026-11-${String(10 + (i % 15)).padStart(2, '0')}T00:00:00.000Z`))?.next ?? state;
+    }
+    expect(state).toMatchObject({ count: 40, version: 40, firstSeenAt: '2026-11-10T00:00:00.000Z', lastSeenAt: '2026-11-24T00:00:00.000Z' });
+    expect(state?.appliedEventIds).toHaveLength(25);
+    expect(state?.appliedEventIds[0]).toBe('e39');
+  });
+
+  it('keeps the evidence of the event that set the reason', () => {
+    const state = run(signal('hard-bounce', 'first', '2026-11-20T10:00:00.000Z'), signal('hard-bounce', 'second', '2026-11-20T11:00:00.000Z'));
+    expect(state?.rule).toBe('rule-first');
+    const upgraded = run(signal('hard-bounce', 'first', '2026-11-20T10:00:00.000Z'), signal('complaint', 'c', '2026-11-20T11:00:00.000Z'));
+    expect(upgraded?.rule).toBe('rule-c');
+  });
+
+  describe('after a release', () => {
+    const released = (): AddressState | null => {
+      const suppressed = run(signal('hard-bounce', 'old', '2026-11-20T10:00:00.000Z'));
+      return applySignal(email, suppressed, signal('release', 'rel', '2026-11-21T10:00:00.000Z', { actor: 'arn:aws:iam::1:user/ops', note: 'customer confirmed' }))?.next ?? null;
+    };
+
+    it('records who released it and why', () => {
+      expect(released()).toMatchObject({ status: 'released', releasedBy: 'arn:aws:iam::1:user/ops', releaseReason: 'customer confirmed', releasedAt: '2026-11-21T10:00:00.000Z' });
+    });
+
+    it('is not suppressed again by evidence older than the release (a late or replayed bounce)', () => {
+      expect(applySignal(email, released(), signal('hard-bounce', 'late', '2026-11-20T12:00:00.000Z'))).toBeNull();
+      expect(applySignal(email, released(), signal('complaint', 'late-c', '2026-11-21T09:00:00.000Z'))).toBeNull();
+    });
+
+    it('is suppressed again by a new hard bounce or complaint after the release', () => {
+      const next = applySignal(email, released(), signal('hard-bounce', 'new', '2026-11-22T10:00:00.000Z'))?.next;
+      expect(next).toMatchObject({ status: 'suppressed', reason: 'hard-bounce', releasedAt: null });
+    });
+
+    it('writes a history entry describing each change', () => {
+      const transition = applySignal(email, released(), signal('complaint', 'new-c', '2026-11-22T10:00:00.000Z'));
+      expect(transition?.history).toMatchObject({ eventId: 'new-c', fromStatus: 'released', toStatus: 'suppressed', reason: 'complaint', signal: 'complaint' });
+    });
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createClassifyBatchHandler } from '../../shared/app/classify-batch.js';
+import { bounceFor, mixedBatch, sqsEvent } from '../support/batches.js';
+import { notificationFixture } from '../support/corpus.js';
+import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+
+function setup() {
+  const addresses = new FakeAddresses();
+  const campaigns = new FakeCampaigns();
+  const deadLetters = new FakeDeadLetters();
+  const logger = new RecordingLogger();
+  const metrics = new RecordingMetrics();
+  const handler = createClassifyBatchHandler({
+    addresses,
+    counters: campaigns,
+    delays: campaigns,
+    deadLetters,
+    logger,
+    metrics,
+    clock: () => new Date('2026-11-20T12:00:00Z'),
+  });
+  return { addresses, campaigns, deadLetters, logger, metrics, handler };
+}
+
+const good = JSON.stringify(notificationFixture('event-bounce-permanent.json'));
+const complaint = JSON.stringify(notificationFixture('event-complaint.json'));
+
+describe('classify batch handler (with fakes)', () => {
+  it('sends malformed records to the DLQ with the reason, succeeds them, and processes the rest', async () => {
+    const { handler, deadLetters, addresses, logger, metrics } = setup();
+    const response = await handler(sqsEvent([good, '{oops', complaint, JSON.stringify({ Type: 'Notification', Message: '<xml/>' })]));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLetters.sent.map((d) => [d.sourceId, d.reason])).toEqual([
+      ['m-1', expect.stringContaining('not valid JSON')],
+      ['m-3', expect.stringContaining('SNS Message is not valid JSON')],
+    ]);
+    expect([...addresses.states.keys()].sort()).toEqual(['angry@yahoo.com', 'kim.lee@gmail.com']);
+    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.extra?.messageId)).toEqual(['m-1', 'm-3']);
+    expect(metrics.counts.get('RecordsInvalid')).toBe(2);
+    expect(metrics.counts.get('Decision.invalid-address')).toBe(1);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('fails a malformed record back to the queue when the DLQ cannot take it (redrive still gets it there)', async () => {
+    const { handler, deadLetters } = setup();
+    deadLetters.failing = true;
+    const response = await handler(sqsEvent([good, 'nope']));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+  });
+
+  it('fails only the record whose store call failed', async () => {
+    const { handler, addresses } = setup();
+    addresses.failFor.add('angry@yahoo.com');
+    const response = await handler(sqsEvent([good, complaint]));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(addresses.states.has('kim.lee@gmail.com')).toBe(true);
+  });
+
+  it('does not count a failed record, and fails the records behind counters it could not write', async () => {
+    const { handler, addresses, campaigns } = setup();
+    addresses.failFor.add('angry@yahoo.com');
+    await handler(sqsEvent([good, complaint]));
+    expect(campaigns.total('complaints')).toBe(0);
+    expect(campaigns.total('hardBounces')).toBe(1);
+
+    const second = setup();
+    second.campaigns.failing = true;
+    const response = await second.handler(sqsEvent([good, complaint, 'not json']));
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-0', 'm-1']);
+  });
+
+  it('writes few counter items: one per campaign-hour for 100 deliveries and sends', async () => {
+    const { handler, campaigns } = setup();
+    const send = notificationFixture('event-send.json') as { mail: Record<string, unknown> };
+    const bodies = Array.from({ length: 100 }, (_, i) => JSON.stringify({ ...send, mail: { ...send.mail, messageId: `msg-${i}`, destination: [`r${i}@gmail.com`] } }));
+    await handler(sqsEvent(bodies));
+    expect(campaigns.writes).toBe(1);
+    expect(campaigns.total('sends')).toBe(100);
+  });
+
+  it('turns the 4th soft bounce inside 72 h into a review, attributed to the newest bounce', async () => {
+    const { handler, addresses } = setup();
+    const soft = (i: number, at: string) =>
+      JSON.stringify(bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at }));
+    await handler(sqsEvent([soft(1, '2026-11-18T13:00:00.000Z'), soft(2, '2026-11-19T10:00:00.000Z'), soft(3, '2026-11-20T10:00:00.000Z')]));
+    expect(addresses.states.has('flaky@example.org')).toBe(false);
+    await handler(sqsEvent([soft(4, '2026-11-20T11:00:00.000Z')], 'n'));
+    expect(addresses.states.get('flaky@example.org')).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold', appliedEventIds: [expect.stringContaining(':s4:')] });
+  });
+
+  it('ignores soft bounces whose window item has expired, even if TTL has not deleted it yet', async () => {
+    const { handler, addresses } = setup();
+    const soft = (i: number, at: string) =>
+      JSON.stringify(bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at }));
+    // The first is 72 h + 1 s before "now" (2026-11-20T12:00Z): outside the window.
+    await handler(sqsEvent([soft(1, '2026-11-17T11:59:59.000Z'), soft(2, '2026-11-19T10:00:00.000Z'), soft(3, '2026-11-20T10:00:00.000Z'), soft(4, '2026-11-20T11:00:00.000Z')]));
+    expect(addresses.softBounces.size).toBe(4);
+    expect(addresses.states.has('flaky@example.org')).toBe(false);
+  });
+
+  it('records delivery delays per domain, never as soft bounces', async () => {
+    const { handler, addresses, campaigns } = setup();
+    await handler(sqsEvent([JSON.stringify(notificationFixture('event-delivery-delay.json'))]));
+    expect(campaigns.delays).toEqual([expect.objectContaining({ domain: 'slowdomain.example', category: 'connection-timeout', enhancedCode: '4.4.1' })]);
+    expect(addresses.softBounces.size).toBe(0);
+    expect(campaigns.total('delays')).toBe(1);
+  });
+
+  it('does not count SES account-suppression bounces as hard bounces', async () => {
+    const { handler, addresses, campaigns } = setup();
+    await handler(sqsEvent([JSON.stringify(notificationFixture('event-bounce-account-suppressed.json'))]));
+    expect(campaigns.total('hardBounces')).toBe(0);
+    expect(campaigns.total('alreadySuppressed')).toBe(1);
+    expect(addresses.states.get('listed@example.com')).toMatchObject({ status: 'suppressed', reason: 'ses-suppression-list' });
+  });
+
+  it('never logs a full address', async () => {
+    const { handler, logger, addresses } = setup();
+    addresses.failFor.add('kim.lee@gmail.com');
+    await handler(sqsEvent([...mixedBatch(), 'garbage']));
+    const logged = JSON.stringify(logger.entries);
+    expect(logged).not.toMatch(/[a-z0-9.]+@[a-z0-9-]+\.[a-z]+/i);
+    expect(logger.entries.length).toBeGreaterThan(0);
+  });
+});
