@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../app/errors.js';
 import type { AddressRepository, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
 import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../domain/index.js';
@@ -30,6 +30,23 @@ export class DynamoAddressRepository implements AddressRepository {
   async getState(email: string): Promise<AddressState | null> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: addressKey(email), ConsistentRead: true }));
     return Item ? toState(Item) : null;
+  }
+
+  async inReview(emails: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(emails)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((email) => addressKey(email));
+      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
+        const response: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'email, #status', ExpressionAttributeNames: { '#status': 'status' } } } }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? []) if (item.status === 'review') found.add(String(item.email));
+        keys = response.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+      if (keys && keys.length > 0) throw new Error('batch read left keys unprocessed');
+    }
+    return found;
   }
 
   async putState(state: AddressState, expectedVersion: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hash53, type CountedOutcome, type RecipientOutcome } from '../domain/index.js';
-import { ingestRecord, recordCampaignCounters, type IngestDeps } from './ingest.js';
+import { applyRecord, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
 
 export interface ClassifyBatchDeps extends IngestDeps {
@@ -30,10 +30,16 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
   return async (event) => {
     const now = deps.clock();
     const outcomesByRecord = new Map<string, readonly RecipientOutcome[]>();
+    const classified = new Map<string, RecordResult>(event.Records.map((record) => [record.messageId, classifyRecord(record.body, deps.tagNames)]));
+    const allOutcomes = [...classified.values()].flatMap((result) => (result.status === 'processed' ? result.outcomes : []));
+    const delivered = allOutcomes.filter((o) => o.eventType === 'Delivery').map((o) => o.recipient);
+    const changedInBatch = new Set(allOutcomes.filter((o) => o.eventType !== 'Delivery').map((o) => o.recipient));
+    // If this read fails, every delivery reads its own record instead.
+    const inReview = delivered.length === 0 ? new Set<string>() : await deps.addresses.inReview(delivered).catch(() => undefined);
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       try {
-        const result = await ingestRecord(record.body, deps, now);
+        const result = classified.get(record.messageId) ?? classifyRecord(record.body, deps.tagNames);
         if (result.status === 'invalid') {
           logger.error('Record can never succeed: sent to the DLQ', { messageId: record.messageId, reason: result.reason });
           metrics.count('RecordsInvalid', 1);
@@ -44,6 +50,7 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
           metrics.count('RecordsIgnored', 1);
           return;
         }
+        await applyRecord(result.outcomes, deps, now, { inReview, changedInBatch });
         outcomesByRecord.set(record.messageId, result.outcomes);
         for (const outcome of result.outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
       } catch (error) {

@@ -47,9 +47,11 @@ const epochSeconds = (iso: string, plusSeconds: number): number => Math.floor(Da
  * again (redelivery, or a retry after a crash between any two writes)
  * leaves exactly what one run leaves.
  */
-export async function applyAddressEffects(outcome: RecipientOutcome, deps: IngestDeps, now: Date): Promise<void> {
+export async function applyAddressEffects(outcome: RecipientOutcome, deps: IngestDeps, now: Date, hints: AddressHints = {}): Promise<void> {
   const { addresses } = deps;
   const email = outcome.recipient;
+  // A delivery only matters to an address in review; the batch already knows which those are.
+  if (outcome.eventType === 'Delivery' && hints.inReview && !hints.inReview.has(email) && !hints.changedInBatch?.has(email)) return;
   if (outcome.eventType === 'DeliveryDelay') {
     await deps.delays.putDelay({
       domain: domainOf(email),
@@ -109,14 +111,25 @@ export async function applyAddressEffects(outcome: RecipientOutcome, deps: Inges
   throw new ContentionError(`address state kept changing under ${MAX_STATE_ATTEMPTS} attempts`);
 }
 
-/** Parse one queue record, classify every recipient and apply its address effects. */
-export async function ingestRecord(body: string, deps: IngestDeps, now: Date): Promise<RecordResult> {
+/** What the batch learnt up front, to spare per-record reads. */
+export interface AddressHints {
+  /** Delivery recipients whose record is in review (read in one batched call); others need no read. */
+  readonly inReview?: ReadonlySet<string>;
+  /** Addresses that other records of the batch may change first: their deliveries always read. */
+  readonly changedInBatch?: ReadonlySet<string>;
+}
+
+/** Parse one queue record and classify every recipient (pure). */
+export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NAMES): RecordResult {
   const parsed = parseNotification(body);
   if (!parsed.ok) return { status: 'invalid', reason: parsed.error.reason };
   if (parsed.value.kind === 'ignored') return { status: 'ignored', reason: parsed.value.reason };
-  const outcomes = recipientOutcomes(parsed.value.event, deps.tagNames ?? DEFAULT_TAG_NAMES);
-  for (const outcome of outcomes) await applyAddressEffects(outcome, deps, now);
-  return { status: 'processed', outcomes };
+  return { status: 'processed', outcomes: recipientOutcomes(parsed.value.event, tagNames) };
+}
+
+/** Apply a record's outcomes to their addresses, in order. */
+export async function applyRecord(outcomes: readonly RecipientOutcome[], deps: IngestDeps, now: Date, hints: AddressHints = {}): Promise<void> {
+  for (const outcome of outcomes) await applyAddressEffects(outcome, deps, now, hints);
 }
 
 async function writeOutcomeIncrement(increment: CounterIncrement, counters: CampaignCounterRepository): Promise<void> {

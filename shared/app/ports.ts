@@ -31,6 +31,8 @@ export interface DeliveryDelayItem {
 /** Address state, soft-bounce windows and history. */
 export interface AddressRepository {
   getState(email: string): Promise<AddressState | null>;
+  /** Which of these addresses are in review (one batched read; eventually consistent is enough). */
+  inReview(emails: readonly string[]): Promise<Set<string>>;
   /** Writes only if the stored version is `expectedVersion` (0: no record); else throws VersionConflictError. */
   putState(state: AddressState, expectedVersion: number): Promise<void>;
   /** Idempotent: the entry's key is deterministic. */

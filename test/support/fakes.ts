@@ -23,6 +23,11 @@ export class FakeAddresses implements AddressRepository {
     if (this.failFor.has(email)) throw new Error('DynamoDB is throttling');
     return this.states.get(email) ?? null;
   }
+  inReviewCalls = 0;
+  async inReview(emails: readonly string[]) {
+    this.inReviewCalls++;
+    return new Set(emails.filter((email) => this.states.get(email)?.status === 'review'));
+  }
   async putState(state: AddressState, expectedVersion: number) {
     if ((this.states.get(state.email)?.version ?? 0) !== expectedVersion) throw new VersionConflictError(state.email);
     this.states.set(state.email, state);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClassifyBatchHandler } from '../../shared/app/classify-batch.js';
-import { bounceFor, mixedBatch, sqsEvent } from '../support/batches.js';
+import { bounceFor, deliveryFor, mixedBatch, sqsEvent } from '../support/batches.js';
 import { notificationFixture } from '../support/corpus.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
 
@@ -121,5 +121,18 @@ describe('classify batch handler (with fakes)', () => {
     const logged = JSON.stringify(logger.entries);
     expect(logged).not.toMatch(/[a-z0-9.]+@[a-z0-9-]+\.[a-z]+/i);
     expect(logger.entries.length).toBeGreaterThan(0);
+  });
+});
+
+describe('deliveries', () => {
+  it('read address records once per batch, and clear a review', async () => {
+    const { handler, addresses } = setup();
+    const policy = JSON.stringify(bounceFor('member@contoso.example', { feedbackId: 'p', status: '5.4.1', diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied' }));
+    await handler(sqsEvent([policy]));
+    expect(addresses.states.get('member@contoso.example')?.status).toBe('review');
+    const delivery = (to: string) => JSON.stringify(deliveryFor(to, '2026-11-20T11:00:00.000Z'));
+    await handler(sqsEvent([delivery('member@contoso.example'), delivery('other@example.org')], 'd'));
+    expect(addresses.inReviewCalls).toBe(1);
+    expect(addresses.states.get('member@contoso.example')).toMatchObject({ status: 'released', releasedBy: 'delivery' });
   });
 });
