@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../app/errors.js';
-import type { AddressRepository, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
+import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
 import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../domain/index.js';
-import { addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
+import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
+
+const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
 
 const STATE_FIELDS = [
   'email', 'status', 'reason', 'category', 'rule', 'smtpCode', 'enhancedCode', 'diagnostic', 'provider', 'campaign',
@@ -32,21 +34,94 @@ export class DynamoAddressRepository implements AddressRepository {
     return Item ? toState(Item) : null;
   }
 
-  async inReview(emails: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  /** BatchGetItem in chunks of 100, retrying unprocessed keys. */
+  private async batchGet(emails: readonly string[], projection?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     const unique = [...new Set(emails)];
     for (let start = 0; start < unique.length; start += 100) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((email) => addressKey(email));
-      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
+      for (let attempt = 0; keys && keys.length > 0 && attempt < 6; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
         const response: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'email, #status', ExpressionAttributeNames: { '#status': 'status' } } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: { '#status': 'status' } } : {}),
+              },
+            },
+          }),
         );
-        for (const item of response.Responses?.[this.tableName] ?? []) if (item.status === 'review') found.add(String(item.email));
+        items.push(...((response.Responses?.[this.tableName] ?? []) as Record<string, unknown>[]));
         keys = response.UnprocessedKeys?.[this.tableName]?.Keys;
       }
       if (keys && keys.length > 0) throw new Error('batch read left keys unprocessed');
     }
-    return found;
+    return items;
+  }
+
+  async inReview(emails: readonly string[]): Promise<Set<string>> {
+    const items = await this.batchGet(emails, 'email, #status');
+    return new Set(items.filter((item) => item.status === 'review').map((item) => String(item.email)));
+  }
+
+  async getStates(emails: readonly string[]): Promise<Map<string, AddressState>> {
+    const items = await this.batchGet(emails);
+    return new Map(items.map((item) => [String(item.email), toState(item)]));
+  }
+
+  async history(email: string, limit: number): Promise<HistoryEntry[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :hist)',
+        ExpressionAttributeValues: { ':pk': addressKey(email).pk, ':hist': 'HIST#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => {
+      const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...entry } = item;
+      return entry as HistoryEntry;
+    });
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':status': query.status };
+    const names: Record<string, string> = { '#status': 'status' };
+    if (query.reason) {
+      filters.push('#reason = :reason');
+      names['#reason'] = 'reason';
+      values[':reason'] = query.reason;
+    }
+    if (query.campaign) {
+      filters.push('#campaign = :campaign');
+      names['#campaign'] = 'campaign';
+      values[':campaign'] = query.campaign;
+    }
+    if (query.since) values[':since'] = query.since;
+    const items: AddressState[] = [];
+    let startKey = query.startKey;
+    // With filters a page of the index may hold fewer matches than asked: keep reading, never past `limit`.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: STATUS_INDEX,
+          KeyConditionExpression: query.since ? '#status = :status AND statusSort >= :since' : '#status = :status',
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: query.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []).map((item) => toState(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < query.limit);
+    return { items, ...(startKey ? { nextKey: startKey } : {}) };
   }
 
   async putState(state: AddressState, expectedVersion: number): Promise<void> {
@@ -87,6 +162,7 @@ export class DynamoAddressRepository implements AddressRepository {
   async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
     let count = 0;
     let newest: SoftBounceItem | null = null;
+    let oldestExpiresAt: number | null = null;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -110,10 +186,14 @@ export class DynamoAddressRepository implements AddressRepository {
       const items = page.Items ?? [];
       count += items.length;
       // Keys sort by time, so the last item of the last page is the newest.
+      for (const item of items) {
+        const expiresAt = Number(item[TTL_ATTRIBUTE]);
+        if (oldestExpiresAt === null || expiresAt < oldestExpiresAt) oldestExpiresAt = expiresAt;
+      }
       const last = items.at(-1);
       if (last) newest = { email, eventId: String(last.eventId), occurredAt: String(last.occurredAt), evidence: (last.evidence ?? NO_EVIDENCE) as Evidence, expiresAt: Number(last[TTL_ATTRIBUTE]) };
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return { count, newest };
+    return { count, newest, oldestExpiresAt };
   }
 }

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CampaignCounterRepository, DeliveryDelayItem, DeliveryDelayRepository } from '../app/ports.js';
-import type { CounterKey } from '../domain/index.js';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CampaignCounterRepository, CampaignReader, DeliveryDelayItem, DeliveryDelayRepository } from '../app/ports.js';
+import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../domain/index.js';
 import { activeKey, COUNTER_PREFIX, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** Counter names per volume update: keeps the update expression under 4 KB. */
@@ -20,7 +20,7 @@ function addExpression(counts: Readonly<Record<string, number>>) {
 }
 
 /** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
-export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository {
+export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader {
   /** Markers this container already wrote: one write per campaign-hour per container, not per batch. */
   private readonly markedActive = new Set<string>();
 
@@ -96,5 +96,42 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
         Item: { ...delayKey(item.domain, item.occurredAt, item.eventId), ...item, [TTL_ATTRIBUTE]: item.expiresAt },
       }),
     );
+  }
+
+  private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 6; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        const response: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        items.push(...((response.Responses?.[this.tableName] ?? []) as Record<string, unknown>[]));
+        pending = response.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+      if (pending && pending.length > 0) throw new Error('batch read left keys unprocessed');
+    }
+    return items;
+  }
+
+  async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {
+    const items = await this.batchGet(hours.map((hour) => activeKey(hour, campaign)));
+    return items.map((item) => String(item.hour)).sort();
+  }
+
+  async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {
+    const keys = hours.flatMap((hour) => [
+      ...Array.from({ length: VOLUME_SHARDS }, (_, shard) => counterKey(campaign, hour, 'volume', shard)),
+      ...Array.from({ length: OUTCOME_SHARDS }, (_, shard) => counterKey(campaign, hour, 'outcome', shard)),
+    ]);
+    const totals: Record<string, number> = {};
+    for (const item of await this.batchGet(keys)) {
+      for (const [name, value] of Object.entries(item)) {
+        if (name.startsWith(COUNTER_PREFIX) && typeof value === 'number') {
+          const counter = name.slice(COUNTER_PREFIX.length);
+          totals[counter] = (totals[counter] ?? 0) + value;
+        }
+      }
+    }
+    return totals;
   }
 }

@@ -10,3 +10,24 @@ export class VersionConflictError extends Error {
 export class ContentionError extends Error {
   override readonly name = 'ContentionError';
 }
+
+/** Input the caller must fix (HTTP 400). */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The address (or thing) has no record (HTTP 404). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** The request contradicts the current state (HTTP 409). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}

@@ -1,11 +1,9 @@
 import {
   aggregateCounters,
-  applySignal,
   DEFAULT_TAG_NAMES,
   DELIVERY_DELAY_RETENTION_SECONDS,
   domainOf,
   evidenceOf,
-  HISTORY_RETENTION_SECONDS,
   isSoftBounce,
   parseNotification,
   recipientOutcomes,
@@ -19,7 +17,8 @@ import {
   type RecipientOutcome,
   type TagNames,
 } from '../domain/index.js';
-import { ContentionError, VersionConflictError } from './errors.js';
+import { commitSignal } from './address-writer.js';
+import { ContentionError } from './errors.js';
 import type { AddressRepository, CampaignCounterRepository, DeliveryDelayRepository } from './ports.js';
 
 export interface IngestDeps {
@@ -35,7 +34,8 @@ export type RecordResult =
   /** Can never succeed: goes to the DLQ with this reason. */
   | { readonly status: 'invalid'; readonly reason: string };
 
-const MAX_STATE_ATTEMPTS = 6;
+/** Attempts at a conditional counter update before the records are failed back to the queue. */
+const MAX_COUNTER_ATTEMPTS = 6;
 /** Tokens per conditional counter update: keeps the expression under DynamoDB's 4 KB limit. */
 const TOKENS_PER_UPDATE = 25;
 
@@ -69,46 +69,30 @@ export async function applyAddressEffects(outcome: RecipientOutcome, deps: Inges
   if (!soft && signalOf(outcome) === null) return;
 
   let windowWritten = false;
-  for (let attempt = 0; attempt < MAX_STATE_ATTEMPTS; attempt++) {
-    const state = await addresses.getState(email);
-    let signal: AddressSignal | null;
-    if (soft) {
-      if (state?.status === 'suppressed' || state?.status === 'review') return; // nothing a soft bounce can change
-      if (!windowWritten) {
-        // Written before counting, so a retry after a crash counts it too.
-        await addresses.putSoftBounce({
-          email,
-          eventId: outcome.eventId,
-          occurredAt: outcome.occurredAt,
-          evidence: evidenceOf(outcome),
-          expiresAt: epochSeconds(outcome.occurredAt, SOFT_BOUNCE_WINDOW_SECONDS),
-        });
-        windowWritten = true;
-      }
-      const window = await addresses.softBounceWindow(email, now, state?.status === 'released' ? state.releasedAt : null);
-      // The threshold is crossed by the newest soft bounce in the window, whichever record is being
-      // processed: a redelivered older bounce then reproduces exactly the same change.
-      signal =
-        signalOf(outcome, window.count, SOFT_BOUNCE_THRESHOLD) === 'soft-threshold' && window.newest
-          ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
-          : null;
-    } else {
+  await commitSignal(addresses, email, async (state): Promise<AddressSignal | null> => {
+    if (!soft) {
       const kind = signalOf(outcome);
-      signal = kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
+      return kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
     }
-    if (signal === null) return;
-    const transition = applySignal(email, state, signal);
-    if (transition === null) return;
-    // History first: if we crash before the state write, the retry rewrites the same entry.
-    await addresses.putHistory(transition.history, epochSeconds(transition.history.at, HISTORY_RETENTION_SECONDS));
-    try {
-      await addresses.putState(transition.next, state?.version ?? 0);
-      return;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    if (state?.status === 'suppressed' || state?.status === 'review') return null; // nothing a soft bounce can change
+    if (!windowWritten) {
+      // Written before counting, so a retry after a crash counts it too.
+      await addresses.putSoftBounce({
+        email,
+        eventId: outcome.eventId,
+        occurredAt: outcome.occurredAt,
+        evidence: evidenceOf(outcome),
+        expiresAt: epochSeconds(outcome.occurredAt, SOFT_BOUNCE_WINDOW_SECONDS),
+      });
+      windowWritten = true;
     }
-  }
-  throw new ContentionError(`address state kept changing under ${MAX_STATE_ATTEMPTS} attempts`);
+    const window = await addresses.softBounceWindow(email, now, state?.status === 'released' ? state.releasedAt : null);
+    // The threshold is crossed by the newest soft bounce in the window, whichever record is being
+    // processed: a redelivered older bounce then reproduces exactly the same change.
+    return signalOf(outcome, window.count, SOFT_BOUNCE_THRESHOLD) === 'soft-threshold' && window.newest
+      ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
+      : null;
+  });
 }
 
 /** What the batch learnt up front, to spare per-record reads. */
@@ -139,7 +123,7 @@ async function writeOutcomeIncrement(increment: CounterIncrement, counters: Camp
     let pending = remainingCounts(chunk, new Set());
     for (let attempt = 0; pending.tokens.length > 0; attempt++) {
       if (await counters.addOutcomes(increment.key, pending.counts, pending.tokens)) break;
-      if (attempt >= MAX_STATE_ATTEMPTS) throw new ContentionError('outcome counter kept conflicting');
+      if (attempt >= MAX_COUNTER_ATTEMPTS) throw new ContentionError('outcome counter kept conflicting');
       // Some of these events were counted before (redelivery): count only the others.
       pending = remainingCounts(chunk, await counters.countedTokens(increment.key));
     }

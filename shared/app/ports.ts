@@ -1,4 +1,4 @@
-import type { AddressState, CounterKey, Evidence, HistoryEntry } from '../domain/index.js';
+import type { AddressState, CounterKey, Evidence, HistoryEntry, SuppressionReason, SuppressionStatus } from '../domain/index.js';
 
 /** One soft bounce inside an address's rolling window, with its evidence. */
 export interface SoftBounceItem {
@@ -14,6 +14,24 @@ export interface SoftBounceWindow {
   readonly count: number;
   /** The most recent soft bounce in the window (by time), or null. */
   readonly newest: SoftBounceItem | null;
+  /** Epoch seconds when the oldest soft bounce leaves the window (the count drops), or null. */
+  readonly oldestExpiresAt: number | null;
+}
+
+export interface ListQuery {
+  readonly status: SuppressionStatus;
+  /** Only records last seen at or after this ISO time. */
+  readonly since?: string;
+  readonly reason?: SuppressionReason;
+  readonly campaign?: string;
+  readonly limit: number;
+  /** Where the previous page stopped (opaque to callers). */
+  readonly startKey?: Record<string, unknown>;
+}
+
+export interface ListPage {
+  readonly items: AddressState[];
+  readonly nextKey?: Record<string, unknown>;
 }
 
 /** One SES delivery delay, kept per receiving domain for timeout escalation. */
@@ -33,6 +51,12 @@ export interface AddressRepository {
   getState(email: string): Promise<AddressState | null>;
   /** Which of these addresses are in review (one batched read; eventually consistent is enough). */
   inReview(emails: readonly string[]): Promise<Set<string>>;
+  /** The records of many addresses (batched reads), keyed by address; absent ones are missing. */
+  getStates(emails: readonly string[]): Promise<Map<string, AddressState>>;
+  /** Newest first. */
+  history(email: string, limit: number): Promise<HistoryEntry[]>;
+  /** One page of records with a status, newest first, through the status index (never a scan). */
+  list(query: ListQuery): Promise<ListPage>;
   /** Writes only if the stored version is `expectedVersion` (0: no record); else throws VersionConflictError. */
   putState(state: AddressState, expectedVersion: number): Promise<void>;
   /** Idempotent: the entry's key is deterministic. */
@@ -60,6 +84,13 @@ export interface CampaignCounterRepository {
   countedTokens(key: CounterKey): Promise<Set<string>>;
   /** Records that a campaign had activity in an hour, so readers never scan. */
   markActive(campaign: string, hour: string): Promise<void>;
+}
+
+export interface CampaignReader {
+  /** Of these hours, those in which the campaign had activity. */
+  activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
+  /** Every counter of the campaign summed over these hours and all shards. */
+  totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>>;
 }
 
 /** Where records that can never succeed go, with the reason. */

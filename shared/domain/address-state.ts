@@ -93,6 +93,8 @@ export interface AddressSignal {
   readonly eventId: string;
   readonly occurredAt: string;
   readonly evidence: Evidence;
+  /** For manual suppression: the reason to record (default `manual`; an import may say `complaint`). */
+  readonly reason?: SuppressionReason;
   /** Who acted, for manual signals (caller identity). */
   readonly actor?: string;
   readonly note?: string;
@@ -187,12 +189,14 @@ export function applySignal(email: string, state: AddressState | null, signal: A
 
   if (SUPPRESSING.has(signal.kind)) {
     if (!afterRelease && signal.kind !== 'manual-suppress') return null;
-    const newReason = REASON_OF[signal.kind] as SuppressionReason;
+    const newReason = signal.kind === 'manual-suppress' ? (signal.reason ?? 'manual') : (REASON_OF[signal.kind] as SuppressionReason);
     if (state?.status === 'suppressed') {
       status = 'suppressed';
       // A complaint outranks every other reason; otherwise the first reason stays.
-      reason = signal.kind === 'complaint' ? 'complaint' : state.reason;
+      reason = newReason === 'complaint' ? 'complaint' : state.reason;
       takesEvidence = reason !== state.reason;
+      // Suppressing a suppressed address by hand changes nothing (so an import can run twice).
+      if (signal.kind === 'manual-suppress' && !takesEvidence) return null;
     } else {
       status = 'suppressed';
       reason = newReason;

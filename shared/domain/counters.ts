@@ -59,6 +59,12 @@ export function counterNames(outcome: RecipientOutcome, metric: Metric): string[
   const names = [metric, `${metric}|provider|${outcome.decision.provider}`];
   if (kindOf(metric) === 'outcome') names.push(`${metric}|category|${outcome.decision.category}`);
   if (metric === 'delays') names.push(`${metric}|domain|${domainOf(outcome.recipient)}`);
+  // The crossings campaign health looks for: reputation blocks per provider, full mailboxes per list.
+  if (metric === 'blocks' && outcome.decision.category === 'reputation-block') names.push(`blocks|reputation|${outcome.decision.provider}`);
+  if ((metric === 'softBounces' || metric === 'hardBounces') && /^mailbox-full/.test(outcome.decision.category)) {
+    if (outcome.tags.batch !== null) names.push(`mailboxFull|batch|${outcome.tags.batch}`);
+    if (outcome.tags.source !== null) names.push(`mailboxFull|source|${outcome.tags.source}`);
+  }
   if (outcome.tags.batch !== null) names.push(`${metric}|batch|${outcome.tags.batch}`);
   if (outcome.tags.source !== null) names.push(`${metric}|source|${outcome.tags.source}`);
   return names;

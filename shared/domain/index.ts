@@ -10,3 +10,4 @@ export * from './smtp.js';
 export * from './types.js';
 export * from './address-state.js';
 export * from './counters.js';
+export * from './health.js';

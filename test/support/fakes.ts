@@ -5,6 +5,8 @@ import type {
   DeadLetterSink,
   DeliveryDelayItem,
   DeliveryDelayRepository,
+  ListPage,
+  ListQuery,
   LoggerPort,
   MetricsPort,
   SoftBounceItem,
@@ -15,7 +17,7 @@ import type { AddressState, CounterKey, HistoryEntry } from '../../shared/domain
 /** In-memory ports that record every call, for use-case tests. */
 export class FakeAddresses implements AddressRepository {
   readonly states = new Map<string, AddressState>();
-  readonly history: HistoryEntry[] = [];
+  readonly historyEntries: HistoryEntry[] = [];
   readonly softBounces = new Map<string, SoftBounceItem>();
   failFor = new Set<string>();
 
@@ -33,7 +35,22 @@ export class FakeAddresses implements AddressRepository {
     this.states.set(state.email, state);
   }
   async putHistory(entry: HistoryEntry) {
-    if (!this.history.some((h) => h.email === entry.email && h.eventId === entry.eventId)) this.history.push(entry);
+    if (!this.historyEntries.some((h) => h.email === entry.email && h.eventId === entry.eventId)) this.historyEntries.push(entry);
+  }
+  async history(email: string, limit: number) {
+    return this.historyEntries.filter((h) => h.email === email).sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+  }
+  async getStates(emails: readonly string[]) {
+    return new Map(emails.flatMap((email) => (this.states.has(email) ? [[email, this.states.get(email) as AddressState] as const] : [])));
+  }
+  async list(query: ListQuery): Promise<ListPage> {
+    const all = [...this.states.values()]
+      .filter((s) => s.status === query.status && (!query.reason || s.reason === query.reason) && (!query.campaign || s.campaign === query.campaign))
+      .filter((s) => !query.since || s.lastSeenAt >= query.since)
+      .sort((a, b) => `${b.lastSeenAt}#${b.email}`.localeCompare(`${a.lastSeenAt}#${a.email}`));
+    const start = Number(query.startKey?.offset ?? 0);
+    const items = all.slice(start, start + query.limit);
+    return { items, ...(start + query.limit < all.length ? { nextKey: { offset: start + query.limit } } : {}) };
   }
   async putSoftBounce(item: SoftBounceItem) {
     this.softBounces.set(`${item.email}#${item.eventId}`, item);
@@ -42,7 +59,7 @@ export class FakeAddresses implements AddressRepository {
     const items = [...this.softBounces.values()]
       .filter((i) => i.email === email && i.expiresAt > now.getTime() / 1000 && (since === null || i.occurredAt > since))
       .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-    return { count: items.length, newest: items.at(-1) ?? null };
+    return { count: items.length, newest: items.at(-1) ?? null, oldestExpiresAt: items.length === 0 ? null : Math.min(...items.map((i) => i.expiresAt)) };
   }
 }
 
