@@ -88,7 +88,7 @@ export class Ingestion extends Construct {
     });
     const fn = this.classify.function;
     // Exactly the calls the adapters make, on the tables only (the classify path uses no index).
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [props.addressTable.tableArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [props.addressTable.tableArn] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [props.campaignTable.tableArn] }));
     this.queues.deadLetterQueue.grantSendMessages(fn);
     fn.addEventSource(

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../app/errors.js';
 import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
 import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../domain/index.js';
@@ -47,6 +47,7 @@ export class DynamoAddressRepository implements AddressRepository {
             RequestItems: {
               [this.tableName]: {
                 Keys: keys,
+                ConsistentRead: true,
                 ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: { '#status': 'status' } } : {}),
               },
             },
@@ -148,6 +149,10 @@ export class DynamoAddressRepository implements AddressRepository {
         Item: { ...historyKey(entry.email, entry.at, entry.eventId), ...entry, [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
+  }
+
+  async deleteHistory(entry: HistoryEntry): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: historyKey(entry.email, entry.at, entry.eventId) }));
   }
 
   async putSoftBounce(item: SoftBounceItem): Promise<void> {

@@ -30,8 +30,17 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
   return async (event) => {
     const now = deps.clock();
     const outcomesByRecord = new Map<string, readonly RecipientOutcome[]>();
-    const classified = new Map<string, RecordResult>(event.Records.map((record) => [record.messageId, classifyRecord(record.body, deps.tagNames)]));
-    const allOutcomes = [...classified.values()].flatMap((result) => (result.status === 'processed' ? result.outcomes : []));
+    // Classification is pure and never throws; a bug in it must still fail only its own record.
+    const classified = new Map<string, RecordResult | Error>(
+      event.Records.map((record) => {
+        try {
+          return [record.messageId, classifyRecord(record.body, deps.tagNames)];
+        } catch (error) {
+          return [record.messageId, error instanceof Error ? error : new Error(String(error))];
+        }
+      }),
+    );
+    const allOutcomes = [...classified.values()].flatMap((result) => (!(result instanceof Error) && result.status === 'processed' ? result.outcomes : []));
     const delivered = allOutcomes.filter((o) => o.eventType === 'Delivery').map((o) => o.recipient);
     const changedInBatch = new Set(allOutcomes.filter((o) => o.eventType !== 'Delivery').map((o) => o.recipient));
     // If this read fails, every delivery reads its own record instead.
@@ -40,6 +49,7 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       try {
         const result = classified.get(record.messageId) ?? classifyRecord(record.body, deps.tagNames);
+        if (result instanceof Error) throw result;
         if (result.status === 'invalid') {
           logger.error('Record can never succeed: sent to the DLQ', { messageId: record.messageId, reason: result.reason });
           metrics.count('RecordsInvalid', 1);

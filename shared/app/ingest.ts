@@ -74,7 +74,7 @@ export async function applyAddressEffects(outcome: RecipientOutcome, deps: Inges
       const kind = signalOf(outcome);
       return kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
     }
-    if (state?.status === 'suppressed' || state?.status === 'review') return null; // nothing a soft bounce can change
+    if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
     if (!windowWritten) {
       // Written before counting, so a retry after a crash counts it too.
       await addresses.putSoftBounce({

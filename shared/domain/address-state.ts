@@ -1,5 +1,6 @@
 import type { RecipientOutcome } from './outcomes.js';
-import type { Category, Provider } from './types.js';
+import { CATEGORY_POLICY } from './policy.js';
+import type { BounceCategory, Category, Provider } from './types.js';
 
 export const SUPPRESSION_STATUSES = ['suppressed', 'review', 'released'] as const;
 export type SuppressionStatus = (typeof SUPPRESSION_STATUSES)[number];
@@ -13,6 +14,9 @@ export const SUPPRESSION_REASONS = [
   'ses-suppression-list',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** `releasedBy` of a review cleared by a delivery rather than a person. */
+export const DELIVERY_RELEASE = 'delivery';
 
 /** How many recent event ids a state record remembers, to ignore redelivered events. */
 export const APPLIED_EVENT_MEMORY = 25;
@@ -158,9 +162,14 @@ export function signalOf(outcome: RecipientOutcome, softBouncesInWindow = 0, sof
   return null;
 }
 
-/** A soft bounce counts toward the address's window: a temporary failure that is about the recipient side. */
+/**
+ * A soft bounce counts toward the address's window: a temporary failure about
+ * the recipient (mailbox full or busy, or unrecognisable). Throttling and
+ * timeouts are about the sender or the receiving server, not the address.
+ */
 export function isSoftBounce(outcome: RecipientOutcome): boolean {
-  return outcome.eventType === 'Bounce' && outcome.decision.action === 'retry';
+  const { category } = outcome.decision;
+  return outcome.eventType === 'Bounce' && outcome.decision.action === 'retry' && CATEGORY_POLICY[category as BounceCategory]?.countsAsSoftBounce === true;
 }
 
 /**
@@ -168,15 +177,17 @@ export function isSoftBounce(outcome: RecipientOutcome): boolean {
  * the history entry, or null when nothing changes. Rules:
  * - a weaker event never downgrades a stronger state (a soft bounce or a
  *   policy block does not lift a suppression; a complaint upgrades anything);
- * - a released address is suppressed again only by a hard bounce or a
- *   complaint that happened after its release;
- * - a review is entered once: later policy blocks or soft bounces leave it as it is;
+ * - an address released by a person is suppressed again only by a hard
+ *   bounce or a complaint that happened after its release (one released by a
+ *   delivery is suppressed by any hard bounce or complaint);
+ * - a review is entered once; later policy blocks only move its last-seen time;
  * - a delivery clears a review (it proves the mailbox takes mail);
  * - an event already applied (redelivery) changes nothing.
  */
 export function applySignal(email: string, state: AddressState | null, signal: AddressSignal): Transition | null {
   if (state?.appliedEventIds.includes(signal.eventId)) return null;
-  const afterRelease = state?.status !== 'released' || time(signal.occurredAt) > time(state.releasedAt);
+  const afterRelease =
+    state?.status !== 'released' || state.releasedBy === DELIVERY_RELEASE || time(signal.occurredAt) > time(state.releasedAt);
 
   let status: SuppressionStatus;
   let reason: SuppressionReason;
@@ -195,22 +206,31 @@ export function applySignal(email: string, state: AddressState | null, signal: A
       // A complaint outranks every other reason; otherwise the first reason stays.
       reason = newReason === 'complaint' ? 'complaint' : state.reason;
       takesEvidence = reason !== state.reason;
-      // Suppressing a suppressed address by hand changes nothing (so an import can run twice).
-      if (signal.kind === 'manual-suppress' && !takesEvidence) return null;
+      // Suppressing a suppressed address by hand, or SES saying it did not send, changes nothing
+      // (so an import can run twice and a suppressed address does not fill its history).
+      if ((signal.kind === 'manual-suppress' || signal.kind === 'ses-suppressed') && !takesEvidence) return null;
     } else {
       status = 'suppressed';
       reason = newReason;
     }
   } else if (REVIEWING.has(signal.kind)) {
-    if (state?.status === 'suppressed' || state?.status === 'review' || !afterRelease) return null;
-    status = 'review';
-    reason = REASON_OF[signal.kind] as SuppressionReason;
+    if (state?.status === 'suppressed' || !afterRelease) return null;
+    if (state?.status === 'review') {
+      // Still blocked: only a later block moves the time a delivery must beat to clear the review.
+      if (signal.kind !== 'policy-block' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
+      status = 'review';
+      reason = state.reason;
+      takesEvidence = false;
+    } else {
+      status = 'review';
+      reason = REASON_OF[signal.kind] as SuppressionReason;
+    }
   } else if (signal.kind === 'delivery') {
     if (state?.status !== 'review' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
     status = 'released';
     reason = state.reason;
     takesEvidence = false;
-    release = { releasedAt: signal.occurredAt, releasedBy: 'delivery', releaseReason: 'delivered after review' };
+    release = { releasedAt: signal.occurredAt, releasedBy: DELIVERY_RELEASE, releaseReason: 'delivered after review' };
   } else {
     // Manual release.
     if (state === null || state.status === 'released') return null;

@@ -93,6 +93,13 @@ const SNS_ENVELOPE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 
 /** SES types we know and deliberately do not act on. */
 const IGNORABLE_TYPES = new Set(['Open', 'Click', 'Rendering Failure', 'Subscription', 'AmazonSnsSubscriptionSucceeded']);
 
+/** A time as ISO 8601 UTC with milliseconds, or null when it is not one. */
+export function isoTime(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const millis = Date.parse(value);
+  return Number.isNaN(millis) ? null : new Date(millis).toISOString();
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -142,14 +149,19 @@ function parseSesObject(message: Record<string, unknown>): Result<ParsedNotifica
   const mail = MailSchema.safeParse(message.mail);
   if (!mail.success) return fail(`SES ${eventType} without a usable mail object (${describeIssues(mail.error, 'mail')})`);
 
+  // Times are normalised to ISO 8601 UTC: windows and keys compare them as strings.
+  const sentAt = isoTime(mail.data.timestamp);
+  if (sentAt === null) return fail(`SES ${eventType} with an invalid mail.timestamp "${mail.data.timestamp.slice(0, 40)}"`);
+  const mailData = { ...mail.data, timestamp: sentAt };
+
   const field = EVENT_FIELD[eventType];
   if (field === null) {
-    return ok({ kind: 'event', event: { eventType: 'Send', format, mail: mail.data, occurredAt: mail.data.timestamp } });
+    return ok({ kind: 'event', event: { eventType: 'Send', format, mail: mailData, occurredAt: sentAt } });
   }
   const body = EVENT_SCHEMA[field as keyof typeof EVENT_SCHEMA].safeParse(message[field]);
   if (!body.success) return fail(`SES ${eventType} with an invalid "${field}" object (${describeIssues(body.error, field)})`);
-  const occurredAt = ('timestamp' in body.data && body.data.timestamp) || mail.data.timestamp;
-  const event = { eventType, format, mail: mail.data, occurredAt, [field]: body.data } as unknown as SesEvent;
+  const occurredAt = ('timestamp' in body.data && isoTime(body.data.timestamp)) || sentAt;
+  const event = { eventType, format, mail: mailData, occurredAt, [field]: body.data } as unknown as SesEvent;
   return ok({ kind: 'event', event });
 }
 

@@ -15,6 +15,8 @@ export interface CategoryPolicy {
   readonly suppress: boolean;
   /** When the category is retried; `transientOnly` retries only a 4xx-class failure. */
   readonly retry?: RetryPolicy & { readonly transientOnly?: boolean };
+  /** Counts toward the address's soft-bounce window (a temporary failure about the recipient). */
+  readonly countsAsSoftBounce?: boolean;
 }
 
 const HOUR = 3600;
@@ -52,11 +54,13 @@ export const CATEGORY_POLICY: Readonly<Record<BounceCategory, CategoryPolicy>> =
   'mailbox-busy': {
     action: 'retry',
     suppress: false,
+    countsAsSoftBounce: true,
     retry: { minDelaySeconds: HOUR, maxDelaySeconds: 4 * HOUR, maxAttempts: 3, giveUpAfterSeconds: 24 * HOUR },
   },
   'mailbox-full': {
     action: 'retry',
     suppress: false,
+    countsAsSoftBounce: true,
     retry: { minDelaySeconds: 6 * HOUR, maxDelaySeconds: 12 * HOUR, maxAttempts: 4, giveUpAfterSeconds: 72 * HOUR },
   },
   'connection-timeout': {
@@ -68,6 +72,7 @@ export const CATEGORY_POLICY: Readonly<Record<BounceCategory, CategoryPolicy>> =
   unknown: {
     action: 'retry',
     suppress: false,
+    countsAsSoftBounce: true,
     retry: { minDelaySeconds: HOUR, maxDelaySeconds: 2 * HOUR, maxAttempts: 1, giveUpAfterSeconds: 24 * HOUR },
   },
 };

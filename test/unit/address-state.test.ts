@@ -35,6 +35,7 @@ describe('applySignal', () => {
     ['a delivery clears a review', ['policy-block', 'delivery'], 'released', 'policy-block-review'],
     ['a delivery alone creates nothing', ['delivery'], null, null],
     ['a review keeps its first reason', ['soft-threshold', 'policy-block'], 'review', 'soft-bounce-threshold'],
+    ['a hard bounce after a delivery-release suppresses', ['policy-block', 'delivery', 'hard-bounce'], 'suppressed', 'hard-bounce'],
   ])('%s', (_name, kinds, status, reason) => {
     const state = run(...kinds.map((kind, i) => signal(kind, `e${i}`, `2026-11-20T1${i}:00:00.000Z`)));
     expect(state?.status ?? null).toBe(status);
@@ -62,6 +63,29 @@ describe('applySignal', () => {
     expect(state?.rule).toBe('rule-first');
     const upgraded = run(signal('hard-bounce', 'first', '2026-11-20T10:00:00.000Z'), signal('complaint', 'c', '2026-11-20T11:00:00.000Z'));
     expect(upgraded?.rule).toBe('rule-c');
+  });
+
+  it('a later block moves the review, so an older delivery arriving last does not clear it', () => {
+    const state = run(
+      signal('policy-block', 'b1', '2026-11-20T10:00:00.000Z'),
+      signal('policy-block', 'b2', '2026-11-20T12:00:00.000Z'),
+      signal('delivery', 'd', '2026-11-20T11:00:00.000Z'),
+    );
+    expect(state).toMatchObject({ status: 'review', lastSeenAt: '2026-11-20T12:00:00.000Z' });
+  });
+
+  it('a late hard bounce older than a delivery-release still suppresses (a person did not decide)', () => {
+    const state = run(
+      signal('policy-block', 'b', '2026-11-20T04:00:00.000Z'),
+      signal('delivery', 'd', '2026-11-20T06:00:00.000Z'),
+      signal('hard-bounce', 'h', '2026-11-20T05:00:00.000Z'),
+    );
+    expect(state?.status).toBe('suppressed');
+  });
+
+  it('SES saying it did not send changes nothing on a suppressed address', () => {
+    const suppressed = run(signal('hard-bounce', 'h', '2026-11-20T04:00:00.000Z'));
+    expect(applySignal(email, suppressed, signal('ses-suppressed', 's', '2026-11-21T04:00:00.000Z'))).toBeNull();
   });
 
   describe('after a release', () => {

@@ -88,6 +88,36 @@ describe('classify batch handler (with fakes)', () => {
     expect(addresses.states.get('flaky@example.org')).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold', appliedEventIds: [expect.stringContaining(':s4:')] });
   });
 
+  it('does not count throttling or timeouts toward the address window (they are about the sender or the server)', async () => {
+    const { handler, addresses } = setup();
+    const bounce = (i: number, status: string, text: string) =>
+      JSON.stringify(bounceFor('busy@gmail.com', { feedbackId: `t${i}`, status, diagnosticCode: text, at: `2026-11-20T0${i}:00:00.000Z` }));
+    await handler(sqsEvent([1, 2, 3, 4, 5].map((i) => bounce(i, i % 2 ? '4.7.0' : '4.4.1', i % 2 ? 'smtp; 421 4.7.0 Try again later' : 'smtp; 4.4.1 Connection timed out'))));
+    expect(addresses.softBounces.size).toBe(0);
+    expect(addresses.states.has('busy@gmail.com')).toBe(false);
+  });
+
+  it('takes back a history entry when a lost race turns its change into none', async () => {
+    const { addresses } = setup();
+    const { commitSignal } = await import('../../shared/app/address-writer.js');
+    const { NO_EVIDENCE } = await import('../../shared/domain/index.js');
+    const block = { kind: 'policy-block' as const, eventId: 'block', occurredAt: '2026-11-20T10:00:00.000Z', evidence: NO_EVIDENCE };
+    let raced = false;
+    const realPut = addresses.putState.bind(addresses);
+    addresses.putState = async (state, expected) => {
+      if (!raced) {
+        raced = true;
+        // Another function suppresses the address between our read and our write.
+        await realPut({ ...state, status: 'suppressed', reason: 'hard-bounce', appliedEventIds: ['hard'] }, 0);
+      }
+      return realPut(state, expected);
+    };
+    const commit = await commitSignal(addresses, 'kim@example.com', () => block);
+    expect(commit.changed).toBe(false);
+    expect(addresses.historyEntries).toEqual([]);
+    expect(addresses.states.get('kim@example.com')?.status).toBe('suppressed');
+  });
+
   it('ignores soft bounces whose window item has expired, even if TTL has not deleted it yet', async () => {
     const { handler, addresses } = setup();
     const soft = (i: number, at: string) =>

@@ -56,6 +56,13 @@ describe('parseNotification', () => {
     expect(eventOf(inner).eventType).toBe('Bounce');
   });
 
+  it('normalises times to ISO UTC and falls back to the send time for a bad event time', () => {
+    const bounce = notificationFixture('event-bounce-permanent.json') as { bounce: Record<string, unknown>; mail: Record<string, unknown> };
+    const event = eventOf({ ...bounce, mail: { ...bounce.mail, timestamp: '2026-11-20T11:00:00+01:00' }, bounce: { ...bounce.bounce, timestamp: 'garbage' } });
+    expect(event.mail.timestamp).toBe('2026-11-20T10:00:00.000Z');
+    expect(event.occurredAt).toBe('2026-11-20T10:00:00.000Z');
+  });
+
   it('tolerates fields SES adds later', () => {
     const bounce = notificationFixture('event-bounce-permanent.json') as Record<string, Record<string, unknown>>;
     const extended = { ...bounce, newTopLevel: { a: 1 }, bounce: { ...bounce.bounce, futureField: [1, 2] } };
@@ -69,10 +76,11 @@ describe('parseNotification', () => {
     ['{"hello":"world"}', 'no eventType or notificationType'],
     ['{"Type":"Notification","Message":"not json"}', 'SNS Message is not valid JSON'],
     ['{"Type":"Notification"}', 'without a Message string'],
+    ['{"eventType":"Send","mail":{"messageId":"m","timestamp":"yesterday"}}', 'invalid mail.timestamp'],
     ['{"eventType":"Bounce"}', 'without a usable mail object'],
-    ['{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"t"}}', 'invalid "bounce" object'],
-    ['{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"t"},"bounce":{"feedbackId":"f","bounceType":"Permanent","bouncedRecipients":[]}}', 'bounce.bouncedRecipients'],
-    ['{"notificationType":"Complaint","mail":{"messageId":"m","timestamp":"t"},"complaint":{"complainedRecipients":[{"emailAddress":"a@b.c"}]}}', 'complaint.feedbackId'],
+    ['{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"}}', 'invalid "bounce" object'],
+    ['{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"bounce":{"feedbackId":"f","bounceType":"Permanent","bouncedRecipients":[]}}', 'bounce.bouncedRecipients'],
+    ['{"notificationType":"Complaint","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"complaint":{"complainedRecipients":[{"emailAddress":"a@b.c"}]}}', 'complaint.feedbackId'],
   ])('rejects %s with a clear reason', (body, reason) => {
     const result = parseNotification(body);
     expect(result.ok).toBe(false);

@@ -1,0 +1,183 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { ConflictError, NotFoundError, ValidationError } from '../app/errors.js';
+import type { LoggerPort } from '../app/ports.js';
+import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../app/suppressions.js';
+import { isValidAddress, maskAddress, normaliseAddress, SUPPRESSION_REASONS, SUPPRESSION_STATUSES } from '../domain/index.js';
+
+/** Most addresses one check request may carry. */
+export const MAX_CHECK_EMAILS = 1000;
+const MAX_BODY_BYTES = 256 * 1024;
+
+const Email = z
+  .string()
+  .max(320)
+  .transform((raw) => normaliseAddress(raw))
+  .refine(isValidAddress, { message: 'not a valid email address' });
+
+const CheckBody = z.object({ emails: z.array(Email).min(1).max(MAX_CHECK_EMAILS) }).strict();
+const SuppressBody = z
+  .object({
+    reason: z.string().trim().min(1).max(500),
+    /** For imports from SES's suppression list. */
+    sesReason: z.enum(['BOUNCE', 'COMPLAINT']).optional(),
+  })
+  .strict();
+const ReleaseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+const ListQuery = z
+  .object({
+    status: z.enum(SUPPRESSION_STATUSES).optional(),
+    reason: z.enum(SUPPRESSION_REASONS).optional(),
+    campaign: z.string().min(1).max(256).optional(),
+    since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    nextToken: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+const HealthQuery = z.object({ hours: z.coerce.number().int().min(1).max(24 * 14).default(72) }).strict();
+
+/** An error response the caller can act on; nothing internal leaks. */
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+function validate<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.slice(0, 20).map((issue) => {
+    const path = issue.path.join('.');
+    const where = path === '' ? what : `${what}.${path}`;
+    return issue.code === 'unrecognized_keys' ? `${where}: unknown ${issue.keys.join(', ')}` : `${where}: ${issue.message}`;
+  });
+  throw new HttpError(400, `invalid ${what}`, details);
+}
+
+function bodyOf(event: APIGatewayProxyEvent): unknown {
+  if (!event.body) throw new HttpError(400, 'a JSON body is required');
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (text.length > MAX_BODY_BYTES) throw new HttpError(413, 'body too large');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
+  }
+}
+
+function emailFromPath(segment: string): string {
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'invalid email', ['email: bad percent-encoding']);
+  }
+  return validate(Email, decoded, 'email');
+}
+
+/** Who is calling: the IAM identity API Gateway verified, else the local runtime. */
+function callerOf(event: APIGatewayProxyEvent): string {
+  const identity = event.requestContext?.identity;
+  return identity?.userArn ?? identity?.caller ?? identity?.accountId ?? 'local';
+}
+
+type Route = (event: APIGatewayProxyEvent, params: string[]) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The suppression API as one API Gateway (REST, proxy integration) handler.
+ * Routes on method and path, so the local HTTP server can call it as is.
+ */
+export function createApiHandler(deps: SuppressionDeps, logger: LoggerPort): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
+  const noQuery = (event: APIGatewayProxyEvent) => {
+    const keys = Object.keys(event.queryStringParameters ?? {});
+    if (keys.length > 0) throw new HttpError(400, 'invalid query', [`query: unknown ${keys.join(', ')}`]);
+  };
+  const routes: Array<{ method: string; pattern: RegExp; route: Route }> = [
+    {
+      method: 'POST',
+      pattern: /^\/suppressions\/check$/,
+      route: async (event) => {
+        noQuery(event);
+        const { emails } = validate(CheckBody, bodyOf(event), 'body');
+        return json(200, { results: await check(emails, deps) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/suppressions\/([^/]+)$/,
+      route: async (event, [email]) => {
+        noQuery(event);
+        return json(200, await lookup(emailFromPath(email ?? ''), deps));
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: /^\/suppressions\/([^/]+)$/,
+      route: async (event, [email]) => {
+        noQuery(event);
+        const address = emailFromPath(email ?? '');
+        const body = validate(SuppressBody, bodyOf(event), 'body');
+        const result = await suppress(address, { note: body.reason, ...(body.sesReason ? { sesReason: body.sesReason } : {}) }, callerOf(event), deps);
+        logger.info('Address suppressed by hand', { email: maskAddress(address), created: result.created });
+        return json(result.created ? 201 : 200, result.view);
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/suppressions\/([^/]+)$/,
+      route: async (event, [email]) => {
+        noQuery(event);
+        const address = emailFromPath(email ?? '');
+        const body = validate(ReleaseBody, bodyOf(event), 'body');
+        const view = await release(address, body.reason, callerOf(event), deps);
+        logger.info('Address released', { email: maskAddress(address) });
+        return json(200, view);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/suppressions\/?$/,
+      route: async (event) => {
+        const query = validate(ListQuery, event.queryStringParameters ?? {}, 'query');
+        return json(200, await list(query, deps));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/campaigns\/([^/]+)\/health$/,
+      route: async (event, [campaign]) => {
+        const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
+        return json(200, await health(decodeURIComponent(campaign ?? ''), query.hours, deps));
+      },
+    },
+  ];
+
+  return async (event) => {
+    const path = event.path ?? '/';
+    try {
+      const matching = routes.filter((r) => r.pattern.test(path));
+      if (matching.length === 0) throw new HttpError(404, 'no such route');
+      const found = matching.find((r) => r.method === event.httpMethod);
+      if (!found) throw new HttpError(405, `method ${event.httpMethod} not allowed on ${path}`);
+      const params = (found.pattern.exec(path) ?? []).slice(1);
+      return await found.route(event, params);
+    } catch (error) {
+      if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...(error.details ? { details: error.details } : {}) });
+      if (error instanceof ValidationError) return json(400, { error: error.message, details: error.details });
+      if (error instanceof NotFoundError) return json(404, { error: error.message });
+      if (error instanceof ConflictError) return json(409, { error: error.message });
+      logger.error('API request failed', { method: event.httpMethod, resource: path.replace(/\/suppressions\/[^/]+/, '/suppressions/{email}'), errorName: (error as Error).name, errorMessage: (error as Error).message });
+      return json(500, { error: 'internal error' });
+    }
+  };
+}

@@ -1,0 +1,231 @@
+import {
+  campaignHealth,
+  hourOf,
+  NO_EVIDENCE,
+  SUPPRESSION_STATUSES,
+  type AddressState,
+  type CampaignHealth,
+  type HistoryEntry,
+  type SuppressionReason,
+  type SuppressionStatus,
+} from '../domain/index.js';
+import { commitSignal } from './address-writer.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import type { AddressRepository, CampaignReader } from './ports.js';
+
+export interface SuppressionDeps {
+  readonly addresses: AddressRepository;
+  readonly campaigns: CampaignReader;
+  readonly clock: () => Date;
+}
+
+/** Statuses that mean "do not mail": a review holds the address until a person decides. */
+export const isDoNotMail = (status: SuppressionStatus | null): boolean => status === 'suppressed' || status === 'review';
+
+export interface AddressView {
+  readonly email: string;
+  readonly suppressed: boolean;
+  readonly status: SuppressionStatus | null;
+  readonly reason: SuppressionReason | null;
+  readonly category: string | null;
+  readonly rule: string | null;
+  readonly smtpCode: number | null;
+  readonly enhancedCode: string | null;
+  readonly diagnostic: string | null;
+  readonly provider: string | null;
+  readonly campaign: string | null;
+  readonly firstSeenAt: string | null;
+  readonly lastSeenAt: string | null;
+  readonly count: number;
+  readonly releasedAt: string | null;
+  readonly releasedBy: string | null;
+  readonly releaseReason: string | null;
+  readonly softBounces: { readonly count: number; readonly windowEndsAt: string | null };
+  readonly history: readonly HistoryEntry[];
+}
+
+const HISTORY_LIMIT = 50;
+
+function view(email: string, state: AddressState | null, soft: { count: number; windowEndsAt: string | null }, history: readonly HistoryEntry[]): AddressView {
+  return {
+    email,
+    suppressed: isDoNotMail(state?.status ?? null),
+    status: state?.status ?? null,
+    reason: state?.reason ?? null,
+    category: state?.category ?? null,
+    rule: state?.rule ?? null,
+    smtpCode: state?.smtpCode ?? null,
+    enhancedCode: state?.enhancedCode ?? null,
+    diagnostic: state?.diagnostic ?? null,
+    provider: state?.provider ?? null,
+    campaign: state?.campaign ?? null,
+    firstSeenAt: state?.firstSeenAt ?? null,
+    lastSeenAt: state?.lastSeenAt ?? null,
+    count: state?.count ?? 0,
+    releasedAt: state?.releasedAt ?? null,
+    releasedBy: state?.releasedBy ?? null,
+    releaseReason: state?.releaseReason ?? null,
+    softBounces: soft,
+    history,
+  };
+}
+
+/** Everything known about one address; NotFoundError when nothing is. */
+export async function lookup(email: string, deps: SuppressionDeps): Promise<AddressView> {
+  const now = deps.clock();
+  const [state, window, history] = await Promise.all([
+    deps.addresses.getState(email),
+    deps.addresses.softBounceWindow(email, now, null),
+    deps.addresses.history(email, HISTORY_LIMIT),
+  ]);
+  if (state === null && window.count === 0 && history.length === 0) throw new NotFoundError(`no record for ${email}`);
+  const soft = { count: window.count, windowEndsAt: window.oldestExpiresAt === null ? null : new Date(window.oldestExpiresAt * 1000).toISOString() };
+  return view(email, state, soft, history);
+}
+
+export interface CheckResult {
+  readonly email: string;
+  readonly suppressed: boolean;
+  readonly status: SuppressionStatus | null;
+  readonly reason: SuppressionReason | null;
+}
+
+/** Pre-send check of many addresses: batched reads, answers in the order asked. */
+export async function check(emails: readonly string[], deps: SuppressionDeps): Promise<CheckResult[]> {
+  const states = await deps.addresses.getStates(emails);
+  return emails.map((email) => {
+    const state = states.get(email) ?? null;
+    return { email, suppressed: isDoNotMail(state?.status ?? null), status: state?.status ?? null, reason: state?.reason ?? null };
+  });
+}
+
+export interface ListRequest {
+  readonly status?: SuppressionStatus;
+  readonly reason?: SuppressionReason;
+  readonly campaign?: string;
+  readonly since?: string;
+  readonly limit: number;
+  readonly nextToken?: string;
+}
+
+export interface ListItem {
+  readonly email: string;
+  readonly suppressed: boolean;
+  readonly status: SuppressionStatus;
+  readonly reason: SuppressionReason;
+  readonly category: string | null;
+  readonly campaign: string | null;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
+interface Cursor {
+  /** Index into the statuses being listed. */
+  readonly s: number;
+  readonly k?: Record<string, unknown>;
+}
+
+const encodeToken = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+function decodeToken(token: string): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
+    if (typeof cursor.s !== 'number' || (cursor.k !== undefined && (typeof cursor.k !== 'object' || cursor.k === null))) throw new Error('shape');
+    return cursor;
+  } catch {
+    throw new ValidationError('invalid nextToken', ['nextToken: pass back the value a previous page returned']);
+  }
+}
+
+/**
+ * One page of the list, newest first, through the status index. Without a
+ * status filter, the statuses are listed one after the other; the opaque
+ * token says where to go on.
+ */
+export async function list(request: ListRequest, deps: SuppressionDeps): Promise<{ items: ListItem[]; nextToken?: string }> {
+  const statuses = request.status ? [request.status] : [...SUPPRESSION_STATUSES];
+  let cursor: Cursor = request.nextToken ? decodeToken(request.nextToken) : { s: 0 };
+  if (cursor.s >= statuses.length) throw new ValidationError('invalid nextToken', ['nextToken: does not belong to this query']);
+  const items: ListItem[] = [];
+  while (items.length < request.limit && cursor.s < statuses.length) {
+    const page = await deps.addresses.list({
+      status: statuses[cursor.s] as SuppressionStatus,
+      ...(request.reason ? { reason: request.reason } : {}),
+      ...(request.campaign ? { campaign: request.campaign } : {}),
+      ...(request.since ? { since: request.since } : {}),
+      limit: request.limit - items.length,
+      ...(cursor.k ? { startKey: cursor.k } : {}),
+    });
+    for (const state of page.items) {
+      items.push({
+        email: state.email,
+        suppressed: isDoNotMail(state.status),
+        status: state.status,
+        reason: state.reason,
+        category: state.category,
+        campaign: state.campaign,
+        firstSeenAt: state.firstSeenAt,
+        lastSeenAt: state.lastSeenAt,
+      });
+    }
+    cursor = page.nextKey ? { s: cursor.s, k: page.nextKey } : { s: cursor.s + 1 };
+  }
+  return { items, ...(cursor.s < statuses.length ? { nextToken: encodeToken(cursor) } : {}) };
+}
+
+/** SES account-level suppression list reasons, as its CSV import/export uses them. */
+export type SesSuppressionReason = 'BOUNCE' | 'COMPLAINT';
+
+export interface ManualSuppression {
+  /** Why, in the operator's words (kept in history). */
+  readonly note: string;
+  /** SES reason when the entry comes from an SES suppression list import. */
+  readonly sesReason?: SesSuppressionReason;
+}
+
+/** Suppress an address by hand. Suppressing a suppressed address changes nothing (imports can run twice). */
+export async function suppress(email: string, request: ManualSuppression, actor: string, deps: SuppressionDeps): Promise<{ created: boolean; view: AddressView }> {
+  const at = deps.clock().toISOString();
+  const commit = await commitSignal(deps.addresses, email, () => ({
+    kind: 'manual-suppress',
+    eventId: `manual:${at}:${actor}`,
+    occurredAt: at,
+    evidence: NO_EVIDENCE,
+    reason: request.sesReason === 'COMPLAINT' ? 'complaint' : 'manual',
+    actor,
+    note: request.note,
+  }));
+  return { created: commit.before === null, view: await lookup(email, deps) };
+}
+
+/** Release an address: it may be mailed again; history keeps who and why. */
+export async function release(email: string, note: string, actor: string, deps: SuppressionDeps): Promise<AddressView> {
+  const at = deps.clock().toISOString();
+  const commit = await commitSignal(deps.addresses, email, (state) => {
+    if (state === null) throw new NotFoundError(`no record for ${email}`);
+    if (state.status === 'released') throw new ConflictError(`${email} is already released (${state.releasedAt ?? ''})`);
+    return { kind: 'release', eventId: `release:${at}:${actor}`, occurredAt: at, evidence: NO_EVIDENCE, actor, note };
+  });
+  if (!commit.changed) throw new ConflictError(`${email} could not be released`);
+  return lookup(email, deps);
+}
+
+/** The hours (bucket names) of the last `hours` hours, newest last. */
+export function recentHours(now: Date, hours: number): string[] {
+  return Array.from({ length: hours }, (_, i) => hourOf(new Date(now.getTime() - (hours - 1 - i) * 3600_000).toISOString()));
+}
+
+export interface HealthReport extends CampaignHealth {
+  readonly campaign: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly activeHours: number;
+}
+
+/** Latest figures and verdicts of a campaign over the last `hours` send-hours. */
+export async function health(campaign: string, hours: number, deps: SuppressionDeps): Promise<HealthReport> {
+  const active = await deps.campaigns.activeHours(campaign, recentHours(deps.clock(), hours));
+  if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
+  const totals = await deps.campaigns.totals(campaign, active);
+  return { campaign, from: active[0] ?? null, to: active.at(-1) ?? null, activeHours: active.length, ...campaignHealth(totals) };
+}
