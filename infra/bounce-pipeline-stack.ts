@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { AddressStore } from './constructs/address-store.js';
 import { Alerts } from './constructs/alerts.js';
 import { Ingestion } from './constructs/ingestion.js';
+import { LookupApi } from './constructs/lookup-api.js';
 
 export interface BouncePipelineStackProps extends StackProps {
   /**
@@ -23,6 +24,8 @@ export class BouncePipelineStack extends Stack {
       campaignTable: store.campaignTable,
       alarmTopic: alerts.topic,
     });
+    const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
+    new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
     new CfnOutput(this, 'NotificationTopicArn', { value: ingestion.topic.topicArn, description: 'Set as the SNS event destination of your SES configuration set' });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
