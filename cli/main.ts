@@ -1,37 +1,69 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ApiClient } from './api-client.js';
 import { runClassify } from './classify.js';
+import { resolveApiUrl } from './runtime-file.js';
+import { checkCommand, exportCommand, importCommand, lookupCommand, releaseCommand, type CommandIo } from './suppression-commands.js';
 
 const USAGE = `Usage: bounce <command> [options]
 
-Commands:
-  classify [FILE...]   Classify SES notifications or recipient lines (JSON Lines)
-                       from FILEs or stdin ("-"); one JSON decision per recipient
-                       on stdout. Options: --summary (counts per category and
-                       action on stderr), --campaign-tag/--batch-tag/--source-tag NAME.
-  help                 Show this help.
+Classify (offline):
+  classify [FILE...]        Classify SES notifications or recipient lines (JSON Lines)
+                            from FILEs or stdin; one JSON decision per recipient on
+                            stdout. --summary, --campaign-tag/--batch-tag/--source-tag NAME
+
+Suppression list (talk to the API of a running local runtime or a deployed stack):
+  lookup EMAIL              Everything known about one address (JSON)
+  check FILE|-              CSV of verdicts for addresses (one per line, or CSV)
+  release EMAIL --reason T  Release an address (history keeps who and why)
+  export [--format ses|full] [--status S] [--reason R] [--campaign C] [--since T]
+                            The list as CSV (ses: "email,BOUNCE|COMPLAINT", SES's format)
+  import FILE|-             Import a CSV in SES's suppression-list format (idempotent)
+
+  API commands take --url URL (a deployed stack's ApiUrl output; requests are
+  signed with SigV4 from the default AWS credentials) or --data DIR (default
+  .data: the local runtime's runtime.json). BOUNCE_API_URL also sets the URL.
+
+  help                      Show this help.
 `;
 
-/** Run the CLI; resolves to the process exit code. */
+const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+const API_OPTIONS = { url: { type: 'string' }, data: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options, strict: true });
+  } catch (error) {
+    process.stderr.write(`bounce ${command}: ${(error as Error).message}\n\n${USAGE}`);
+    return null;
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`bounce: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+async function apiFor(values: { url?: string; data?: string }): Promise<ApiClient | null> {
+  try {
+    return new ApiClient(await resolveApiUrl(values));
+  } catch (error) {
+    process.stderr.write(`bounce: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
+/** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'classify': {
-      let parsed;
-      try {
-        parsed = parseArgs({
-          args: [...rest],
-          allowPositionals: true,
-          options: {
-            summary: { type: 'boolean', default: false },
-            'campaign-tag': { type: 'string', default: 'campaign' },
-            'batch-tag': { type: 'string', default: 'batch' },
-            'source-tag': { type: 'string', default: 'source' },
-          },
-        });
-      } catch (error) {
-        process.stderr.write(`bounce classify: ${(error as Error).message}\n\n${USAGE}`);
-        return 2;
-      }
+      const parsed = parse('classify', rest, {
+        summary: { type: 'boolean', default: false },
+        'campaign-tag': { type: 'string', default: 'campaign' },
+        'batch-tag': { type: 'string', default: 'batch' },
+        'source-tag': { type: 'string', default: 'source' },
+      });
+      if (!parsed) return 2;
       const { values, positionals } = parsed;
       return runClassify(
         {
@@ -39,8 +71,40 @@ export async function main(argv: readonly string[]): Promise<number> {
           summary: values.summary,
           tagNames: { campaign: values['campaign-tag'], batch: values['batch-tag'], source: values['source-tag'] },
         },
-        { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+        io,
       );
+    }
+    case 'lookup':
+    case 'check':
+    case 'release':
+    case 'import': {
+      const parsed = parse(command, rest, { ...API_OPTIONS, reason: { type: 'string' } });
+      if (!parsed) return 2;
+      const [target] = parsed.positionals;
+      if (!target || parsed.positionals.length > 1) return usageError(`${command} takes one ${command === 'check' || command === 'import' ? 'FILE (or -)' : 'EMAIL'}`);
+      if (command === 'release' && !parsed.values.reason) return usageError('release needs --reason');
+      const api = await apiFor(parsed.values);
+      if (!api) return 1;
+      if (command === 'lookup') return lookupCommand(api, target, io);
+      if (command === 'check') return checkCommand(api, target, io);
+      if (command === 'import') return importCommand(api, target, io);
+      return releaseCommand(api, target, parsed.values.reason as string, io);
+    }
+    case 'export': {
+      const parsed = parse('export', rest, {
+        ...API_OPTIONS,
+        format: { type: 'string', default: 'ses' },
+        status: { type: 'string' },
+        reason: { type: 'string' },
+        campaign: { type: 'string' },
+        since: { type: 'string' },
+      });
+      if (!parsed) return 2;
+      const { format, status, reason, campaign, since } = parsed.values;
+      if (format !== 'ses' && format !== 'full') return usageError('--format is ses or full');
+      const api = await apiFor(parsed.values);
+      if (!api) return 1;
+      return exportCommand(api, { format, ...(status ? { status } : {}), ...(reason ? { reason } : {}), ...(campaign ? { campaign } : {}), ...(since ? { since } : {}) }, io);
     }
     case 'help':
     case '--help':
@@ -48,8 +112,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     default:
-      process.stderr.write(command ? `bounce: unknown command "${command}"\n\n${USAGE}` : USAGE);
-      return 2;
+      return command ? usageError(`unknown command "${command}"`) : (process.stdout.write(USAGE), 2);
   }
 }
 

@@ -1,0 +1,73 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly query?: Record<string, string | undefined>;
+}
+
+const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+
+/** The region of an execute-api URL, else the configured one. */
+function regionOf(url: URL): string {
+  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+/**
+ * A small client for the suppression API. Requests to a deployed API are
+ * signed with SigV4 from the default AWS credentials chain; the local
+ * runtime (loopback) needs no signature.
+ */
+export class ApiClient {
+  private readonly base: URL;
+  private signer: SignatureV4 | null = null;
+
+  constructor(baseUrl: string) {
+    this.base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.call<T>(method, path, options)).body;
+  }
+
+  /** Like `request`, with the HTTP status (201 tells a created record from an existing one). */
+  async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    let headers: Record<string, string> = { host: url.host, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) };
+    if (!isLoopback(url)) {
+      this.signer ??= new SignatureV4({ service: 'execute-api', region: regionOf(url), credentials: defaultProvider(), sha256: Sha256 });
+      const query: Record<string, string> = {};
+      for (const [key, value] of url.searchParams) query[key] = value;
+      const signed = await this.signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers, body });
+      headers = signed.headers as Record<string, string>;
+    }
+    const response = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : (JSON.parse(text) as unknown);
+    } catch {
+      // Not JSON: keep the text for the error message.
+    }
+    if (!response.ok) {
+      const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String((parsed as { error: unknown }).error) : `HTTP ${response.status}`;
+      const details = typeof parsed === 'object' && parsed !== null && 'details' in parsed ? ` (${(parsed as { details: string[] }).details.join('; ')})` : '';
+      throw new ApiError(response.status, `${error}${details}`, parsed);
+    }
+    return { status: response.status, body: parsed as T };
+  }
+}

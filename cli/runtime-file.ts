@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** `DIR/runtime.json`: where a running local runtime says its endpoints are (a stable contract). */
+export interface RuntimeFile {
+  readonly version: 1;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly apiUrl: string;
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string };
+  readonly topicArn: string;
+  readonly queues: { readonly notifications: string; readonly notificationsDlq: string };
+  readonly tables: { readonly addresses: string; readonly campaigns: string };
+  readonly outbox: string;
+}
+
+export const DEFAULT_DATA_DIR = '.data';
+export const runtimeFilePath = (dataDir: string): string => join(dataDir, 'runtime.json');
+
+export async function readRuntimeFile(dataDir: string): Promise<RuntimeFile | null> {
+  try {
+    return JSON.parse(await readFile(runtimeFilePath(dataDir), 'utf8')) as RuntimeFile;
+  } catch {
+    return null;
+  }
+}
+
+/** The API base URL: `--url`, else `BOUNCE_API_URL`, else the running local runtime's. */
+export async function resolveApiUrl(options: { url?: string; data?: string }): Promise<string> {
+  if (options.url) return options.url;
+  if (process.env.BOUNCE_API_URL) return process.env.BOUNCE_API_URL;
+  const dataDir = options.data ?? DEFAULT_DATA_DIR;
+  const runtime = await readRuntimeFile(dataDir);
+  if (runtime) return runtime.apiUrl;
+  throw new Error(`no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`);
+}

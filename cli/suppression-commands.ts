@@ -1,0 +1,199 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { isValidAddress, normaliseAddress } from '../shared/domain/index.js';
+import type { ApiClient} from './api-client.js';
+import { ApiError } from './api-client.js';
+import { csvRow, parseCsvLine } from './csv.js';
+
+export interface CommandIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+const CHECK_CHUNK = 1000;
+const IMPORT_CONCURRENCY = 8;
+
+async function* lines(file: string, stdin: Readable): AsyncGenerator<string> {
+  yield* createInterface({ input: file === '-' ? stdin : createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+}
+
+/** The address in a line: the first CSV field that looks like one (so headers and extra columns pass). */
+function addressIn(line: string): string | null {
+  for (const field of parseCsvLine(line)) if (field.includes('@')) return field;
+  return null;
+}
+
+function reportApiError(error: unknown, io: CommandIo, what: string): number {
+  if (error instanceof ApiError) {
+    io.stderr.write(`bounce ${what}: ${error.message} (HTTP ${error.status})\n`);
+    return 1;
+  }
+  io.stderr.write(`bounce ${what}: ${(error as Error).message}\n`);
+  return 1;
+}
+
+/** `bounce lookup EMAIL`: everything known about one address, as JSON. Exit 1 when it has no record. */
+export async function lookupCommand(api: ApiClient, email: string, io: CommandIo): Promise<number> {
+  try {
+    const view = await api.request<unknown>('GET', `/suppressions/${encodeURIComponent(email)}`);
+    io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    return reportApiError(error, io, 'lookup');
+  }
+}
+
+interface CheckResult {
+  email: string;
+  suppressed: boolean;
+  status: string | null;
+  reason: string | null;
+}
+
+/**
+ * `bounce check FILE`: one address per line, or CSV (the first field with an
+ * `@`; a first line without one is a header). Writes CSV
+ * `email,suppressed,status,reason` in input order; a line that is not a valid
+ * address gets `invalid` and is not sent.
+ */
+export async function checkCommand(api: ApiClient, file: string, io: CommandIo): Promise<number> {
+  io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason'])}\n`);
+  let pending: Array<{ email: string; valid: boolean }> = [];
+  let checked = 0;
+  const flush = async () => {
+    const valid = pending.filter((p) => p.valid).map((p) => p.email);
+    const results = valid.length === 0 ? [] : (await api.request<{ results: CheckResult[] }>('POST', '/suppressions/check', { body: { emails: valid } })).results;
+    const byEmail = new Map(results.map((r) => [r.email, r]));
+    for (const entry of pending) {
+      const result = byEmail.get(entry.email);
+      io.stdout.write(`${csvRow(entry.valid && result ? [result.email, result.suppressed, result.status, result.reason] : [entry.email, 'invalid', '', ''])}\n`);
+    }
+    checked += pending.length;
+    io.stderr.write(`checked ${checked}\n`);
+    pending = [];
+  };
+  try {
+    let first = true;
+    for await (const line of lines(file, io.stdin)) {
+      if (line.trim() === '') continue;
+      const raw = addressIn(line);
+      const header = first && raw === null;
+      first = false;
+      if (header) continue; // a CSV header: no field looks like an address
+      const email = normaliseAddress(raw ?? parseCsvLine(line)[0] ?? '');
+      pending.push({ email, valid: isValidAddress(email) });
+      if (pending.length >= CHECK_CHUNK) await flush();
+    }
+    await flush();
+    return 0;
+  } catch (error) {
+    return reportApiError(error, io, 'check');
+  }
+}
+
+/** `bounce release EMAIL --reason TEXT`. */
+export async function releaseCommand(api: ApiClient, email: string, reason: string, io: CommandIo): Promise<number> {
+  try {
+    const view = await api.request<{ email: string; status: string }>('DELETE', `/suppressions/${encodeURIComponent(email)}`, { body: { reason } });
+    io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    return reportApiError(error, io, 'release');
+  }
+}
+
+interface ListItem {
+  email: string;
+  suppressed: boolean;
+  status: string;
+  reason: string;
+  category: string | null;
+  campaign: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface ExportOptions {
+  /** `ses`: `email,BOUNCE|COMPLAINT` lines of suppressed addresses (SES import format); `full`: every column. */
+  readonly format: 'ses' | 'full';
+  readonly status?: string;
+  readonly reason?: string;
+  readonly campaign?: string;
+  readonly since?: string;
+}
+
+/** `bounce export`: the list as CSV, page by page (streamed), progress on stderr. */
+export async function exportCommand(api: ApiClient, options: ExportOptions, io: CommandIo): Promise<number> {
+  const status = options.status ?? (options.format === 'ses' ? 'suppressed' : undefined);
+  if (options.format === 'full') io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason', 'category', 'campaign', 'firstSeenAt', 'lastSeenAt'])}\n`);
+  let nextToken: string | undefined;
+  let exported = 0;
+  try {
+    do {
+      const page = await api.request<{ items: ListItem[]; nextToken?: string }>('GET', '/suppressions', {
+        query: { status, reason: options.reason, campaign: options.campaign, since: options.since, limit: '1000', nextToken },
+      });
+      const rows = page.items.map((item) =>
+        options.format === 'ses'
+          ? csvRow([item.email, item.reason === 'complaint' ? 'COMPLAINT' : 'BOUNCE'])
+          : csvRow([item.email, item.suppressed, item.status, item.reason, item.category, item.campaign, item.firstSeenAt, item.lastSeenAt]),
+      );
+      if (rows.length > 0 && !io.stdout.write(`${rows.join('\n')}\n`)) await new Promise((resolve) => io.stdout.once('drain', resolve));
+      exported += rows.length;
+      io.stderr.write(`exported ${exported}\n`);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return 0;
+  } catch (error) {
+    return reportApiError(error, io, 'export');
+  }
+}
+
+/**
+ * `bounce import FILE`: a CSV in the SES account-level suppression list
+ * format (`email,BOUNCE|COMPLAINT`, header optional). Idempotent: addresses
+ * already suppressed are left as they are.
+ */
+export async function importCommand(api: ApiClient, file: string, io: CommandIo): Promise<number> {
+  const counts = { created: 0, existing: 0, invalid: 0, failed: 0 };
+  let lineNumber = 0;
+  const inFlight = new Set<Promise<void>>();
+  const put = async (email: string, sesReason: 'BOUNCE' | 'COMPLAINT', line: number) => {
+    try {
+      const response = await api.call('PUT', `/suppressions/${encodeURIComponent(email)}`, {
+        body: { reason: 'imported from an SES suppression list', sesReason },
+      });
+      if (response.status === 201) counts.created++;
+      else counts.existing++;
+    } catch (error) {
+      counts.failed++;
+      io.stderr.write(`line ${line}: ${(error as Error).message}\n`);
+    }
+  };
+  try {
+    for await (const line of lines(file, io.stdin)) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const [rawEmail = '', rawReason = 'BOUNCE'] = parseCsvLine(line);
+      if (lineNumber === 1 && !rawEmail.includes('@')) continue; // header
+      const email = normaliseAddress(rawEmail);
+      const reason = rawReason.toUpperCase();
+      if (!isValidAddress(email) || (reason !== 'BOUNCE' && reason !== 'COMPLAINT')) {
+        counts.invalid++;
+        io.stderr.write(`line ${lineNumber}: skipped (${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`);
+        continue;
+      }
+      const task = put(email, reason, lineNumber).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= IMPORT_CONCURRENCY) await Promise.race(inFlight);
+      if (lineNumber % 500 === 0) io.stderr.write(`imported ${counts.created + counts.existing} of ${lineNumber} lines\n`);
+    }
+    await Promise.all(inFlight);
+  } catch (error) {
+    return reportApiError(error, io, 'import');
+  }
+  io.stderr.write(`import: ${counts.created} new, ${counts.existing} already on file, ${counts.invalid} invalid, ${counts.failed} failed\n`);
+  return counts.failed > 0 ? 1 : 0;
+}
