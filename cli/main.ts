@@ -1,7 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiClient } from './api-client.js';
 import { runClassify } from './classify.js';
-import { resolveApiUrl } from './runtime-file.js';
+import { demoCommand } from './demo-command.js';
+import { ingestCommand } from './ingest-command.js';
+import { DEFAULT_DATA_DIR, resolveApiUrl } from './runtime-file.js';
+import { startCommand } from './start-command.js';
 import { checkCommand, exportCommand, importCommand, lookupCommand, releaseCommand, type CommandIo } from './suppression-commands.js';
 
 const USAGE = `Usage: bounce <command> [options]
@@ -10,6 +13,17 @@ Classify (offline):
   classify [FILE...]        Classify SES notifications or recipient lines (JSON Lines)
                             from FILEs or stdin; one JSON decision per recipient on
                             stdout. --summary, --campaign-tag/--batch-tag/--source-tag NAME
+
+Local runtime (the whole pipeline on this machine):
+  start [--port N] [--data DIR] [--memory] [--external]
+                            Start it (API on 127.0.0.1:N, default 3000; data in DIR,
+                            default .data; --memory: throwaway store; --external: use
+                            the AWS endpoints of the environment, not embedded emulators)
+  ingest FILE|DIR|- [--data DIR] [--topic-arn ARN]
+                            Publish SES notifications (JSON or JSON Lines, any shape)
+                            to the running runtime, or to a deployed stack's topic
+  demo [--data DIR] [--recipients N]
+                            Run a realistic ~20,000-recipient campaign and report
 
 Suppression list (talk to the API of a running local runtime or a deployed stack):
   lookup EMAIL              Everything known about one address (JSON)
@@ -105,6 +119,35 @@ export async function main(argv: readonly string[]): Promise<number> {
       const api = await apiFor(parsed.values);
       if (!api) return 1;
       return exportCommand(api, { format, ...(status ? { status } : {}), ...(reason ? { reason } : {}), ...(campaign ? { campaign } : {}), ...(since ? { since } : {}) }, io);
+    }
+    case 'start': {
+      const parsed = parse('start', rest, {
+        port: { type: 'string', default: '3000' },
+        data: { type: 'string', default: DEFAULT_DATA_DIR },
+        memory: { type: 'boolean', default: false },
+        external: { type: 'boolean', default: false },
+      });
+      if (!parsed) return 2;
+      const port = Number(parsed.values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError('--port is a port number');
+      if (parsed.positionals.length > 0) return usageError('start takes no arguments');
+      return startCommand({ port, dataDir: parsed.values.data, memory: parsed.values.memory, external: parsed.values.external }, io);
+    }
+    case 'ingest': {
+      const parsed = parse('ingest', rest, { data: { type: 'string' }, 'topic-arn': { type: 'string' } });
+      if (!parsed) return 2;
+      if (parsed.positionals.length === 0) return usageError('ingest takes FILE, DIR or - (stdin)');
+      return ingestCommand(
+        { sources: parsed.positionals, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}), ...(parsed.values['topic-arn'] ? { topicArn: parsed.values['topic-arn'] } : {}) },
+        io,
+      );
+    }
+    case 'demo': {
+      const parsed = parse('demo', rest, { data: { type: 'string' }, recipients: { type: 'string', default: '20000' } });
+      if (!parsed) return 2;
+      const recipients = Number(parsed.values.recipients);
+      if (!Number.isInteger(recipients) || recipients < 100) return usageError('--recipients is a number of at least 100');
+      return demoCommand({ recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
     }
     case 'help':
     case '--help':

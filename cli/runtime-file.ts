@@ -13,7 +13,6 @@ export interface RuntimeFile {
   readonly topicArn: string;
   readonly queues: { readonly notifications: string; readonly notificationsDlq: string };
   readonly tables: { readonly addresses: string; readonly campaigns: string };
-  readonly outbox: string;
 }
 
 export const DEFAULT_DATA_DIR = '.data';

@@ -6,8 +6,10 @@ export interface PollerOptions {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
-  /** Messages per receive, as the event source's batch size (SQS caps one receive at 10). */
+  /** Records per handler call, as the event source's batch size. */
   readonly batchSize?: number;
+  /** How long to keep gathering a batch once the first messages arrived. */
+  readonly batchingWindowMs?: number;
   readonly waitTimeSeconds?: number;
   /** Seconds before a failed record is visible again; Lambda leaves the queue's visibility timeout. */
   readonly failedVisibilitySeconds?: number;
@@ -43,21 +45,30 @@ function toRecord(message: Message, queueArn: string, region: string): SQSRecord
 export class SqsPoller {
   private running = false;
   private loop: Promise<void> | null = null;
+  /** The background loop's current poll, so a drain can wait for it. */
+  private inHand: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PollerOptions) {}
 
   /** Receive one batch and hand it over; resolves to the number of records received. */
   async pollOnce(waitTimeSeconds = this.options.waitTimeSeconds ?? 0): Promise<number> {
     const { sqs, queueUrl, queueArn, handler } = this.options;
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.min(this.options.batchSize ?? 10, 10),
-        WaitTimeSeconds: waitTimeSeconds,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
+    const batchSize = this.options.batchSize ?? 10;
+    const receive = async (max: number, wait: number) =>
+      (
+        await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(max, 10), WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'] }),
+        )
+      ).Messages ?? [];
+    const Messages = await receive(batchSize, waitTimeSeconds);
     if (Messages.length === 0) return 0;
+    // Like Lambda's batching window: gather up to `batchSize` (one receive returns at most 10).
+    const deadline = Date.now() + (this.options.batchingWindowMs ?? 0);
+    while (Messages.length < batchSize && Date.now() < deadline) {
+      const more = await receive(batchSize - Messages.length, 0);
+      if (more.length === 0) break;
+      Messages.push(...more);
+    }
     const records = Messages.map((message) => toRecord(message, queueArn, this.options.region ?? 'us-east-1'));
     let failedIds: Set<string>;
     try {
@@ -66,36 +77,43 @@ export class SqsPoller {
     } catch {
       failedIds = new Set(records.map((record) => record.messageId));
     }
+    // SQS batch calls take at most 10 entries.
     const done = records.filter((record) => !failedIds.has(record.messageId));
-    if (done.length > 0) {
+    for (let i = 0; i < done.length; i += 10) {
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: done.map((record, i) => ({ Id: String(i), ReceiptHandle: record.receiptHandle })),
+          Entries: done.slice(i, i + 10).map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle })),
         }),
       );
     }
     const failed = records.filter((record) => failedIds.has(record.messageId));
-    if (failed.length > 0 && this.options.failedVisibilitySeconds !== undefined) {
+    const visibility = this.options.failedVisibilitySeconds;
+    for (let i = 0; visibility !== undefined && i < failed.length; i += 10) {
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
-          Entries: failed.map((record, i) => ({ Id: String(i), ReceiptHandle: record.receiptHandle, VisibilityTimeout: this.options.failedVisibilitySeconds })),
+          Entries: failed.slice(i, i + 10).map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle, VisibilityTimeout: visibility })),
         }),
       );
     }
     return records.length;
   }
 
-  /** Poll until the queue yields nothing `idleRounds` times in a row. */
+  /**
+   * Poll until the queue yields nothing `idleRounds` times in a row and the
+   * background loop's batch in hand is finished.
+   */
   async drain(idleRounds = 2): Promise<number> {
     let total = 0;
     let idle = 0;
     while (idle < idleRounds) {
+      await this.inHand;
       const received = await this.pollOnce(0);
       total += received;
       idle = received === 0 ? idle + 1 : 0;
     }
+    await this.inHand;
     return total;
   }
 
@@ -105,7 +123,8 @@ export class SqsPoller {
     this.loop = (async () => {
       while (this.running) {
         try {
-          await this.pollOnce(this.options.waitTimeSeconds ?? 1);
+          this.inHand = this.pollOnce(this.options.waitTimeSeconds ?? 1);
+          await this.inHand;
         } catch (error) {
           onError(error);
           await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { ingestCommand } from '../../cli/ingest-command.js';
+import type { RuntimeFile } from '../../cli/runtime-file.js';
+import { startRuntime } from '../../local/runtime.js';
+import { silentLogger } from '../../shared/app/ports.js';
+import { bounceFor, deliveryFor } from '../support/batches.js';
+import { notificationFixture, projectRoot } from '../support/corpus.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (chunk) => (err += chunk));
+  stdout.resume();
+  return { io: { stdin: new PassThrough(), stdout, stderr }, stderr: () => err };
+}
+
+const sqsFor = (file: RuntimeFile) =>
+  new SQSClient({ region: file.region, endpoint: file.endpoints.sqs, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, useQueueUrlAsEndpoint: false });
+
+async function dlqCount(file: RuntimeFile): Promise<number> {
+  const sqs = sqsFor(file);
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: file.queues.notificationsDlq, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  sqs.destroy();
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+}
+
+describe('local runtime, end to end', () => {
+  it('ingests a stream with duplicates and malformed records, answers over HTTP, and keeps everything across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-runtime-'));
+    const first = await startRuntime({ port: 0, dataDir, logger: silentLogger });
+    expect(JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8'))).toMatchObject({ version: 1, apiUrl: first.file.apiUrl, topicArn: first.file.topicArn });
+
+    const permanent = JSON.stringify(notificationFixture('event-bounce-permanent.json'));
+    const stream = [
+      permanent,
+      permanent, // an SNS duplicate
+      JSON.stringify(notificationFixture('sns-envelope-bounce.json')), // the same bounce, wrapped
+      JSON.stringify(notificationFixture('event-complaint.json')),
+      JSON.stringify(notificationFixture('event-delivery.json')),
+      JSON.stringify(bounceFor('member@contoso.example', { feedbackId: 'p1', status: '5.4.1', diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied' })),
+      ...[1, 2, 3, 4].map((i) =>
+        JSON.stringify(bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at: new Date(Date.now() - i * 3600_000).toISOString() })),
+      ),
+      'this line is not JSON',
+      JSON.stringify({ hello: 'not an SES notification' }),
+      JSON.stringify(notificationFixture('event-open.json')),
+    ];
+    const file = join(dataDir, 'stream.jsonl');
+    writeFileSync(file, `${stream.join('\n')}\n`);
+    const { io, stderr } = capture();
+    expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
+    expect(stderr()).toContain(`${stream.length} published, 0 failed`);
+    await first.drain();
+
+    const expected: Record<string, { status: number; body?: Record<string, unknown> }> = {
+      'kim.lee@gmail.com': { status: 200, body: { status: 'suppressed', reason: 'hard-bounce', count: 1, category: 'invalid-address' } },
+      'buyer@gmail.com': { status: 404 },
+      'angry@yahoo.com': { status: 200, body: { status: 'suppressed', reason: 'complaint' } },
+      'happy@gmail.com': { status: 404 },
+      'member@contoso.example': { status: 200, body: { status: 'review', reason: 'policy-block-review', suppressed: true } },
+      'flaky@example.org': { status: 200, body: { status: 'review', reason: 'soft-bounce-threshold', softBounces: expect.objectContaining({ count: 4 }) } },
+    };
+    const check = async (apiUrl: string) => {
+      for (const [email, want] of Object.entries(expected)) {
+        const response = await fetch(`${apiUrl}/suppressions/${encodeURIComponent(email)}`);
+        expect(response.status, email).toBe(want.status);
+        if (want.body) expect(await response.json(), email).toMatchObject(want.body);
+      }
+    };
+    await check(first.file.apiUrl);
+
+    const sqs = sqsFor(first.file);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: first.file.queues.notificationsDlq, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 0 }),
+    );
+    sqs.destroy();
+    const reasons = Messages.map((m) => m.MessageAttributes?.reason?.StringValue).sort();
+    expect(reasons).toEqual([expect.stringContaining('SNS Message is not valid JSON'), expect.stringContaining('no eventType or notificationType')]);
+
+    await first.stop();
+    expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
+
+    const second = await startRuntime({ port: 0, dataDir, logger: silentLogger });
+    try {
+      await check(second.file.apiUrl);
+      expect(await dlqCount(second.file)).toBe(2); // the DLQ came back with the data
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it('`bounce start` writes runtime.json, serves the API, refuses a second runtime on the same data, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-start-'));
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'bounce.mjs'), 'start', '--port', '0', '--data', dataDir, '--memory'], {
+      cwd: projectRoot,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const runtimePath = join(dataDir, 'runtime.json');
+    for (let i = 0; i < 200 && !existsSync(runtimePath); i++) await new Promise((r) => setTimeout(r, 100));
+    const file = JSON.parse(readFileSync(runtimePath, 'utf8')) as RuntimeFile;
+    expect(file.pid).toBe(child.pid);
+    expect((await fetch(`${file.apiUrl}/suppressions?limit=5`)).status).toBe(200);
+
+    await expect(startRuntime({ port: 0, dataDir, logger: silentLogger })).rejects.toThrow(/already running/);
+
+    const { io, stderr } = capture();
+    expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
+    expect(stderr()).toContain('13 published');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('stopped.');
+    expect(existsSync(runtimePath)).toBe(false);
+    const delivery = deliveryFor('x@example.com', new Date().toISOString());
+    expect(delivery).toBeDefined();
+  }, 60_000);
+});
