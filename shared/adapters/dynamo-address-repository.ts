@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './dynamo-batch.js';
 import { VersionConflictError } from '../app/errors.js';
 import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
 import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../domain/index.js';
@@ -34,40 +35,13 @@ export class DynamoAddressRepository implements AddressRepository {
     return Item ? toState(Item) : null;
   }
 
-  /** BatchGetItem in chunks of 100, retrying unprocessed keys. */
-  private async batchGet(emails: readonly string[], projection?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    const unique = [...new Set(emails)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((email) => addressKey(email));
-      for (let attempt = 0; keys && keys.length > 0 && attempt < 6; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-        const response: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: { '#status': 'status' } } : {}),
-              },
-            },
-          }),
-        );
-        items.push(...((response.Responses?.[this.tableName] ?? []) as Record<string, unknown>[]));
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-      if (keys && keys.length > 0) throw new Error('batch read left keys unprocessed');
-    }
-    return items;
-  }
-
   async inReview(emails: readonly string[]): Promise<Set<string>> {
-    const items = await this.batchGet(emails, 'email, #status');
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(emails)].map(addressKey), { expression: 'email, #status', names: { '#status': 'status' } });
     return new Set(items.filter((item) => item.status === 'review').map((item) => String(item.email)));
   }
 
   async getStates(emails: readonly string[]): Promise<Map<string, AddressState>> {
-    const items = await this.batchGet(emails);
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(emails)].map(addressKey));
     return new Map(items.map((item) => [String(item.email), toState(item)]));
   }
 

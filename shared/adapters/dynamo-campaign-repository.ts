@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './dynamo-batch.js';
 import type { CampaignCounterRepository, CampaignReader, DeliveryDelayItem, DeliveryDelayRepository } from '../app/ports.js';
 import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../domain/index.js';
 import { activeKey, COUNTER_PREFIX, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
@@ -98,23 +99,8 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     );
   }
 
-  private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    for (let start = 0; start < keys.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
-      for (let attempt = 0; pending && pending.length > 0 && attempt < 6; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-        const response: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-        items.push(...((response.Responses?.[this.tableName] ?? []) as Record<string, unknown>[]));
-        pending = response.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-      if (pending && pending.length > 0) throw new Error('batch read left keys unprocessed');
-    }
-    return items;
-  }
-
   async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {
-    const items = await this.batchGet(hours.map((hour) => activeKey(hour, campaign)));
+    const items = await batchGetAll(this.client, this.tableName, hours.map((hour) => activeKey(hour, campaign)));
     return items.map((item) => String(item.hour)).sort();
   }
 
@@ -124,7 +110,7 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       ...Array.from({ length: OUTCOME_SHARDS }, (_, shard) => counterKey(campaign, hour, 'outcome', shard)),
     ]);
     const totals: Record<string, number> = {};
-    for (const item of await this.batchGet(keys)) {
+    for (const item of await batchGetAll(this.client, this.tableName, keys)) {
       for (const [name, value] of Object.entries(item)) {
         if (name.startsWith(COUNTER_PREFIX) && typeof value === 'number') {
           const counter = name.slice(COUNTER_PREFIX.length);

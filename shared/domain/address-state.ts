@@ -21,33 +21,6 @@ export const DELIVERY_RELEASE = 'delivery';
 /** How many recent event ids a state record remembers, to ignore redelivered events. */
 export const APPLIED_EVENT_MEMORY = 25;
 
-/** The one suppression record per normalised address. */
-export interface AddressState {
-  readonly email: string;
-  readonly status: SuppressionStatus;
-  readonly reason: SuppressionReason;
-  readonly category: Category | null;
-  readonly rule: string | null;
-  readonly smtpCode: number | null;
-  readonly enhancedCode: string | null;
-  readonly diagnostic: string | null;
-  readonly provider: Provider | null;
-  readonly campaign: string | null;
-  readonly messageId: string | null;
-  readonly feedbackId: string | null;
-  readonly firstSeenAt: string;
-  readonly lastSeenAt: string;
-  /** Events that changed this record. */
-  readonly count: number;
-  readonly releasedAt: string | null;
-  readonly releasedBy: string | null;
-  readonly releaseReason: string | null;
-  /** Newest first, bounded: a redelivered event found here changes nothing. */
-  readonly appliedEventIds: readonly string[];
-  /** Optimistic-concurrency version; 0 means "no record yet". */
-  readonly version: number;
-}
-
 /** What an event says about an address, strongest first. */
 export type SignalKind = 'complaint' | 'hard-bounce' | 'ses-suppressed' | 'manual-suppress' | 'policy-block' | 'soft-threshold' | 'delivery' | 'release';
 
@@ -75,6 +48,30 @@ export const NO_EVIDENCE: Evidence = {
   messageId: null,
   feedbackId: null,
 };
+
+/** The one suppression record per normalised address, with the evidence of the event that set its reason. */
+export interface AddressState extends Evidence {
+  readonly email: string;
+  readonly status: SuppressionStatus;
+  readonly reason: SuppressionReason;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+  /** Events that changed this record. */
+  readonly count: number;
+  readonly releasedAt: string | null;
+  readonly releasedBy: string | null;
+  readonly releaseReason: string | null;
+  /** Newest first, bounded: a redelivered event found here changes nothing. */
+  readonly appliedEventIds: readonly string[];
+  /** Optimistic-concurrency version; 0 means "no record yet". */
+  readonly version: number;
+}
+
+/** Only the evidence fields of a record (or of evidence). */
+function pickEvidence(from: Evidence): Evidence {
+  const { category, rule, smtpCode, enhancedCode, diagnostic, provider, campaign, messageId, feedbackId } = from;
+  return { category, rule, smtpCode, enhancedCode, diagnostic, provider, campaign, messageId, feedbackId };
+}
 
 export function evidenceOf(outcome: RecipientOutcome): Evidence {
   const { decision } = outcome;
@@ -246,15 +243,7 @@ export function applySignal(email: string, state: AddressState | null, signal: A
     email,
     status,
     reason,
-    category: kept.category,
-    rule: kept.rule,
-    smtpCode: kept.smtpCode,
-    enhancedCode: kept.enhancedCode,
-    diagnostic: kept.diagnostic,
-    provider: kept.provider,
-    campaign: kept.campaign,
-    messageId: kept.messageId,
-    feedbackId: kept.feedbackId,
+    ...pickEvidence(kept),
     firstSeenAt: base ? earlier(base.firstSeenAt, signal.occurredAt) : signal.occurredAt,
     lastSeenAt: base ? later(base.lastSeenAt, signal.occurredAt) : signal.occurredAt,
     count: (base?.count ?? 0) + 1,
