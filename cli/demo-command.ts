@@ -5,7 +5,7 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startRuntime, type Runtime } from '../local/runtime.js';
 import { ApiClient } from './api-client.js';
-import { DEFAULT_DATA_DIR, readRuntimeFile, type RuntimeFile } from './runtime-file.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, type RuntimeFile } from './runtime-file.js';
 import type { CommandIo } from './suppression-commands.js';
 
 export interface DemoOptions {
@@ -158,7 +158,7 @@ async function waitUntilProcessed(runtime: RuntimeFile, io: CommandIo, local: Ru
     await local.drain();
     return;
   }
-  const sqs = new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, useQueueUrlAsEndpoint: false });
+  const sqs = new SQSClient({ ...clientConfigFor(runtime, 'sqs'), useQueueUrlAsEndpoint: false });
   try {
     let idle = 0;
     while (idle < 3) {
@@ -203,7 +203,7 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
   const now = new Date();
   const campaign = `demo-${now.toISOString().slice(0, 16).replace(/[-:T]/g, '')}`;
   const recipients = generateCampaign(options.recipients, options.seed ?? 2026);
-  const sns = new SNSClient({ region: runtime.region, endpoint: runtime.endpoints.sns, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sns = new SNSClient(clientConfigFor(runtime, 'sns'));
   try {
     io.stderr.write(`campaign ${campaign}: ${recipients.length} recipients\n`);
     let published = 0;

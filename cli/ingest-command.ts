@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CommandIo } from './suppression-commands.js';
-import { DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from './runtime-file.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from './runtime-file.js';
 
 export interface IngestOptions {
   readonly sources: readonly string[];
@@ -65,7 +65,7 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
       return 1;
     }
     topicArn = runtime.topicArn;
-    sns = new SNSClient({ region: runtime.region, endpoint: runtime.endpoints.sns, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sns = new SNSClient(clientConfigFor(runtime, 'sns'));
   }
   let published = 0;
   let failed = 0;

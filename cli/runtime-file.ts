@@ -35,3 +35,14 @@ export async function resolveApiUrl(options: { url?: string; data?: string }): P
   if (runtime) return runtime.apiUrl;
   throw new Error(`no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`);
 }
+
+/**
+ * AWS client settings to reach a runtime's service: its endpoint, and fake
+ * credentials only when that endpoint is an embedded emulator on loopback
+ * (a runtime started with --external uses the default credentials chain).
+ */
+export function clientConfigFor(runtime: RuntimeFile, service: keyof RuntimeFile['endpoints']) {
+  const endpoint = runtime.endpoints[service];
+  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint);
+  return { region: runtime.region, endpoint, ...(loopback ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) };
+}

@@ -122,8 +122,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const clientConfig = (endpoint: string | undefined) => ({ region, ...(endpoint ? { endpoint, credentials: FAKE_CREDENTIALS } : {}) });
   const dynamo = new DynamoDBClient(clientConfig(dynamoEndpoint));
-  // fauxqs queue URLs name hosts that do not resolve: always send to the endpoint itself.
-  const sqs = new SQSClient({ ...clientConfig(messagingEndpoint), ...(messagingEndpoint ? { useQueueUrlAsEndpoint: false } : {}) });
+  // Emulators' queue URLs may name hosts that do not resolve: with a configured endpoint, send there.
+  const sqsEndpointConfigured = messagingEndpoint !== undefined || Boolean(process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL);
+  const sqs = new SQSClient({ ...clientConfig(messagingEndpoint), ...(sqsEndpointConfigured ? { useQueueUrlAsEndpoint: false } : {}) });
   const sns = new SNSClient(clientConfig(messagingEndpoint));
   stops.push(async () => {
     dynamo.destroy();

@@ -125,3 +125,37 @@ describe('local runtime, end to end', () => {
     expect(delivery).toBeDefined();
   }, 60_000);
 });
+
+describe('local runtime --external', () => {
+  it('runs the same pollers and API against the endpoints the environment names', async () => {
+    const { startDynamo, startMessaging } = await import('../support/emulators.js');
+    const [dynamo, messaging] = await Promise.all([startDynamo(), startMessaging()]);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: messaging.endpoint,
+      AWS_ENDPOINT_URL_SNS: messaging.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'external',
+      AWS_SECRET_ACCESS_KEY: 'external',
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-external-'));
+    try {
+      const runtime = await startRuntime({ port: 0, dataDir, external: true, logger: silentLogger });
+      try {
+        expect(runtime.file.endpoints).toEqual({ dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint });
+        const { io } = capture();
+        expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
+        await runtime.drain();
+        const response = await fetch(`${runtime.file.apiUrl}/suppressions/kim.lee%40gmail.com`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ status: 'suppressed', reason: 'hard-bounce' });
+      } finally {
+        await runtime.stop();
+      }
+    } finally {
+      process.env = saved;
+      await Promise.all([dynamo.stop(), messaging.stop()]);
+    }
+  }, 60_000);
+});
