@@ -18,7 +18,33 @@ interface RuleInput {
   readonly bounceSubType: string;
 }
 
-function holds(rule: ClassificationRule, input: RuleInput): boolean {
+/**
+ * A rule's case-insensitive text pattern, compiled once to a case-sensitive
+ * one over lower-cased text: the same matches, and V8 runs it faster.
+ */
+interface CompiledRule {
+  readonly rule: ClassificationRule;
+  readonly lowerText: RegExp | null;
+}
+
+function compile(rule: ClassificationRule): CompiledRule {
+  const text = rule.text;
+  // Only when lower-casing the source cannot change an escape's meaning (\D, \S, \W, \B, \P…).
+  const lowerable = text !== undefined && text.flags.includes('i') && !/\\[A-Z]/.test(text.source);
+  return { rule, lowerText: lowerable ? new RegExp(text.source.toLowerCase(), text.flags.replace('i', '')) : null };
+}
+
+const compiledRules = new WeakMap<readonly ClassificationRule[], readonly CompiledRule[]>();
+function compiled(rules: readonly ClassificationRule[]): readonly CompiledRule[] {
+  let result = compiledRules.get(rules);
+  if (!result) {
+    result = rules.map(compile);
+    compiledRules.set(rules, result);
+  }
+  return result;
+}
+
+function holds({ rule, lowerText }: CompiledRule, input: RuleInput, lower: string): boolean {
   return (
     (rule.classes === undefined || rule.classes.includes(input.failureClass)) &&
     (rule.providers === undefined || rule.providers.includes(input.provider)) &&
@@ -26,7 +52,7 @@ function holds(rule: ClassificationRule, input: RuleInput): boolean {
     (rule.sesSubType === undefined || rule.sesSubType.includes(input.bounceSubType)) &&
     (rule.enhanced === undefined || rule.enhanced.test(input.enhanced)) &&
     (rule.smtp === undefined || rule.smtp.test(input.smtp)) &&
-    (rule.text === undefined || rule.text.test(input.text))
+    (rule.text === undefined || (lowerText ? lowerText.test(lower) : rule.text.test(input.text)))
   );
 }
 
@@ -35,7 +61,8 @@ export function firstMatchingRule(
   input: RuleInput,
   rules: readonly ClassificationRule[] = CLASSIFICATION_RULES,
 ): ClassificationRule | undefined {
-  return rules.find((rule) => holds(rule, input));
+  const lower = input.text.toLowerCase();
+  return compiled(rules).find((entry) => holds(entry, input, lower))?.rule;
 }
 
 /** Build a decision for a category, applying the category's policy. */
