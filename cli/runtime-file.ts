@@ -18,9 +18,21 @@ export interface RuntimeFile {
 export const DEFAULT_DATA_DIR = '.data';
 export const runtimeFilePath = (dataDir: string): string => join(dataDir, 'runtime.json');
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The running runtime's file, or null when there is none (or it is left over from a runtime that died). */
 export async function readRuntimeFile(dataDir: string): Promise<RuntimeFile | null> {
   try {
-    return JSON.parse(await readFile(runtimeFilePath(dataDir), 'utf8')) as RuntimeFile;
+    const file = JSON.parse(await readFile(runtimeFilePath(dataDir), 'utf8')) as RuntimeFile;
+    return typeof file.pid === 'number' && isAlive(file.pid) ? file : null;
   } catch {
     return null;
   }

@@ -17,7 +17,7 @@ import { DynamoCampaignRepository } from '../shared/adapters/dynamo-campaign-rep
 import { createApiHandler } from '../shared/adapters/http-api.js';
 import { ensureMessaging } from '../shared/adapters/messaging.js';
 import { SqsDeadLetterSink } from '../shared/adapters/sqs-dead-letter.js';
-import { runtimeFilePath, type RuntimeFile } from '../cli/runtime-file.js';
+import { readRuntimeFile, runtimeFilePath, type RuntimeFile } from '../cli/runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
 
@@ -60,15 +60,6 @@ interface QueuedMessage {
   readonly attributes?: Record<string, MessageAttributeValue>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -86,12 +77,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? streamLogger(process.stderr, 'bounce-local', 'warn');
   await mkdir(dataDir, { recursive: true });
   const runtimePath = runtimeFilePath(dataDir);
-  try {
-    const existing = JSON.parse(await readFile(runtimePath, 'utf8')) as RuntimeFile;
-    if (existing.pid !== process.pid && isAlive(existing.pid)) throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-  }
+  const existing = await readRuntimeFile(dataDir);
+  if (existing) throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
 
   const stops: Array<() => Promise<void>> = [];
   const region = options.external ? (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1') : 'us-east-1';

@@ -94,8 +94,12 @@ const SNS_ENVELOPE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 
 const IGNORABLE_TYPES = new Set(['Open', 'Click', 'Rendering Failure', 'Subscription', 'AmazonSnsSubscriptionSucceeded']);
 
 /** A time as ISO 8601 UTC with milliseconds, or null when it is not one. */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function isoTime(value: string | null | undefined): string | null {
   if (!value) return null;
+  // SES writes this form already: skip the parse-and-format round trip (it showed in the profile).
+  if (CANONICAL_TIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
   const millis = Date.parse(value);
   return Number.isNaN(millis) ? null : new Date(millis).toISOString();
 }
