@@ -18,6 +18,8 @@ export interface RequestOptions {
   readonly query?: Record<string, string | undefined>;
 }
 
+const rfc3986 = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
 /** The region of an execute-api URL, else the configured one. */
@@ -45,13 +47,16 @@ export class ApiClient {
   /** Like `request`, with the HTTP status (201 tells a created record from an existing one). */
   async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
     const url = new URL(path.replace(/^\//, ''), this.base);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) query[key] = value;
+    // RFC 3986 encoding, as SigV4 signs it (URLSearchParams would send a space as "+" and leave "*").
+    url.search = Object.entries(query)
+      .map(([key, value]) => `${rfc3986(key)}=${rfc3986(value)}`)
+      .join('&');
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     let headers: Record<string, string> = { host: url.host, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) };
     if (!isLoopback(url)) {
       this.signer ??= new SignatureV4({ service: 'execute-api', region: regionOf(url), credentials: defaultProvider(), sha256: Sha256 });
-      const query: Record<string, string> = {};
-      for (const [key, value] of url.searchParams) query[key] = value;
       const signed = await this.signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers, body });
       headers = signed.headers as Record<string, string>;
     }
@@ -64,7 +69,9 @@ export class ApiClient {
       // Not JSON: keep the text for the error message.
     }
     if (!response.ok) {
-      const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String((parsed as { error: unknown }).error) : `HTTP ${response.status}`;
+      // Our API answers {error}; API Gateway itself (auth, throttling) answers {message}.
+      const body = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown; message?: unknown }) : {};
+      const error = body.error !== undefined ? String(body.error) : body.message !== undefined ? String(body.message) : `HTTP ${response.status}`;
       const details = typeof parsed === 'object' && parsed !== null && 'details' in parsed ? ` (${(parsed as { details: string[] }).details.join('; ')})` : '';
       throw new ApiError(response.status, `${error}${details}`, parsed);
     }

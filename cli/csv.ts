@@ -21,11 +21,19 @@ export function parseCsvLine(line: string): string[] {
   return fields.map((f) => f.trim());
 }
 
+/** One field, quoted when it would break the row. Addresses and codes go out exactly as they are. */
 export function csvField(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
-  // Quote what would break the row, and neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/**
+ * A free-text field (a campaign name) for a file people open in a
+ * spreadsheet: a leading = + - @ would run as a formula, so it gets a quote.
+ */
+export const csvText = (value: unknown): string => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return csvField(/^[=+\-@]/.test(text) ? `'${text}` : text);
+};
 
 export const csvRow = (values: readonly unknown[]): string => values.map(csvField).join(',');

@@ -6,6 +6,8 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CommandIo } from './suppression-commands.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from './runtime-file.js';
 
+const MAX_BATCH_BYTES = 250 * 1024;
+
 export interface IngestOptions {
   readonly sources: readonly string[];
   /** A deployed stack's topic (default credentials chain and endpoints). */
@@ -70,10 +72,12 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   let published = 0;
   let failed = 0;
   let batch: string[] = [];
+  let batchBytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const entries = batch.map((Message, i) => ({ Id: String(i), Message }));
     batch = [];
+    batchBytes = 0;
     try {
       const result = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
       published += result.Successful?.length ?? 0;
@@ -88,8 +92,12 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   try {
     for (const source of options.sources) {
       for await (const item of itemsOf(source, io)) {
-        batch.push(messageOf(item));
-        if (batch.length === 10) await flush();
+        const message = messageOf(item);
+        const size = Buffer.byteLength(message);
+        // SNS takes at most 10 messages and 256 KB per batch.
+        if (batch.length === 10 || batchBytes + size > MAX_BATCH_BYTES) await flush();
+        batch.push(message);
+        batchBytes += size;
       }
     }
     await flush();

@@ -18,7 +18,7 @@ export interface RuntimeFile {
 export const DEFAULT_DATA_DIR = '.data';
 export const runtimeFilePath = (dataDir: string): string => join(dataDir, 'runtime.json');
 
-function isAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -32,7 +32,7 @@ function isAlive(pid: number): boolean {
 export async function readRuntimeFile(dataDir: string): Promise<RuntimeFile | null> {
   try {
     const file = JSON.parse(await readFile(runtimeFilePath(dataDir), 'utf8')) as RuntimeFile;
-    return typeof file.pid === 'number' && isAlive(file.pid) ? file : null;
+    return typeof file.pid === 'number' && isProcessAlive(file.pid) ? file : null;
   } catch {
     return null;
   }

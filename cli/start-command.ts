@@ -36,12 +36,19 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
     ].join('\n'),
   );
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      // A second Ctrl-C must not kill the process halfway through saving the queues.
+      if (stopping) {
+        io.stdout.write(`${signal}: still stopping (processing queued work for up to 20 s, then saving the rest)…\n`);
+        return;
+      }
+      stopping = true;
       io.stdout.write(`\n${signal}: finishing queued work and stopping…\n`);
       resolve();
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   await runtime.stop();
   io.stdout.write('stopped.\n');

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { isValidAddress, normaliseAddress } from '../shared/domain/index.js';
 import type { ApiClient} from './api-client.js';
 import { ApiError } from './api-client.js';
-import { csvRow, parseCsvLine } from './csv.js';
+import { csvField, csvRow, csvText, parseCsvLine } from './csv.js';
 
 export interface CommandIo {
   readonly stdin: Readable;
@@ -138,7 +138,7 @@ export async function exportCommand(api: ApiClient, options: ExportOptions, io: 
       const rows = page.items.map((item) =>
         options.format === 'ses'
           ? csvRow([item.email, item.reason === 'complaint' ? 'COMPLAINT' : 'BOUNCE'])
-          : csvRow([item.email, item.suppressed, item.status, item.reason, item.category, item.campaign, item.firstSeenAt, item.lastSeenAt]),
+          : [csvField(item.email), csvField(item.suppressed), csvField(item.status), csvField(item.reason), csvField(item.category), csvText(item.campaign), csvField(item.firstSeenAt), csvField(item.lastSeenAt)].join(','),
       );
       if (rows.length > 0 && !io.stdout.write(`${rows.join('\n')}\n`)) await new Promise((resolve) => io.stdout.once('drain', resolve));
       exported += rows.length;

@@ -29,12 +29,16 @@ export function toApiGatewayEvent(request: IncomingMessage, body: string): APIGa
   };
 }
 
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -62,9 +66,10 @@ export async function serveApi(
         const result = await handler(toApiGatewayEvent(request, body));
         response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers as Record<string, string> | undefined) });
         response.end(result.body);
-      } catch {
-        response.writeHead(400, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: 'bad request' }));
+      } catch (error) {
+        const tooLarge = error instanceof BodyTooLargeError;
+        response.writeHead(tooLarge ? 413 : 400, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: tooLarge ? 'body too large' : 'bad request' }));
       }
     })();
   });

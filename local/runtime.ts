@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ import { DynamoCampaignRepository } from '../shared/adapters/dynamo-campaign-rep
 import { createApiHandler } from '../shared/adapters/http-api.js';
 import { ensureMessaging } from '../shared/adapters/messaging.js';
 import { SqsDeadLetterSink } from '../shared/adapters/sqs-dead-letter.js';
-import { readRuntimeFile, runtimeFilePath, type RuntimeFile } from '../cli/runtime-file.js';
+import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from '../cli/runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
 
@@ -48,7 +48,8 @@ export interface Runtime {
   readonly file: RuntimeFile;
   /** Process everything queued now (for tests and the demo). */
   drain(): Promise<void>;
-  stop(): Promise<void>;
+  /** Finish the batch in hand, process what is queued for up to `drainSeconds` (default 20), keep the rest. */
+  stop(drainSeconds?: number): Promise<void>;
 }
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -58,6 +59,28 @@ interface QueuedMessage {
   readonly queue: 'notifications' | 'dlq';
   readonly body: string;
   readonly attributes?: Record<string, MessageAttributeValue>;
+}
+
+/**
+ * One runtime per data folder: an exclusive lock file, taken atomically. A
+ * lock whose process is gone (or is this process) is taken over.
+ */
+async function acquireLock(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = join(dataDir, 'runtime.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lockPath, String(process.pid), { flag: 'wx' });
+      return () => rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(lockPath, 'utf8').catch(() => 'NaN'));
+      if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
+        throw new Error(`a runtime is already running on ${dataDir} (pid ${holder})`);
+      }
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${dataDir}`);
 }
 
 async function listen(server: Server): Promise<string> {
@@ -78,9 +101,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await mkdir(dataDir, { recursive: true });
   const runtimePath = runtimeFilePath(dataDir);
   const existing = await readRuntimeFile(dataDir);
-  if (existing) throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
+  // Our own pid in the file is a leftover (a container restarts with the same pid), not a rival.
+  if (existing && existing.pid !== process.pid) throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
+  const releaseLock = await acquireLock(dataDir);
 
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<() => Promise<void>> = [releaseLock];
   const region = options.external ? (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1') : 'us-east-1';
   let dynamoEndpoint: string | undefined;
   let messagingEndpoint: string | undefined;
@@ -123,20 +148,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await ensureTables(dynamo, { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable });
     const messaging = await ensureMessaging(sns, sqs, { topic: LOCAL_NAMES.topic, queue: LOCAL_NAMES.queue, deadLetterQueue: LOCAL_NAMES.deadLetterQueue });
 
-    // What the previous run left on its queues comes back first.
-    const snapshotPath = join(dataDir, SNAPSHOT);
-    const snapshot = await readFile(snapshotPath, 'utf8').then((text) => JSON.parse(text) as QueuedMessage[], () => []);
-    for (const message of snapshot) {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: message.queue === 'dlq' ? messaging.deadLetterQueueUrl : messaging.queueUrl,
-          MessageBody: message.body,
-          ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
-        }),
-      );
-    }
-    await rm(snapshotPath, { force: true });
-
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const addresses = new DynamoAddressRepository(doc, LOCAL_NAMES.addressTable);
     const campaigns = new DynamoCampaignRepository(doc, LOCAL_NAMES.campaignTable);
@@ -161,15 +172,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       failedVisibilitySeconds: options.retrySeconds ?? 10,
       region,
     });
-    poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
-
+    // The port first: if it is taken, nothing else has started or moved yet.
     let api: LocalApiServer;
     try {
       api = await serveApi(createApiHandler({ addresses, campaigns, clock }, logger), { port: options.port });
     } catch (error) {
-      await poller.stop();
       throw new Error(`cannot serve the API on 127.0.0.1:${options.port}: ${(error as Error).message}`);
     }
+    stops.push(() => api.close());
+
+    // What the previous run left on its queues comes back. The snapshot file stays until a clean
+    // stop replaces it, so a start that fails or a process that is killed loses none of it
+    // (replaying a notification twice is harmless: every effect is idempotent).
+    const snapshotPath = join(dataDir, SNAPSHOT);
+    const snapshot = options.memory ? [] : await readFile(snapshotPath, 'utf8').then((text) => JSON.parse(text) as QueuedMessage[], () => []);
+    for (const message of snapshot) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: message.queue === 'dlq' ? messaging.deadLetterQueueUrl : messaging.queueUrl,
+          MessageBody: message.body,
+          ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
+        }),
+      );
+    }
+    poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
+    stops.push(() => poller.stop());
 
     const file: RuntimeFile = {
       version: 1,
@@ -195,19 +222,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       drain: async () => {
         await poller.drain();
       },
-      stop: async () => {
+      stop: async (drainSeconds = 20) => {
         if (stopped) return;
         stopped = true;
         await poller.stop(); // the batch in hand finishes
-        await api.close();
-        await poller.drain().catch(() => undefined); // what is queued now is processed…
-        if (inspect) {
-          // …and what could not be (records waiting for a retry, the DLQ) is kept for the next start.
+        // What is queued is processed, for a while…
+        await poller.drain(2, Date.now() + drainSeconds * 1000).catch(() => undefined);
+        if (inspect && !options.memory) {
+          // …and what is not (more than that, records waiting for a retry, the DLQ) is kept for the next start.
           const left: QueuedMessage[] = [
             ...inspect(LOCAL_NAMES.queue).map((m) => ({ queue: 'notifications' as const, ...m })),
             ...inspect(LOCAL_NAMES.deadLetterQueue).map((m) => ({ queue: 'dlq' as const, ...m })),
           ];
-          if (left.length > 0) await writeFile(snapshotPath, JSON.stringify(left));
+          if (left.length > 0) {
+            await writeFile(`${snapshotPath}.tmp`, JSON.stringify(left));
+            await rename(`${snapshotPath}.tmp`, snapshotPath);
+          } else await rm(snapshotPath, { force: true });
         }
         await rm(runtimePath, { force: true });
         for (const stop of stops.reverse()) await stop();

@@ -101,13 +101,13 @@ export class SqsPoller {
   }
 
   /**
-   * Poll until the queue yields nothing `idleRounds` times in a row and the
-   * background loop's batch in hand is finished.
+   * Poll until the queue yields nothing `idleRounds` times in a row (or the
+   * deadline passes) and the background loop's batch in hand is finished.
    */
-  async drain(idleRounds = 2): Promise<number> {
+  async drain(idleRounds = 2, deadline = Number.POSITIVE_INFINITY): Promise<number> {
     let total = 0;
     let idle = 0;
-    while (idle < idleRounds) {
+    while (idle < idleRounds && Date.now() < deadline) {
       await this.inHand;
       const received = await this.pollOnce(0);
       total += received;

@@ -76,27 +76,22 @@ export class DynamoAddressRepository implements AddressRepository {
       values[':campaign'] = query.campaign;
     }
     if (query.since) values[':since'] = query.since;
-    const items: AddressState[] = [];
-    let startKey = query.startKey;
-    // With filters a page of the index may hold fewer matches than asked: keep reading, never past `limit`.
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: STATUS_INDEX,
-          KeyConditionExpression: query.since ? '#status = :status AND statusSort >= :since' : '#status = :status',
-          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: query.limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => toState(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < query.limit);
-    return { items, ...(startKey ? { nextKey: startKey } : {}) };
+    // One index read: with filters it may hold fewer matches than asked; the caller decides whether to read on.
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: STATUS_INDEX,
+        KeyConditionExpression: query.since ? '#status = :status AND statusSort >= :since' : '#status = :status',
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: true,
+        Limit: query.limit,
+        ExclusiveStartKey: query.startKey,
+      }),
+    );
+    const items = (page.Items ?? []).map((item) => toState(item));
+    return { items, ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
   }
 
   async putState(state: AddressState, expectedVersion: number): Promise<void> {

@@ -29,7 +29,12 @@ const ListQuery = z
     status: z.enum(SUPPRESSION_STATUSES).optional(),
     reason: z.enum(SUPPRESSION_REASONS).optional(),
     campaign: z.string().min(1).max(256).optional(),
-    since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    // Any ISO date or time, with any offset, compared as the UTC instant it names.
+    since: z.iso
+      .datetime({ offset: true })
+      .or(z.iso.date())
+      .transform((value) => new Date(value).toISOString())
+      .optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     nextToken: z.string().min(1).max(4096).optional(),
   })
@@ -75,15 +80,16 @@ function bodyOf(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-function emailFromPath(segment: string): string {
-  let decoded = segment;
+/** A path segment as API Gateway passes it (still percent-encoded), decoded. */
+function decodeSegment(segment: string, what: string): string {
   try {
-    decoded = decodeURIComponent(segment);
+    return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, 'invalid email', ['email: bad percent-encoding']);
+    throw new HttpError(400, `invalid ${what}`, [`${what}: bad percent-encoding`]);
   }
-  return validate(Email, decoded, 'email');
 }
+
+const emailFromPath = (segment: string): string => validate(Email, decodeSegment(segment, 'email'), 'email');
 
 /** Who is calling: the IAM identity API Gateway verified, else the local runtime. */
 function callerOf(event: APIGatewayProxyEvent): string {
@@ -157,13 +163,14 @@ export function createApiHandler(deps: SuppressionDeps, logger: LoggerPort): (ev
       pattern: /^\/campaigns\/([^/]+)\/health$/,
       route: async (event, [campaign]) => {
         const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
-        return json(200, await health(decodeURIComponent(campaign ?? ''), query.hours, deps));
+        return json(200, await health(decodeSegment(campaign ?? '', 'campaign'), query.hours, deps));
       },
     },
   ];
 
   return async (event) => {
-    const path = event.path ?? '/';
+    // Behind a custom domain with a base path, `path` starts with that base path.
+    const path = (event.path ?? '/').replace(/^.*?(?=\/(?:suppressions|campaigns)(?:\/|$))/, '');
     try {
       const matching = routes.filter((r) => r.pattern.test(path));
       if (matching.length === 0) throw new HttpError(404, 'no such route');

@@ -55,7 +55,7 @@ export interface AddressRepository {
   getStates(emails: readonly string[]): Promise<Map<string, AddressState>>;
   /** Newest first. */
   history(email: string, limit: number): Promise<HistoryEntry[]>;
-  /** One page of records with a status, newest first, through the status index (never a scan). */
+  /** One read of the status index (never a scan): records with a status, oldest last-seen first. */
   list(query: ListQuery): Promise<ListPage>;
   /** Writes only if the stored version is `expectedVersion` (0: no record); else throws VersionConflictError. */
   putState(state: AddressState, expectedVersion: number): Promise<void>;

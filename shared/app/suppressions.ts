@@ -122,32 +122,55 @@ export interface ListItem {
 interface Cursor {
   /** Index into the statuses being listed. */
   readonly s: number;
-  readonly k?: Record<string, unknown>;
+  /** Where the index read stopped. */
+  readonly k?: Record<string, string>;
+  /** The filters the token was made for: it is only valid with the same ones. */
+  readonly f: string;
 }
 
+const KEY_FIELDS = ['pk', 'sk', 'status', 'statusSort'] as const;
+const filtersOf = (request: ListRequest): string => JSON.stringify([request.status ?? '', request.reason ?? '', request.campaign ?? '', request.since ?? '']);
 const encodeToken = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-function decodeToken(token: string): Cursor {
+function decodeToken(token: string, request: ListRequest, statuses: readonly SuppressionStatus[]): Cursor {
+  const invalid = (why: string) => new ValidationError('invalid nextToken', [`nextToken: ${why}`]);
+  let cursor: Cursor;
   try {
-    const cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor.s !== 'number' || (cursor.k !== undefined && (typeof cursor.k !== 'object' || cursor.k === null))) throw new Error('shape');
-    return cursor;
+    cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
   } catch {
-    throw new ValidationError('invalid nextToken', ['nextToken: pass back the value a previous page returned']);
+    throw invalid('pass back the value a previous page returned');
   }
+  if (typeof cursor !== 'object' || cursor === null || !Number.isInteger(cursor.s) || cursor.s < 0 || cursor.s >= statuses.length) throw invalid('pass back the value a previous page returned');
+  if (cursor.f !== filtersOf(request)) throw invalid('it belongs to a query with other filters');
+  if (cursor.k !== undefined) {
+    const key = cursor.k as Record<string, unknown>;
+    const wellFormed =
+      typeof key === 'object' && key !== null && Object.keys(key).length === KEY_FIELDS.length && KEY_FIELDS.every((field) => typeof key[field] === 'string');
+    if (!wellFormed || key.status !== statuses[cursor.s]) throw invalid('pass back the value a previous page returned');
+  }
+  return cursor;
 }
 
+/** Index reads (each up to 1 MB) one list request may make before it returns what it has. */
+const MAX_INDEX_READS_PER_PAGE = 8;
+
 /**
- * One page of the list, newest first, through the status index. Without a
+ * One page of the list, oldest last-seen first, through the status index.
+ * (An address that changes during a walk moves to the end, so it is seen
+ * again rather than skipped.) Without a
  * status filter, the statuses are listed one after the other; the opaque
  * token says where to go on.
  */
 export async function list(request: ListRequest, deps: SuppressionDeps): Promise<{ items: ListItem[]; nextToken?: string }> {
   const statuses = request.status ? [request.status] : [...SUPPRESSION_STATUSES];
-  let cursor: Cursor = request.nextToken ? decodeToken(request.nextToken) : { s: 0 };
-  if (cursor.s >= statuses.length) throw new ValidationError('invalid nextToken', ['nextToken: does not belong to this query']);
+  const filters = filtersOf(request);
+  let cursor: Cursor = request.nextToken ? decodeToken(request.nextToken, request, statuses) : { s: 0, f: filters };
   const items: ListItem[] = [];
-  while (items.length < request.limit && cursor.s < statuses.length) {
+  let reads = 0;
+  // A page stops at `limit` items or after a bounded amount of index reading (a rare filter on a
+  // big list must not run into the API's time limit); the token then says where to go on.
+  while (items.length < request.limit && cursor.s < statuses.length && reads < MAX_INDEX_READS_PER_PAGE) {
+    reads++;
     const page = await deps.addresses.list({
       status: statuses[cursor.s] as SuppressionStatus,
       ...(request.reason ? { reason: request.reason } : {}),
@@ -168,7 +191,7 @@ export async function list(request: ListRequest, deps: SuppressionDeps): Promise
         lastSeenAt: state.lastSeenAt,
       });
     }
-    cursor = page.nextKey ? { s: cursor.s, k: page.nextKey } : { s: cursor.s + 1 };
+    cursor = page.nextKey ? { s: cursor.s, k: page.nextKey as Record<string, string>, f: filters } : { s: cursor.s + 1, f: filters };
   }
   return { items, ...(cursor.s < statuses.length ? { nextToken: encodeToken(cursor) } : {}) };
 }

@@ -126,7 +126,12 @@ describe('bounce CLI against the API', () => {
   it('import then export round-trips an SES suppression-list file, and importing twice changes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bounce-import-'));
     const file = join(dir, 'ses.csv');
-    const rows = Array.from({ length: 120 }, (_, i) => `import${i}@roundtrip.example,${i % 4 === 0 ? 'COMPLAINT' : 'BOUNCE'}`);
+    const rows = [
+      ...Array.from({ length: 118 }, (_, i) => `import${i}@roundtrip.example,${i % 4 === 0 ? 'COMPLAINT' : 'BOUNCE'}`),
+      // Local parts a spreadsheet would take for formulas must still come back exactly.
+      '-dash@roundtrip.example,BOUNCE',
+      '+plus@roundtrip.example,COMPLAINT',
+    ];
     writeFileSync(file, `EmailAddress,Reason\n${rows.join('\n')}\nbroken-line,BOUNCE\n`);
     const first = await bounce(['import', file]);
     expect(first.stderr).toContain('120 new, 0 already on file, 1 invalid, 0 failed');

@@ -126,6 +126,30 @@ describe('local runtime, end to end', () => {
   }, 60_000);
 });
 
+describe('local runtime, queue snapshot', () => {
+  it('keeps the saved queues when a start fails (port taken) and brings them back on the next start', async () => {
+    const { createServer } = await import('node:http');
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-snapshot-'));
+    const saved = [{ queue: 'dlq', body: 'kept from last time', attributes: { reason: { DataType: 'String', StringValue: 'not valid JSON' } } }];
+    writeFileSync(join(dataDir, 'queues.json'), JSON.stringify(saved));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    await expect(startRuntime({ port, dataDir, logger: silentLogger })).rejects.toThrow(/cannot serve the API/);
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    expect(existsSync(join(dataDir, 'queues.json'))).toBe(true);
+    expect(existsSync(join(dataDir, 'runtime.lock'))).toBe(false);
+
+    const runtime = await startRuntime({ port: 0, dataDir, logger: silentLogger });
+    try {
+      expect(await dlqCount(runtime.file)).toBe(1);
+    } finally {
+      await runtime.stop();
+    }
+    expect(JSON.parse(readFileSync(join(dataDir, 'queues.json'), 'utf8'))).toEqual(saved);
+  }, 60_000);
+});
+
 describe('local runtime --external', () => {
   it('runs the same pollers and API against the endpoints the environment names', async () => {
     const { startDynamo, startMessaging } = await import('../support/emulators.js');

@@ -51,10 +51,17 @@ export class FakeAddresses implements AddressRepository {
     const all = [...this.states.values()]
       .filter((s) => s.status === query.status && (!query.reason || s.reason === query.reason) && (!query.campaign || s.campaign === query.campaign))
       .filter((s) => !query.since || s.lastSeenAt >= query.since)
-      .sort((a, b) => `${b.lastSeenAt}#${b.email}`.localeCompare(`${a.lastSeenAt}#${a.email}`));
-    const start = Number(query.startKey?.offset ?? 0);
-    const items = all.slice(start, start + query.limit);
-    return { items, ...(start + query.limit < all.length ? { nextKey: { offset: start + query.limit } } : {}) };
+      .sort((a, b) => `${a.lastSeenAt}#${a.email}`.localeCompare(`${b.lastSeenAt}#${b.email}`));
+    // Keys shaped like the status index's LastEvaluatedKey.
+    const sortKey = (state: AddressState) => `${state.lastSeenAt}#${state.email}`;
+    const after = query.startKey?.statusSort as string | undefined;
+    const rest = after === undefined ? all : all.filter((state) => sortKey(state) > after);
+    const items = rest.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items,
+      ...(rest.length > query.limit && last ? { nextKey: { pk: `ADDR#${last.email}`, sk: 'STATE', status: last.status, statusSort: sortKey(last) } } : {}),
+    };
   }
   async putSoftBounce(item: SoftBounceItem) {
     this.softBounces.set(`${item.email}#${item.eventId}`, item);

@@ -112,12 +112,19 @@ describe('suppression API routes', () => {
     for (let i = 0; i < 5; i++) seed(`u${i}@example.com`, i % 2 ? 'complaint' : 'hard-bounce', `2026-11-2${i}T00:00:00.000Z`);
     const first = await call('GET', '/suppressions', { query: { status: 'suppressed', limit: '2' } });
     expect(first.status).toBe(200);
-    expect((first.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u4@example.com', 'u3@example.com']);
+    expect((first.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u0@example.com', 'u1@example.com']);
     expect(typeof first.body.nextToken).toBe('string');
+    const second = await call('GET', '/suppressions', { query: { status: 'suppressed', limit: '2', nextToken: first.body.nextToken as string } });
+    expect((second.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u2@example.com', 'u3@example.com']);
+    // A token only goes with the filters it was made for.
+    expect((await call('GET', '/suppressions', { query: { status: 'suppressed', reason: 'complaint', nextToken: first.body.nextToken as string } })).status).toBe(400);
     const complaints = await call('GET', '/suppressions', { query: { reason: 'complaint' } });
-    expect((complaints.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u3@example.com', 'u1@example.com']);
+    expect((complaints.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u1@example.com', 'u3@example.com']);
     const since = await call('GET', '/suppressions', { query: { since: '2026-11-23' } });
     expect((since.body.items as unknown[]).length).toBe(2);
+    // Any offset names an instant: 01:00+01:00 is midnight UTC.
+    const offset = await call('GET', '/suppressions', { query: { since: '2026-11-23T01:00:00+01:00' } });
+    expect((offset.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u3@example.com', 'u4@example.com']);
   });
 
   it('GET /campaigns/{id}/health reports figures and verdicts', async () => {
@@ -145,6 +152,9 @@ describe('suppression API routes', () => {
     ['bad limit', ['GET', '/suppressions', { query: { limit: '0' } }], 400, /invalid query/],
     ['bad since', ['GET', '/suppressions', { query: { since: 'last week' } }], 400, /invalid query/],
     ['bad token', ['GET', '/suppressions', { query: { nextToken: 'garbage' } }], 400, /invalid nextToken/],
+    ['forged token', ['GET', '/suppressions', { query: { nextToken: Buffer.from(JSON.stringify({ s: -1, f: '["","","",""]' })).toString('base64url') } }], 400, /invalid nextToken/],
+    ['token with a foreign key', ['GET', '/suppressions', { query: { nextToken: Buffer.from(JSON.stringify({ s: 0, f: '["","","",""]', k: { pk: 1 } })).toString('base64url') } }], 400, /invalid nextToken/],
+    ['bad percent-encoding in a campaign', ['GET', '/campaigns/%E0%A4%A/health'], 400, /invalid campaign/],
     ['release of an unknown address', ['DELETE', '/suppressions/nobody@example.com', { body: { reason: 'x' } }], 404, /no record/],
     ['unknown route', ['GET', '/nothing/here'], 404, /no such route/],
     ['wrong method', ['PATCH', '/suppressions/kim@example.com'], 405, /not allowed/],
