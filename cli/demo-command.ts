@@ -5,7 +5,7 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startRuntime, type Runtime } from '../local/runtime.js';
 import { ApiClient } from './api-client.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, type RuntimeFile } from './runtime-file.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, type RuntimeFile } from '../local/runtime-file.js';
 import type { CommandIo } from './suppression-commands.js';
 
 export interface DemoOptions {

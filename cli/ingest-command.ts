@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CommandIo } from './suppression-commands.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from './runtime-file.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from '../local/runtime-file.js';
 
 const MAX_BATCH_BYTES = 250 * 1024;
 

@@ -17,7 +17,7 @@ import { DynamoCampaignRepository } from '../shared/adapters/dynamo-campaign-rep
 import { createApiHandler } from '../shared/adapters/http-api.js';
 import { ensureMessaging } from '../shared/adapters/messaging.js';
 import { SqsDeadLetterSink } from '../shared/adapters/sqs-dead-letter.js';
-import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from '../cli/runtime-file.js';
+import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
 

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { ingestCommand } from '../../cli/ingest-command.js';
-import type { RuntimeFile } from '../../cli/runtime-file.js';
+import type { RuntimeFile } from '../../local/runtime-file.js';
 import { startRuntime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { bounceFor, deliveryFor } from '../support/batches.js';
