@@ -15,11 +15,15 @@ export interface IngestOptions {
   readonly dataDir?: string;
 }
 
-/** What goes on the topic for one input item: the SES JSON, unwrapped from an SNS envelope if it is one. */
-function messageOf(text: string): string {
+/**
+ * What goes on the topic for one input item: the SES JSON, unwrapped from an
+ * SNS envelope if it is one; null for SNS's own subscription messages.
+ */
+function messageOf(text: string): string | null {
   try {
     const value = JSON.parse(text) as { Type?: unknown; Message?: unknown };
     if (value && value.Type === 'Notification' && typeof value.Message === 'string') return value.Message;
+    if (value && (value.Type === 'SubscriptionConfirmation' || value.Type === 'UnsubscribeConfirmation')) return null;
     return JSON.stringify(value);
   } catch {
     return text; // published as is: the pipeline sends it to the DLQ with its reason
@@ -71,6 +75,7 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   }
   let published = 0;
   let failed = 0;
+  let skipped = 0;
   let batch: string[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -93,6 +98,10 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     for (const source of options.sources) {
       for await (const item of itemsOf(source, io)) {
         const message = messageOf(item);
+        if (message === null) {
+          skipped++;
+          continue;
+        }
         const size = Buffer.byteLength(message);
         // SNS takes at most 10 messages and 256 KB per batch.
         if (batch.length === 10 || batchBytes + size > MAX_BATCH_BYTES) await flush();
@@ -107,6 +116,6 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     return 1;
   }
   sns.destroy();
-  io.stderr.write(`ingest: ${published} published, ${failed} failed\n`);
+  io.stderr.write(`ingest: ${published} published, ${failed} failed${skipped > 0 ? `, ${skipped} SNS subscription messages skipped` : ''}\n`);
   return failed > 0 ? 1 : 0;
 }

@@ -183,14 +183,17 @@ export function parseNotification(input: unknown): Result<ParsedNotification> {
     value = parsed.value;
   }
   if (!isRecord(value)) return fail('not an SES notification: expected a JSON object');
+  return unwrap(value, 0);
+}
 
-  if (typeof value.Type === 'string' && SNS_ENVELOPE_TYPES.has(value.Type)) {
-    if (value.Type !== 'Notification') return ok({ kind: 'ignored', reason: `SNS ${value.Type}` });
-    if (typeof value.Message !== 'string') return fail('SNS notification without a Message string');
-    const inner = parseJson(value.Message, 'SNS Message');
-    if (!inner.ok) return inner;
-    if (!isRecord(inner.value)) return fail('SNS Message is not a JSON object');
-    return parseSesObject(inner.value);
-  }
-  return parseSesObject(value);
+/** Unwrap SNS envelopes (one, or a re-published one inside another) down to the SES object. */
+function unwrap(value: Record<string, unknown>, depth: number): Result<ParsedNotification> {
+  if (typeof value.Type !== 'string' || !SNS_ENVELOPE_TYPES.has(value.Type)) return parseSesObject(value);
+  if (value.Type !== 'Notification') return ok({ kind: 'ignored', reason: `SNS ${value.Type}` });
+  if (typeof value.Message !== 'string') return fail('SNS notification without a Message string');
+  const inner = parseJson(value.Message, 'SNS Message');
+  if (!inner.ok) return inner;
+  if (!isRecord(inner.value)) return fail('SNS Message is not a JSON object');
+  if (depth >= 1) return parseSesObject(inner.value);
+  return unwrap(inner.value, depth + 1);
 }

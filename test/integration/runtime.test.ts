@@ -115,7 +115,7 @@ describe('local runtime, end to end', () => {
 
     const { io, stderr } = capture();
     expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
-    expect(stderr()).toContain('13 published');
+    expect(stderr()).toContain('12 published, 0 failed, 1 SNS subscription messages skipped');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -42,6 +42,13 @@ describe('parseNotification', () => {
     expect(result.ok && result.value.kind === 'ignored' && reason.test(result.value.reason)).toBe(true);
   });
 
+  it('reads an envelope re-published inside another, and ignores a wrapped SNS confirmation', () => {
+    const envelope = JSON.stringify(notificationFixture('sns-envelope-bounce.json'));
+    expect(eventOf({ Type: 'Notification', Message: envelope }).eventType).toBe('Bounce');
+    const confirmation = JSON.stringify(notificationFixture('sns-subscription-confirmation.json'));
+    expect(parseNotification({ Type: 'Notification', Message: confirmation })).toMatchObject({ ok: true, value: { kind: 'ignored' } });
+  });
+
   it('ignores Click, Rendering Failure, Subscription and future event types', () => {
     for (const eventType of ['Click', 'Rendering Failure', 'Subscription', 'SomethingNew2027']) {
       const result = parseNotification({ eventType, mail: { messageId: 'm', timestamp: 't' } });
