@@ -65,7 +65,6 @@ const DeliveryDelaySchema = z.object({
 const RejectSchema = z.object({ reason: nullableString });
 
 export type SesMail = z.infer<typeof MailSchema>;
-export type BouncedRecipient = z.infer<typeof BouncedRecipientSchema>;
 
 interface EventBase {
   readonly mail: SesMail;
