@@ -16,14 +16,17 @@ describe('diagnostics corpus', () => {
   });
 });
 
-// Real bounces gathered separately from the corpus (sources in each line). First run against the
-// rules written from the corpus alone: 90/99 right; the 9 misses were fixed by widening wording
-// families (see git history), so this set now guards against regressions more than it measures.
-const unseenPath = `${projectRoot}test/fixtures/unseen-diagnostics.jsonl`;
-describe.runIf(existsSync(unseenPath))('held-out diagnostics', () => {
-  const unseen = existsSync(unseenPath) ? readJsonLines<CorpusCase>(unseenPath) : [];
-  it.each(unseen.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    const decision = classifyRecipient(c);
-    expect({ category: decision.category, suppress: decision.suppress }).toEqual({ category: c.category, suppress: c.suppress });
+// Real bounces gathered separately from the corpus (sources in each line), by helpers who did not
+// see the rules. First runs, before any rule change: set 1, 90/99 right (3 wrong suppress
+// decisions); set 2, 101/118 right (10 wrong suppress decisions). The misses were fixed by widening
+// wording families and precedence (see git history), so both now guard against regressions.
+for (const name of ['unseen-diagnostics.jsonl', 'unseen-diagnostics-2.jsonl']) {
+  const path = `${projectRoot}test/fixtures/${name}`;
+  describe.runIf(existsSync(path))(`held-out diagnostics (${name})`, () => {
+    const unseen = existsSync(path) ? readJsonLines<CorpusCase>(path) : [];
+    it.each(unseen.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+      const decision = classifyRecipient(c);
+      expect({ category: decision.category, suppress: decision.suppress }).toEqual({ category: c.category, suppress: c.suppress });
+    });
   });
-});
+}
