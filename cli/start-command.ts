@@ -27,6 +27,7 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
       `  SQS                  ${file.queues.notifications}`,
       `                       ${file.queues.notificationsDlq} (DLQ)`,
       `  classify             polling the notifications queue (batches of up to 100)`,
+      `  health job           every 60 s; alerts to ${file.dataDir}/alerts.jsonl`,
       `  runtime file         ${file.dataDir}/runtime.json`,
       '',
       'Feed it:   npx bounce ingest examples/notifications.jsonl      or   npx bounce demo',

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
+import { CampaignWatch } from '../shared/app/campaign-watch.js';
 import { createClassifyBatchHandler } from '../shared/app/classify-batch.js';
 import { noMetrics, type LoggerPort } from '../shared/app/ports.js';
 import { streamLogger } from '../shared/adapters/console-logger.js';
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   readonly external?: boolean;
   /** Seconds before a failed record is retried locally (Lambda would wait the visibility timeout). */
   readonly retrySeconds?: number;
+  /** Seconds between health checks of the active campaigns (0: never). */
+  readonly healthEverySeconds?: number;
   readonly logger?: LoggerPort;
 }
 
@@ -48,6 +51,8 @@ export interface Runtime {
   readonly file: RuntimeFile;
   /** Process everything queued now (for tests and the demo). */
   drain(): Promise<void>;
+  /** Run the health job now (it also runs on its timer). */
+  checkHealth(): Promise<void>;
   /** Finish the batch in hand, process what is queued for up to `drainSeconds` (default 20), keep the rest. */
   stop(drainSeconds?: number): Promise<void>;
 }
@@ -198,6 +203,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
     stops.push(() => poller.stop());
 
+    // The health job on a timer: campaigns whose verdict turns bad are appended to DIR/alerts.jsonl.
+    const watch = new CampaignWatch({ addresses, campaigns, clock });
+    const alertsPath = join(dataDir, 'alerts.jsonl');
+    const checkHealth = async () => {
+      try {
+        for (const alert of await watch.check()) {
+          await appendFile(alertsPath, `${JSON.stringify(alert)}\n`);
+          logger.warn('Campaign health alert', { campaign: alert.campaign, verdict: alert.verdict, findings: alert.findings.map((f) => f.summary) });
+        }
+      } catch (error) {
+        logger.error('Health check failed', { errorMessage: (error as Error).message });
+      }
+    };
+    const healthEvery = options.healthEverySeconds ?? 60;
+    if (healthEvery > 0) {
+      const timer = setInterval(() => void checkHealth(), healthEvery * 1000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    }
+
     const file: RuntimeFile = {
       version: 1,
       pid: process.pid,
@@ -222,6 +247,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       drain: async () => {
         await poller.drain();
       },
+      checkHealth,
       stop: async (drainSeconds = 20) => {
         if (stopped) return;
         stopped = true;

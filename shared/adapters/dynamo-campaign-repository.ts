@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import type { CampaignCounterRepository, CampaignReader, DeliveryDelayItem, DeliveryDelayRepository } from '../app/ports.js';
 import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../domain/index.js';
@@ -102,6 +102,27 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {
     const items = await batchGetAll(this.client, this.tableName, hours.map((hour) => activeKey(hour, campaign)));
     return items.map((item) => String(item.hour)).sort();
+  }
+
+  async campaignsActiveIn(hours: readonly string[]): Promise<string[]> {
+    const campaigns = new Set<string>();
+    for (const hour of hours) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': activeKey(hour, '').pk },
+            ProjectionExpression: 'sk',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) campaigns.add(String(item.sk));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return [...campaigns].sort();
   }
 
   async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {

@@ -93,6 +93,8 @@ export interface CampaignReader {
   activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
   /** Every counter of the campaign summed over these hours and all shards. */
   totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>>;
+  /** The campaigns with activity in any of these hours (one query per hour, never a scan). */
+  campaignsActiveIn(hours: readonly string[]): Promise<string[]>;
 }
 
 /** Where records that can never succeed go, with the reason. */

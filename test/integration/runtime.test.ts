@@ -126,6 +126,32 @@ describe('local runtime, end to end', () => {
   }, 60_000);
 });
 
+describe('local runtime, health job', () => {
+  it('appends an alert for a campaign whose verdict turns bad', async () => {
+    const { generateCampaign, eventsFor } = await import('../../cli/demo-command.js');
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-health-'));
+    const runtime = await startRuntime({ port: 0, dataDir, memory: true, healthEverySeconds: 0, logger: silentLogger });
+    try {
+      const now = new Date();
+      const events = generateCampaign(400, 7).flatMap((recipient, i) => eventsFor(recipient, 'spring-sale', i, now));
+      const file = join(dataDir, 'campaign.jsonl');
+      writeFileSync(file, `${events.join('\n')}\n`);
+      const { io } = capture();
+      expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
+      await runtime.drain();
+      await runtime.checkHealth();
+      const alerts = readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { campaign: string; verdict: string; findings: { pattern: string }[] });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ campaign: 'spring-sale', verdict: expect.stringMatching(/warning|danger/) });
+      expect(alerts[0]?.findings.map((f) => f.pattern)).toContain('hard-bounce-rate');
+      await runtime.checkHealth(); // nothing changed: no second alert
+      expect(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    } finally {
+      await runtime.stop();
+    }
+  }, 60_000);
+});
+
 describe('local runtime, queue snapshot', () => {
   it('keeps the saved queues when a start fails (port taken) and brings them back on the next start', async () => {
     const { createServer } = await import('node:http');
