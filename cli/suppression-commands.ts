@@ -26,24 +26,24 @@ function addressIn(line: string): string | null {
 }
 
 function reportApiError(error: unknown, io: CommandIo, what: string): number {
-  if (error instanceof ApiError) {
-    io.stderr.write(`bounce ${what}: ${error.message} (HTTP ${error.status})\n`);
-    return 1;
-  }
-  io.stderr.write(`bounce ${what}: ${(error as Error).message}\n`);
+  const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
+  io.stderr.write(`bounce ${what}: ${(error as Error).message}${status}\n`);
   return 1;
 }
 
-/** `bounce lookup EMAIL`: everything known about one address, as JSON. Exit 1 when it has no record. */
-export async function lookupCommand(api: ApiClient, email: string, io: CommandIo): Promise<number> {
+/** One call whose answer (an address's record) is printed as JSON; exit 1 on any API error. */
+async function printAddress(api: ApiClient, what: string, method: string, email: string, io: CommandIo, body?: unknown): Promise<number> {
   try {
-    const view = await api.request<unknown>('GET', `/suppressions/${encodeURIComponent(email)}`);
+    const view = await api.request<unknown>(method, `/suppressions/${encodeURIComponent(email)}`, body === undefined ? {} : { body });
     io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     return 0;
   } catch (error) {
-    return reportApiError(error, io, 'lookup');
+    return reportApiError(error, io, what);
   }
 }
+
+/** `bounce lookup EMAIL`: everything known about one address, as JSON. Exit 1 when it has no record. */
+export const lookupCommand = (api: ApiClient, email: string, io: CommandIo): Promise<number> => printAddress(api, 'lookup', 'GET', email, io);
 
 interface CheckResult {
   email: string;
@@ -94,15 +94,8 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
 }
 
 /** `bounce release EMAIL --reason TEXT`. */
-export async function releaseCommand(api: ApiClient, email: string, reason: string, io: CommandIo): Promise<number> {
-  try {
-    const view = await api.request<{ email: string; status: string }>('DELETE', `/suppressions/${encodeURIComponent(email)}`, { body: { reason } });
-    io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-    return 0;
-  } catch (error) {
-    return reportApiError(error, io, 'release');
-  }
-}
+export const releaseCommand = (api: ApiClient, email: string, reason: string, io: CommandIo): Promise<number> =>
+  printAddress(api, 'release', 'DELETE', email, io, { reason });
 
 interface ListItem {
   email: string;

@@ -1,7 +1,6 @@
-import { applySignal, type AddressSignal, type AddressState, type HistoryEntry } from '../domain/index.js';
+import { applySignal, HISTORY_RETENTION_SECONDS, type AddressSignal, type AddressState, type HistoryEntry } from '../domain/index.js';
 import { ContentionError, VersionConflictError } from './errors.js';
 import type { AddressRepository } from './ports.js';
-import { HISTORY_RETENTION_SECONDS } from '../domain/index.js';
 
 const MAX_ATTEMPTS = 6;
 

@@ -48,7 +48,7 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       try {
-        const result = classified.get(record.messageId) ?? classifyRecord(record.body, deps.tagNames);
+        const result = classified.get(record.messageId) ?? new Error('record missing from the classified batch');
         if (result instanceof Error) throw result;
         if (result.status === 'invalid') {
           logger.error('Record can never succeed: sent to the DLQ', { messageId: record.messageId, reason: result.reason });
