@@ -33,7 +33,11 @@ function notifications(kind: string): string[] {
       }
       case 'complaint': {
         const n = base('event-complaint.json') as Json & { mail: Json; complaint: Json };
-        return JSON.stringify({ ...n, mail: mail(n), complaint: { ...n.complaint, feedbackId: `c-${i}`, complainedRecipients: [{ emailAddress: recipient }] } });
+        return JSON.stringify({
+          ...n,
+          mail: mail(n),
+          complaint: { ...n.complaint, feedbackId: `c-${i}`, complainedRecipients: [{ emailAddress: recipient }] },
+        });
       }
       default: {
         const n = base('event-bounce-permanent.json') as Json & { mail: Json; bounce: Json };
@@ -113,7 +117,9 @@ export async function benchIngest(): Promise<void> {
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     console.log(
-      `  ${kind.padEnd(13)}  ${(counts.writes / EVENTS).toFixed(3).padStart(12)}  ${(counts.reads / EVENTS).toFixed(3).padStart(11)}  ${Math.round(EVENTS / seconds)
+      `  ${kind.padEnd(13)}  ${(counts.writes / EVENTS).toFixed(3).padStart(12)}  ${(counts.reads / EVENTS).toFixed(3).padStart(11)}  ${Math.round(
+        EVENTS / seconds,
+      )
         .toLocaleString('en-US')
         .padStart(15)}`,
     );

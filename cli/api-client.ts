@@ -18,13 +18,19 @@ export interface RequestOptions {
   readonly query?: Record<string, string | undefined>;
 }
 
-const rfc3986 = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
 /** The region of an execute-api URL, else the configured one. */
 function regionOf(url: URL): string {
-  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return (
+    /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ??
+    process.env.AWS_REGION ??
+    process.env.AWS_DEFAULT_REGION ??
+    'us-east-1'
+  );
 }
 
 /**
@@ -54,10 +60,23 @@ export class ApiClient {
       .map(([key, value]) => `${rfc3986(key)}=${rfc3986(value)}`)
       .join('&');
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    let headers: Record<string, string> = { host: url.host, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) };
+    let headers: Record<string, string> = {
+      host: url.host,
+      accept: 'application/json',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    };
     if (!isLoopback(url)) {
       this.signer ??= new SignatureV4({ service: 'execute-api', region: regionOf(url), credentials: defaultProvider(), sha256: Sha256 });
-      const signed = await this.signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers, body });
+      const signed = await this.signer.sign({
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path: url.pathname,
+        query,
+        headers,
+        body,
+      });
       headers = signed.headers as Record<string, string>;
     }
     const response = await fetch(url, { method, headers, ...(body ? { body } : {}) });
@@ -71,8 +90,12 @@ export class ApiClient {
     if (!response.ok) {
       // Our API answers {error}; API Gateway itself (auth, throttling) answers {message}.
       const body = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown; message?: unknown }) : {};
-      const error = body.error !== undefined ? String(body.error) : body.message !== undefined ? String(body.message) : `HTTP ${response.status}`;
-      const details = typeof parsed === 'object' && parsed !== null && 'details' in parsed ? ` (${(parsed as { details: string[] }).details.join('; ')})` : '';
+      const error =
+        body.error !== undefined ? String(body.error) : body.message !== undefined ? String(body.message) : `HTTP ${response.status}`;
+      const details =
+        typeof parsed === 'object' && parsed !== null && 'details' in parsed
+          ? ` (${(parsed as { details: string[] }).details.join('; ')})`
+          : '';
       throw new ApiError(response.status, `${error}${details}`, parsed);
     }
     return { status: response.status, body: parsed as T };

@@ -34,8 +34,7 @@ export interface DecisionLine {
 }
 
 export type LineResult =
-  | { readonly ok: true; readonly decisions: DecisionLine[] }
-  | { readonly ok: false; readonly id?: string | number; readonly error: string };
+  { readonly ok: true; readonly decisions: DecisionLine[] } | { readonly ok: false; readonly id?: string | number; readonly error: string };
 
 const RecipientLineSchema = z.object({
   id: z.union([z.string(), z.number()]).optional(),
@@ -46,7 +45,14 @@ const RecipientLineSchema = z.object({
   bounceSubType: z.string().nullish(),
 });
 
-function lineOf(id: string | number | null, eventType: string, recipient: string, decision: Decision, messageId: string | null, campaign: string | null): DecisionLine {
+function lineOf(
+  id: string | number | null,
+  eventType: string,
+  recipient: string,
+  decision: Decision,
+  messageId: string | null,
+  campaign: string | null,
+): DecisionLine {
   return {
     id,
     eventType,
@@ -90,7 +96,11 @@ export function classifyValue(value: unknown, tagNames: TagNames = DEFAULT_TAG_N
     const line = RecipientLineSchema.safeParse(value);
     if (!line.success) {
       const issue = line.error.issues[0];
-      return { ok: false, ...(id === undefined ? {} : { id }), error: `invalid recipient line: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() };
+      return {
+        ok: false,
+        ...(id === undefined ? {} : { id }),
+        error: `invalid recipient line: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+      };
     }
     const recipient = normaliseAddress(line.data.recipient);
     return { ok: true, decisions: [lineOf(id ?? null, 'Bounce', recipient, classifyRecipient(line.data), null, null)] };
@@ -208,7 +218,9 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
         }
         summary.errors++;
         const where = source === '-' ? {} : { file: source };
-        await writer.write(JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }));
+        await writer.write(
+          JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }),
+        );
         io.stderr.write(`bounce classify: ${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}\n`);
       }
     } catch (error) {

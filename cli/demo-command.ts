@@ -42,18 +42,66 @@ type Outcome =
 
 /** Real-world wording for each kind of failure the demo produces. */
 const BOUNCES = {
-  gmailUnknown: { type: 'Permanent', subType: 'General', status: '5.1.1', diagnostic: "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. - gsmtp" },
-  outlookUnknown: { type: 'Permanent', subType: 'General', status: '5.5.0', diagnostic: 'smtp; 550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302).' },
-  yahooUnknown: { type: 'Permanent', subType: 'General', status: '5.0.0', diagnostic: "smtp; 554 delivery error: dd This user doesn't have a yahoo.com account - mta4012.mail.gq1.yahoo.com" },
-  genericUnknown: { type: 'Permanent', subType: 'General', status: '5.1.1', diagnostic: 'smtp; 550 5.1.1 <user>: Recipient address rejected: User unknown in virtual mailbox table' },
+  gmailUnknown: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.1.1',
+    diagnostic:
+      "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. - gsmtp",
+  },
+  outlookUnknown: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.5.0',
+    diagnostic: 'smtp; 550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302).',
+  },
+  yahooUnknown: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.0.0',
+    diagnostic: "smtp; 554 delivery error: dd This user doesn't have a yahoo.com account - mta4012.mail.gq1.yahoo.com",
+  },
+  genericUnknown: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.1.1',
+    diagnostic: 'smtp; 550 5.1.1 <user>: Recipient address rejected: User unknown in virtual mailbox table',
+  },
   mailboxFullPermanent: { type: 'Permanent', subType: 'General', status: '5.2.2', diagnostic: 'smtp; 552 5.2.2 Mailbox full' },
   mailboxFull: { type: 'Transient', subType: 'MailboxFull', status: '4.2.2', diagnostic: 'smtp; 452 4.2.2 Mailbox full' },
   mailboxBusy: { type: 'Transient', subType: 'General', status: '4.2.0', diagnostic: 'smtp; 450 4.2.0 Mailbox temporarily unavailable' },
-  gmailReputation: { type: 'Permanent', subType: 'General', status: '5.7.1', diagnostic: 'smtp; 550-5.7.1 [192.0.2.10] Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain. - gsmtp' },
-  yahooDeferral: { type: 'Transient', subType: 'General', status: '4.7.0', diagnostic: 'smtp; 421 4.7.0 [TS01] Messages from 192.0.2.10 temporarily deferred due to user complaints - 4.16.55.1' },
-  outlookBlockList: { type: 'Permanent', subType: 'General', status: '5.7.1', diagnostic: "smtp; 550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150)." },
-  policyBlock: { type: 'Permanent', subType: 'General', status: '5.4.1', diagnostic: 'smtp; 550 5.4.1 Recipient address rejected: Access denied. AS(201806281)' },
-  accountSuppressed: { type: 'Permanent', subType: 'OnAccountSuppressionList', status: '5.1.1', diagnostic: 'Amazon SES did not send the message to this address because it is on the suppression list for your account.' },
+  gmailReputation: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.7.1',
+    diagnostic:
+      'smtp; 550-5.7.1 [192.0.2.10] Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain. - gsmtp',
+  },
+  yahooDeferral: {
+    type: 'Transient',
+    subType: 'General',
+    status: '4.7.0',
+    diagnostic: 'smtp; 421 4.7.0 [TS01] Messages from 192.0.2.10 temporarily deferred due to user complaints - 4.16.55.1',
+  },
+  outlookBlockList: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.7.1',
+    diagnostic:
+      "smtp; 550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+  },
+  policyBlock: {
+    type: 'Permanent',
+    subType: 'General',
+    status: '5.4.1',
+    diagnostic: 'smtp; 550 5.4.1 Recipient address rejected: Access denied. AS(201806281)',
+  },
+  accountSuppressed: {
+    type: 'Permanent',
+    subType: 'OnAccountSuppressionList',
+    status: '5.1.1',
+    diagnostic: 'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
+  },
 } as const satisfies Record<string, Omit<Extract<Outcome, { kind: 'bounce' }>, 'kind'>>;
 
 interface Recipient {
@@ -85,7 +133,14 @@ export function generateCampaign(count: number, seed: number): Recipient[] {
     const stale = rnd() < 0.1;
     const batch = stale ? STALE_BATCH : 'import-2026-11';
     const source = stale ? 'purchased-list' : pick(['webinar', 'newsletter-signup', 'newsletter-signup', 'trade-show']);
-    const unknown = domain === 'gmail.com' ? BOUNCES.gmailUnknown : provider.domains.includes('outlook.com' as never) ? BOUNCES.outlookUnknown : domain === 'yahoo.com' || domain === 'aol.com' ? BOUNCES.yahooUnknown : BOUNCES.genericUnknown;
+    const unknown =
+      domain === 'gmail.com'
+        ? BOUNCES.gmailUnknown
+        : provider.domains.includes('outlook.com' as never)
+          ? BOUNCES.outlookUnknown
+          : domain === 'yahoo.com' || domain === 'aol.com'
+            ? BOUNCES.yahooUnknown
+            : BOUNCES.genericUnknown;
     const roll = rnd();
     let outcome: Outcome = { kind: 'delivered' };
     if (stale) {
@@ -102,7 +157,13 @@ export function generateCampaign(count: number, seed: number): Recipient[] {
     } else if (roll < 0.022 && domain.endsWith('.example')) outcome = { kind: 'bounce', ...BOUNCES.policyBlock };
     else if (roll < 0.025) outcome = { kind: 'bounce', ...BOUNCES.accountSuppressed };
     else if (roll < 0.0258) outcome = { kind: 'complaint' };
-    recipients.push({ email: `${pick(['alex', 'sam', 'kim', 'lee', 'jo', 'max', 'ana', 'li', 'noor', 'eli'])}.${i}@${domain}`, domain, batch, source, outcome });
+    recipients.push({
+      email: `${pick(['alex', 'sam', 'kim', 'lee', 'jo', 'max', 'ana', 'li', 'noor', 'eli'])}.${i}@${domain}`,
+      domain,
+      batch,
+      source,
+      outcome,
+    });
   }
   return recipients;
 }
@@ -136,16 +197,27 @@ export function eventsFor(recipient: Recipient, campaign: string, index: number,
           bounceType: outcome.type,
           bounceSubType: outcome.subType,
           timestamp: later(sentAt, outcome.type === 'Transient' ? 3600 : 2),
-          bouncedRecipients: [{ emailAddress: recipient.email, action: 'failed', status: outcome.status, diagnosticCode: outcome.diagnostic }],
+          bouncedRecipients: [
+            { emailAddress: recipient.email, action: 'failed', status: outcome.status, diagnosticCode: outcome.diagnostic },
+          ],
         },
       });
     } else {
-      events.push({ eventType: 'Delivery', mail: mail(messageId, sentAt), delivery: { timestamp: later(sentAt, 2), recipients: [recipient.email], smtpResponse: '250 2.0.0 OK' } });
+      events.push({
+        eventType: 'Delivery',
+        mail: mail(messageId, sentAt),
+        delivery: { timestamp: later(sentAt, 2), recipients: [recipient.email], smtpResponse: '250 2.0.0 OK' },
+      });
       if (outcome.kind === 'complaint') {
         events.push({
           eventType: 'Complaint',
           mail: mail(messageId, sentAt),
-          complaint: { feedbackId: `${messageId}-complaint`, timestamp: later(sentAt, 1800), complainedRecipients: [{ emailAddress: recipient.email }], complaintFeedbackType: 'abuse' },
+          complaint: {
+            feedbackId: `${messageId}-complaint`,
+            timestamp: later(sentAt, 1800),
+            complainedRecipients: [{ emailAddress: recipient.email }],
+            complaintFeedbackType: 'abuse',
+          },
         });
       }
     }
@@ -163,7 +235,10 @@ async function waitUntilProcessed(runtime: RuntimeFile, io: CommandIo, local: Ru
     let idle = 0;
     while (idle < 3) {
       const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: runtime.queues.notifications, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: runtime.queues.notifications,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
       );
       const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
       idle = waiting === 0 ? idle + 1 : 0;
@@ -210,7 +285,12 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
     let batch: string[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      await sns.send(new PublishBatchCommand({ TopicArn: runtime.topicArn, PublishBatchRequestEntries: batch.map((Message, i) => ({ Id: String(i), Message })) }));
+      await sns.send(
+        new PublishBatchCommand({
+          TopicArn: runtime.topicArn,
+          PublishBatchRequestEntries: batch.map((Message, i) => ({ Id: String(i), Message })),
+        }),
+      );
       published += batch.length;
       batch = [];
       if (published % 5000 < 10) io.stderr.write(`published ${published} SES events\n`);
@@ -246,13 +326,19 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
     for (const status of ['suppressed', 'review']) {
       let nextToken: string | undefined;
       do {
-        const page = await api.request<{ items: ListItem[]; nextToken?: string }>('GET', '/suppressions', { query: { status, campaign, limit: '1000', nextToken } });
+        const page = await api.request<{ items: ListItem[]; nextToken?: string }>('GET', '/suppressions', {
+          query: { status, campaign, limit: '1000', nextToken },
+        });
         listed.push(...page.items);
         nextToken = page.nextToken;
       } while (nextToken);
     }
     const byWhy = new Map<string, number>();
-    for (const item of listed) byWhy.set(`${item.status} / ${item.reason} / ${item.category ?? '-'}`, (byWhy.get(`${item.status} / ${item.reason} / ${item.category ?? '-'}`) ?? 0) + 1);
+    for (const item of listed)
+      byWhy.set(
+        `${item.status} / ${item.reason} / ${item.category ?? '-'}`,
+        (byWhy.get(`${item.status} / ${item.reason} / ${item.category ?? '-'}`) ?? 0) + 1,
+      );
     const retries = recipients.filter((r) => r.outcome.kind === 'bounce' && r.outcome.type === 'Transient').length;
     const example = listed.find((item) => item.reason === 'hard-bounce')?.email ?? listed[0]?.email;
 
@@ -276,8 +362,14 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
       '',
       'Look an address up:',
       ...(local
-        ? ['  (this demo ran on a throwaway runtime, now stopped: run "npm start" in another terminal, then "npx bounce demo" again)', `  npx bounce lookup ${example ?? 'someone@example.com'}`]
-        : [`  npx bounce lookup ${example ?? 'someone@example.com'}`, `  curl ${runtime.apiUrl}/suppressions/${encodeURIComponent(example ?? 'someone@example.com')}`]),
+        ? [
+            '  (this demo ran on a throwaway runtime, now stopped: run "npm start" in another terminal, then "npx bounce demo" again)',
+            `  npx bounce lookup ${example ?? 'someone@example.com'}`,
+          ]
+        : [
+            `  npx bounce lookup ${example ?? 'someone@example.com'}`,
+            `  curl ${runtime.apiUrl}/suppressions/${encodeURIComponent(example ?? 'someone@example.com')}`,
+          ]),
       '',
     ];
     io.stdout.write(lines.join('\n'));

@@ -49,7 +49,8 @@ async function* itemsOf(source: string, io: CommandIo): AsyncGenerator<string> {
     }
     return;
   }
-  for await (const line of createInterface({ input: createReadStream(source, { encoding: 'utf8' }), crlfDelay: Infinity })) if (line.trim() !== '') yield line;
+  for await (const line of createInterface({ input: createReadStream(source, { encoding: 'utf8' }), crlfDelay: Infinity }))
+    if (line.trim() !== '') yield line;
 }
 
 /**
@@ -67,7 +68,9 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
     const runtime = await readRuntimeFile(dataDir);
     if (!runtime) {
-      io.stderr.write(`bounce ingest: no running runtime (${runtimeFilePath(dataDir)} not found): start one with "npm start", or pass --topic-arn\n`);
+      io.stderr.write(
+        `bounce ingest: no running runtime (${runtimeFilePath(dataDir)} not found): start one with "npm start", or pass --topic-arn\n`,
+      );
       return 1;
     }
     topicArn = runtime.topicArn;
@@ -87,7 +90,8 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
       const result = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
       published += result.Successful?.length ?? 0;
       failed += result.Failed?.length ?? 0;
-      for (const failure of result.Failed ?? []) io.stderr.write(`bounce ingest: not published: ${failure.Message ?? failure.Code ?? 'unknown error'}\n`);
+      for (const failure of result.Failed ?? [])
+        io.stderr.write(`bounce ingest: not published: ${failure.Message ?? failure.Code ?? 'unknown error'}\n`);
     } catch (error) {
       failed += entries.length;
       io.stderr.write(`bounce ingest: ${(error as Error).message}\n`);
@@ -116,6 +120,8 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     return 1;
   }
   sns.destroy();
-  io.stderr.write(`ingest: ${published} published, ${failed} failed${skipped > 0 ? `, ${skipped} SNS subscription messages skipped` : ''}\n`);
+  io.stderr.write(
+    `ingest: ${published} published, ${failed} failed${skipped > 0 ? `, ${skipped} SNS subscription messages skipped` : ''}\n`,
+  );
   return failed > 0 ? 1 : 0;
 }

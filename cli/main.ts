@@ -95,7 +95,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const parsed = parse(command, rest, { ...API_OPTIONS, reason: { type: 'string' } });
       if (!parsed) return 2;
       const [target] = parsed.positionals;
-      if (!target || parsed.positionals.length > 1) return usageError(`${command} takes one ${command === 'check' || command === 'import' ? 'FILE (or -)' : 'EMAIL'}`);
+      if (!target || parsed.positionals.length > 1)
+        return usageError(`${command} takes one ${command === 'check' || command === 'import' ? 'FILE (or -)' : 'EMAIL'}`);
       if (command === 'release' && !parsed.values.reason) return usageError('release needs --reason');
       const api = await apiFor(parsed.values);
       if (!api) return 1;
@@ -118,7 +119,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (format !== 'ses' && format !== 'full') return usageError('--format is ses or full');
       const api = await apiFor(parsed.values);
       if (!api) return 1;
-      return exportCommand(api, { format, ...(status ? { status } : {}), ...(reason ? { reason } : {}), ...(campaign ? { campaign } : {}), ...(since ? { since } : {}) }, io);
+      return exportCommand(
+        api,
+        {
+          format,
+          ...(status ? { status } : {}),
+          ...(reason ? { reason } : {}),
+          ...(campaign ? { campaign } : {}),
+          ...(since ? { since } : {}),
+        },
+        io,
+      );
     }
     case 'start': {
       const parsed = parse('start', rest, {
@@ -138,7 +149,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!parsed) return 2;
       if (parsed.positionals.length === 0) return usageError('ingest takes FILE, DIR or - (stdin)');
       return ingestCommand(
-        { sources: parsed.positionals, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}), ...(parsed.values['topic-arn'] ? { topicArn: parsed.values['topic-arn'] } : {}) },
+        {
+          sources: parsed.positionals,
+          ...(parsed.values.data ? { dataDir: parsed.values.data } : {}),
+          ...(parsed.values['topic-arn'] ? { topicArn: parsed.values['topic-arn'] } : {}),
+        },
         io,
       );
     }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { isValidAddress, normaliseAddress } from '../shared/domain/index.js';
-import type { ApiClient} from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import { csvField, csvRow, csvText, parseCsvLine } from './csv.js';
 
@@ -43,7 +43,8 @@ async function printAddress(api: ApiClient, what: string, method: string, email:
 }
 
 /** `bounce lookup EMAIL`: everything known about one address, as JSON. Exit 1 when it has no record. */
-export const lookupCommand = (api: ApiClient, email: string, io: CommandIo): Promise<number> => printAddress(api, 'lookup', 'GET', email, io);
+export const lookupCommand = (api: ApiClient, email: string, io: CommandIo): Promise<number> =>
+  printAddress(api, 'lookup', 'GET', email, io);
 
 interface CheckResult {
   email: string;
@@ -64,11 +65,16 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
   let checked = 0;
   const flush = async () => {
     const valid = pending.filter((p) => p.valid).map((p) => p.email);
-    const results = valid.length === 0 ? [] : (await api.request<{ results: CheckResult[] }>('POST', '/suppressions/check', { body: { emails: valid } })).results;
+    const results =
+      valid.length === 0
+        ? []
+        : (await api.request<{ results: CheckResult[] }>('POST', '/suppressions/check', { body: { emails: valid } })).results;
     const byEmail = new Map(results.map((r) => [r.email, r]));
     for (const entry of pending) {
       const result = byEmail.get(entry.email);
-      io.stdout.write(`${csvRow(entry.valid && result ? [result.email, result.suppressed, result.status, result.reason] : [entry.email, 'invalid', '', ''])}\n`);
+      io.stdout.write(
+        `${csvRow(entry.valid && result ? [result.email, result.suppressed, result.status, result.reason] : [entry.email, 'invalid', '', ''])}\n`,
+      );
     }
     checked += pending.length;
     io.stderr.write(`checked ${checked}\n`);
@@ -120,7 +126,8 @@ export interface ExportOptions {
 /** `bounce export`: the list as CSV, page by page (streamed), progress on stderr. */
 export async function exportCommand(api: ApiClient, options: ExportOptions, io: CommandIo): Promise<number> {
   const status = options.status ?? (options.format === 'ses' ? 'suppressed' : undefined);
-  if (options.format === 'full') io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason', 'category', 'campaign', 'firstSeenAt', 'lastSeenAt'])}\n`);
+  if (options.format === 'full')
+    io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason', 'category', 'campaign', 'firstSeenAt', 'lastSeenAt'])}\n`);
   let nextToken: string | undefined;
   let exported = 0;
   try {
@@ -131,7 +138,16 @@ export async function exportCommand(api: ApiClient, options: ExportOptions, io: 
       const rows = page.items.map((item) =>
         options.format === 'ses'
           ? csvRow([item.email, item.reason === 'complaint' ? 'COMPLAINT' : 'BOUNCE'])
-          : [csvField(item.email), csvField(item.suppressed), csvField(item.status), csvField(item.reason), csvField(item.category), csvText(item.campaign), csvField(item.firstSeenAt), csvField(item.lastSeenAt)].join(','),
+          : [
+              csvField(item.email),
+              csvField(item.suppressed),
+              csvField(item.status),
+              csvField(item.reason),
+              csvField(item.category),
+              csvText(item.campaign),
+              csvField(item.firstSeenAt),
+              csvField(item.lastSeenAt),
+            ].join(','),
       );
       if (rows.length > 0 && !io.stdout.write(`${rows.join('\n')}\n`)) await new Promise((resolve) => io.stdout.once('drain', resolve));
       exported += rows.length;
@@ -175,7 +191,9 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
       const reason = rawReason.toUpperCase();
       if (!isValidAddress(email) || (reason !== 'BOUNCE' && reason !== 'COMPLAINT')) {
         counts.invalid++;
-        io.stderr.write(`line ${lineNumber}: skipped (${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`);
+        io.stderr.write(
+          `line ${lineNumber}: skipped (${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`,
+        );
         continue;
       }
       const task = put(email, reason, lineNumber).finally(() => inFlight.delete(task));
@@ -187,6 +205,8 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
   } catch (error) {
     return reportApiError(error, io, 'import');
   }
-  io.stderr.write(`import: ${counts.created} new, ${counts.existing} already on file, ${counts.invalid} invalid, ${counts.failed} failed\n`);
+  io.stderr.write(
+    `import: ${counts.created} new, ${counts.existing} already on file, ${counts.invalid} invalid, ${counts.failed} failed\n`,
+  );
   return counts.failed > 0 ? 1 : 0;
 }

@@ -26,7 +26,10 @@ export class BouncePipelineStack extends Stack {
     });
     const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
-    new CfnOutput(this, 'NotificationTopicArn', { value: ingestion.topic.topicArn, description: 'Set as the SNS event destination of your SES configuration set' });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      value: ingestion.topic.topicArn,
+      description: 'Set as the SNS event destination of your SES configuration set',
+    });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
     new CfnOutput(this, 'CampaignTableName', { value: store.campaignTable.tableName });

@@ -64,7 +64,10 @@ export async function serveApi(
       try {
         const body = await readBody(request);
         const result = await handler(toApiGatewayEvent(request, body));
-        response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers as Record<string, string> | undefined) });
+        response.writeHead(result.statusCode, {
+          'content-type': 'application/json',
+          ...(result.headers as Record<string, string> | undefined),
+        });
         response.end(result.body);
       } catch (error) {
         const tooLarge = error instanceof BodyTooLargeError;

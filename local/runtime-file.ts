@@ -45,7 +45,9 @@ export async function resolveApiUrl(options: { url?: string; data?: string }): P
   const dataDir = options.data ?? DEFAULT_DATA_DIR;
   const runtime = await readRuntimeFile(dataDir);
   if (runtime) return runtime.apiUrl;
-  throw new Error(`no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`);
+  throw new Error(
+    `no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`,
+  );
 }
 
 /**

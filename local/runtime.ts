@@ -107,7 +107,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const runtimePath = runtimeFilePath(dataDir);
   const existing = await readRuntimeFile(dataDir);
   // Our own pid in the file is a leftover (a container restarts with the same pid), not a rival.
-  if (existing && existing.pid !== process.pid) throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
+  if (existing && existing.pid !== process.pid)
+    throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
   const releaseLock = await acquireLock(dataDir);
 
   const stops: Array<() => Promise<void>> = [releaseLock];
@@ -117,7 +118,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   /** Everything on a queue (ready, delayed, in flight), without touching it; embedded mode only. */
   let inspect: ((queue: string) => Array<Omit<QueuedMessage, 'queue'>>) | null = null;
   if (!options.external) {
-    const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.memory ? {} : { path: join(dataDir, 'dynamodb') }) });
+    const dynamoServer = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.memory ? {} : { path: join(dataDir, 'dynamodb') }),
+    });
     dynamoEndpoint = await listen(dynamoServer);
     stops.push(() => new Promise<void>((done) => dynamoServer.close(() => done())));
     const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
@@ -140,7 +146,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clientConfig = (endpoint: string | undefined) => ({ region, ...(endpoint ? { endpoint, credentials: FAKE_CREDENTIALS } : {}) });
   const dynamo = new DynamoDBClient(clientConfig(dynamoEndpoint));
   // Emulators' queue URLs may name hosts that do not resolve: with a configured endpoint, send there.
-  const sqsEndpointConfigured = messagingEndpoint !== undefined || Boolean(process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL);
+  const sqsEndpointConfigured =
+    messagingEndpoint !== undefined || Boolean(process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL);
   const sqs = new SQSClient({ ...clientConfig(messagingEndpoint), ...(sqsEndpointConfigured ? { useQueueUrlAsEndpoint: false } : {}) });
   const sns = new SNSClient(clientConfig(messagingEndpoint));
   stops.push(async () => {
@@ -151,7 +158,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   try {
     await ensureTables(dynamo, { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable });
-    const messaging = await ensureMessaging(sns, sqs, { topic: LOCAL_NAMES.topic, queue: LOCAL_NAMES.queue, deadLetterQueue: LOCAL_NAMES.deadLetterQueue });
+    const messaging = await ensureMessaging(sns, sqs, {
+      topic: LOCAL_NAMES.topic,
+      queue: LOCAL_NAMES.queue,
+      deadLetterQueue: LOCAL_NAMES.deadLetterQueue,
+    });
 
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const addresses = new DynamoAddressRepository(doc, LOCAL_NAMES.addressTable);
@@ -190,7 +201,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // stop replaces it, so a start that fails or a process that is killed loses none of it
     // (replaying a notification twice is harmless: every effect is idempotent).
     const snapshotPath = join(dataDir, SNAPSHOT);
-    const snapshot = options.memory ? [] : await readFile(snapshotPath, 'utf8').then((text) => JSON.parse(text) as QueuedMessage[], () => []);
+    const snapshot = options.memory
+      ? []
+      : await readFile(snapshotPath, 'utf8').then(
+          (text) => JSON.parse(text) as QueuedMessage[],
+          () => [],
+        );
     for (const message of snapshot) {
       await sqs.send(
         new SendMessageCommand({
@@ -210,7 +226,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       try {
         for (const alert of await watch.check()) {
           await appendFile(alertsPath, `${JSON.stringify(alert)}\n`);
-          logger.warn('Campaign health alert', { campaign: alert.campaign, verdict: alert.verdict, findings: alert.findings.map((f) => f.summary) });
+          logger.warn('Campaign health alert', {
+            campaign: alert.campaign,
+            verdict: alert.verdict,
+            findings: alert.findings.map((f) => f.summary),
+          });
         }
       } catch (error) {
         logger.error('Health check failed', { errorMessage: (error as Error).message });
@@ -231,7 +251,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       region,
       apiUrl: api.url,
       endpoints: {
-        dynamodb: dynamoEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL ?? `https://dynamodb.${region}.amazonaws.com`,
+        dynamodb:
+          dynamoEndpoint ??
+          process.env.AWS_ENDPOINT_URL_DYNAMODB ??
+          process.env.AWS_ENDPOINT_URL ??
+          `https://dynamodb.${region}.amazonaws.com`,
         sqs: messagingEndpoint ?? process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${region}.amazonaws.com`,
         sns: messagingEndpoint ?? process.env.AWS_ENDPOINT_URL_SNS ?? process.env.AWS_ENDPOINT_URL ?? `https://sns.${region}.amazonaws.com`,
       },

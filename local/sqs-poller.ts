@@ -1,4 +1,10 @@
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export interface PollerOptions {
@@ -57,7 +63,12 @@ export class SqsPoller {
     const receive = async (max: number, wait: number) =>
       (
         await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(max, 10), WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(max, 10),
+            WaitTimeSeconds: wait,
+            MessageSystemAttributeNames: ['All'],
+          }),
         )
       ).Messages ?? [];
     const Messages = await receive(batchSize, waitTimeSeconds);
@@ -93,7 +104,9 @@ export class SqsPoller {
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
-          Entries: failed.slice(i, i + 10).map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle, VisibilityTimeout: visibility })),
+          Entries: failed
+            .slice(i, i + 10)
+            .map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle, VisibilityTimeout: visibility })),
         }),
       );
     }

@@ -23,7 +23,9 @@ export class Alerts extends Construct {
     // CloudWatch alarms publish to the encrypted topic.
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'Bounce pipeline alerts' });
-    this.topic.grantPublish(new ServicePrincipal('cloudwatch.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }));
+    this.topic.grantPublish(
+      new ServicePrincipal('cloudwatch.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+    );
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
   }
 }

@@ -43,7 +43,10 @@ export class Ingestion extends Construct {
     const { account, region, partition } = Stack.of(this);
 
     const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the SES notification topic' });
-    const sesOfThisAccount = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:ses:${region}:${account}:*` } };
+    const sesOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:${partition}:ses:${region}:${account}:*` },
+    };
     key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('ses.amazonaws.com')],
@@ -52,7 +55,11 @@ export class Ingestion extends Construct {
         conditions: sesOfThisAccount,
       }),
     );
-    this.topic = new Topic(this, 'SesNotifications', { masterKey: key, enforceSSL: true, displayName: 'SES bounce, complaint and delivery events' });
+    this.topic = new Topic(this, 'SesNotifications', {
+      masterKey: key,
+      enforceSSL: true,
+      displayName: 'SES bounce, complaint and delivery events',
+    });
     // Only SES of this account (any identity or configuration set in this region) may publish.
     this.topic.addToResourcePolicy(
       new PolicyStatement({
@@ -88,8 +95,18 @@ export class Ingestion extends Construct {
     });
     const fn = this.classify.function;
     // Exactly the calls the adapters make, on the tables only (the classify path uses no index).
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [props.addressTable.tableArn] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [props.campaignTable.tableArn] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        resources: [props.addressTable.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [props.campaignTable.tableArn],
+      }),
+    );
     this.queues.deadLetterQueue.grantSendMessages(fn);
     fn.addEventSource(
       new SqsEventSource(this.queues.queue, {

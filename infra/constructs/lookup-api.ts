@@ -79,13 +79,20 @@ export class LookupApi extends Construct {
     }
 
     const integration = new LambdaIntegration(fn);
-    const validateAll = new RequestValidator(this, 'ValidateAll', { restApi: this.api, validateRequestBody: true, validateRequestParameters: true });
+    const validateAll = new RequestValidator(this, 'ValidateAll', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     const model = (name: string, schema: Record<string, unknown>): IModel =>
       new Model(this, name, { restApi: this.api, contentType: 'application/json', schema: schema as never });
     const reasonBody = model('ReasonBody', {
       type: JsonSchemaType.OBJECT,
       required: ['reason'],
-      properties: { reason: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 500 }, sesReason: { type: JsonSchemaType.STRING, enum: ['BOUNCE', 'COMPLAINT'] } },
+      properties: {
+        reason: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 500 },
+        sesReason: { type: JsonSchemaType.STRING, enum: ['BOUNCE', 'COMPLAINT'] },
+      },
     });
     const checkBody = model('CheckBody', {
       type: JsonSchemaType.OBJECT,

@@ -9,9 +9,26 @@ import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } f
 const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
 
 const STATE_FIELDS = [
-  'email', 'status', 'reason', 'category', 'rule', 'smtpCode', 'enhancedCode', 'diagnostic', 'provider', 'campaign',
-  'messageId', 'feedbackId', 'firstSeenAt', 'lastSeenAt', 'count', 'releasedAt', 'releasedBy', 'releaseReason',
-  'appliedEventIds', 'version',
+  'email',
+  'status',
+  'reason',
+  'category',
+  'rule',
+  'smtpCode',
+  'enhancedCode',
+  'diagnostic',
+  'provider',
+  'campaign',
+  'messageId',
+  'feedbackId',
+  'firstSeenAt',
+  'lastSeenAt',
+  'count',
+  'releasedAt',
+  'releasedBy',
+  'releaseReason',
+  'appliedEventIds',
+  'version',
 ] as const;
 
 function toState(item: Record<string, unknown>): AddressState {
@@ -36,7 +53,10 @@ export class DynamoAddressRepository implements AddressRepository {
   }
 
   async inReview(emails: readonly string[]): Promise<Set<string>> {
-    const items = await batchGetAll(this.client, this.tableName, [...new Set(emails)].map(addressKey), { expression: 'email, #status', names: { '#status': 'status' } });
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(emails)].map(addressKey), {
+      expression: 'email, #status',
+      names: { '#status': 'status' },
+    });
     return new Set(items.filter((item) => item.status === 'review').map((item) => String(item.email)));
   }
 
@@ -165,7 +185,14 @@ export class DynamoAddressRepository implements AddressRepository {
         if (oldestExpiresAt === null || expiresAt < oldestExpiresAt) oldestExpiresAt = expiresAt;
       }
       const last = items.at(-1);
-      if (last) newest = { email, eventId: String(last.eventId), occurredAt: String(last.occurredAt), evidence: (last.evidence ?? NO_EVIDENCE) as Evidence, expiresAt: Number(last[TTL_ATTRIBUTE]) };
+      if (last)
+        newest = {
+          email,
+          eventId: String(last.eventId),
+          occurredAt: String(last.occurredAt),
+          evidence: (last.evidence ?? NO_EVIDENCE) as Evidence,
+          expiresAt: Number(last[TTL_ATTRIBUTE]),
+        };
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return { count, newest, oldestExpiresAt };

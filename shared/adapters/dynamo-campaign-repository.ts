@@ -59,7 +59,13 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
           UpdateExpression: `SET #campaign = :campaign, #hour = :hour ADD #tokens :tokens, ${clauses.join(', ')}`,
           ConditionExpression: tokens.map((_, i) => `NOT contains(#tokens, :t${i})`).join(' AND '),
           ExpressionAttributeNames: { ...names, '#tokens': 'tokens', '#campaign': 'campaign', '#hour': 'hour' },
-          ExpressionAttributeValues: { ...values, ...tokenValues, ':tokens': new Set(tokens), ':campaign': key.campaign, ':hour': key.hour },
+          ExpressionAttributeValues: {
+            ...values,
+            ...tokenValues,
+            ':tokens': new Set(tokens),
+            ':campaign': key.campaign,
+            ':hour': key.hour,
+          },
         }),
       );
       return true;
@@ -100,7 +106,11 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   }
 
   async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {
-    const items = await batchGetAll(this.client, this.tableName, hours.map((hour) => activeKey(hour, campaign)));
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      hours.map((hour) => activeKey(hour, campaign)),
+    );
     return items.map((item) => String(item.hour)).sort();
   }
 

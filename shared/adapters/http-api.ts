@@ -39,7 +39,16 @@ const ListQuery = z
     nextToken: z.string().min(1).max(4096).optional(),
   })
   .strict();
-const HealthQuery = z.object({ hours: z.coerce.number().int().min(1).max(24 * 14).default(72) }).strict();
+const HealthQuery = z
+  .object({
+    hours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(72),
+  })
+  .strict();
 
 /** An error response the caller can act on; nothing internal leaks. */
 class HttpError extends Error {
@@ -103,7 +112,10 @@ type Route = (event: APIGatewayProxyEvent, params: string[]) => Promise<APIGatew
  * The suppression API as one API Gateway (REST, proxy integration) handler.
  * Routes on method and path, so the local HTTP server can call it as is.
  */
-export function createApiHandler(deps: SuppressionDeps, logger: LoggerPort): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
+export function createApiHandler(
+  deps: SuppressionDeps,
+  logger: LoggerPort,
+): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   const noQuery = (event: APIGatewayProxyEvent) => {
     const keys = Object.keys(event.queryStringParameters ?? {});
     if (keys.length > 0) throw new HttpError(400, 'invalid query', [`query: unknown ${keys.join(', ')}`]);
@@ -133,7 +145,12 @@ export function createApiHandler(deps: SuppressionDeps, logger: LoggerPort): (ev
         noQuery(event);
         const address = emailFromPath(email ?? '');
         const body = validate(SuppressBody, bodyOf(event), 'body');
-        const result = await suppress(address, { note: body.reason, ...(body.sesReason ? { sesReason: body.sesReason } : {}) }, callerOf(event), deps);
+        const result = await suppress(
+          address,
+          { note: body.reason, ...(body.sesReason ? { sesReason: body.sesReason } : {}) },
+          callerOf(event),
+          deps,
+        );
         logger.info('Address suppressed by hand', { email: maskAddress(address), created: result.created });
         return json(result.created ? 201 : 200, result.view);
       },
@@ -179,11 +196,17 @@ export function createApiHandler(deps: SuppressionDeps, logger: LoggerPort): (ev
       const params = (found.pattern.exec(path) ?? []).slice(1);
       return await found.route(event, params);
     } catch (error) {
-      if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...(error.details ? { details: error.details } : {}) });
+      if (error instanceof HttpError)
+        return json(error.statusCode, { error: error.message, ...(error.details ? { details: error.details } : {}) });
       if (error instanceof ValidationError) return json(400, { error: error.message, details: error.details });
       if (error instanceof NotFoundError) return json(404, { error: error.message });
       if (error instanceof ConflictError) return json(409, { error: error.message });
-      logger.error('API request failed', { method: event.httpMethod, resource: path.replace(/\/suppressions\/[^/]+/, '/suppressions/{email}'), errorName: (error as Error).name, errorMessage: (error as Error).message });
+      logger.error('API request failed', {
+        method: event.httpMethod,
+        resource: path.replace(/\/suppressions\/[^/]+/, '/suppressions/{email}'),
+        errorName: (error as Error).name,
+        errorMessage: (error as Error).message,
+      });
       return json(500, { error: 'internal error' });
     }
   };

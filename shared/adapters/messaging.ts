@@ -41,7 +41,10 @@ async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
 /** Create (or find) the topic, queue, DLQ and subscription; every call is idempotent. */
 export async function ensureMessaging(sns: SNSClient, sqs: SQSClient, names: MessagingNames): Promise<Messaging> {
   const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: names.deadLetterQueue, Attributes: { MessageRetentionPeriod: String(MESSAGING.dlqRetentionSeconds) } }),
+    new CreateQueueCommand({
+      QueueName: names.deadLetterQueue,
+      Attributes: { MessageRetentionPeriod: String(MESSAGING.dlqRetentionSeconds) },
+    }),
   );
   const deadLetterQueueUrl = dlq.QueueUrl as string;
   const deadLetterQueueArn = await queueArnOf(sqs, deadLetterQueueUrl);

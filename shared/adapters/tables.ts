@@ -32,14 +32,20 @@ export const ADDRESS_TABLE: TableDescription = {
 export const CAMPAIGN_TABLE: TableDescription = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
 
 export const addressKey = (email: string) => ({ pk: `ADDR#${email}`, sk: 'STATE' });
-export const softBounceKey = (email: string, occurredAt: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `SOFT#${occurredAt}#${eventId}` });
+export const softBounceKey = (email: string, occurredAt: string, eventId: string) => ({
+  pk: `ADDR#${email}`,
+  sk: `SOFT#${occurredAt}#${eventId}`,
+});
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
 export const counterKey = (campaign: string, hour: string, kind: 'volume' | 'outcome', shard: number) => ({
   pk: `CAMPAIGN#${campaign}#${hour}#${kind === 'volume' ? 'V' : 'O'}${shard}`,
   sk: 'COUNTERS',
 });
 export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
-export const delayKey = (domain: string, occurredAt: string, eventId: string) => ({ pk: `DELAY#${domain}`, sk: `${occurredAt}#${eventId}` });
+export const delayKey = (domain: string, occurredAt: string, eventId: string) => ({
+  pk: `DELAY#${domain}`,
+  sk: `${occurredAt}#${eventId}`,
+});
 
 /** Prefix of counter attributes on a counter item (`n:hardBounces|provider|gmail`). */
 export const COUNTER_PREFIX = 'n:';

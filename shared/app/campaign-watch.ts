@@ -6,7 +6,10 @@ export interface CampaignAlert {
   readonly campaign: string;
   readonly verdict: HealthReport['verdict'];
   readonly findings: HealthReport['findings'];
-  readonly figures: Pick<HealthReport, 'sends' | 'hardBounces' | 'hardBounceRate' | 'hardBounceRateLowerBound' | 'complaints' | 'from' | 'to'>;
+  readonly figures: Pick<
+    HealthReport,
+    'sends' | 'hardBounces' | 'hardBounceRate' | 'hardBounceRateLowerBound' | 'complaints' | 'from' | 'to'
+  >;
 }
 
 /**
@@ -28,7 +31,10 @@ export class CampaignWatch {
     const alerts: CampaignAlert[] = [];
     for (const campaign of campaigns) {
       const report = await health(campaign, this.hours, this.deps);
-      const signature = `${report.verdict}|${report.findings.map((f) => `${f.pattern}:${f.verdict}`).sort().join(',')}`;
+      const signature = `${report.verdict}|${report.findings
+        .map((f) => `${f.pattern}:${f.verdict}`)
+        .sort()
+        .join(',')}`;
       const previous = this.lastSeen.get(campaign);
       this.lastSeen.set(campaign, signature);
       if (report.verdict === 'ok' || signature === previous) continue;

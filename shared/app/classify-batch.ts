@@ -40,7 +40,9 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
         }
       }),
     );
-    const allOutcomes = [...classified.values()].flatMap((result) => (!(result instanceof Error) && result.status === 'processed' ? result.outcomes : []));
+    const allOutcomes = [...classified.values()].flatMap((result) =>
+      !(result instanceof Error) && result.status === 'processed' ? result.outcomes : [],
+    );
     const delivered = allOutcomes.filter((o) => o.eventType === 'Delivery').map((o) => o.recipient);
     const changedInBatch = new Set(allOutcomes.filter((o) => o.eventType !== 'Delivery').map((o) => o.recipient));
     // If this read fails, every delivery reads its own record instead.

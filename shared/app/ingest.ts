@@ -112,7 +112,12 @@ export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NA
 }
 
 /** Apply a record's outcomes to their addresses, in order. */
-export async function applyRecord(outcomes: readonly RecipientOutcome[], deps: IngestDeps, now: Date, hints: AddressHints = {}): Promise<void> {
+export async function applyRecord(
+  outcomes: readonly RecipientOutcome[],
+  deps: IngestDeps,
+  now: Date,
+  hints: AddressHints = {},
+): Promise<void> {
   for (const outcome of outcomes) await applyAddressEffects(outcome, deps, now, hints);
 }
 
@@ -142,7 +147,11 @@ export interface CounterWriteResult {
   readonly errors: readonly unknown[];
 }
 
-export async function recordCampaignCounters(items: readonly CountedOutcome[], deps: IngestDeps, volumeShard: number): Promise<CounterWriteResult> {
+export async function recordCampaignCounters(
+  items: readonly CountedOutcome[],
+  deps: IngestDeps,
+  volumeShard: number,
+): Promise<CounterWriteResult> {
   const failed = new Set<string>();
   const errors: unknown[] = [];
   const increments = aggregateCounters(items, volumeShard);

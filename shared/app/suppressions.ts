@@ -46,7 +46,12 @@ export interface AddressView {
 
 const HISTORY_LIMIT = 50;
 
-function view(email: string, state: AddressState | null, soft: { count: number; windowEndsAt: string | null }, history: readonly HistoryEntry[]): AddressView {
+function view(
+  email: string,
+  state: AddressState | null,
+  soft: { count: number; windowEndsAt: string | null },
+  history: readonly HistoryEntry[],
+): AddressView {
   return {
     email,
     suppressed: isDoNotMail(state?.status ?? null),
@@ -79,7 +84,10 @@ export async function lookup(email: string, deps: SuppressionDeps): Promise<Addr
     deps.addresses.history(email, HISTORY_LIMIT),
   ]);
   if (state === null && window.count === 0 && history.length === 0) throw new NotFoundError(`no record for ${email}`);
-  const soft = { count: window.count, windowEndsAt: window.oldestExpiresAt === null ? null : new Date(window.oldestExpiresAt * 1000).toISOString() };
+  const soft = {
+    count: window.count,
+    windowEndsAt: window.oldestExpiresAt === null ? null : new Date(window.oldestExpiresAt * 1000).toISOString(),
+  };
   return view(email, state, soft, history);
 }
 
@@ -129,7 +137,8 @@ interface Cursor {
 }
 
 const KEY_FIELDS = ['pk', 'sk', 'status', 'statusSort'] as const;
-const filtersOf = (request: ListRequest): string => JSON.stringify([request.status ?? '', request.reason ?? '', request.campaign ?? '', request.since ?? '']);
+const filtersOf = (request: ListRequest): string =>
+  JSON.stringify([request.status ?? '', request.reason ?? '', request.campaign ?? '', request.since ?? '']);
 const encodeToken = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
 function decodeToken(token: string, request: ListRequest, statuses: readonly SuppressionStatus[]): Cursor {
@@ -140,12 +149,16 @@ function decodeToken(token: string, request: ListRequest, statuses: readonly Sup
   } catch {
     throw invalid('pass back the value a previous page returned');
   }
-  if (typeof cursor !== 'object' || cursor === null || !Number.isInteger(cursor.s) || cursor.s < 0 || cursor.s >= statuses.length) throw invalid('pass back the value a previous page returned');
+  if (typeof cursor !== 'object' || cursor === null || !Number.isInteger(cursor.s) || cursor.s < 0 || cursor.s >= statuses.length)
+    throw invalid('pass back the value a previous page returned');
   if (cursor.f !== filtersOf(request)) throw invalid('it belongs to a query with other filters');
   if (cursor.k !== undefined) {
     const key = cursor.k as Record<string, unknown>;
     const wellFormed =
-      typeof key === 'object' && key !== null && Object.keys(key).length === KEY_FIELDS.length && KEY_FIELDS.every((field) => typeof key[field] === 'string');
+      typeof key === 'object' &&
+      key !== null &&
+      Object.keys(key).length === KEY_FIELDS.length &&
+      KEY_FIELDS.every((field) => typeof key[field] === 'string');
     if (!wellFormed || key.status !== statuses[cursor.s]) throw invalid('pass back the value a previous page returned');
   }
   return cursor;
@@ -207,7 +220,12 @@ export interface ManualSuppression {
 }
 
 /** Suppress an address by hand. Suppressing a suppressed address changes nothing (imports can run twice). */
-export async function suppress(email: string, request: ManualSuppression, actor: string, deps: SuppressionDeps): Promise<{ created: boolean; view: AddressView }> {
+export async function suppress(
+  email: string,
+  request: ManualSuppression,
+  actor: string,
+  deps: SuppressionDeps,
+): Promise<{ created: boolean; view: AddressView }> {
   const at = deps.clock().toISOString();
   const commit = await commitSignal(deps.addresses, email, () => ({
     kind: 'manual-suppress',

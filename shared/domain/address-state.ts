@@ -22,7 +22,8 @@ export const DELIVERY_RELEASE = 'delivery';
 export const APPLIED_EVENT_MEMORY = 25;
 
 /** What an event says about an address, strongest first. */
-export type SignalKind = 'complaint' | 'hard-bounce' | 'ses-suppressed' | 'manual-suppress' | 'policy-block' | 'soft-threshold' | 'delivery' | 'release';
+export type SignalKind =
+  'complaint' | 'hard-bounce' | 'ses-suppressed' | 'manual-suppress' | 'policy-block' | 'soft-threshold' | 'delivery' | 'release';
 
 /** The facts a record keeps about the event that last changed it. */
 export interface Evidence {
@@ -166,7 +167,11 @@ export function signalOf(outcome: RecipientOutcome, softBouncesInWindow = 0, sof
  */
 export function isSoftBounce(outcome: RecipientOutcome): boolean {
   const { category } = outcome.decision;
-  return outcome.eventType === 'Bounce' && outcome.decision.action === 'retry' && CATEGORY_POLICY[category as BounceCategory]?.countsAsSoftBounce === true;
+  return (
+    outcome.eventType === 'Bounce' &&
+    outcome.decision.action === 'retry' &&
+    CATEGORY_POLICY[category as BounceCategory]?.countsAsSoftBounce === true
+  );
 }
 
 /**

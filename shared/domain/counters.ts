@@ -121,7 +121,10 @@ export const UNTAGGED_CAMPAIGN = '(untagged)';
  * outcomes. `volumeShard` spreads batches over the volume items.
  */
 export function aggregateCounters(items: readonly CountedOutcome[], volumeShard: number): CounterIncrement[] {
-  const increments = new Map<string, { key: CounterKey; counts: Record<string, number>; perToken: Map<string, string[]>; sourceIds: Set<string> }>();
+  const increments = new Map<
+    string,
+    { key: CounterKey; counts: Record<string, number>; perToken: Map<string, string[]>; sourceIds: Set<string> }
+  >();
   const seen = new Set<string>();
   for (const { outcome, sourceId } of items) {
     const metric = metricOf(outcome);

@@ -3,7 +3,7 @@
  * verdicts, with the numbers behind each, so an alert can say why.
  */
 
-/** Hard-bounce rate above which a campaign is in danger (DESIGN §1). */
+/** Hard-bounce rate above which a campaign is in danger. */
 export const HARD_BOUNCE_DANGER = 0.02;
 /** Target: below this the list is healthy. */
 export const HARD_BOUNCE_TARGET = 0.005;
@@ -52,7 +52,8 @@ export interface CampaignHealth {
 }
 
 const pct = (value: number): string => `${(value * 100).toFixed(2)} %`;
-const worst = (verdicts: readonly Verdict[]): Verdict => (verdicts.includes('danger') ? 'danger' : verdicts.includes('warning') ? 'warning' : 'ok');
+const worst = (verdicts: readonly Verdict[]): Verdict =>
+  verdicts.includes('danger') ? 'danger' : verdicts.includes('warning') ? 'warning' : 'ok';
 
 /** Entries `prefix|key` of a counter map, as key → count. */
 function breakdown(totals: Readonly<Record<string, number>>, prefix: string): Map<string, number> {
@@ -65,7 +66,7 @@ export function campaignHealth(totals: Readonly<Record<string, number>>): Campai
   const n = (name: string) => totals[name] ?? 0;
   const sends = n('sends');
   const hardBounces = n('hardBounces');
-  // Addresses SES never tried are not part of the rate (DESIGN §3).
+  // Addresses SES never tried are not part of the rate.
   const attempted = Math.max(sends - n('alreadySuppressed'), n('deliveries') + hardBounces + n('softBounces') + n('blocks'));
   const { lower } = wilsonInterval(hardBounces, attempted);
   const rate = attempted === 0 ? 0 : hardBounces / attempted;
@@ -93,7 +94,8 @@ export function campaignHealth(totals: Readonly<Record<string, number>>): Campai
       verdict: reputationProviders.length >= 3 || blocked / Math.max(attempted, 1) > 0.01 ? 'danger' : 'warning',
       summary: `reputation blocks from ${reputationProviders.length} providers (${reputationProviders.map(([p, c]) => `${p} ${c}`).join(', ')}): a sender reputation problem, not a list problem`,
       numbers: { providers: reputationProviders.length, blocked },
-      action: 'Check blocklists for the sending IPs and domain, authentication (SPF, DKIM, DMARC), complaint rates and recent content; slow down sending.',
+      action:
+        'Check blocklists for the sending IPs and domain, authentication (SPF, DKIM, DMARC), complaint rates and recent content; slow down sending.',
     });
   }
 

@@ -28,7 +28,7 @@ export interface RecipientOutcome {
   readonly decision: Decision;
   /**
    * Stable identity of this effect: the same notification delivered twice
-   * yields the same id (a bounce's feedbackId + recipient, DESIGN §2).
+   * yields the same id (a bounce's feedbackId + recipient).
    */
   readonly eventId: string;
 }
@@ -80,7 +80,8 @@ function recipientsOf(event: SesEvent): { feedbackId: string | null; recipients:
         feedbackId: event.bounce.feedbackId,
         recipients: event.bounce.bouncedRecipients.map((r) => ({
           address: r.emailAddress,
-          decision: () => classifyRecipient({ recipient: r.emailAddress, status: r.status, diagnosticCode: r.diagnosticCode, bounceType, bounceSubType }),
+          decision: () =>
+            classifyRecipient({ recipient: r.emailAddress, status: r.status, diagnosticCode: r.diagnosticCode, bounceType, bounceSubType }),
         })),
       };
     }
@@ -129,7 +130,12 @@ function recipientsOf(event: SesEvent): { feedbackId: string | null; recipients:
         recipients: event.deliveryDelay.delayedRecipients.map((r) => ({
           address: r.emailAddress,
           decision: () => ({
-            ...classifyRecipient({ recipient: r.emailAddress, status: r.status, diagnosticCode: r.diagnosticCode, bounceType: 'Transient' }),
+            ...classifyRecipient({
+              recipient: r.emailAddress,
+              status: r.status,
+              diagnosticCode: r.diagnosticCode,
+              bounceType: 'Transient',
+            }),
             action: 'none',
             suppress: false,
             retryAfterSeconds: null,

@@ -22,7 +22,7 @@ export interface CategoryPolicy {
 const HOUR = 3600;
 
 /**
- * What each category means for the address (DESIGN.md §3). SES has already
+ * What each category means for the address. SES has already
  * retried a transient failure for hours before it reports it, so every retry
  * here is a new send, hours later.
  */

@@ -36,7 +36,10 @@ for (const [provider, domains] of DOMAIN_PROVIDERS) {
  */
 const TEXT_PROVIDERS: ReadonlyArray<readonly [Provider, RegExp]> = [
   ['gmail', /\bgsmtp\b|support\.google\.com|google\.com\/mail/i],
-  ['microsoft', /outlook\.com|\bRESOLVER\.|\bSTOREDRV\b|\bprotection\.outlook|aka\.ms\/|sender\.office\.com|go\.microsoft\.com|mail\.live\.com|\bAS\(\d+\)/i],
+  [
+    'microsoft',
+    /outlook\.com|\bRESOLVER\.|\bSTOREDRV\b|\bprotection\.outlook|aka\.ms\/|sender\.office\.com|go\.microsoft\.com|mail\.live\.com|\bAS\(\d+\)/i,
+  ],
   ['yahoo', /yahoo(?:inc)?\.com|\[TSS?\d+\]/i],
   ['apple', /support\.apple\.com|icloud\.com|\[CS\d+\]/i],
   ['mimecast', /mimecast/i],

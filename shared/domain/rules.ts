@@ -90,7 +90,11 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'text-mailbox-full-permanent', category: 'mailbox-full-permanent', classes: PERMANENT, text: MAILBOX_FULL },
   { id: 'text-mailbox-full', category: 'mailbox-full', classes: NOT_PERMANENT, text: MAILBOX_FULL },
   // The sending IP itself is blocked: a reputation matter even when the reason given is content.
-  { id: 'text-ip-blocked', category: 'reputation-block', text: /\bIP(?: address)? (?:has been |is |was )?(?:temporarily |permanently )?(?:blocked|banned|blacklisted|blocklisted)/i },
+  {
+    id: 'text-ip-blocked',
+    category: 'reputation-block',
+    text: /\bIP(?: address)? (?:has been |is |was )?(?:temporarily |permanently )?(?:blocked|banned|blacklisted|blocklisted)/i,
+  },
   { id: 'text-content', category: 'content-rejected', text: CONTENT },
   { id: 'text-reputation', category: 'reputation-block', text: REPUTATION },
   // Load shedding said in words, under a code no sharper than "system" or "policy".

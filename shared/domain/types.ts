@@ -1,4 +1,4 @@
-/** What a recipient's failure means. DESIGN.md §3 is the source of this list. */
+/** What a recipient's failure means. The categories an operator acts on, each with one handling. */
 export const BOUNCE_CATEGORIES = [
   'invalid-address',
   'invalid-domain',

@@ -47,19 +47,33 @@ describe('tables', () => {
   });
 
   it('keep stable logical ids (renaming one would replace the suppression list)', () => {
-    expect(Object.keys(template.findResources('AWS::DynamoDB::Table')).sort()).toEqual(['StoreAddressTable9BD71C9B', 'StoreCampaignTableA2A09C9F']);
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table')).sort()).toEqual([
+      'StoreAddressTable9BD71C9B',
+      'StoreCampaignTableA2A09C9F',
+    ]);
   });
 
   it('index addresses by status for listing', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'statusSort', KeyType: 'RANGE' }] })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byStatus',
+          KeySchema: [
+            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'statusSort', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
     });
   });
 });
 
 describe('SNS topic', () => {
   it('is encrypted and lets only SES of this account publish', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'SES bounce, complaint and delivery events', KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'SES bounce, complaint and delivery events',
+      KmsMasterKeyId: Match.anyValue(),
+    });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -96,9 +110,7 @@ describe('queues', () => {
 
   it('refuse plain HTTP', () => {
     const policies = template.findResources('AWS::SQS::QueuePolicy');
-    const denies = Object.values(policies).filter((policy) =>
-      JSON.stringify(policy).includes('"aws:SecureTransport":"false"'),
-    );
+    const denies = Object.values(policies).filter((policy) => JSON.stringify(policy).includes('"aws:SecureTransport":"false"'));
     expect(denies.length).toBe(2);
   });
 
@@ -146,16 +158,28 @@ describe('classify function', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [addressTable, 'Arn'] } },
-          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [campaignTable, 'Arn'] } },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+            Resource: { 'Fn::GetAtt': [addressTable, 'Arn'] },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Resource: { 'Fn::GetAtt': [campaignTable, 'Arn'] },
+          },
         ]),
       },
     });
     const roles = template.findResources('AWS::IAM::Role');
-    const withManaged = Object.entries(roles).filter(([, role]) => role.Properties.ManagedPolicyArns !== undefined).map(([id]) => id);
+    const withManaged = Object.entries(roles)
+      .filter(([, role]) => role.Properties.ManagedPolicyArns !== undefined)
+      .map(([id]) => id);
     // Only API Gateway's account-level logging role (acknowledged in cdk-nag with its reason).
     expect(withManaged).toEqual([expect.stringMatching(/^LookupApiCloudWatchRole/)]);
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Resource: unknown }[]);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Resource: unknown }[],
+    );
     expect(statements.filter((s) => JSON.stringify(s.Resource).includes('*'))).toEqual([]);
   });
 });
@@ -172,7 +196,9 @@ describe('lookup API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
-      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })],
+      MethodSettings: [
+        Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      ],
     });
     template.hasResourceProperties('AWS::ApiGateway::Model', { Schema: Match.objectLike({ required: ['emails'] }) });
   });
@@ -184,7 +210,10 @@ describe('lookup API', () => {
           {
             Effect: 'Allow',
             Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-            Resource: [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, '/index/byStatus']] }],
+            Resource: [
+              { 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, '/index/byStatus']] },
+            ],
           },
           { Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: { 'Fn::GetAtt': ['StoreCampaignTableA2A09C9F', 'Arn'] } },
         ]),

@@ -24,7 +24,11 @@ beforeAll(async () => {
   pipeline = await pipelineOn(dynamo.client);
   addresses = new DynamoAddressRepository(pipeline.doc, pipeline.addressTable);
   const handler = createApiHandler(
-    { addresses, campaigns: new DynamoCampaignRepository(pipeline.doc, pipeline.campaignTable), clock: () => new Date('2026-11-20T12:00:00Z') },
+    {
+      addresses,
+      campaigns: new DynamoCampaignRepository(pipeline.doc, pipeline.campaignTable),
+      clock: () => new Date('2026-11-20T12:00:00Z'),
+    },
     silentLogger,
   );
   server = await serveApi(handler, { port: 0 });
@@ -56,7 +60,13 @@ describe('the API over HTTP on the local server', () => {
     await pipeline.handler(sqsEvent([JSON.stringify(notificationFixture('event-bounce-permanent.json'))]));
     const { status, body } = await get('/suppressions/Kim.Lee%40gmail.com');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ email: 'kim.lee@gmail.com', suppressed: true, reason: 'hard-bounce', provider: 'gmail', campaign: 'nov-offers' });
+    expect(body).toMatchObject({
+      email: 'kim.lee@gmail.com',
+      suppressed: true,
+      reason: 'hard-bounce',
+      provider: 'gmail',
+      campaign: 'nov-offers',
+    });
     expect((await get('/suppressions/buyer%40gmail.com')).status).toBe(404);
     expect((await get('/suppressions/nope')).status).toBe(400);
   });
@@ -69,7 +79,12 @@ describe('the API over HTTP on the local server', () => {
           const kind = (i + j) % 3 === 0 ? 'complaint' : 'hard-bounce';
           // Many addresses share a second, so the sort key's email part must break ties.
           const at = `2026-11-1${(i + j) % 10}T00:00:0${(i + j) % 7}.000Z`;
-          const next = applySignal(email, null, { kind, eventId: `seed-${email}`, occurredAt: at, evidence: { ...NO_EVIDENCE, campaign: 'walk' } })?.next as AddressState;
+          const next = applySignal(email, null, {
+            kind,
+            eventId: `seed-${email}`,
+            occurredAt: at,
+            evidence: { ...NO_EVIDENCE, campaign: 'walk' },
+          })?.next as AddressState;
           await addresses.putState(next, 0);
         }),
       );
@@ -79,7 +94,9 @@ describe('the API over HTTP on the local server', () => {
       let token: string | undefined;
       let pages = 0;
       do {
-        const { status, body } = await get(`/suppressions?campaign=walk&limit=97${query}${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`);
+        const { status, body } = await get(
+          `/suppressions?campaign=walk&limit=97${query}${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`,
+        );
         expect(status).toBe(200);
         seen.push(...(body.items as { email: string }[]).map((item) => item.email));
         token = body.nextToken as string | undefined;
@@ -142,7 +159,10 @@ describe('bounce CLI against the API', () => {
     expect(exported.stdout).toBe('');
     const all = await bounce(['export']);
     expect(all.status).toBe(0);
-    const roundTrip = all.stdout.trim().split('\n').filter((line) => line.includes('@roundtrip.example'));
+    const roundTrip = all.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('@roundtrip.example'));
     expect(roundTrip.sort()).toEqual([...rows].sort());
     expect(all.stderr).toMatch(/exported \d+/);
     expect(readFileSync(file, 'utf8')).toContain('EmailAddress');

@@ -44,8 +44,18 @@ describe('exactly once', () => {
     const pipeline = await pipelineOn(dynamo.client);
     expect((await pipeline.handler(sqsEvent(batch))).batchItemFailures).toEqual([]);
     const state = async (email: string) => (await pipeline.addressItems(email)).find((item) => item.sk === 'STATE');
-    expect(await state('flaky@example.org')).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold', count: 1, appliedEventIds: [expect.stringContaining('soft-3')] });
-    expect(await state('member@contoso.example')).toMatchObject({ status: 'released', reason: 'policy-block-review', releasedBy: 'delivery', count: 2 });
+    expect(await state('flaky@example.org')).toMatchObject({
+      status: 'review',
+      reason: 'soft-bounce-threshold',
+      count: 1,
+      appliedEventIds: [expect.stringContaining('soft-3')],
+    });
+    expect(await state('member@contoso.example')).toMatchObject({
+      status: 'released',
+      reason: 'policy-block-review',
+      releasedBy: 'delivery',
+      count: 2,
+    });
     expect(await state('gone@example.net')).toMatchObject({ status: 'suppressed', reason: 'hard-bounce', campaign: 'winter' });
     expect((await pipeline.addressItems('flaky@example.org')).filter((item) => String(item.sk).startsWith('SOFT#'))).toHaveLength(4);
   });
@@ -91,7 +101,9 @@ describe('exactly once', () => {
         const firstRun = await crashing.handler(sqsEvent(batch));
         expect(firstRun.batchItemFailures.length, `crash ${when} write ${crashAt}`).toBeGreaterThan(0);
         // The queue delivers the whole batch again to a healthy function on the same tables.
-        const recovery = await pipelineOn(dynamo.client, { tables: { addressTable: crashing.addressTable, campaignTable: crashing.campaignTable } });
+        const recovery = await pipelineOn(dynamo.client, {
+          tables: { addressTable: crashing.addressTable, campaignTable: crashing.campaignTable },
+        });
         expect((await recovery.handler(sqsEvent(batch, 'redelivered'))).batchItemFailures).toEqual([]);
         expect(exactlyOnceState(await recovery.dump()), `crash ${when} write ${crashAt}`).toEqual(reference);
       }

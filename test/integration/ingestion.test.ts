@@ -21,7 +21,11 @@ afterAll(async () => {
 
 async function freshTopology(): Promise<Topology> {
   seq++;
-  return ensureMessaging(messaging.sns, messaging.sqs, { topic: `ses-${seq}`, queue: `notifications-${seq}`, deadLetterQueue: `notifications-dlq-${seq}` });
+  return ensureMessaging(messaging.sns, messaging.sqs, {
+    topic: `ses-${seq}`,
+    queue: `notifications-${seq}`,
+    deadLetterQueue: `notifications-dlq-${seq}`,
+  });
 }
 
 const publish = (topicArn: string, message: unknown) =>
@@ -31,20 +35,44 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
   it('stores suppressions, windows, delays and counters from real notification shapes', async () => {
     const topology = await freshTopology();
     const pipeline = await pipelineOn(dynamo.client, { sqs: messaging.sqs, deadLetterQueueUrl: topology.deadLetterQueueUrl });
-    for (const name of ['event-bounce-permanent.json', 'event-complaint.json', 'event-delivery-delay.json', 'event-send.json', 'event-delivery.json', 'event-open.json', 'identity-bounce-transient.json']) {
+    for (const name of [
+      'event-bounce-permanent.json',
+      'event-complaint.json',
+      'event-delivery-delay.json',
+      'event-send.json',
+      'event-delivery.json',
+      'event-open.json',
+      'identity-bounce-transient.json',
+    ]) {
       await publish(topology.topicArn, notificationFixture(name));
     }
-    const poller = new SqsPoller({ sqs: messaging.sqs, queueUrl: topology.queueUrl, queueArn: topology.queueArn, handler: pipeline.handler });
+    const poller = new SqsPoller({
+      sqs: messaging.sqs,
+      queueUrl: topology.queueUrl,
+      queueArn: topology.queueArn,
+      handler: pipeline.handler,
+    });
     expect(await poller.drain()).toBe(7);
 
     const kim = await pipeline.addressItems('kim.lee@gmail.com');
     const state = kim.find((item) => item.sk === 'STATE');
-    expect(state).toMatchObject({ status: 'suppressed', reason: 'hard-bounce', category: 'invalid-address', enhancedCode: '5.1.1', smtpCode: 550, campaign: 'nov-offers', count: 1 });
+    expect(state).toMatchObject({
+      status: 'suppressed',
+      reason: 'hard-bounce',
+      category: 'invalid-address',
+      enhancedCode: '5.1.1',
+      smtpCode: 550,
+      campaign: 'nov-offers',
+      count: 1,
+    });
     expect(kim.filter((item) => String(item.sk).startsWith('HIST#'))).toHaveLength(1);
 
     // A reputation block says nothing about the address.
     expect(await pipeline.addressItems('buyer@gmail.com')).toEqual([]);
-    expect((await pipeline.addressItems('angry@yahoo.com')).find((i) => i.sk === 'STATE')).toMatchObject({ status: 'suppressed', reason: 'complaint' });
+    expect((await pipeline.addressItems('angry@yahoo.com')).find((i) => i.sk === 'STATE')).toMatchObject({
+      status: 'suppressed',
+      reason: 'complaint',
+    });
     // A soft bounce: one window item, no suppression record.
     const full = await pipeline.addressItems('full.inbox@gmail.com');
     expect(full.map((i) => String(i.sk).split('#')[0])).toEqual(['SOFT']);
@@ -53,7 +81,14 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
     expect(dump.filter((i) => String(i.pk).startsWith('DELAY#slowdomain.example'))).toHaveLength(1);
     const counters = dump.filter((i) => String(i.pk).startsWith('CAMPAIGN#nov-offers#2026-11-20T10#'));
     const total = (name: string) => counters.reduce((sum, item) => sum + Number(item[`n:${name}`] ?? 0), 0);
-    expect({ sends: total('sends'), deliveries: total('deliveries'), hard: total('hardBounces'), blocks: total('blocks'), complaints: total('complaints'), delays: total('delays') }).toEqual({
+    expect({
+      sends: total('sends'),
+      deliveries: total('deliveries'),
+      hard: total('hardBounces'),
+      blocks: total('blocks'),
+      complaints: total('complaints'),
+      delays: total('delays'),
+    }).toEqual({
       sends: 1,
       deliveries: 1,
       hard: 1,
@@ -64,7 +99,9 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
     expect(total('hardBounces|category|invalid-address')).toBe(1);
     expect(total('blocks|provider|gmail')).toBe(1);
     expect(total('hardBounces|batch|import-2026-10')).toBe(1);
-    expect(dump.filter((i) => i.pk === 'ACTIVE#2026-11-20T10').map((i) => i.sk)).toEqual(expect.arrayContaining(['nov-offers', '(untagged)']));
+    expect(dump.filter((i) => i.pk === 'ACTIVE#2026-11-20T10').map((i) => i.sk)).toEqual(
+      expect.arrayContaining(['nov-offers', '(untagged)']),
+    );
   });
 
   it('sends malformed records to the DLQ with their reason and loses nothing valid in the batch', async () => {
@@ -100,9 +137,17 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
       ['not-ses', '{"hello":"world"}'],
     ]);
     expect(Messages.find((m) => m.Body === 'this is not json')?.MessageAttributes?.reason?.StringValue).toContain('not valid JSON');
-    expect(Messages.find((m) => m.Body === '{"hello":"world"}')?.MessageAttributes?.reason?.StringValue).toContain('no eventType or notificationType');
+    expect(Messages.find((m) => m.Body === '{"hello":"world"}')?.MessageAttributes?.reason?.StringValue).toContain(
+      'no eventType or notificationType',
+    );
 
-    expect((await pipeline.addressItems('kim.lee@gmail.com')).find((i) => i.sk === 'STATE')).toMatchObject({ status: 'suppressed', count: 1 });
-    expect((await pipeline.addressItems('angry@yahoo.com')).find((i) => i.sk === 'STATE')).toMatchObject({ status: 'suppressed', reason: 'complaint' });
+    expect((await pipeline.addressItems('kim.lee@gmail.com')).find((i) => i.sk === 'STATE')).toMatchObject({
+      status: 'suppressed',
+      count: 1,
+    });
+    expect((await pipeline.addressItems('angry@yahoo.com')).find((i) => i.sk === 'STATE')).toMatchObject({
+      status: 'suppressed',
+      reason: 'complaint',
+    });
   });
 });

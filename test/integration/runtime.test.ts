@@ -22,11 +22,18 @@ function capture() {
 }
 
 const sqsFor = (file: RuntimeFile) =>
-  new SQSClient({ region: file.region, endpoint: file.endpoints.sqs, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, useQueueUrlAsEndpoint: false });
+  new SQSClient({
+    region: file.region,
+    endpoint: file.endpoints.sqs,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    useQueueUrlAsEndpoint: false,
+  });
 
 async function dlqCount(file: RuntimeFile): Promise<number> {
   const sqs = sqsFor(file);
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: file.queues.notificationsDlq, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: file.queues.notificationsDlq, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   sqs.destroy();
   return Number(Attributes.ApproximateNumberOfMessages ?? 0);
 }
@@ -35,7 +42,11 @@ describe('local runtime, end to end', () => {
   it('ingests a stream with duplicates and malformed records, answers over HTTP, and keeps everything across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-runtime-'));
     const first = await startRuntime({ port: 0, dataDir, logger: silentLogger });
-    expect(JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8'))).toMatchObject({ version: 1, apiUrl: first.file.apiUrl, topicArn: first.file.topicArn });
+    expect(JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8'))).toMatchObject({
+      version: 1,
+      apiUrl: first.file.apiUrl,
+      topicArn: first.file.topicArn,
+    });
 
     const permanent = JSON.stringify(notificationFixture('event-bounce-permanent.json'));
     const stream = [
@@ -44,9 +55,22 @@ describe('local runtime, end to end', () => {
       JSON.stringify(notificationFixture('sns-envelope-bounce.json')), // the same bounce, wrapped
       JSON.stringify(notificationFixture('event-complaint.json')),
       JSON.stringify(notificationFixture('event-delivery.json')),
-      JSON.stringify(bounceFor('member@contoso.example', { feedbackId: 'p1', status: '5.4.1', diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied' })),
+      JSON.stringify(
+        bounceFor('member@contoso.example', {
+          feedbackId: 'p1',
+          status: '5.4.1',
+          diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied',
+        }),
+      ),
       ...[1, 2, 3, 4].map((i) =>
-        JSON.stringify(bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at: new Date(Date.now() - i * 3600_000).toISOString() })),
+        JSON.stringify(
+          bounceFor('flaky@example.org', {
+            feedbackId: `s${i}`,
+            status: '4.2.2',
+            diagnosticCode: 'smtp; 452 4.2.2 Mailbox full',
+            at: new Date(Date.now() - i * 3600_000).toISOString(),
+          }),
+        ),
       ),
       'this line is not JSON',
       JSON.stringify({ hello: 'not an SES notification' }),
@@ -65,7 +89,10 @@ describe('local runtime, end to end', () => {
       'angry@yahoo.com': { status: 200, body: { status: 'suppressed', reason: 'complaint' } },
       'happy@gmail.com': { status: 404 },
       'member@contoso.example': { status: 200, body: { status: 'review', reason: 'policy-block-review', suppressed: true } },
-      'flaky@example.org': { status: 200, body: { status: 'review', reason: 'soft-bounce-threshold', softBounces: expect.objectContaining({ count: 4 }) } },
+      'flaky@example.org': {
+        status: 200,
+        body: { status: 'review', reason: 'soft-bounce-threshold', softBounces: expect.objectContaining({ count: 4 }) },
+      },
     };
     const check = async (apiUrl: string) => {
       for (const [email, want] of Object.entries(expected)) {
@@ -78,11 +105,19 @@ describe('local runtime, end to end', () => {
 
     const sqs = sqsFor(first.file);
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: first.file.queues.notificationsDlq, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl: first.file.queues.notificationsDlq,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        VisibilityTimeout: 0,
+      }),
     );
     sqs.destroy();
     const reasons = Messages.map((m) => m.MessageAttributes?.reason?.StringValue).sort();
-    expect(reasons).toEqual([expect.stringContaining('SNS Message is not valid JSON'), expect.stringContaining('no eventType or notificationType')]);
+    expect(reasons).toEqual([
+      expect.stringContaining('SNS Message is not valid JSON'),
+      expect.stringContaining('no eventType or notificationType'),
+    ]);
 
     await first.stop();
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
@@ -138,7 +173,10 @@ describe('local runtime, health job', () => {
       expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
       await runtime.drain();
       await runtime.checkHealth();
-      const alerts = readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { campaign: string; verdict: string; findings: { pattern: string }[] });
+      const alerts = readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { campaign: string; verdict: string; findings: { pattern: string }[] });
       expect(alerts).toHaveLength(1);
       expect(alerts[0]).toMatchObject({ campaign: 'spring-sale', verdict: expect.stringMatching(/warning|danger/) });
       expect(alerts[0]?.findings.map((f) => f.pattern)).toContain('hard-bounce-rate');
@@ -154,7 +192,9 @@ describe('local runtime, queue snapshot', () => {
   it('keeps the saved queues when a start fails (port taken) and brings them back on the next start', async () => {
     const { createServer } = await import('node:http');
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-snapshot-'));
-    const saved = [{ queue: 'dlq', body: 'kept from last time', attributes: { reason: { DataType: 'String', StringValue: 'not valid JSON' } } }];
+    const saved = [
+      { queue: 'dlq', body: 'kept from last time', attributes: { reason: { DataType: 'String', StringValue: 'not valid JSON' } } },
+    ];
     writeFileSync(join(dataDir, 'queues.json'), JSON.stringify(saved));
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

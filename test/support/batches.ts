@@ -17,10 +17,15 @@ export function sqsRecord(body: string, messageId: string): SQSRecord {
   };
 }
 
-export const sqsEvent = (bodies: readonly string[], prefix = 'm'): SQSEvent => ({ Records: bodies.map((body, i) => sqsRecord(body, `${prefix}-${i}`)) });
+export const sqsEvent = (bodies: readonly string[], prefix = 'm'): SQSEvent => ({
+  Records: bodies.map((body, i) => sqsRecord(body, `${prefix}-${i}`)),
+});
 
 /** A bounce notification for one recipient, built from the corpus fixture. */
-export function bounceFor(recipient: string, options: { feedbackId: string; status: string; diagnosticCode: string; bounceType?: string; at?: string; campaign?: string }): Json {
+export function bounceFor(
+  recipient: string,
+  options: { feedbackId: string; status: string; diagnosticCode: string; bounceType?: string; at?: string; campaign?: string },
+): Json {
   const template = notificationFixture('event-bounce-permanent.json') as { bounce: Json; mail: Json & { tags: Json } };
   return {
     ...template,
@@ -31,13 +36,21 @@ export function bounceFor(recipient: string, options: { feedbackId: string; stat
       timestamp: options.at ?? template.bounce.timestamp,
       bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status: options.status, diagnosticCode: options.diagnosticCode }],
     },
-    mail: { ...template.mail, destination: [recipient], tags: { ...template.mail.tags, ...(options.campaign ? { campaign: [options.campaign] } : {}) } },
+    mail: {
+      ...template.mail,
+      destination: [recipient],
+      tags: { ...template.mail.tags, ...(options.campaign ? { campaign: [options.campaign] } : {}) },
+    },
   };
 }
 
 export function deliveryFor(recipient: string, at: string, messageId = `delivered-${recipient}-${at}`): Json {
   const template = notificationFixture('event-delivery.json') as { delivery: Json; mail: Json };
-  return { ...template, delivery: { ...template.delivery, timestamp: at, recipients: [recipient] }, mail: { ...template.mail, messageId, destination: [recipient] } };
+  return {
+    ...template,
+    delivery: { ...template.delivery, timestamp: at, recipients: [recipient] },
+    mail: { ...template.mail, messageId, destination: [recipient] },
+  };
 }
 
 const wrap = (notification: Json) => JSON.stringify({ Type: 'Notification', MessageId: 'sns', Message: JSON.stringify(notification) });
@@ -49,11 +62,25 @@ const wrap = (notification: Json) => JSON.stringify({ Type: 'Notification', Mess
  */
 export function mixedBatch(): string[] {
   const soft = (i: number) =>
-    wrap(bounceFor('flaky@example.org', { feedbackId: `soft-${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at: `2026-11-20T1${i}:00:00.000Z` }));
+    wrap(
+      bounceFor('flaky@example.org', {
+        feedbackId: `soft-${i}`,
+        status: '4.2.2',
+        diagnosticCode: 'smtp; 452 4.2.2 Mailbox full',
+        at: `2026-11-20T1${i}:00:00.000Z`,
+      }),
+    );
   return [
     JSON.stringify(notificationFixture('event-bounce-permanent.json')),
     JSON.stringify(notificationFixture('event-complaint.json')),
-    wrap(bounceFor('member@contoso.example', { feedbackId: 'policy-1', status: '5.4.1', diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied. AS(201806281)', at: '2026-11-20T10:05:00.000Z' })),
+    wrap(
+      bounceFor('member@contoso.example', {
+        feedbackId: 'policy-1',
+        status: '5.4.1',
+        diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied. AS(201806281)',
+        at: '2026-11-20T10:05:00.000Z',
+      }),
+    ),
     wrap(deliveryFor('member@contoso.example', '2026-11-20T11:00:00.000Z')),
     soft(0),
     soft(1),
@@ -62,6 +89,13 @@ export function mixedBatch(): string[] {
     JSON.stringify(notificationFixture('event-delivery-delay.json')),
     JSON.stringify(notificationFixture('event-send.json')),
     JSON.stringify(notificationFixture('event-delivery.json')),
-    wrap(bounceFor('gone@example.net', { feedbackId: 'hard-2', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 User unknown', campaign: 'winter' })),
+    wrap(
+      bounceFor('gone@example.net', {
+        feedbackId: 'hard-2',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 User unknown',
+        campaign: 'winter',
+      }),
+    ),
   ];
 }

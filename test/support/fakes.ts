@@ -42,14 +42,20 @@ export class FakeAddresses implements AddressRepository {
     if (i >= 0) this.historyEntries.splice(i, 1);
   }
   async history(email: string, limit: number) {
-    return this.historyEntries.filter((h) => h.email === email).sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+    return this.historyEntries
+      .filter((h) => h.email === email)
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, limit);
   }
   async getStates(emails: readonly string[]) {
     return new Map(emails.flatMap((email) => (this.states.has(email) ? [[email, this.states.get(email) as AddressState] as const] : [])));
   }
   async list(query: ListQuery): Promise<ListPage> {
     const all = [...this.states.values()]
-      .filter((s) => s.status === query.status && (!query.reason || s.reason === query.reason) && (!query.campaign || s.campaign === query.campaign))
+      .filter(
+        (s) =>
+          s.status === query.status && (!query.reason || s.reason === query.reason) && (!query.campaign || s.campaign === query.campaign),
+      )
       .filter((s) => !query.since || s.lastSeenAt >= query.since)
       .sort((a, b) => `${a.lastSeenAt}#${a.email}`.localeCompare(`${b.lastSeenAt}#${b.email}`));
     // Keys shaped like the status index's LastEvaluatedKey.
@@ -60,7 +66,9 @@ export class FakeAddresses implements AddressRepository {
     const last = items.at(-1);
     return {
       items,
-      ...(rest.length > query.limit && last ? { nextKey: { pk: `ADDR#${last.email}`, sk: 'STATE', status: last.status, statusSort: sortKey(last) } } : {}),
+      ...(rest.length > query.limit && last
+        ? { nextKey: { pk: `ADDR#${last.email}`, sk: 'STATE', status: last.status, statusSort: sortKey(last) } }
+        : {}),
     };
   }
   async putSoftBounce(item: SoftBounceItem) {
@@ -70,7 +78,11 @@ export class FakeAddresses implements AddressRepository {
     const items = [...this.softBounces.values()]
       .filter((i) => i.email === email && i.expiresAt > now.getTime() / 1000 && (since === null || i.occurredAt > since))
       .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-    return { count: items.length, newest: items.at(-1) ?? null, oldestExpiresAt: items.length === 0 ? null : Math.min(...items.map((i) => i.expiresAt)) };
+    return {
+      count: items.length,
+      newest: items.at(-1) ?? null,
+      oldestExpiresAt: items.length === 0 ? null : Math.min(...items.map((i) => i.expiresAt)),
+    };
   }
 }
 

@@ -26,7 +26,10 @@ export async function pipelineOn(
   options: { clock?: () => Date; deadLetters?: DeadLetterSink; sqs?: SQSClient; deadLetterQueueUrl?: string; tables?: TableNames } = {},
 ): Promise<PipelineUnderTest> {
   tableSeq++;
-  const { addressTable, campaignTable } = options.tables ?? { addressTable: `addresses-${tableSeq}`, campaignTable: `campaigns-${tableSeq}` };
+  const { addressTable, campaignTable } = options.tables ?? {
+    addressTable: `addresses-${tableSeq}`,
+    campaignTable: `campaigns-${tableSeq}`,
+  };
   if (!options.tables) await ensureTables(client, { addressTable, campaignTable });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const campaigns = new DynamoCampaignRepository(doc, campaignTable);
@@ -63,7 +66,12 @@ export async function pipelineOn(
     },
     addressItems: async (email) => {
       const { Items = [] } = await doc.send(
-        new QueryCommand({ TableName: addressTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ADDR#${email}` }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: addressTable,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ADDR#${email}` },
+          ConsistentRead: true,
+        }),
       );
       return Items as Record<string, unknown>[];
     },

@@ -45,7 +45,12 @@ describe('DynamoAddressRepository', () => {
       TableName: 'addresses',
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': 2 },
-      Item: expect.objectContaining({ pk: 'ADDR#kim@example.com', sk: 'STATE', status: 'suppressed', statusSort: '2026-11-20T10:00:00.000Z#kim@example.com' }),
+      Item: expect.objectContaining({
+        pk: 'ADDR#kim@example.com',
+        sk: 'STATE',
+        status: 'suppressed',
+        statusSort: '2026-11-20T10:00:00.000Z#kim@example.com',
+      }),
     });
     await expect(repo.putState(state, 2)).rejects.toBeInstanceOf(VersionConflictError);
   });
@@ -57,7 +62,17 @@ describe('DynamoAddressRepository', () => {
   });
 
   it('reads state consistently and tolerates missing optional fields', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { pk: 'ADDR#kim@example.com', sk: 'STATE', email: 'kim@example.com', status: 'review', reason: 'manual', count: 2, version: 5 } });
+    dynamo.on(GetCommand).resolves({
+      Item: {
+        pk: 'ADDR#kim@example.com',
+        sk: 'STATE',
+        email: 'kim@example.com',
+        status: 'review',
+        reason: 'manual',
+        count: 2,
+        version: 5,
+      },
+    });
     expect(await repo.getState('kim@example.com')).toMatchObject({ status: 'review', appliedEventIds: [], diagnostic: null, version: 5 });
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true, Key: { pk: 'ADDR#kim@example.com', sk: 'STATE' } });
   });
@@ -65,13 +80,23 @@ describe('DynamoAddressRepository', () => {
   it('counts only unexpired soft bounces, across pages, and returns the newest', async () => {
     dynamo
       .on(QueryCommand)
-      .resolvesOnce({ Items: [{ eventId: 'a', occurredAt: '2026-11-19T00:00:00.000Z', expiresAt: 1 }], LastEvaluatedKey: { pk: 'x', sk: 'y' } })
-      .resolvesOnce({ Items: [{ eventId: 'b', occurredAt: '2026-11-20T00:00:00.000Z', expiresAt: 2, evidence: { ...NO_EVIDENCE, rule: 'r' } }] });
+      .resolvesOnce({
+        Items: [{ eventId: 'a', occurredAt: '2026-11-19T00:00:00.000Z', expiresAt: 1 }],
+        LastEvaluatedKey: { pk: 'x', sk: 'y' },
+      })
+      .resolvesOnce({
+        Items: [{ eventId: 'b', occurredAt: '2026-11-20T00:00:00.000Z', expiresAt: 2, evidence: { ...NO_EVIDENCE, rule: 'r' } }],
+      });
     const window = await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), null);
     expect(window).toMatchObject({ count: 2, newest: { eventId: 'b', evidence: { rule: 'r' } } });
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
       FilterExpression: '#ttl > :now',
-      ExpressionAttributeValues: { ':pk': 'ADDR#kim@example.com', ':from': 'SOFT#', ':to': 'SOFT#\uffff', ':now': Math.floor(Date.parse('2026-11-20T12:00:00Z') / 1000) },
+      ExpressionAttributeValues: {
+        ':pk': 'ADDR#kim@example.com',
+        ':from': 'SOFT#',
+        ':to': 'SOFT#\uffff',
+        ':now': Math.floor(Date.parse('2026-11-20T12:00:00Z') / 1000),
+      },
     });
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
   });
@@ -79,7 +104,9 @@ describe('DynamoAddressRepository', () => {
   it('after a release, counts only soft bounces since then', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
     await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), '2026-11-20T09:00:00.000Z');
-    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: expect.objectContaining({ ':from': 'SOFT#2026-11-20T09:00:00.000Z\uffff' }) });
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':from': 'SOFT#2026-11-20T09:00:00.000Z\uffff' }),
+    });
   });
 });
 
@@ -94,7 +121,11 @@ describe('DynamoCampaignRepository', () => {
       Key: { pk: 'CAMPAIGN#nov#2026-11-20T10#O5', sk: 'COUNTERS' },
       ConditionExpression: 'NOT contains(#tokens, :t0) AND NOT contains(#tokens, :t1)',
       UpdateExpression: 'SET #campaign = :campaign, #hour = :hour ADD #tokens :tokens, #n0 :n0, #n1 :n1',
-      ExpressionAttributeNames: expect.objectContaining({ '#n0': 'n:hardBounces', '#n1': 'n:hardBounces|provider|gmail', '#tokens': 'tokens' }),
+      ExpressionAttributeNames: expect.objectContaining({
+        '#n0': 'n:hardBounces',
+        '#n1': 'n:hardBounces|provider|gmail',
+        '#tokens': 'tokens',
+      }),
       ExpressionAttributeValues: expect.objectContaining({ ':tokens': new Set(['t1', 't2']), ':n0': 2 }),
     });
     expect(await repo.addOutcomes(key, { hardBounces: 1 }, ['t1'])).toBe(false);
@@ -114,7 +145,9 @@ describe('DynamoCampaignRepository', () => {
     await repo.markActive('nov', '2026-11-20T10');
     await repo.markActive('dec', '2026-11-20T10');
     expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 2);
-    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: { pk: 'ACTIVE#2026-11-20T10', sk: 'nov', campaign: 'nov', hour: '2026-11-20T10' } });
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      Item: { pk: 'ACTIVE#2026-11-20T10', sk: 'nov', campaign: 'nov', hour: '2026-11-20T10' },
+    });
   });
 });
 
@@ -125,7 +158,10 @@ describe('SqsDeadLetterSink', () => {
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: 'https://sqs.example/dlq',
       MessageBody: '{bad',
-      MessageAttributes: { reason: { DataType: 'String', StringValue: 'x'.repeat(1024) }, sourceMessageId: { DataType: 'String', StringValue: 'm-1' } },
+      MessageAttributes: {
+        reason: { DataType: 'String', StringValue: 'x'.repeat(1024) },
+        sourceMessageId: { DataType: 'String', StringValue: 'm-1' },
+      },
     });
   });
 });

@@ -51,15 +51,25 @@ describe('applySignal', () => {
   it('counts events, keeps first and last seen, bounds the remembered ids and bumps the version', () => {
     let state: AddressState | null = null;
     for (let i = 0; i < 40; i++) {
-      state = applySignal(email, state, signal('hard-bounce', `e${i}`, `2026-11-${String(10 + (i % 15)).padStart(2, '0')}T00:00:00.000Z`))?.next ?? state;
+      state =
+        applySignal(email, state, signal('hard-bounce', `e${i}`, `2026-11-${String(10 + (i % 15)).padStart(2, '0')}T00:00:00.000Z`))
+          ?.next ?? state;
     }
-    expect(state).toMatchObject({ count: 40, version: 40, firstSeenAt: '2026-11-10T00:00:00.000Z', lastSeenAt: '2026-11-24T00:00:00.000Z' });
+    expect(state).toMatchObject({
+      count: 40,
+      version: 40,
+      firstSeenAt: '2026-11-10T00:00:00.000Z',
+      lastSeenAt: '2026-11-24T00:00:00.000Z',
+    });
     expect(state?.appliedEventIds).toHaveLength(25);
     expect(state?.appliedEventIds[0]).toBe('e39');
   });
 
   it('keeps the evidence of the event that set the reason', () => {
-    const state = run(signal('hard-bounce', 'first', '2026-11-20T10:00:00.000Z'), signal('hard-bounce', 'second', '2026-11-20T11:00:00.000Z'));
+    const state = run(
+      signal('hard-bounce', 'first', '2026-11-20T10:00:00.000Z'),
+      signal('hard-bounce', 'second', '2026-11-20T11:00:00.000Z'),
+    );
     expect(state?.rule).toBe('rule-first');
     const upgraded = run(signal('hard-bounce', 'first', '2026-11-20T10:00:00.000Z'), signal('complaint', 'c', '2026-11-20T11:00:00.000Z'));
     expect(upgraded?.rule).toBe('rule-c');
@@ -91,11 +101,22 @@ describe('applySignal', () => {
   describe('after a release', () => {
     const released = (): AddressState | null => {
       const suppressed = run(signal('hard-bounce', 'old', '2026-11-20T10:00:00.000Z'));
-      return applySignal(email, suppressed, signal('release', 'rel', '2026-11-21T10:00:00.000Z', { actor: 'arn:aws:iam::1:user/ops', note: 'customer confirmed' }))?.next ?? null;
+      return (
+        applySignal(
+          email,
+          suppressed,
+          signal('release', 'rel', '2026-11-21T10:00:00.000Z', { actor: 'arn:aws:iam::1:user/ops', note: 'customer confirmed' }),
+        )?.next ?? null
+      );
     };
 
     it('records who released it and why', () => {
-      expect(released()).toMatchObject({ status: 'released', releasedBy: 'arn:aws:iam::1:user/ops', releaseReason: 'customer confirmed', releasedAt: '2026-11-21T10:00:00.000Z' });
+      expect(released()).toMatchObject({
+        status: 'released',
+        releasedBy: 'arn:aws:iam::1:user/ops',
+        releaseReason: 'customer confirmed',
+        releasedAt: '2026-11-21T10:00:00.000Z',
+      });
     });
 
     it('is not suppressed again by evidence older than the release (a late or replayed bounce)', () => {
@@ -110,7 +131,13 @@ describe('applySignal', () => {
 
     it('writes a history entry describing each change', () => {
       const transition = applySignal(email, released(), signal('complaint', 'new-c', '2026-11-22T10:00:00.000Z'));
-      expect(transition?.history).toMatchObject({ eventId: 'new-c', fromStatus: 'released', toStatus: 'suppressed', reason: 'complaint', signal: 'complaint' });
+      expect(transition?.history).toMatchObject({
+        eventId: 'new-c',
+        fromStatus: 'released',
+        toStatus: 'suppressed',
+        reason: 'complaint',
+        signal: 'complaint',
+      });
     });
   });
 });

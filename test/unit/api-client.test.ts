@@ -26,7 +26,9 @@ describe('ApiClient', () => {
   it('signs requests to a deployed API with SigV4 and encodes the query as it signs it', async () => {
     seen = [];
     respond = { status: 200, body: { items: [] } };
-    await new ApiClient(`http://127.0.0.2:${port}/v1`).request('GET', '/suppressions', { query: { campaign: 'nov offers', reason: undefined, nextToken: 'a*b' } });
+    await new ApiClient(`http://127.0.0.2:${port}/v1`).request('GET', '/suppressions', {
+      query: { campaign: 'nov offers', reason: undefined, nextToken: 'a*b' },
+    });
     const request = seen[0];
     expect(request?.url).toBe('/v1/suppressions?campaign=nov%20offers&nextToken=a%2Ab');
     expect(request?.headers.authorization).toMatch(
@@ -49,7 +51,10 @@ describe('ApiClient', () => {
 
   it('reports our {error, details} and API Gateway {message} errors with the status', async () => {
     respond = { status: 400, body: { error: 'invalid query', details: ['query.limit: too big'] } };
-    await expect(new ApiClient(`http://127.0.0.2:${port}`).request('GET', '/suppressions')).rejects.toMatchObject({ status: 400, message: 'invalid query (query.limit: too big)' });
+    await expect(new ApiClient(`http://127.0.0.2:${port}`).request('GET', '/suppressions')).rejects.toMatchObject({
+      status: 400,
+      message: 'invalid query (query.limit: too big)',
+    });
     respond = { status: 403, body: { message: 'The security token included in the request is invalid.' } };
     const error = await new ApiClient(`http://127.0.0.2:${port}`).request('GET', '/suppressions').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);

@@ -5,7 +5,11 @@ import type { CampaignReader } from '../../shared/app/ports.js';
 import { applySignal, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
 
-function event(method: string, path: string, options: { body?: unknown; query?: Record<string, string>; rawBody?: string; caller?: string } = {}): APIGatewayProxyEvent {
+function event(
+  method: string,
+  path: string,
+  options: { body?: unknown; query?: Record<string, string>; rawBody?: string; caller?: string } = {},
+): APIGatewayProxyEvent {
   return {
     httpMethod: method,
     path,
@@ -18,14 +22,24 @@ function event(method: string, path: string, options: { body?: unknown; query?: 
     stageVariables: null,
     body: options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body)),
     isBase64Encoded: false,
-    requestContext: { identity: { userArn: options.caller ?? 'arn:aws:iam::111122223333:user/ops' } } as unknown as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      identity: { userArn: options.caller ?? 'arn:aws:iam::111122223333:user/ops' },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }
 
 const campaigns: CampaignReader = {
   activeHours: async (campaign, hours) => (campaign === 'nov' ? hours.slice(-2) : []),
   campaignsActiveIn: async () => ['nov'],
-  totals: async () => ({ sends: 1000, deliveries: 950, hardBounces: 40, softBounces: 5, 'blocks|reputation|gmail': 3, 'blocks|reputation|yahoo': 2, blocks: 5 }),
+  totals: async () => ({
+    sends: 1000,
+    deliveries: 950,
+    hardBounces: 40,
+    softBounces: 5,
+    'blocks|reputation|gmail': 3,
+    'blocks|reputation|yahoo': 2,
+    blocks: 5,
+  }),
 };
 
 function setup() {
@@ -33,7 +47,12 @@ function setup() {
   const logger = new RecordingLogger();
   const handler = createApiHandler({ addresses, campaigns, clock: () => new Date('2026-11-25T12:00:00Z') }, logger);
   const seed = (email: string, kind: 'hard-bounce' | 'complaint' | 'policy-block', at = '2026-11-20T10:00:00.000Z') => {
-    const transition = applySignal(email, null, { kind, eventId: `seed-${email}`, occurredAt: at, evidence: { ...NO_EVIDENCE, category: 'invalid-address', rule: 'code-bad-mailbox', smtpCode: 550, enhancedCode: '5.1.1' } });
+    const transition = applySignal(email, null, {
+      kind,
+      eventId: `seed-${email}`,
+      occurredAt: at,
+      evidence: { ...NO_EVIDENCE, category: 'invalid-address', rule: 'code-bad-mailbox', smtpCode: 550, enhancedCode: '5.1.1' },
+    });
     addresses.states.set(email, transition?.next as AddressState);
     if (transition) addresses.historyEntries.push(transition.history);
   };
@@ -49,7 +68,9 @@ describe('campaign watch (the health job)', () => {
     const { CampaignWatch } = await import('../../shared/app/campaign-watch.js');
     const watch = new CampaignWatch({ addresses: new FakeAddresses(), campaigns, clock: () => new Date('2026-11-25T12:00:00Z') });
     const first = await watch.check();
-    expect(first).toEqual([expect.objectContaining({ campaign: 'nov', verdict: 'danger', figures: expect.objectContaining({ sends: 1000, hardBounces: 40 }) })]);
+    expect(first).toEqual([
+      expect.objectContaining({ campaign: 'nov', verdict: 'danger', figures: expect.objectContaining({ sends: 1000, hardBounces: 40 }) }),
+    ]);
     expect(first[0]?.findings.map((f) => f.pattern)).toEqual(['hard-bounce-rate', 'reputation-across-providers']);
     expect(await watch.check()).toEqual([]);
   });
@@ -78,14 +99,20 @@ describe('suppression API routes', () => {
   it('reports a review as "do not mail"', async () => {
     const { seed, call } = setup();
     seed('member@contoso.example', 'policy-block');
-    expect((await call('GET', '/suppressions/member@contoso.example')).body).toMatchObject({ suppressed: true, status: 'review', reason: 'policy-block-review' });
+    expect((await call('GET', '/suppressions/member@contoso.example')).body).toMatchObject({
+      suppressed: true,
+      status: 'review',
+      reason: 'policy-block-review',
+    });
   });
 
   it('POST /suppressions/check answers per address, in order, with one batched read', async () => {
     const { seed, call } = setup();
     seed('a@example.com', 'hard-bounce');
     seed('c@example.com', 'complaint');
-    const { status, body } = await call('POST', '/suppressions/check', { body: { emails: ['A@example.com', 'b@example.com', 'c@example.com'] } });
+    const { status, body } = await call('POST', '/suppressions/check', {
+      body: { emails: ['A@example.com', 'b@example.com', 'c@example.com'] },
+    });
     expect(status).toBe(200);
     expect(body.results).toEqual([
       { email: 'a@example.com', suppressed: true, status: 'suppressed', reason: 'hard-bounce' },
@@ -98,14 +125,23 @@ describe('suppression API routes', () => {
     const { call, logger } = setup();
     const created = await call('PUT', '/suppressions/new@example.com', { body: { reason: 'asked to be removed by phone' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'suppressed', reason: 'manual', history: [expect.objectContaining({ note: 'asked to be removed by phone', actor: 'arn:aws:iam::111122223333:user/ops' })] });
+    expect(created.body).toMatchObject({
+      status: 'suppressed',
+      reason: 'manual',
+      history: [expect.objectContaining({ note: 'asked to be removed by phone', actor: 'arn:aws:iam::111122223333:user/ops' })],
+    });
     const again = await call('PUT', '/suppressions/new@example.com', { body: { reason: 'again' } });
     expect(again.status).toBe(200);
     expect(again.body.count).toBe(1);
 
     const released = await call('DELETE', '/suppressions/new@example.com', { body: { reason: 'customer confirmed the address' } });
     expect(released.status).toBe(200);
-    expect(released.body).toMatchObject({ status: 'released', suppressed: false, releasedBy: 'arn:aws:iam::111122223333:user/ops', releaseReason: 'customer confirmed the address' });
+    expect(released.body).toMatchObject({
+      status: 'released',
+      suppressed: false,
+      releasedBy: 'arn:aws:iam::111122223333:user/ops',
+      releaseReason: 'customer confirmed the address',
+    });
     expect((released.body.history as unknown[]).length).toBe(2);
     expect((await call('DELETE', '/suppressions/new@example.com', { body: { reason: 'twice' } })).status).toBe(409);
     // Logs carry masked addresses only.
@@ -126,10 +162,18 @@ describe('suppression API routes', () => {
     expect(first.status).toBe(200);
     expect((first.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u0@example.com', 'u1@example.com']);
     expect(typeof first.body.nextToken).toBe('string');
-    const second = await call('GET', '/suppressions', { query: { status: 'suppressed', limit: '2', nextToken: first.body.nextToken as string } });
+    const second = await call('GET', '/suppressions', {
+      query: { status: 'suppressed', limit: '2', nextToken: first.body.nextToken as string },
+    });
     expect((second.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u2@example.com', 'u3@example.com']);
     // A token only goes with the filters it was made for.
-    expect((await call('GET', '/suppressions', { query: { status: 'suppressed', reason: 'complaint', nextToken: first.body.nextToken as string } })).status).toBe(400);
+    expect(
+      (
+        await call('GET', '/suppressions', {
+          query: { status: 'suppressed', reason: 'complaint', nextToken: first.body.nextToken as string },
+        })
+      ).status,
+    ).toBe(400);
     const complaints = await call('GET', '/suppressions', { query: { reason: 'complaint' } });
     expect((complaints.body.items as { email: string }[]).map((i) => i.email)).toEqual(['u1@example.com', 'u3@example.com']);
     const since = await call('GET', '/suppressions', { query: { since: '2026-11-23' } });
@@ -155,8 +199,18 @@ describe('suppression API routes', () => {
     ['unknown query on a lookup', ['GET', '/suppressions/kim@example.com', { query: { verbose: '1' } }], 400, /invalid query/],
     ['bad JSON', ['POST', '/suppressions/check', { rawBody: '{"emails": [' }], 400, /not valid JSON/],
     ['no body', ['PUT', '/suppressions/kim@example.com'], 400, /JSON body is required/],
-    ['too many emails', ['POST', '/suppressions/check', { body: { emails: Array.from({ length: 1001 }, (_, i) => `u${i}@example.com`) } }], 400, /invalid body/],
-    ['a malformed email in a check', ['POST', '/suppressions/check', { body: { emails: ['ok@example.com', 'nope'] } }], 400, /invalid body/],
+    [
+      'too many emails',
+      ['POST', '/suppressions/check', { body: { emails: Array.from({ length: 1001 }, (_, i) => `u${i}@example.com`) } }],
+      400,
+      /invalid body/,
+    ],
+    [
+      'a malformed email in a check',
+      ['POST', '/suppressions/check', { body: { emails: ['ok@example.com', 'nope'] } }],
+      400,
+      /invalid body/,
+    ],
     ['unknown body field', ['PUT', '/suppressions/kim@example.com', { body: { reason: 'x', extra: 1 } }], 400, /invalid body/],
     ['empty reason', ['DELETE', '/suppressions/kim@example.com', { body: { reason: '  ' } }], 400, /invalid body/],
     ['unknown list parameter', ['GET', '/suppressions', { query: { sort: 'asc' } }], 400, /invalid query/],
@@ -164,8 +218,22 @@ describe('suppression API routes', () => {
     ['bad limit', ['GET', '/suppressions', { query: { limit: '0' } }], 400, /invalid query/],
     ['bad since', ['GET', '/suppressions', { query: { since: 'last week' } }], 400, /invalid query/],
     ['bad token', ['GET', '/suppressions', { query: { nextToken: 'garbage' } }], 400, /invalid nextToken/],
-    ['forged token', ['GET', '/suppressions', { query: { nextToken: Buffer.from(JSON.stringify({ s: -1, f: '["","","",""]' })).toString('base64url') } }], 400, /invalid nextToken/],
-    ['token with a foreign key', ['GET', '/suppressions', { query: { nextToken: Buffer.from(JSON.stringify({ s: 0, f: '["","","",""]', k: { pk: 1 } })).toString('base64url') } }], 400, /invalid nextToken/],
+    [
+      'forged token',
+      ['GET', '/suppressions', { query: { nextToken: Buffer.from(JSON.stringify({ s: -1, f: '["","","",""]' })).toString('base64url') } }],
+      400,
+      /invalid nextToken/,
+    ],
+    [
+      'token with a foreign key',
+      [
+        'GET',
+        '/suppressions',
+        { query: { nextToken: Buffer.from(JSON.stringify({ s: 0, f: '["","","",""]', k: { pk: 1 } })).toString('base64url') } },
+      ],
+      400,
+      /invalid nextToken/,
+    ],
     ['bad percent-encoding in a campaign', ['GET', '/campaigns/%E0%A4%A/health'], 400, /invalid campaign/],
     ['release of an unknown address', ['DELETE', '/suppressions/nobody@example.com', { body: { reason: 'x' } }], 404, /no record/],
     ['unknown route', ['GET', '/nothing/here'], 404, /no such route/],
@@ -176,7 +244,8 @@ describe('suppression API routes', () => {
     const response = await call(...args);
     expect(response.status).toBe(status);
     expect(String(response.body.error)).toMatch(error);
-    if (status === 400 && /invalid (body|query|email)/.test(String(response.body.error))) expect(response.body.details).toEqual(expect.any(Array));
+    if (status === 400 && /invalid (body|query|email)/.test(String(response.body.error)))
+      expect(response.body.details).toEqual(expect.any(Array));
   });
 
   it('answers 500 with nothing internal when a dependency fails, and logs it', async () => {
@@ -184,6 +253,9 @@ describe('suppression API routes', () => {
     addresses.failFor.add('kim@example.com');
     const response = await call('GET', '/suppressions/kim@example.com');
     expect(response).toEqual({ status: 500, body: { error: 'internal error' } });
-    expect(logger.entries.at(-1)).toMatchObject({ level: 'error', extra: { resource: '/suppressions/{email}', errorMessage: 'DynamoDB is throttling' } });
+    expect(logger.entries.at(-1)).toMatchObject({
+      level: 'error',
+      extra: { resource: '/suppressions/{email}', errorMessage: 'DynamoDB is throttling' },
+    });
   });
 });

@@ -72,7 +72,9 @@ describe('classify batch handler (with fakes)', () => {
   it('writes few counter items: one per campaign-hour for 100 deliveries and sends', async () => {
     const { handler, campaigns } = setup();
     const send = notificationFixture('event-send.json') as { mail: Record<string, unknown> };
-    const bodies = Array.from({ length: 100 }, (_, i) => JSON.stringify({ ...send, mail: { ...send.mail, messageId: `msg-${i}`, destination: [`r${i}@gmail.com`] } }));
+    const bodies = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({ ...send, mail: { ...send.mail, messageId: `msg-${i}`, destination: [`r${i}@gmail.com`] } }),
+    );
     await handler(sqsEvent(bodies));
     expect(campaigns.writes).toBe(1);
     expect(campaigns.total('sends')).toBe(100);
@@ -81,18 +83,32 @@ describe('classify batch handler (with fakes)', () => {
   it('turns the 4th soft bounce inside 72 h into a review, attributed to the newest bounce', async () => {
     const { handler, addresses } = setup();
     const soft = (i: number, at: string) =>
-      JSON.stringify(bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at }));
-    await handler(sqsEvent([soft(1, '2026-11-18T13:00:00.000Z'), soft(2, '2026-11-19T10:00:00.000Z'), soft(3, '2026-11-20T10:00:00.000Z')]));
+      JSON.stringify(
+        bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at }),
+      );
+    await handler(
+      sqsEvent([soft(1, '2026-11-18T13:00:00.000Z'), soft(2, '2026-11-19T10:00:00.000Z'), soft(3, '2026-11-20T10:00:00.000Z')]),
+    );
     expect(addresses.states.has('flaky@example.org')).toBe(false);
     await handler(sqsEvent([soft(4, '2026-11-20T11:00:00.000Z')], 'n'));
-    expect(addresses.states.get('flaky@example.org')).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold', appliedEventIds: [expect.stringContaining(':s4:')] });
+    expect(addresses.states.get('flaky@example.org')).toMatchObject({
+      status: 'review',
+      reason: 'soft-bounce-threshold',
+      appliedEventIds: [expect.stringContaining(':s4:')],
+    });
   });
 
   it('does not count throttling or timeouts toward the address window (they are about the sender or the server)', async () => {
     const { handler, addresses } = setup();
     const bounce = (i: number, status: string, text: string) =>
       JSON.stringify(bounceFor('busy@gmail.com', { feedbackId: `t${i}`, status, diagnosticCode: text, at: `2026-11-20T0${i}:00:00.000Z` }));
-    await handler(sqsEvent([1, 2, 3, 4, 5].map((i) => bounce(i, i % 2 ? '4.7.0' : '4.4.1', i % 2 ? 'smtp; 421 4.7.0 Try again later' : 'smtp; 4.4.1 Connection timed out'))));
+    await handler(
+      sqsEvent(
+        [1, 2, 3, 4, 5].map((i) =>
+          bounce(i, i % 2 ? '4.7.0' : '4.4.1', i % 2 ? 'smtp; 421 4.7.0 Try again later' : 'smtp; 4.4.1 Connection timed out'),
+        ),
+      ),
+    );
     expect(addresses.softBounces.size).toBe(0);
     expect(addresses.states.has('busy@gmail.com')).toBe(false);
   });
@@ -121,9 +137,18 @@ describe('classify batch handler (with fakes)', () => {
   it('ignores soft bounces whose window item has expired, even if TTL has not deleted it yet', async () => {
     const { handler, addresses } = setup();
     const soft = (i: number, at: string) =>
-      JSON.stringify(bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at }));
+      JSON.stringify(
+        bounceFor('flaky@example.org', { feedbackId: `s${i}`, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at }),
+      );
     // The first is 72 h + 1 s before "now" (2026-11-20T12:00Z): outside the window.
-    await handler(sqsEvent([soft(1, '2026-11-17T11:59:59.000Z'), soft(2, '2026-11-19T10:00:00.000Z'), soft(3, '2026-11-20T10:00:00.000Z'), soft(4, '2026-11-20T11:00:00.000Z')]));
+    await handler(
+      sqsEvent([
+        soft(1, '2026-11-17T11:59:59.000Z'),
+        soft(2, '2026-11-19T10:00:00.000Z'),
+        soft(3, '2026-11-20T10:00:00.000Z'),
+        soft(4, '2026-11-20T11:00:00.000Z'),
+      ]),
+    );
     expect(addresses.softBounces.size).toBe(4);
     expect(addresses.states.has('flaky@example.org')).toBe(false);
   });
@@ -131,7 +156,9 @@ describe('classify batch handler (with fakes)', () => {
   it('records delivery delays per domain, never as soft bounces', async () => {
     const { handler, addresses, campaigns } = setup();
     await handler(sqsEvent([JSON.stringify(notificationFixture('event-delivery-delay.json'))]));
-    expect(campaigns.delays).toEqual([expect.objectContaining({ domain: 'slowdomain.example', category: 'connection-timeout', enhancedCode: '4.4.1' })]);
+    expect(campaigns.delays).toEqual([
+      expect.objectContaining({ domain: 'slowdomain.example', category: 'connection-timeout', enhancedCode: '4.4.1' }),
+    ]);
     expect(addresses.softBounces.size).toBe(0);
     expect(campaigns.total('delays')).toBe(1);
   });
@@ -157,7 +184,13 @@ describe('classify batch handler (with fakes)', () => {
 describe('deliveries', () => {
   it('read address records once per batch, and clear a review', async () => {
     const { handler, addresses } = setup();
-    const policy = JSON.stringify(bounceFor('member@contoso.example', { feedbackId: 'p', status: '5.4.1', diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied' }));
+    const policy = JSON.stringify(
+      bounceFor('member@contoso.example', {
+        feedbackId: 'p',
+        status: '5.4.1',
+        diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied',
+      }),
+    );
     await handler(sqsEvent([policy]));
     expect(addresses.states.get('member@contoso.example')?.status).toBe('review');
     const delivery = (to: string) => JSON.stringify(deliveryFor(to, '2026-11-20T11:00:00.000Z'));

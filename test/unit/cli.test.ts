@@ -17,7 +17,9 @@ function bounce(args: string[], input = '') {
 }
 
 const notification = (name: string) =>
-  JSON.stringify(JSON.parse(spawnSync('cat', [join(projectRoot, 'test/fixtures/corpus/notifications', name)], { encoding: 'utf8' }).stdout));
+  JSON.stringify(
+    JSON.parse(spawnSync('cat', [join(projectRoot, 'test/fixtures/corpus/notifications', name)], { encoding: 'utf8' }).stdout),
+  );
 
 describe('bounce classify (CLI contract)', () => {
   it('writes one decision per recipient in input order, echoing ids, with the contract fields', () => {
@@ -37,16 +39,40 @@ describe('bounce classify (CLI contract)', () => {
       [3, 'b@yahoo.com', 'reputation-block'],
     ]);
     for (const line of lines) {
-      for (const key of ['id', 'recipient', 'category', 'action', 'suppress', 'retryAfterSeconds', 'rule', 'provider', 'smtpCode', 'enhancedCode']) {
+      for (const key of [
+        'id',
+        'recipient',
+        'category',
+        'action',
+        'suppress',
+        'retryAfterSeconds',
+        'rule',
+        'provider',
+        'smtpCode',
+        'enhancedCode',
+      ]) {
         expect(line).toHaveProperty(key);
       }
     }
-    expect(lines[0]).toMatchObject({ action: 'suppress', suppress: true, retryAfterSeconds: null, rule: 'text-no-such-mailbox', smtpCode: 550, enhancedCode: '5.1.1' });
+    expect(lines[0]).toMatchObject({
+      action: 'suppress',
+      suppress: true,
+      retryAfterSeconds: null,
+      rule: 'text-no-such-mailbox',
+      smtpCode: 550,
+      enhancedCode: '5.1.1',
+    });
     expect(lines[3]?.retryAfterSeconds).toEqual(expect.any(Number));
   });
 
   it('reports bad lines on stdout and stderr, keeps going, and exits 0', () => {
-    const input = ['{"id":"ok1","recipient":"a@example.org","status":"4.2.2"}', 'not json', '', '{"id":"bad","eventType":"Bounce"}', '{"id":"ok2","recipient":"b@example.org"}'].join('\n');
+    const input = [
+      '{"id":"ok1","recipient":"a@example.org","status":"4.2.2"}',
+      'not json',
+      '',
+      '{"id":"bad","eventType":"Bounce"}',
+      '{"id":"ok2","recipient":"b@example.org"}',
+    ].join('\n');
     const { status, lines, stderr } = bounce(['classify'], input);
     expect(status).toBe(0);
     expect(lines).toEqual([
@@ -63,7 +89,12 @@ describe('bounce classify (CLI contract)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bounce-cli-'));
     const jsonl = join(dir, 'in.jsonl');
     writeFileSync(jsonl, '{"recipient":"a@example.org","status":"5.1.1"}\n{"recipient":"b@example.org","status":"4.4.1"}\n');
-    const { status, lines, stderr } = bounce(['classify', '--summary', jsonl, join(projectRoot, 'test/fixtures/corpus/notifications/event-complaint.json')]);
+    const { status, lines, stderr } = bounce([
+      'classify',
+      '--summary',
+      jsonl,
+      join(projectRoot, 'test/fixtures/corpus/notifications/event-complaint.json'),
+    ]);
     expect(status).toBe(0);
     expect(lines.map((l) => l.category)).toEqual(['invalid-address', 'connection-timeout', 'complaint']);
     expect(stderr).toMatch(/decisions: 3, bad lines: 0/);

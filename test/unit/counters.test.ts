@@ -46,7 +46,10 @@ describe('aggregateCounters', () => {
   const deliveries = Array.from({ length: 200 }, (_, i) => outcomesOf(deliveryFor(`d${i}@yahoo.com`, '2026-11-20T10:00:05.000Z'))).flat();
 
   it('writes volume once per campaign-hour per batch, with every breakdown', () => {
-    const increments = aggregateCounters(deliveries.map((outcome, i) => ({ outcome, sourceId: `r${i}` })), 7);
+    const increments = aggregateCounters(
+      deliveries.map((outcome, i) => ({ outcome, sourceId: `r${i}` })),
+      7,
+    );
     expect(increments).toHaveLength(1);
     expect(increments[0]?.key).toEqual({ campaign: 'nov-offers', hour: '2026-11-20T10', kind: 'volume', shard: 3 });
     expect(increments[0]?.counts).toEqual({
@@ -58,7 +61,10 @@ describe('aggregateCounters', () => {
   });
 
   it('spreads outcome counts over token shards, each event counted once with its token', () => {
-    const increments = aggregateCounters([...many, ...many].map((outcome, i) => ({ outcome, sourceId: `r${i}` })), 0);
+    const increments = aggregateCounters(
+      [...many, ...many].map((outcome, i) => ({ outcome, sourceId: `r${i}` })),
+      0,
+    );
     expect(increments.length).toBeGreaterThan(8);
     expect(increments.every((inc) => inc.key.shard < OUTCOME_SHARDS && inc.key.kind === 'outcome')).toBe(true);
     const total = increments.reduce((sum, inc) => sum + (inc.counts.hardBounces ?? 0), 0);
@@ -68,13 +74,23 @@ describe('aggregateCounters', () => {
   });
 
   it('buckets by send time, so late bounces meet their sends', () => {
-    const late = outcomesOf(bounceFor('x@example.org', { feedbackId: 'late', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 full', at: '2026-11-21T03:00:00.000Z' }));
+    const late = outcomesOf(
+      bounceFor('x@example.org', {
+        feedbackId: 'late',
+        status: '4.2.2',
+        diagnosticCode: 'smtp; 452 4.2.2 full',
+        at: '2026-11-21T03:00:00.000Z',
+      }),
+    );
     expect(aggregateCounters([{ outcome: late[0] as RecipientOutcome, sourceId: 'r' }], 0)[0]?.key.hour).toBe('2026-11-20T10');
     expect(hourOf('not a time')).toBe('unknown');
   });
 
   it('recomputes what remains when some events were counted before', () => {
-    const [increment] = aggregateCounters(many.slice(0, 1).map((outcome) => ({ outcome, sourceId: 'r' })), 0);
+    const [increment] = aggregateCounters(
+      many.slice(0, 1).map((outcome) => ({ outcome, sourceId: 'r' })),
+      0,
+    );
     const token = increment?.tokens[0] as string;
     expect(remainingCounts(increment?.perToken ?? new Map(), new Set([token]))).toEqual({ counts: {}, tokens: [] });
     expect(remainingCounts(increment?.perToken ?? new Map(), new Set()).counts.hardBounces).toBe(1);

@@ -65,7 +65,11 @@ describe('parseNotification', () => {
 
   it('normalises times to ISO UTC and falls back to the send time for a bad event time', () => {
     const bounce = notificationFixture('event-bounce-permanent.json') as { bounce: Record<string, unknown>; mail: Record<string, unknown> };
-    const event = eventOf({ ...bounce, mail: { ...bounce.mail, timestamp: '2026-11-20T11:00:00+01:00' }, bounce: { ...bounce.bounce, timestamp: 'garbage' } });
+    const event = eventOf({
+      ...bounce,
+      mail: { ...bounce.mail, timestamp: '2026-11-20T11:00:00+01:00' },
+      bounce: { ...bounce.bounce, timestamp: 'garbage' },
+    });
     expect(event.mail.timestamp).toBe('2026-11-20T10:00:00.000Z');
     expect(event.occurredAt).toBe('2026-11-20T10:00:00.000Z');
   });
@@ -86,8 +90,14 @@ describe('parseNotification', () => {
     ['{"eventType":"Send","mail":{"messageId":"m","timestamp":"yesterday"}}', 'invalid mail.timestamp'],
     ['{"eventType":"Bounce"}', 'without a usable mail object'],
     ['{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"}}', 'invalid "bounce" object'],
-    ['{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"bounce":{"feedbackId":"f","bounceType":"Permanent","bouncedRecipients":[]}}', 'bounce.bouncedRecipients'],
-    ['{"notificationType":"Complaint","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"complaint":{"complainedRecipients":[{"emailAddress":"a@b.c"}]}}', 'complaint.feedbackId'],
+    [
+      '{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"bounce":{"feedbackId":"f","bounceType":"Permanent","bouncedRecipients":[]}}',
+      'bounce.bouncedRecipients',
+    ],
+    [
+      '{"notificationType":"Complaint","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"complaint":{"complainedRecipients":[{"emailAddress":"a@b.c"}]}}',
+      'complaint.feedbackId',
+    ],
   ])('rejects %s with a clear reason', (body, reason) => {
     const result = parseNotification(body);
     expect(result.ok).toBe(false);
@@ -117,7 +127,11 @@ describe('recipientOutcomes', () => {
   });
 
   it('reads tag names from configuration', () => {
-    const outcomes = recipientOutcomes(eventOf(notificationFixture('event-bounce-permanent.json')), { campaign: 'batch', batch: 'nope', source: 'source' });
+    const outcomes = recipientOutcomes(eventOf(notificationFixture('event-bounce-permanent.json')), {
+      campaign: 'batch',
+      batch: 'nope',
+      source: 'source',
+    });
     expect(outcomes[0]?.tags).toEqual({ campaign: 'import-2026-10', batch: null, source: 'webinar' });
   });
 
@@ -133,21 +147,37 @@ describe('recipientOutcomes', () => {
   it('treats a delivery delay as information, never as a soft bounce', () => {
     const [outcome] = recipientOutcomes(eventOf(notificationFixture('event-delivery-delay.json')));
     expect(outcome?.decision).toMatchObject({ category: 'connection-timeout', action: 'none', suppress: false, retryAfterSeconds: null });
-    expect(outcome?.eventId).toBe('DeliveryDelay:0100019a2b3c4d5e-6f7a8b9c-1d2e-4f3a-9b8c-7d6e5f4a3b2c-000000@2026-11-20T10:30:00.000Z:kate@slowdomain.example');
+    expect(outcome?.eventId).toBe(
+      'DeliveryDelay:0100019a2b3c4d5e-6f7a8b9c-1d2e-4f3a-9b8c-7d6e5f4a3b2c-000000@2026-11-20T10:30:00.000Z:kate@slowdomain.example',
+    );
   });
 
   it('reports deliveries, sends and SES rejects per recipient', () => {
-    expect(recipientOutcomes(eventOf(notificationFixture('event-delivery.json')))[0]?.decision).toMatchObject({ category: 'delivered', smtpCode: 250 });
+    expect(recipientOutcomes(eventOf(notificationFixture('event-delivery.json')))[0]?.decision).toMatchObject({
+      category: 'delivered',
+      smtpCode: 250,
+    });
     expect(recipientOutcomes(eventOf(notificationFixture('event-send.json')))[0]?.decision.category).toBe('sent');
-    expect(recipientOutcomes(eventOf(notificationFixture('event-reject.json')))[0]?.decision).toMatchObject({ category: 'content-rejected', action: 'investigate', suppress: false });
+    expect(recipientOutcomes(eventOf(notificationFixture('event-reject.json')))[0]?.decision).toMatchObject({
+      category: 'content-rejected',
+      action: 'investigate',
+      suppress: false,
+    });
   });
 
   it('keeps an invalid recipient, flagged, so it can still be suppressed', () => {
     const bounce = notificationFixture('event-bounce-permanent.json') as { bounce: Record<string, unknown> };
     const event = eventOf({
       ...bounce,
-      bounce: { ...bounce.bounce, bouncedRecipients: [{ emailAddress: 'nick@@example.org', status: '5.1.3', diagnosticCode: 'smtp; 553 5.1.3 bad syntax' }] },
+      bounce: {
+        ...bounce.bounce,
+        bouncedRecipients: [{ emailAddress: 'nick@@example.org', status: '5.1.3', diagnosticCode: 'smtp; 553 5.1.3 bad syntax' }],
+      },
     });
-    expect(recipientOutcomes(event)[0]).toMatchObject({ recipient: 'nick@@example.org', addressValid: false, decision: { category: 'malformed-address' } });
+    expect(recipientOutcomes(event)[0]).toMatchObject({
+      recipient: 'nick@@example.org',
+      addressValid: false,
+      decision: { category: 'malformed-address' },
+    });
   });
 });
