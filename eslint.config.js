@@ -17,10 +17,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['shared/app/**/*.ts'],
+    rules: {
+      // Use cases know ports, not the platform: no AWS SDK, Powertools, Lambda types or Node modules.
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'aws-lambda', 'node:*', '../adapters/*', '../../adapters/*'] },
+      ],
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Node-only: use TextEncoder/TextDecoder.' }, 'process'],
+    },
+  },
+  {
     files: ['shared/domain/**/*.ts'],
     rules: {
       // The domain core stays pure: no AWS SDK, no clock reads.
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:*'] }],
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'aws-lambda', 'node:*'] }],
       'no-restricted-syntax': [
         'error',
         {

@@ -1,12 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createClassifyBatchHandler } from '../shared/app/classify-batch.js';
-import { noMetrics, silentLogger } from '../shared/app/ports.js';
-import { ensureTables } from '../shared/adapters/create-tables.js';
-import { DynamoAddressRepository } from '../shared/adapters/dynamo-address-repository.js';
-import { DynamoCampaignRepository } from '../shared/adapters/dynamo-campaign-repository.js';
-import { documentClient } from '../shared/adapters/dynamo-client.js';
+import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
+import { composeClassify, documentClient } from '../shared/adapters/compose.js';
+import { sqsBatchHandler } from '../shared/adapters/inbound/sqs-batch.js';
 import { readFileSync } from 'node:fs';
 
 type Json = Record<string, unknown>;
@@ -97,16 +94,14 @@ export async function benchIngest(): Promise<void> {
     run++;
     const names = { addressTable: `bench-addresses-${run}`, campaignTable: `bench-campaigns-${run}` };
     await ensureTables(raw, names);
-    const campaigns = new DynamoCampaignRepository(doc, names.campaignTable);
-    const handler = createClassifyBatchHandler({
-      addresses: new DynamoAddressRepository(doc, names.addressTable),
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: { send: async () => {} },
-      logger: silentLogger,
-      metrics: noMetrics,
-      clock: () => new Date('2026-11-20T12:00:00Z'),
-    });
+    const handler = sqsBatchHandler(
+      composeClassify({
+        dynamo: doc,
+        tables: names,
+        deadLetters: { send: async () => {} },
+        clock: () => new Date('2026-11-20T12:00:00Z'),
+      }),
+    );
     const bodies = notifications(kind);
     counts.reads = 0;
     counts.writes = 0;

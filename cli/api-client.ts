@@ -1,6 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from '../local/runtime-file.js';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -100,4 +101,16 @@ export class ApiClient {
     }
     return { status: response.status, body: parsed as T };
   }
+}
+
+/** The API base URL: `--url`, else `BOUNCE_API_URL`, else the running local runtime's. */
+export async function resolveApiUrl(options: { url?: string; data?: string }): Promise<string> {
+  if (options.url) return options.url;
+  if (process.env.BOUNCE_API_URL) return process.env.BOUNCE_API_URL;
+  const dataDir = options.data ?? DEFAULT_DATA_DIR;
+  const runtime = await readRuntimeFile(dataDir);
+  if (runtime) return runtime.apiUrl;
+  throw new Error(
+    `no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`,
+  );
 }

@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ApiClient } from './api-client.js';
+import { ApiClient, resolveApiUrl } from './api-client.js';
 import { runClassify } from './classify.js';
 import { demoCommand } from './demo-command.js';
 import { ingestCommand } from './ingest-command.js';
-import { DEFAULT_DATA_DIR, resolveApiUrl } from '../local/runtime-file.js';
+import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { startCommand } from './start-command.js';
 import { checkCommand, exportCommand, importCommand, lookupCommand, releaseCommand, type CommandIo } from './suppression-commands.js';
 

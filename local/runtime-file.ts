@@ -38,18 +38,6 @@ export async function readRuntimeFile(dataDir: string): Promise<RuntimeFile | nu
   }
 }
 
-/** The API base URL: `--url`, else `BOUNCE_API_URL`, else the running local runtime's. */
-export async function resolveApiUrl(options: { url?: string; data?: string }): Promise<string> {
-  if (options.url) return options.url;
-  if (process.env.BOUNCE_API_URL) return process.env.BOUNCE_API_URL;
-  const dataDir = options.data ?? DEFAULT_DATA_DIR;
-  const runtime = await readRuntimeFile(dataDir);
-  if (runtime) return runtime.apiUrl;
-  throw new Error(
-    `no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`,
-  );
-}
-
 /**
  * AWS client settings to reach a runtime's service: its endpoint, and fake
  * credentials only when that endpoint is an embedded emulator on loopback

@@ -5,19 +5,14 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
-import { CampaignWatch } from '../shared/app/campaign-watch.js';
-import { createClassifyBatchHandler } from '../shared/app/classify-batch.js';
-import { noMetrics, type LoggerPort } from '../shared/app/ports.js';
-import { streamLogger } from '../shared/adapters/console-logger.js';
-import { ensureTables } from '../shared/adapters/create-tables.js';
-import { DynamoAddressRepository } from '../shared/adapters/dynamo-address-repository.js';
-import { DynamoCampaignRepository } from '../shared/adapters/dynamo-campaign-repository.js';
-import { createApiHandler } from '../shared/adapters/http-api.js';
-import { ensureMessaging } from '../shared/adapters/messaging.js';
-import { SqsDeadLetterSink } from '../shared/adapters/sqs-dead-letter.js';
+import type { LoggerPort } from '../shared/app/ports.js';
+import type { TagNames } from '../shared/domain/index.js';
+import { composeApi, composeCampaignWatch, composeClassify, documentClient } from '../shared/adapters/compose.js';
+import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
+import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
+import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/messaging.js';
 import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
@@ -44,6 +39,8 @@ export interface RuntimeOptions {
   readonly retrySeconds?: number;
   /** Seconds between health checks of the active campaigns (0: never). */
   readonly healthEverySeconds?: number;
+  /** Names of the SES message tags that carry campaign, batch and source (default: those names). */
+  readonly tagNames?: TagNames;
   readonly logger?: LoggerPort;
 }
 
@@ -93,177 +90,243 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Undo actions of what has started so far, run in reverse order (last started, first stopped). */
+class StopList {
+  private readonly actions: Array<() => Promise<void>> = [];
+  add(action: () => Promise<void>): void {
+    this.actions.push(action);
+  }
+  /** Runs every action even if one fails (a failing stop must not leave the others running). */
+  async runAll(): Promise<void> {
+    for (const action of this.actions.splice(0).reverse()) await action().catch(() => undefined);
+  }
+}
+
+/** Endpoints of the services the runtime talks to; `inspect` reads an embedded queue without touching it. */
+interface Services {
+  readonly region: string;
+  readonly dynamoEndpoint?: string;
+  readonly messagingEndpoint?: string;
+  readonly inspect: ((queue: string) => Array<Omit<QueuedMessage, 'queue'>>) | null;
+}
+
+/** One runtime per data folder: a live runtime.json or lock file refuses a second one. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const existing = await readRuntimeFile(dataDir);
+  // Our own pid in the file is a leftover (a container restarts with the same pid), not a rival.
+  if (existing && existing.pid !== process.pid) {
+    throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
+  }
+  return acquireLock(dataDir);
+}
+
+/** dynalite (persisted under the data folder unless `memory`) and fauxqs, or nothing with `external`. */
+async function startEmulators(options: RuntimeOptions, dataDir: string, stops: StopList): Promise<Services> {
+  if (options.external) {
+    return { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', inspect: null };
+  }
+  const dynamoServer = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.memory ? {} : { path: join(dataDir, 'dynamodb') }),
+  });
+  const dynamoEndpoint = await listen(dynamoServer);
+  stops.add(() => new Promise<void>((done) => dynamoServer.close(() => done())));
+  const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  stops.add(() => fauxqs.stop());
+  const inspect = (queue: string) => {
+    const state = fauxqs.inspectQueue(queue);
+    if (!state) return [];
+    const all = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((entry) => entry.message)];
+    return all.map((m) => {
+      const attributes = Object.fromEntries(
+        Object.entries(m.messageAttributes ?? {})
+          .filter(([, v]) => v.StringValue !== undefined)
+          .map(([k, v]) => [k, { DataType: v.DataType, StringValue: v.StringValue }]),
+      );
+      return { body: m.body, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
+    });
+  };
+  return { region: 'us-east-1', dynamoEndpoint, messagingEndpoint: `http://127.0.0.1:${fauxqs.port}`, inspect };
+}
+
+interface Clients {
+  readonly dynamo: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+}
+
+function createClients(services: Services, stops: StopList): Clients {
+  const clientConfig = (endpoint: string | undefined) => ({
+    region: services.region,
+    ...(endpoint ? { endpoint, credentials: FAKE_CREDENTIALS } : {}),
+  });
+  const dynamo = new DynamoDBClient(clientConfig(services.dynamoEndpoint));
+  // Emulators' queue URLs may name hosts that do not resolve: with a configured endpoint, send there.
+  const sqsEndpointConfigured =
+    services.messagingEndpoint !== undefined || Boolean(process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL);
+  const sqs = new SQSClient({
+    ...clientConfig(services.messagingEndpoint),
+    ...(sqsEndpointConfigured ? { useQueueUrlAsEndpoint: false } : {}),
+  });
+  const sns = new SNSClient(clientConfig(services.messagingEndpoint));
+  stops.add(async () => {
+    dynamo.destroy();
+    sqs.destroy();
+    sns.destroy();
+  });
+  return { dynamo, sqs, sns };
+}
+
+/** The API on 127.0.0.1, first of the pipeline's pieces: if the port is taken, nothing else has moved yet. */
+async function startApi(handler: Parameters<typeof serveApi>[0], port: number, stops: StopList): Promise<LocalApiServer> {
+  try {
+    const api = await serveApi(handler, { port });
+    stops.add(() => api.close());
+    return api;
+  } catch (error) {
+    throw new Error(`cannot serve the API on 127.0.0.1:${port}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * What the previous run left on its queues comes back. The snapshot file stays until a clean stop
+ * replaces it, so a start that fails or a process that is killed loses none of it (replaying a
+ * notification twice is harmless: every effect is idempotent).
+ */
+async function restoreSnapshot(snapshotPath: string, sqs: SQSClient, messaging: Messaging): Promise<number> {
+  const snapshot = await readFile(snapshotPath, 'utf8').then(
+    (text) => JSON.parse(text) as QueuedMessage[],
+    () => [],
+  );
+  for (const message of snapshot) {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: message.queue === 'dlq' ? messaging.deadLetterQueueUrl : messaging.queueUrl,
+        MessageBody: message.body,
+        ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
+      }),
+    );
+  }
+  return snapshot.length;
+}
+
+/** What is left on the queues (more than the drain could do, records waiting for a retry, the DLQ), for the next start. */
+async function saveSnapshot(snapshotPath: string, inspect: NonNullable<Services['inspect']>): Promise<void> {
+  const left: QueuedMessage[] = [
+    ...inspect(LOCAL_NAMES.queue).map((m) => ({ queue: 'notifications' as const, ...m })),
+    ...inspect(LOCAL_NAMES.deadLetterQueue).map((m) => ({ queue: 'dlq' as const, ...m })),
+  ];
+  if (left.length > 0) {
+    await writeFile(`${snapshotPath}.tmp`, JSON.stringify(left));
+    await rename(`${snapshotPath}.tmp`, snapshotPath);
+  } else await rm(snapshotPath, { force: true });
+}
+
+/** The health job: campaigns whose verdict turns bad are appended to DIR/alerts.jsonl and logged. */
+function healthJob(watch: ReturnType<typeof composeCampaignWatch>, alertsPath: string, logger: LoggerPort): () => Promise<void> {
+  return async () => {
+    try {
+      for (const alert of await watch.check()) {
+        await appendFile(alertsPath, `${JSON.stringify(alert)}\n`);
+        logger.warn('Campaign health alert', {
+          campaign: alert.campaign,
+          verdict: alert.verdict,
+          findings: alert.findings.map((f) => f.summary),
+        });
+      }
+    } catch (error) {
+      logger.error('Health check failed', { errorMessage: (error as Error).message });
+    }
+  };
+}
+
+function every(seconds: number, job: () => Promise<void>, stops: StopList): void {
+  if (seconds <= 0) return;
+  const timer = setInterval(() => void job(), seconds * 1000);
+  timer.unref();
+  stops.add(async () => clearInterval(timer));
+}
+
+function describeRuntime(dataDir: string, services: Services, apiUrl: string, messaging: Messaging): RuntimeFile {
+  const { region } = services;
+  const env = process.env;
+  return {
+    version: 1,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    dataDir,
+    region,
+    apiUrl,
+    endpoints: {
+      dynamodb:
+        services.dynamoEndpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL ?? `https://dynamodb.${region}.amazonaws.com`,
+      sqs: services.messagingEndpoint ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL ?? `https://sqs.${region}.amazonaws.com`,
+      sns: services.messagingEndpoint ?? env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL ?? `https://sns.${region}.amazonaws.com`,
+    },
+    topicArn: messaging.topicArn,
+    queues: { notifications: messaging.queueUrl, notificationsDlq: messaging.deadLetterQueueUrl },
+    tables: { addresses: LOCAL_NAMES.addressTable, campaigns: LOCAL_NAMES.campaignTable },
+  };
+}
+
 /**
  * The whole pipeline on one machine: DynamoDB (dynalite, persisted under the
  * data folder), SNS + SQS (fauxqs), the same topology as the CDK app, the
- * real classify handler fed by a poller with Lambda's batch semantics, and the
- * API on 127.0.0.1. Stopping drains the queue and keeps what is left (the
+ * real classify use case fed by a poller with Lambda's batch semantics, and
+ * the API on 127.0.0.1. Stopping drains the queue and keeps what is left (the
  * DLQ included) for the next start: nothing is lost.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(options.dataDir);
   const logger = options.logger ?? streamLogger(process.stderr, 'bounce-local', 'warn');
   await mkdir(dataDir, { recursive: true });
-  const runtimePath = runtimeFilePath(dataDir);
-  const existing = await readRuntimeFile(dataDir);
-  // Our own pid in the file is a leftover (a container restarts with the same pid), not a rival.
-  if (existing && existing.pid !== process.pid)
-    throw new Error(`a runtime is already running on ${dataDir} (pid ${existing.pid}, API ${existing.apiUrl})`);
-  const releaseLock = await acquireLock(dataDir);
-
-  const stops: Array<() => Promise<void>> = [releaseLock];
-  const region = options.external ? (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1') : 'us-east-1';
-  let dynamoEndpoint: string | undefined;
-  let messagingEndpoint: string | undefined;
-  /** Everything on a queue (ready, delayed, in flight), without touching it; embedded mode only. */
-  let inspect: ((queue: string) => Array<Omit<QueuedMessage, 'queue'>>) | null = null;
-  if (!options.external) {
-    const dynamoServer = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(options.memory ? {} : { path: join(dataDir, 'dynamodb') }),
-    });
-    dynamoEndpoint = await listen(dynamoServer);
-    stops.push(() => new Promise<void>((done) => dynamoServer.close(() => done())));
-    const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
-    messagingEndpoint = `http://127.0.0.1:${fauxqs.port}`;
-    inspect = (queue) => {
-      const state = fauxqs.inspectQueue(queue);
-      if (!state) return [];
-      const all = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((entry) => entry.message)];
-      return all.map((m) => {
-        const attributes = Object.fromEntries(
-          Object.entries(m.messageAttributes ?? {})
-            .filter(([, v]) => v.StringValue !== undefined)
-            .map(([k, v]) => [k, { DataType: v.DataType, StringValue: v.StringValue }]),
-        );
-        return { body: m.body, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
-      });
-    };
-    stops.push(() => fauxqs.stop());
-  }
-  const clientConfig = (endpoint: string | undefined) => ({ region, ...(endpoint ? { endpoint, credentials: FAKE_CREDENTIALS } : {}) });
-  const dynamo = new DynamoDBClient(clientConfig(dynamoEndpoint));
-  // Emulators' queue URLs may name hosts that do not resolve: with a configured endpoint, send there.
-  const sqsEndpointConfigured =
-    messagingEndpoint !== undefined || Boolean(process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL);
-  const sqs = new SQSClient({ ...clientConfig(messagingEndpoint), ...(sqsEndpointConfigured ? { useQueueUrlAsEndpoint: false } : {}) });
-  const sns = new SNSClient(clientConfig(messagingEndpoint));
-  stops.push(async () => {
-    dynamo.destroy();
-    sqs.destroy();
-    sns.destroy();
-  });
-
+  const stops = new StopList();
+  stops.add(await lockDataDir(dataDir));
   try {
-    await ensureTables(dynamo, { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable });
-    const messaging = await ensureMessaging(sns, sqs, {
+    const services = await startEmulators(options, dataDir, stops);
+    const clients = createClients(services, stops);
+    const tables = { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable };
+    await ensureTables(clients.dynamo, tables);
+    const messaging = await ensureMessaging(clients.sns, clients.sqs, {
       topic: LOCAL_NAMES.topic,
       queue: LOCAL_NAMES.queue,
       deadLetterQueue: LOCAL_NAMES.deadLetterQueue,
     });
 
-    const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-    const addresses = new DynamoAddressRepository(doc, LOCAL_NAMES.addressTable);
-    const campaigns = new DynamoCampaignRepository(doc, LOCAL_NAMES.campaignTable);
+    const dynamo = documentClient(clients.dynamo);
     const clock = () => new Date();
-    const classify = createClassifyBatchHandler({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: new SqsDeadLetterSink(sqs, messaging.deadLetterQueueUrl),
-      logger,
-      metrics: noMetrics,
-      clock,
-    });
+    const api = await startApi(composeApi({ dynamo, tables, clock, logger }), options.port, stops);
+    const snapshotPath = join(dataDir, SNAPSHOT);
+    if (!options.memory) await restoreSnapshot(snapshotPath, clients.sqs, messaging);
+
     const poller = new SqsPoller({
-      sqs,
+      sqs: clients.sqs,
       queueUrl: messaging.queueUrl,
-      queueArn: messaging.queueArn,
-      handler: classify,
+      process: composeClassify({
+        dynamo,
+        tables,
+        deadLetters: { sqs: clients.sqs, queueUrl: messaging.deadLetterQueueUrl },
+        ...(options.tagNames ? { tagNames: options.tagNames } : {}),
+        clock,
+        logger,
+      }),
       batchSize: 100,
       batchingWindowMs: 200,
       waitTimeSeconds: 1,
       failedVisibilitySeconds: options.retrySeconds ?? 10,
-      region,
     });
-    // The port first: if it is taken, nothing else has started or moved yet.
-    let api: LocalApiServer;
-    try {
-      api = await serveApi(createApiHandler({ addresses, campaigns, clock }, logger), { port: options.port });
-    } catch (error) {
-      throw new Error(`cannot serve the API on 127.0.0.1:${options.port}: ${(error as Error).message}`);
-    }
-    stops.push(() => api.close());
-
-    // What the previous run left on its queues comes back. The snapshot file stays until a clean
-    // stop replaces it, so a start that fails or a process that is killed loses none of it
-    // (replaying a notification twice is harmless: every effect is idempotent).
-    const snapshotPath = join(dataDir, SNAPSHOT);
-    const snapshot = options.memory
-      ? []
-      : await readFile(snapshotPath, 'utf8').then(
-          (text) => JSON.parse(text) as QueuedMessage[],
-          () => [],
-        );
-    for (const message of snapshot) {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: message.queue === 'dlq' ? messaging.deadLetterQueueUrl : messaging.queueUrl,
-          MessageBody: message.body,
-          ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
-        }),
-      );
-    }
     poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
-    stops.push(() => poller.stop());
+    stops.add(() => poller.stop());
 
-    // The health job on a timer: campaigns whose verdict turns bad are appended to DIR/alerts.jsonl.
-    const watch = new CampaignWatch({ addresses, campaigns, clock });
-    const alertsPath = join(dataDir, 'alerts.jsonl');
-    const checkHealth = async () => {
-      try {
-        for (const alert of await watch.check()) {
-          await appendFile(alertsPath, `${JSON.stringify(alert)}\n`);
-          logger.warn('Campaign health alert', {
-            campaign: alert.campaign,
-            verdict: alert.verdict,
-            findings: alert.findings.map((f) => f.summary),
-          });
-        }
-      } catch (error) {
-        logger.error('Health check failed', { errorMessage: (error as Error).message });
-      }
-    };
-    const healthEvery = options.healthEverySeconds ?? 60;
-    if (healthEvery > 0) {
-      const timer = setInterval(() => void checkHealth(), healthEvery * 1000);
-      timer.unref();
-      stops.push(async () => clearInterval(timer));
-    }
+    const checkHealth = healthJob(composeCampaignWatch({ dynamo, tables, clock }), join(dataDir, 'alerts.jsonl'), logger);
+    every(options.healthEverySeconds ?? 60, checkHealth, stops);
 
-    const file: RuntimeFile = {
-      version: 1,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      dataDir,
-      region,
-      apiUrl: api.url,
-      endpoints: {
-        dynamodb:
-          dynamoEndpoint ??
-          process.env.AWS_ENDPOINT_URL_DYNAMODB ??
-          process.env.AWS_ENDPOINT_URL ??
-          `https://dynamodb.${region}.amazonaws.com`,
-        sqs: messagingEndpoint ?? process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL ?? `https://sqs.${region}.amazonaws.com`,
-        sns: messagingEndpoint ?? process.env.AWS_ENDPOINT_URL_SNS ?? process.env.AWS_ENDPOINT_URL ?? `https://sns.${region}.amazonaws.com`,
-      },
-      topicArn: messaging.topicArn,
-      queues: { notifications: messaging.queueUrl, notificationsDlq: messaging.deadLetterQueueUrl },
-      tables: { addresses: LOCAL_NAMES.addressTable, campaigns: LOCAL_NAMES.campaignTable },
-    };
+    const runtimePath = runtimeFilePath(dataDir);
+    const file = describeRuntime(dataDir, services, api.url, messaging);
     await writeFile(runtimePath, `${JSON.stringify(file, null, 2)}\n`);
+    stops.add(() => rm(runtimePath, { force: true }));
 
     let stopped = false;
     return {
@@ -276,25 +339,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         if (stopped) return;
         stopped = true;
         await poller.stop(); // the batch in hand finishes
-        // What is queued is processed, for a while…
+        // What is queued is processed, for a while; what is not is kept for the next start.
         await poller.drain(2, Date.now() + drainSeconds * 1000).catch(() => undefined);
-        if (inspect && !options.memory) {
-          // …and what is not (more than that, records waiting for a retry, the DLQ) is kept for the next start.
-          const left: QueuedMessage[] = [
-            ...inspect(LOCAL_NAMES.queue).map((m) => ({ queue: 'notifications' as const, ...m })),
-            ...inspect(LOCAL_NAMES.deadLetterQueue).map((m) => ({ queue: 'dlq' as const, ...m })),
-          ];
-          if (left.length > 0) {
-            await writeFile(`${snapshotPath}.tmp`, JSON.stringify(left));
-            await rename(`${snapshotPath}.tmp`, snapshotPath);
-          } else await rm(snapshotPath, { force: true });
-        }
-        await rm(runtimePath, { force: true });
-        for (const stop of stops.reverse()) await stop();
+        if (services.inspect && !options.memory) await saveSnapshot(snapshotPath, services.inspect);
+        await stops.runAll();
       },
     };
   } catch (error) {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await stops.runAll();
     throw error;
   }
 }

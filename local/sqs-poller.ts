@@ -1,17 +1,11 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ProcessBatch } from '../shared/app/classify-batch.js';
 
 export interface PollerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
-  readonly queueArn: string;
-  readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  /** The use case a batch is handed to; it reports which records failed. */
+  readonly process: ProcessBatch;
   /** Records per handler call, as the event source's batch size. */
   readonly batchSize?: number;
   /** How long to keep gathering a batch once the first messages arrived. */
@@ -19,34 +13,13 @@ export interface PollerOptions {
   readonly waitTimeSeconds?: number;
   /** Seconds before a failed record is visible again; Lambda leaves the queue's visibility timeout. */
   readonly failedVisibilitySeconds?: number;
-  readonly region?: string;
-}
-
-function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? 'local',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
 }
 
 /**
- * Hands SQS batches to a Lambda handler with the event source's semantics:
- * records the handler reports in `batchItemFailures` stay on the queue (and
- * reach the DLQ through its redrive policy); the others are deleted. A
- * handler that throws fails the whole batch.
+ * Hands SQS batches to a use case with Lambda's event source semantics:
+ * records it reports failed stay on the queue (and reach the DLQ through its
+ * redrive policy); the others are deleted. A use case that throws fails the
+ * whole batch.
  */
 export class SqsPoller {
   private running = false;
@@ -58,7 +31,7 @@ export class SqsPoller {
 
   /** Receive one batch and hand it over; resolves to the number of records received. */
   async pollOnce(waitTimeSeconds = this.options.waitTimeSeconds ?? 0): Promise<number> {
-    const { sqs, queueUrl, queueArn, handler } = this.options;
+    const { sqs, queueUrl, process } = this.options;
     const batchSize = this.options.batchSize ?? 10;
     const receive = async (max: number, wait: number) =>
       (
@@ -80,16 +53,19 @@ export class SqsPoller {
       if (more.length === 0) break;
       Messages.push(...more);
     }
-    const records = Messages.map((message) => toRecord(message, queueArn, this.options.region ?? 'us-east-1'));
-    let failedIds: Set<string>;
+    const records = Messages.map((message) => ({
+      id: message.MessageId ?? '',
+      body: message.Body ?? '',
+      receiptHandle: message.ReceiptHandle,
+    }));
+    let failedIds: ReadonlySet<string>;
     try {
-      const response = await handler({ Records: records });
-      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      failedIds = (await process(records)).failedIds;
     } catch {
-      failedIds = new Set(records.map((record) => record.messageId));
+      failedIds = new Set(records.map((record) => record.id));
     }
     // SQS batch calls take at most 10 entries.
-    const done = records.filter((record) => !failedIds.has(record.messageId));
+    const done = records.filter((record) => !failedIds.has(record.id));
     for (let i = 0; i < done.length; i += 10) {
       await sqs.send(
         new DeleteMessageBatchCommand({
@@ -98,7 +74,7 @@ export class SqsPoller {
         }),
       );
     }
-    const failed = records.filter((record) => failedIds.has(record.messageId));
+    const failed = records.filter((record) => failedIds.has(record.id));
     const visibility = this.options.failedVisibilitySeconds;
     for (let i = 0; visibility !== undefined && i < failed.length; i += 10) {
       await sqs.send(

@@ -1,20 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { documentClient } from '../../shared/adapters/dynamo-client.js';
-import { DynamoAddressRepository } from '../../shared/adapters/dynamo-address-repository.js';
-import { DynamoCampaignRepository } from '../../shared/adapters/dynamo-campaign-repository.js';
-import { createApiHandler } from '../../shared/adapters/http-api.js';
-import { loggerPort } from '../../shared/adapters/powertools.js';
+import { composeApi, documentClient } from '../../shared/adapters/compose.js';
+import { loggerPort } from '../../shared/adapters/outbound/powertools.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
 const config = loadConfig();
-const dynamo = documentClient();
 
-export const handler = createApiHandler(
-  {
-    addresses: new DynamoAddressRepository(dynamo, config.ADDRESS_TABLE_NAME),
-    campaigns: new DynamoCampaignRepository(dynamo, config.CAMPAIGN_TABLE_NAME),
-    clock: () => new Date(),
-  },
-  loggerPort(new Logger({ serviceName: 'bounce-api' })),
-);
+export const handler = composeApi({
+  dynamo: documentClient(),
+  tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
+  logger: loggerPort(new Logger({ serviceName: 'bounce-api' })),
+});

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { DEFAULT_TAG_NAMES } from '../../shared/domain/index.js';
 import { parseEnv } from '../../shared/adapters/env.js';
 
 const ClassifyEnv = z.object({
   ADDRESS_TABLE_NAME: z.string().min(1),
   CAMPAIGN_TABLE_NAME: z.string().min(1),
   DEAD_LETTER_QUEUE_URL: z.string().url(),
-  CAMPAIGN_TAG: z.string().min(1).default('campaign'),
-  BATCH_TAG: z.string().min(1).default('batch'),
-  SOURCE_TAG: z.string().min(1).default('source'),
+  CAMPAIGN_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.campaign),
+  BATCH_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.batch),
+  SOURCE_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.source),
 });
 
 export type ClassifyConfig = z.infer<typeof ClassifyEnv>;

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ADDRESS_TABLE, CAMPAIGN_TABLE, TTL_ATTRIBUTE, type TableDescription } from '../../shared/adapters/tables.js';
+import { ADDRESS_TABLE, CAMPAIGN_TABLE, TTL_ATTRIBUTE, type TableDescription } from '../../shared/adapters/outbound/tables.js';
 
 function tableFrom(scope: Construct, id: string, description: TableDescription): Table {
   const table = new Table(scope, id, {

@@ -6,7 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { MESSAGING } from '../../shared/adapters/messaging.js';
+import { MESSAGING } from '../../shared/adapters/outbound/messaging.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
 

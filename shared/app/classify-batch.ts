@@ -1,5 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hash53, type CountedOutcome, type RecipientOutcome } from '../domain/index.js';
 import { applyRecord, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
@@ -11,32 +9,47 @@ export interface ClassifyBatchDeps extends IngestDeps {
   readonly clock: () => Date;
 }
 
+/** One queued record: its queue message id and body, whatever queue delivered it. */
+export interface QueuedRecord {
+  readonly id: string;
+  readonly body: string;
+}
+
+/** The ids of the records that failed and must be delivered again; the others are done. */
+export interface BatchResult {
+  readonly failedIds: ReadonlySet<string>;
+}
+
+export type ProcessBatch = (records: readonly QueuedRecord[]) => Promise<BatchResult>;
+
 const errorFields = (error: unknown) =>
   error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorMessage: String(error) };
 
 /**
- * The classify function's batch logic: each record is parsed, classified and
- * applied on its own (one bad record never fails the others); campaign
- * counters are then written once per counter item for the whole batch.
+ * The classify use case over one batch: each record is parsed, classified and
+ * applied on its own (one bad record never fails the others), in queue order
+ * (two events for one address apply as they were queued, the same on every
+ * run); campaign counters are then written once per counter item for the
+ * whole batch.
  *
  * Records that can never succeed (not JSON, not SES) are sent straight to the
- * DLQ with the reason as a message attribute and reported as done: retrying
- * them only delays the DLQ by maxReceiveCount × visibility timeout. If that
- * send fails, the record is reported failed and the queue's redrive policy
- * still gets it to the DLQ.
+ * DLQ with the reason and reported as done: retrying them only delays the DLQ
+ * by maxReceiveCount × visibility timeout. If that send fails, the record is
+ * reported failed and the queue's redrive policy still gets it to the DLQ.
  */
-export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
   const { logger, metrics } = deps;
-  return async (event) => {
+  return async (records) => {
     const now = deps.clock();
     const outcomesByRecord = new Map<string, readonly RecipientOutcome[]>();
+    const failed = new Set<string>();
     // Classification is pure and never throws; a bug in it must still fail only its own record.
     const classified = new Map<string, RecordResult | Error>(
-      event.Records.map((record) => {
+      records.map((record) => {
         try {
-          return [record.messageId, classifyRecord(record.body, deps.tagNames)];
+          return [record.id, classifyRecord(record.body, deps.tagNames)];
         } catch (error) {
-          return [record.messageId, error instanceof Error ? error : new Error(String(error))];
+          return [record.id, error instanceof Error ? error : new Error(String(error))];
         }
       }),
     );
@@ -48,48 +61,41 @@ export function createClassifyBatchHandler(deps: ClassifyBatchDeps): (event: SQS
     // If this read fails, every delivery reads its own record instead.
     const inReview = delivered.length === 0 ? new Set<string>() : await deps.addresses.inReview(delivered).catch(() => undefined);
 
-    const handleRecord = async (record: SQSRecord): Promise<void> => {
+    for (const record of records) {
       try {
-        const result = classified.get(record.messageId) ?? new Error('record missing from the classified batch');
+        const result = classified.get(record.id) ?? new Error('record missing from the classified batch');
         if (result instanceof Error) throw result;
         if (result.status === 'invalid') {
-          logger.error('Record can never succeed: sent to the DLQ', { messageId: record.messageId, reason: result.reason });
+          logger.error('Record can never succeed: sent to the DLQ', { messageId: record.id, reason: result.reason });
           metrics.count('RecordsInvalid', 1);
-          await deps.deadLetters.send(record.body, result.reason, record.messageId);
-          return;
+          await deps.deadLetters.send(record.body, result.reason, record.id);
+          continue;
         }
         if (result.status === 'ignored') {
           metrics.count('RecordsIgnored', 1);
-          return;
+          continue;
         }
         await applyRecord(result.outcomes, deps, now, { inReview, changedInBatch });
-        outcomesByRecord.set(record.messageId, result.outcomes);
+        outcomesByRecord.set(record.id, result.outcomes);
         for (const outcome of result.outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
       } catch (error) {
-        logger.error('Record failed; the queue will deliver it again', { messageId: record.messageId, ...errorFields(error) });
+        logger.error('Record failed; the queue will deliver it again', { messageId: record.id, ...errorFields(error) });
         metrics.count('RecordsFailed', 1);
-        throw error;
+        failed.add(record.id);
       }
-    };
-
-    const response = await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-      throwOnFullBatchFailure: false,
-      // In order: two events for one address in a batch apply as they were queued, the same on every run.
-      processInParallel: false,
-    });
-    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    }
 
     const counted: CountedOutcome[] = [];
     for (const [sourceId, outcomes] of outcomesByRecord) {
-      if (!failed.has(sourceId)) for (const outcome of outcomes) counted.push({ outcome, sourceId });
+      for (const outcome of outcomes) counted.push({ outcome, sourceId });
     }
-    const firstId = event.Records[0]?.messageId ?? '';
+    const firstId = records[0]?.id ?? '';
     const counters = await recordCampaignCounters(counted, deps, hash53(firstId));
     for (const error of counters.errors) logger.error('Campaign counters not written; records will be delivered again', errorFields(error));
     for (const id of counters.failedSourceIds) failed.add(id);
 
-    metrics.count('RecordsProcessed', event.Records.length - failed.size);
+    metrics.count('RecordsProcessed', records.length - failed.size);
     metrics.flush();
-    return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    return { failedIds: failed };
   };
 }

@@ -31,3 +31,10 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
+
+/** A list cursor that no previous page returned (tampered, or made for other filters): HTTP 400. */
+export class InvalidCursorError extends ValidationError {
+  constructor(why = 'pass back the value a previous page returned') {
+    super('invalid nextToken', [`nextToken: ${why}`]);
+  }
+}

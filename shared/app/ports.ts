@@ -25,13 +25,14 @@ export interface ListQuery {
   readonly reason?: SuppressionReason;
   readonly campaign?: string;
   readonly limit: number;
-  /** Where the previous page stopped (opaque to callers). */
-  readonly startKey?: Record<string, unknown>;
+  /** Where the previous page stopped: the repository's own opaque cursor, passed back untouched. */
+  readonly cursor?: string;
 }
 
 export interface ListPage {
   readonly items: AddressState[];
-  readonly nextKey?: Record<string, unknown>;
+  /** Where to go on, when there is more (opaque; the repository rejects one it did not make). */
+  readonly nextCursor?: string;
 }
 
 /** One SES delivery delay, kept per receiving domain for timeout escalation. */

@@ -10,7 +10,7 @@ import {
   type SuppressionStatus,
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
-import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { ConflictError, InvalidCursorError, NotFoundError } from './errors.js';
 import type { AddressRepository, CampaignReader } from './ports.js';
 
 export interface SuppressionDeps {
@@ -130,37 +130,39 @@ export interface ListItem {
 interface Cursor {
   /** Index into the statuses being listed. */
   readonly s: number;
-  /** Where the index read stopped. */
-  readonly k?: Record<string, string>;
+  /** The repository's cursor where its read stopped (opaque here). */
+  readonly k?: string;
   /** The filters the token was made for: it is only valid with the same ones. */
   readonly f: string;
 }
 
-const KEY_FIELDS = ['pk', 'sk', 'status', 'statusSort'] as const;
 const filtersOf = (request: ListRequest): string =>
   JSON.stringify([request.status ?? '', request.reason ?? '', request.campaign ?? '', request.since ?? '']);
-const encodeToken = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+/** base64url of UTF-8 text, with the platform's standard globals (no Node Buffer here). */
+const toBase64Url = (text: string): string =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+const fromBase64Url = (token: string): string =>
+  new TextDecoder('utf-8', { fatal: true }).decode(
+    Uint8Array.from(atob(token.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+  );
+
+const encodeToken = (cursor: Cursor): string => toBase64Url(JSON.stringify(cursor));
 
 function decodeToken(token: string, request: ListRequest, statuses: readonly SuppressionStatus[]): Cursor {
-  const invalid = (why: string) => new ValidationError('invalid nextToken', [`nextToken: ${why}`]);
   let cursor: Cursor;
   try {
-    cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
+    cursor = JSON.parse(fromBase64Url(token)) as Cursor;
   } catch {
-    throw invalid('pass back the value a previous page returned');
+    throw new InvalidCursorError();
   }
   if (typeof cursor !== 'object' || cursor === null || !Number.isInteger(cursor.s) || cursor.s < 0 || cursor.s >= statuses.length)
-    throw invalid('pass back the value a previous page returned');
-  if (cursor.f !== filtersOf(request)) throw invalid('it belongs to a query with other filters');
-  if (cursor.k !== undefined) {
-    const key = cursor.k as Record<string, unknown>;
-    const wellFormed =
-      typeof key === 'object' &&
-      key !== null &&
-      Object.keys(key).length === KEY_FIELDS.length &&
-      KEY_FIELDS.every((field) => typeof key[field] === 'string');
-    if (!wellFormed || key.status !== statuses[cursor.s]) throw invalid('pass back the value a previous page returned');
-  }
+    throw new InvalidCursorError();
+  if (cursor.f !== filtersOf(request)) throw new InvalidCursorError('it belongs to a query with other filters');
+  if (cursor.k !== undefined && typeof cursor.k !== 'string') throw new InvalidCursorError();
   return cursor;
 }
 
@@ -190,7 +192,7 @@ export async function list(request: ListRequest, deps: SuppressionDeps): Promise
       ...(request.campaign ? { campaign: request.campaign } : {}),
       ...(request.since ? { since: request.since } : {}),
       limit: request.limit - items.length,
-      ...(cursor.k ? { startKey: cursor.k } : {}),
+      ...(cursor.k ? { cursor: cursor.k } : {}),
     });
     for (const state of page.items) {
       items.push({
@@ -204,7 +206,7 @@ export async function list(request: ListRequest, deps: SuppressionDeps): Promise
         lastSeenAt: state.lastSeenAt,
       });
     }
-    cursor = page.nextKey ? { s: cursor.s, k: page.nextKey as Record<string, string>, f: filters } : { s: cursor.s + 1, f: filters };
+    cursor = page.nextCursor ? { s: cursor.s, k: page.nextCursor, f: filters } : { s: cursor.s + 1, f: filters };
   }
   return { items, ...(cursor.s < statuses.length ? { nextToken: encodeToken(cursor) } : {}) };
 }

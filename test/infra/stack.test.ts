@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BouncePipelineStack } from '../../infra/bounce-pipeline-stack.js';
-import { MESSAGING } from '../../shared/adapters/messaging.js';
+import { MESSAGING } from '../../shared/adapters/outbound/messaging.js';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 

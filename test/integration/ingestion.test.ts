@@ -2,7 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMessaging, type Messaging as Topology } from '../../shared/adapters/messaging.js';
+import { ensureMessaging, type Messaging as Topology } from '../../shared/adapters/outbound/messaging.js';
 import { SqsPoller } from '../../local/sqs-poller.js';
 import { notificationFixture } from '../support/corpus.js';
 import { startDynamo, startMessaging, type Dynamo, type Messaging } from '../support/emulators.js';
@@ -49,8 +49,7 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
     const poller = new SqsPoller({
       sqs: messaging.sqs,
       queueUrl: topology.queueUrl,
-      queueArn: topology.queueArn,
-      handler: pipeline.handler,
+      process: pipeline.process,
     });
     expect(await poller.drain()).toBe(7);
 

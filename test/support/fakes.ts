@@ -58,17 +58,15 @@ export class FakeAddresses implements AddressRepository {
       )
       .filter((s) => !query.since || s.lastSeenAt >= query.since)
       .sort((a, b) => `${a.lastSeenAt}#${a.email}`.localeCompare(`${b.lastSeenAt}#${b.email}`));
-    // Keys shaped like the status index's LastEvaluatedKey.
+    // The cursor is the last item's sort key, opaque to the caller like the real one.
     const sortKey = (state: AddressState) => `${state.lastSeenAt}#${state.email}`;
-    const after = query.startKey?.statusSort as string | undefined;
+    const after = query.cursor;
     const rest = after === undefined ? all : all.filter((state) => sortKey(state) > after);
     const items = rest.slice(0, query.limit);
     const last = items.at(-1);
     return {
       items,
-      ...(rest.length > query.limit && last
-        ? { nextKey: { pk: `ADDR#${last.email}`, sk: 'STATE', status: last.status, statusSort: sortKey(last) } }
-        : {}),
+      ...(rest.length > query.limit && last ? { nextCursor: sortKey(last) } : {}),
     };
   }
   async putSoftBounce(item: SoftBounceItem) {

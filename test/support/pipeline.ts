@@ -1,12 +1,11 @@
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createClassifyBatchHandler } from '../../shared/app/classify-batch.js';
-import { noMetrics, silentLogger, type DeadLetterSink } from '../../shared/app/ports.js';
-import { ensureTables, type TableNames } from '../../shared/adapters/create-tables.js';
-import { DynamoAddressRepository } from '../../shared/adapters/dynamo-address-repository.js';
-import { DynamoCampaignRepository } from '../../shared/adapters/dynamo-campaign-repository.js';
-import { SqsDeadLetterSink } from '../../shared/adapters/sqs-dead-letter.js';
+import type { ProcessBatch } from '../../shared/app/classify-batch.js';
+import type { DeadLetterSink } from '../../shared/app/ports.js';
+import { composeClassify, documentClient, type TableNames } from '../../shared/adapters/compose.js';
+import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
+import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 
 let tableSeq = 0;
 
@@ -14,7 +13,9 @@ export interface PipelineUnderTest {
   readonly doc: DynamoDBDocumentClient;
   readonly addressTable: string;
   readonly campaignTable: string;
-  readonly handler: ReturnType<typeof createClassifyBatchHandler>;
+  /** The classify use case, and the same behind the Lambda's SQS edge. */
+  readonly process: ProcessBatch;
+  readonly handler: ReturnType<typeof sqsBatchHandler>;
   /** Every item of both tables, sorted, for whole-state comparisons. */
   dump(): Promise<Record<string, unknown>[]>;
   addressItems(email: string): Promise<Record<string, unknown>[]>;
@@ -31,20 +32,17 @@ export async function pipelineOn(
     campaignTable: `campaigns-${tableSeq}`,
   };
   if (!options.tables) await ensureTables(client, { addressTable, campaignTable });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const campaigns = new DynamoCampaignRepository(doc, campaignTable);
+  const doc = documentClient(client);
   const deadLetters =
     options.deadLetters ??
-    (options.sqs && options.deadLetterQueueUrl ? new SqsDeadLetterSink(options.sqs, options.deadLetterQueueUrl) : { send: async () => {} });
-  const handler = createClassifyBatchHandler({
-    addresses: new DynamoAddressRepository(doc, addressTable),
-    counters: campaigns,
-    delays: campaigns,
+    (options.sqs && options.deadLetterQueueUrl ? { sqs: options.sqs, queueUrl: options.deadLetterQueueUrl } : { send: async () => {} });
+  const process = composeClassify({
+    dynamo: doc,
+    tables: { addressTable, campaignTable },
     deadLetters,
-    logger: silentLogger,
-    metrics: noMetrics,
     clock: options.clock ?? (() => new Date('2026-11-20T12:00:00Z')),
   });
+  const handler = sqsBatchHandler(process);
   const scan = async (table: string) => {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -59,6 +57,7 @@ export async function pipelineOn(
     doc,
     addressTable,
     campaignTable,
+    process,
     handler,
     dump: async () => {
       const items = [...(await scan(addressTable)), ...(await scan(campaignTable))];

@@ -4,10 +4,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VersionConflictError } from '../../shared/app/errors.js';
-import { documentClient } from '../../shared/adapters/dynamo-client.js';
-import { DynamoAddressRepository } from '../../shared/adapters/dynamo-address-repository.js';
-import { DynamoCampaignRepository } from '../../shared/adapters/dynamo-campaign-repository.js';
-import { SqsDeadLetterSink } from '../../shared/adapters/sqs-dead-letter.js';
+import { documentClient } from '../../shared/adapters/compose.js';
+import { DynamoAddressRepository } from '../../shared/adapters/outbound/dynamo-address-repository.js';
+import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
+import { SqsDeadLetterSink } from '../../shared/adapters/outbound/sqs-dead-letter.js';
 import { NO_EVIDENCE, type AddressState, type CounterKey } from '../../shared/domain/index.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../shared/adapters/http-api.js';
+import { createApiHandler } from '../../shared/adapters/inbound/http-api.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
 import { applySignal, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';

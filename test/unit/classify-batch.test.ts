@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClassifyBatchHandler } from '../../shared/app/classify-batch.js';
+import { createProcessBatch } from '../../shared/app/classify-batch.js';
+import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, deliveryFor, mixedBatch, sqsEvent } from '../support/batches.js';
 import { notificationFixture } from '../support/corpus.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
@@ -10,15 +11,18 @@ function setup() {
   const deadLetters = new FakeDeadLetters();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
-  const handler = createClassifyBatchHandler({
-    addresses,
-    counters: campaigns,
-    delays: campaigns,
-    deadLetters,
-    logger,
-    metrics,
-    clock: () => new Date('2026-11-20T12:00:00Z'),
-  });
+  // Through the SQS edge, so these also hold for the Lambda's partial batch response.
+  const handler = sqsBatchHandler(
+    createProcessBatch({
+      addresses,
+      counters: campaigns,
+      delays: campaigns,
+      deadLetters,
+      logger,
+      metrics,
+      clock: () => new Date('2026-11-20T12:00:00Z'),
+    }),
+  );
   return { addresses, campaigns, deadLetters, logger, metrics, handler };
 }
 

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
-import type { CampaignCounterRepository, CampaignReader, DeliveryDelayItem, DeliveryDelayRepository } from '../app/ports.js';
-import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../domain/index.js';
+import type { CampaignCounterRepository, CampaignReader, DeliveryDelayItem, DeliveryDelayRepository } from '../../app/ports.js';
+import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../../domain/index.js';
 import { activeKey, COUNTER_PREFIX, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** Counter names per volume update: keeps the update expression under 4 KB. */

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { LoggerPort } from '../app/ports.js';
+import type { LoggerPort } from '../../app/ports.js';
 
 /** JSON-lines logger for the local runtime (the same fields Powertools writes on Lambda). */
 export function streamLogger(stream: Writable, service: string, minimum: 'info' | 'warn' | 'error' = 'info'): LoggerPort {

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError } from '../app/errors.js';
-import type { LoggerPort } from '../app/ports.js';
-import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../app/suppressions.js';
-import { isValidAddress, maskAddress, normaliseAddress, SUPPRESSION_REASONS, SUPPRESSION_STATUSES } from '../domain/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.js';
+import type { LoggerPort } from '../../app/ports.js';
+import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../../app/suppressions.js';
+import { isValidAddress, maskAddress, normaliseAddress, SUPPRESSION_REASONS, SUPPRESSION_STATUSES } from '../../domain/index.js';
 
 /** Most addresses one check request may carry. */
 export const MAX_CHECK_EMAILS = 1000;

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetterSink } from '../app/ports.js';
+import type { DeadLetterSink } from '../../app/ports.js';
 
 /** Longest reason carried as a message attribute. */
 const MAX_REASON_LENGTH = 1024;

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
-import { VersionConflictError } from '../app/errors.js';
-import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../app/ports.js';
-import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../domain/index.js';
+import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
+import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../../app/ports.js';
+import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../../domain/index.js';
 import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
 
 const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
@@ -38,6 +38,26 @@ function toState(item: Record<string, unknown>): AddressState {
   state.count = Number(item.count ?? 0);
   state.version = Number(item.version ?? 0);
   return state as unknown as AddressState;
+}
+
+/** The status index's key fields: a list cursor is exactly these, as the index returned them. */
+const INDEX_KEY_FIELDS = ['pk', 'sk', 'status', 'statusSort'] as const;
+
+const encodeCursor = (key: Record<string, unknown>): string => JSON.stringify(key);
+
+/** The index key a cursor names; one this repository did not make for this status is refused. */
+function decodeCursor(cursor: string, status: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(cursor);
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const fields = typeof key === 'object' && key !== null ? (key as Record<string, unknown>) : {};
+  const wellFormed =
+    Object.keys(fields).length === INDEX_KEY_FIELDS.length && INDEX_KEY_FIELDS.every((field) => typeof fields[field] === 'string');
+  if (!wellFormed || fields.status !== status) throw new InvalidCursorError();
+  return fields as Record<string, string>;
 }
 
 /** Address state, windows and history in the address table (see tables.ts). */
@@ -107,11 +127,11 @@ export class DynamoAddressRepository implements AddressRepository {
         ExpressionAttributeValues: values,
         ScanIndexForward: true,
         Limit: query.limit,
-        ExclusiveStartKey: query.startKey,
+        ExclusiveStartKey: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.status),
       }),
     );
     const items = (page.Items ?? []).map((item) => toState(item));
-    return { items, ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
+    return { items, ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
   }
 
   async putState(state: AddressState, expectedVersion: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { LoggerPort, MetricsPort } from '../app/ports.js';
+import type { LoggerPort, MetricsPort } from '../../app/ports.js';
 
 export const loggerPort = (logger: Logger): LoggerPort => ({
   info: (message, extra = {}) => logger.info(message, extra),
