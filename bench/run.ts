@@ -1,8 +1,10 @@
+import { benchAccuracy } from './accuracy.js';
 import { benchClassify } from './classify.js';
 import { benchIngest } from './ingest.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // Each benchmark prints its own figures; none of them asserts a time.
+benchAccuracy();
 benchClassify();
 await benchIngest();

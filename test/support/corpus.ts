@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Decision } from '../../shared/domain/index.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const sharedCorpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -19,6 +20,23 @@ export interface CorpusCase {
   suppress: boolean;
 }
 
+/** What happened to the address, as a label: the three outcomes the figures are about. */
+export type OutcomeClass = 'dead' | 'temp' | 'sender';
+
+/** A line of the Sisimai dev file: a recipient line plus its label (no expected category). */
+export interface LabelledCase {
+  id: string;
+  recipient: string;
+  status: string | null;
+  diagnosticCode: string;
+  bounceType: string;
+  bounceSubType: string;
+  class: OutcomeClass;
+  sisimaiReason: string;
+  sample: string;
+  module: string;
+}
+
 export function readJsonLines<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
     .split('\n')
@@ -27,11 +45,69 @@ export function readJsonLines<T>(path: string): T[] {
 }
 
 export const diagnosticsCorpus = (): CorpusCase[] => readJsonLines<CorpusCase>(`${corpusDir}diagnostics.jsonl`);
+export const sisimaiDevSet = (): LabelledCase[] => readJsonLines<LabelledCase>(`${corpusDir}sisimai-dev.jsonl`);
+export const unseenSet = (name: string): CorpusCase[] => readJsonLines<CorpusCase>(`${projectRoot}test/fixtures/${name}`);
+export const UNSEEN_SETS = ['unseen-diagnostics.jsonl', 'unseen-diagnostics-2.jsonl'] as const;
 
 export function notificationFixture(name: string): unknown {
   return JSON.parse(readFileSync(`${corpusDir}notifications/${name}`, 'utf8'));
 }
 
 export const notificationFixtureNames = (): string[] => readdirSync(`${corpusDir}notifications`).filter((f) => f.endsWith('.json'));
+
+/** Categories that name a failure on the sender's side (its setup, reputation, content or sending limits). */
+export const SENDER_SIDE_CATEGORIES: ReadonlySet<string> = new Set([
+  'reputation-block',
+  'authentication-failure',
+  'content-rejected',
+  'recipient-policy-block',
+  'sending-limit',
+]);
+
+/** The outcome class of a case labelled with a category: a suppressed category is a dead address. */
+export function classOf(c: CorpusCase | LabelledCase): OutcomeClass {
+  if ('class' in c) return c.class;
+  if (c.suppress) return 'dead';
+  return SENDER_SIDE_CATEGORIES.has(c.category) ? 'sender' : 'temp';
+}
+
+/** An address is held when it is no longer mailed: suppressed, or held for a person's review. */
+export const isHeld = (decision: Decision): boolean => decision.suppress || decision.action === 'review';
+
+export interface Figures {
+  readonly cases: number;
+  readonly dead: number;
+  readonly deadHeld: number;
+  readonly notDead: number;
+  readonly falselySuppressed: number;
+  readonly sender: number;
+  readonly senderRecognised: number;
+}
+
+/** The two errors that matter (a dead address mailed again, a live one suppressed) and sender-side recognition. */
+export function figuresOf(cases: ReadonlyArray<CorpusCase | LabelledCase>, classify: (c: CorpusCase | LabelledCase) => Decision): Figures {
+  let dead = 0;
+  let deadHeld = 0;
+  let notDead = 0;
+  let falselySuppressed = 0;
+  let sender = 0;
+  let senderRecognised = 0;
+  for (const c of cases) {
+    const decision = classify(c);
+    const outcome = classOf(c);
+    if (outcome === 'dead') {
+      dead++;
+      if (isHeld(decision)) deadHeld++;
+      continue;
+    }
+    notDead++;
+    if (decision.suppress) falselySuppressed++;
+    if (outcome === 'sender') {
+      sender++;
+      if (SENDER_SIDE_CATEGORIES.has(decision.category)) senderRecognised++;
+    }
+  }
+  return { cases: cases.length, dead, deadHeld, notDead, falselySuppressed, sender, senderRecognised };
+}
 
 export { projectRoot };
