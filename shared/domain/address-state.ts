@@ -155,7 +155,8 @@ export function signalOf(outcome: RecipientOutcome, softBouncesInWindow = 0, sof
   if (decision.category === 'complaint') return 'complaint';
   if (eventType !== 'Bounce') return null;
   if (decision.suppress) return 'hard-bounce';
-  if (decision.category === 'recipient-policy-block') return 'policy-block';
+  // Held for a person's review (a recipient policy block, a 554 with nothing sharper): not mailed, not suppressed.
+  if (decision.action === 'review') return 'policy-block';
   if (isSoftBounce(outcome)) return softBouncesInWindow > softBounceThreshold ? 'soft-threshold' : null;
   return null;
 }

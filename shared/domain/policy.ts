@@ -31,7 +31,6 @@ export const CATEGORY_POLICY: Readonly<Record<BounceCategory, CategoryPolicy>> =
   'invalid-domain': { action: 'suppress', suppress: true },
   'mailbox-full-permanent': { action: 'suppress', suppress: true },
   'malformed-address': { action: 'suppress', suppress: true },
-  'transaction-failed': { action: 'suppress', suppress: true },
   complaint: { action: 'suppress', suppress: true },
   'already-suppressed': { action: 'none', suppress: true },
   'recipient-policy-block': { action: 'review', suppress: false },
@@ -46,6 +45,14 @@ export const CATEGORY_POLICY: Readonly<Record<BounceCategory, CategoryPolicy>> =
     retry: { minDelaySeconds: 2 * HOUR, maxDelaySeconds: 4 * HOUR, maxAttempts: 1, giveUpAfterSeconds: 24 * HOUR, transientOnly: true },
   },
   'content-rejected': { action: 'investigate', suppress: false },
+  // A 554 with nothing sharper may be the address or the sender: hold the address for review and look at both.
+  'transaction-failed': { action: 'review', suppress: false },
+  // The sending account's or relay's quota: the address is fine; send again once the quota has reset.
+  'sending-limit': {
+    action: 'investigate',
+    suppress: false,
+    retry: { minDelaySeconds: 2 * HOUR, maxDelaySeconds: 4 * HOUR, maxAttempts: 2, giveUpAfterSeconds: 24 * HOUR },
+  },
   'service-unavailable': {
     action: 'retry',
     suppress: false,

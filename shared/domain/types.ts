@@ -8,6 +8,7 @@ export const BOUNCE_CATEGORIES = [
   'reputation-block',
   'authentication-failure',
   'content-rejected',
+  'sending-limit',
   'transaction-failed',
   'service-unavailable',
   'mailbox-busy',
