@@ -91,7 +91,7 @@ export interface ReadInputs {
 /** What the look-up API and the health job read and change. */
 export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
   const { addresses, campaigns } = composeStores(inputs.dynamo, inputs.tables);
-  return { addresses, campaigns, clock: inputs.clock ?? DEFAULTS.clock };
+  return { addresses, campaigns, delays: campaigns, clock: inputs.clock ?? DEFAULTS.clock };
 }
 
 /** The look-up API handler (API Gateway proxy events; the local HTTP server speaks the same). */

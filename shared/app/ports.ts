@@ -75,6 +75,11 @@ export interface DeliveryDelayRepository {
   putDelay(item: DeliveryDelayItem): Promise<void>;
 }
 
+export interface DelayReader {
+  /** One domain's delays that happened at or after `since` and have not expired by `now` (TTL deletes late). */
+  delaysSince(domain: string, since: string, now: Date): Promise<DeliveryDelayItem[]>;
+}
+
 export interface CampaignCounterRepository {
   /** Adds to a volume counter item (at least once). */
   addVolume(key: CounterKey, counts: Readonly<Record<string, number>>): Promise<void>;

@@ -1,6 +1,9 @@
 import {
   campaignHealth,
+  delayedDomains,
   hourOf,
+  summariseDelays,
+  type HealthThresholds,
   NO_EVIDENCE,
   SUPPRESSION_STATUSES,
   type AddressState,
@@ -11,13 +14,19 @@ import {
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
 import { ConflictError, InvalidCursorError, NotFoundError } from './errors.js';
-import type { AddressRepository, CampaignReader } from './ports.js';
+import type { AddressRepository, CampaignReader, DelayReader } from './ports.js';
 
 export interface SuppressionDeps {
   readonly addresses: AddressRepository;
   readonly campaigns: CampaignReader;
   readonly clock: () => Date;
+  /** SES delivery delays per receiving domain (for the domain-timeouts finding); without it, that finding is not looked for. */
+  readonly delays?: DelayReader;
+  readonly thresholds?: Partial<HealthThresholds>;
 }
+
+/** Receiving domains whose delays are read per campaign: the most delayed ones. */
+const DELAYED_DOMAINS_READ = 10;
 
 /** Statuses that mean "do not mail": a review holds the address until a person decides. */
 export const isDoNotMail = (status: SuppressionStatus | null): boolean => status === 'suppressed' || status === 'review';
@@ -270,5 +279,28 @@ export async function health(campaign: string, hours: number, deps: SuppressionD
   const active = await deps.campaigns.activeHours(campaign, recentHours(deps.clock(), hours));
   if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
   const totals = await deps.campaigns.totals(campaign, active);
-  return { campaign, from: active[0] ?? null, to: active.at(-1) ?? null, activeHours: active.length, ...campaignHealth(totals) };
+  const delays = deps.delays ? await campaignDelays(campaign, totals, active[0] ?? '', deps.delays, deps.clock()) : [];
+  return {
+    campaign,
+    from: active[0] ?? null,
+    to: active.at(-1) ?? null,
+    activeHours: active.length,
+    ...campaignHealth(totals, { delays, ...(deps.thresholds ? { thresholds: deps.thresholds } : {}) }),
+  };
+}
+
+/** The campaign's delays to its most delayed domains, since its first active hour in the window. */
+async function campaignDelays(
+  campaign: string,
+  totals: Readonly<Record<string, number>>,
+  fromHour: string,
+  reader: DelayReader,
+  now: Date,
+) {
+  const since = `${fromHour}:00:00.000Z`;
+  const records = [];
+  for (const domain of delayedDomains(totals, DELAYED_DOMAINS_READ)) {
+    for (const record of await reader.delaysSince(domain, since, now)) if (record.campaign === campaign) records.push(record);
+  }
+  return summariseDelays(records);
 }

@@ -1,7 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
-import type { CampaignCounterRepository, CampaignReader, DeliveryDelayItem, DeliveryDelayRepository } from '../../app/ports.js';
+import type {
+  CampaignCounterRepository,
+  CampaignReader,
+  DelayReader,
+  DeliveryDelayItem,
+  DeliveryDelayRepository,
+} from '../../app/ports.js';
 import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../../domain/index.js';
 import { activeKey, COUNTER_PREFIX, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
 
@@ -21,7 +27,7 @@ function addExpression(counts: Readonly<Record<string, number>>) {
 }
 
 /** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
-export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader {
+export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader, DelayReader {
   /** Markers this container already wrote: one write per campaign-hour per container, not per batch. */
   private readonly markedActive = new Set<string>();
 
@@ -103,6 +109,38 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
         Item: { ...delayKey(item.domain, item.occurredAt, item.eventId), ...item, [TTL_ATTRIBUTE]: item.expiresAt },
       }),
     );
+  }
+
+  async delaysSince(domain: string, since: string, now: Date): Promise<DeliveryDelayItem[]> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const found: DeliveryDelayItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': delayKey(domain, '', '').pk, ':since': since },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        // TTL deletes late: an expired record is gone as far as readers are concerned.
+        if (typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds) continue;
+        found.push({
+          domain: String(item.domain),
+          eventId: String(item.eventId),
+          occurredAt: String(item.occurredAt),
+          email: String(item.email),
+          category: String(item.category),
+          enhancedCode: typeof item.enhancedCode === 'string' ? item.enhancedCode : null,
+          campaign: typeof item.campaign === 'string' ? item.campaign : null,
+          expiresAt: Number(item.expiresAt),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 
   async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {

@@ -27,7 +27,9 @@ export const ADDRESS_TABLE: TableDescription = {
  * - `CAMPAIGN#<campaign>#<hour>#V<n>` / `COUNTERS`: volume counters (shard n of VOLUME_SHARDS);
  * - `CAMPAIGN#<campaign>#<hour>#O<n>` / `COUNTERS`: outcome counters with their event tokens;
  * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
- * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL).
+ * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL);
+ * - `CAMPAIGN#<campaign>` / `PAUSE`: the campaign is paused (present) or not (absent); sends and retries wait;
+ * - `ALERT#<campaign>` / `<finding key>`: the finding last alerted for a campaign (so each change alerts once).
  */
 export const CAMPAIGN_TABLE: TableDescription = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
 
@@ -46,6 +48,9 @@ export const delayKey = (domain: string, occurredAt: string, eventId: string) =>
   pk: `DELAY#${domain}`,
   sk: `${occurredAt}#${eventId}`,
 });
+
+export const pauseKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PAUSE' });
+export const alertKey = (campaign: string, findingKey: string) => ({ pk: `ALERT#${campaign}`, sk: findingKey });
 
 /** Prefix of counter attributes on a counter item (`n:hardBounces|provider|gmail`). */
 export const COUNTER_PREFIX = 'n:';

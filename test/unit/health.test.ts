@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import {
+  campaignHealth,
+  delayedDomains,
+  findingKey,
+  summariseDelays,
+  wilsonInterval,
+  type DelayRecord,
+  type Finding,
+  type FindingPattern,
+} from '../../shared/domain/index.js';
+
+const patterns = (findings: readonly Finding[]): FindingPattern[] => findings.map((f) => f.pattern);
+const finding = (findings: readonly Finding[], pattern: FindingPattern): Finding | undefined => findings.find((f) => f.pattern === pattern);
+
+describe('Wilson lower bound', () => {
+  it.each([
+    [3, 50, 0.0242],
+    [1, 20, 0.0112],
+    [30, 1000, 0.0223],
+    [25, 1000, 0.0181],
+    [24, 20000, 0.00086],
+  ])('%i of %i is at least %f', (events, trials, lower) => {
+    expect(wilsonInterval(events, trials).lower).toBeCloseTo(lower, 4);
+  });
+
+  it('knows nothing from zero trials', () => {
+    expect(wilsonInterval(0, 0)).toEqual({ lower: 0, upper: 1 });
+  });
+});
+
+describe('hard-bounce-rate', () => {
+  it.each([
+    // [case, sends, hard bounces, verdict]
+    ['zero sends', 0, 0, 'ok'],
+    ['a clean campaign', 1000, 4, 'ok'],
+    ['above the 0.5 % target', 1000, 6, 'warning'],
+    ['a small sample: 1 of 20 is 5 % but proves only 1.1 %', 20, 1, 'warning'],
+    ['3 % of 1000 is above 2 % with confidence', 1000, 30, 'danger'],
+    ['2.5 % of 1000 is not yet above 2 % with confidence', 1000, 25, 'warning'],
+  ] as const)('%s → %s', (_case, sends, hardBounces, verdict) => {
+    const health = campaignHealth({ sends, hardBounces, deliveries: sends - hardBounces });
+    expect(health.verdict).toBe(verdict);
+    const found = finding(health.findings, 'hard-bounce-rate');
+    if (verdict === 'ok') expect(found).toBeUndefined();
+    else expect(found).toMatchObject({ verdict, numbers: { hardBounces, attempted: sends } });
+    expect(health.hardBounceRate).toBeCloseTo(sends === 0 ? 0 : hardBounces / sends, 10);
+  });
+
+  it('does not count addresses SES never tried', () => {
+    const health = campaignHealth({ sends: 1000, alreadySuppressed: 500, hardBounces: 5, deliveries: 495 });
+    expect(health.hardBounceRate).toBeCloseTo(0.01, 10);
+  });
+
+  it('says why and what to do', () => {
+    const [only] = campaignHealth({ sends: 1000, hardBounces: 30, deliveries: 970 }).findings;
+    expect(only?.summary).toBe('hard-bounce rate 3.00 % is above 2.00 % with 95 % confidence (at least 2.23 %)');
+    expect(only?.action).toMatch(/Stop sending this list/);
+  });
+
+  it('clears when the campaign recovers (the same failures among many more good sends)', () => {
+    const before = campaignHealth({ sends: 1000, hardBounces: 30, deliveries: 970 });
+    const after = campaignHealth({ sends: 10_000, hardBounces: 30, deliveries: 9970 });
+    expect(before.verdict).toBe('danger');
+    expect(after.verdict).toBe('ok');
+    expect(after.findings).toEqual([]);
+  });
+
+  it('takes other lines per deployment', () => {
+    const health = campaignHealth({ sends: 1000, hardBounces: 25, deliveries: 975 }, { thresholds: { hardBounceDanger: 0.015 } });
+    expect(finding(health.findings, 'hard-bounce-rate')?.verdict).toBe('danger');
+  });
+});
+
+describe('complaint-rate', () => {
+  it.each([
+    ['0.12 % (the demo)', 20_000, 24, 'danger'],
+    ['0.085 %', 20_000, 17, 'warning'],
+    ['exactly 0.08 % is not above the line', 20_000, 16, 'ok'],
+    ['one complaint in a small campaign is one person', 500, 1, 'ok'],
+    ['two in a small campaign', 500, 2, 'danger'],
+    ['zero sends', 0, 0, 'ok'],
+  ] as const)('%s → %s', (_case, sends, complaints, verdict) => {
+    const health = campaignHealth({ sends, deliveries: sends, complaints });
+    const found = finding(health.findings, 'complaint-rate');
+    expect(found?.verdict ?? 'ok').toBe(verdict);
+    expect(health.complaintRate).toBeCloseTo(sends === 0 ? 0 : complaints / sends, 10);
+    if (found) expect(found.numbers).toEqual({ complaints, attempted: sends, rate: complaints / sends });
+  });
+
+  it('explains the SES line in words', () => {
+    const found = finding(campaignHealth({ sends: 20_000, deliveries: 20_000, complaints: 24 }).findings, 'complaint-rate');
+    expect(found?.summary).toBe('complaint rate 0.12 % (24 of 20000) is above 0.10 %, the line at which SES reviews the account');
+    expect(found?.action).toMatch(/List-Unsubscribe/);
+  });
+});
+
+describe('reputation-across-providers', () => {
+  const base = { sends: 2000, deliveries: 1990, blocks: 10 };
+  it.each([
+    ['one provider is that provider', { 'blocks|reputation|gmail': 10 }, undefined],
+    ['two providers', { 'blocks|reputation|gmail': 6, 'blocks|reputation|outlook': 4 }, 'warning'],
+    ['three providers', { 'blocks|reputation|gmail': 4, 'blocks|reputation|outlook': 3, 'blocks|reputation|yahoo': 3 }, 'danger'],
+    ['two providers blocking over 1 % of attempts', { 'blocks|reputation|gmail': 20, 'blocks|reputation|outlook': 10 }, 'danger'],
+    ['a provider with zero blocks does not count', { 'blocks|reputation|gmail': 10, 'blocks|reputation|outlook': 0 }, undefined],
+  ] as const)('%s → %s', (_case, counters, verdict) => {
+    const found = finding(campaignHealth({ ...base, ...counters }).findings, 'reputation-across-providers');
+    expect(found?.verdict).toBe(verdict);
+  });
+
+  it('needs as many providers as configured', () => {
+    const totals = { ...base, 'blocks|reputation|gmail': 6, 'blocks|reputation|outlook': 4 };
+    expect(patterns(campaignHealth(totals, { thresholds: { reputationProviders: 3 } }).findings)).not.toContain(
+      'reputation-across-providers',
+    );
+  });
+});
+
+describe('mailbox-full-concentration', () => {
+  it('names the batch that holds the full mailboxes', () => {
+    const health = campaignHealth({
+      sends: 3000,
+      deliveries: 2950,
+      softBounces: 30,
+      'sends|batch|fresh': 2000,
+      'sends|batch|old-import': 1000,
+      'mailboxFull|batch|old-import': 27,
+      'mailboxFull|batch|fresh': 3,
+    });
+    const found = health.findings.filter((f) => f.pattern === 'mailbox-full-concentration');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.numbers).toMatchObject({ batch: 'old-import', mailboxFull: 27, sent: 1000, share: 0.9 });
+    expect(findingKey(found[0] as Finding)).toBe('mailbox-full-concentration:batch=old-import');
+  });
+
+  it('is no finding when full mailboxes are spread evenly', () => {
+    const health = campaignHealth({
+      sends: 3000,
+      'sends|source|a': 1500,
+      'sends|source|b': 1500,
+      'mailboxFull|source|a': 10,
+      'mailboxFull|source|b': 10,
+    });
+    expect(patterns(health.findings)).toEqual([]);
+  });
+});
+
+describe('domain-timeouts', () => {
+  const timeout = (email: string, occurredAt: string, domain = 'slow.example'): DelayRecord => ({
+    domain,
+    email,
+    occurredAt,
+    category: 'connection-timeout',
+  });
+
+  it('summarises timeouts per domain and ignores other delay reasons', () => {
+    const summary = summariseDelays([
+      timeout('a@slow.example', '2026-11-20T12:00:00.000Z'),
+      timeout('a@slow.example', '2026-11-20T10:00:00.000Z'),
+      timeout('b@slow.example', '2026-11-20T11:00:00.000Z'),
+      { domain: 'full.example', email: 'c@full.example', occurredAt: '2026-11-20T10:00:00.000Z', category: 'mailbox-full' },
+      timeout('d@other.example', '2026-11-20T10:30:00.000Z', 'other.example'),
+    ]);
+    expect(summary).toEqual([
+      { domain: 'slow.example', timeouts: 3, recipients: 2, firstAt: '2026-11-20T10:00:00.000Z', lastAt: '2026-11-20T12:00:00.000Z' },
+      { domain: 'other.example', timeouts: 1, recipients: 1, firstAt: '2026-11-20T10:30:00.000Z', lastAt: '2026-11-20T10:30:00.000Z' },
+    ]);
+  });
+
+  it.each([
+    ['3 timeouts over 2 h persist', 3, '2026-11-20T12:00:00.000Z', 'warning'],
+    ['5 timeouts over 5 h', 5, '2026-11-20T15:00:00.000Z', 'danger'],
+    ['2 timeouts are too few', 2, '2026-11-20T15:00:00.000Z', undefined],
+    ['a burst inside half an hour is not persistence', 6, '2026-11-20T10:30:00.000Z', undefined],
+  ] as const)('%s → %s', (_case, timeouts, lastAt, verdict) => {
+    const delays = [{ domain: 'slow.example', timeouts, recipients: timeouts, firstAt: '2026-11-20T10:00:00.000Z', lastAt }];
+    const found = finding(campaignHealth({ sends: 100, deliveries: 100 }, { delays }).findings, 'domain-timeouts');
+    expect(found?.verdict).toBe(verdict);
+    if (found) {
+      expect(found.numbers).toMatchObject({ domain: 'slow.example', timeouts });
+      expect(findingKey(found)).toBe('domain-timeouts:domain=slow.example');
+      expect(found.action).toMatch(/slow\.example/);
+    }
+  });
+
+  it('reads the most delayed domains from the counters', () => {
+    const totals = { 'delays|domain|a.example': 2, 'delays|domain|b.example': 9, 'delays|domain|c.example': 0, 'delays|provider|gmail': 4 };
+    expect(delayedDomains(totals, 5)).toEqual(['b.example', 'a.example']);
+    expect(delayedDomains(totals, 1)).toEqual(['b.example']);
+  });
+});
+
+describe('verdict', () => {
+  it('is the worst of the findings', () => {
+    const health = campaignHealth({
+      sends: 20_000,
+      deliveries: 19_880,
+      hardBounces: 120, // 0.6 %: warning
+      complaints: 24, // 0.12 %: danger
+    });
+    expect(patterns(health.findings)).toEqual(['hard-bounce-rate', 'complaint-rate']);
+    expect(health.verdict).toBe('danger');
+  });
+});
