@@ -1,12 +1,15 @@
 import { hash53, type CountedOutcome, type RecipientOutcome } from '../domain/index.js';
 import { applyRecord, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
+import type { RetryScheduler } from './retries.js';
 
 export interface ClassifyBatchDeps extends IngestDeps {
   readonly deadLetters: DeadLetterSink;
   readonly logger: LoggerPort;
   readonly metrics: MetricsPort;
   readonly clock: () => Date;
+  /** Schedules retries at `retry` decisions and follows retry sends; none: retries are not acted on. */
+  readonly retries?: RetryScheduler;
 }
 
 /** One queued record: its queue message id and body, whatever queue delivered it. */
@@ -76,6 +79,8 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           continue;
         }
         await applyRecord(result.outcomes, deps, now, { inReview, changedInBatch });
+        // After the address effects, so a give-up sees the address as this record left it.
+        await deps.retries?.afterOutcomes(result.outcomes, result.retryLink, now);
         outcomesByRecord.set(record.id, result.outcomes);
         for (const outcome of result.outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
       } catch (error) {

@@ -8,6 +8,7 @@ import {
   parseNotification,
   recipientOutcomes,
   remainingCounts,
+  retryLinkOf,
   signalOf,
   SOFT_BOUNCE_THRESHOLD,
   SOFT_BOUNCE_WINDOW_SECONDS,
@@ -15,6 +16,7 @@ import {
   type CounterIncrement,
   type CountedOutcome,
   type RecipientOutcome,
+  type RetryLink,
   type TagNames,
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
@@ -29,7 +31,8 @@ export interface IngestDeps {
 }
 
 export type RecordResult =
-  | { readonly status: 'processed'; readonly outcomes: readonly RecipientOutcome[] }
+  /** `retryLink`: the logical message a retry send belongs to (from its tags), or null. */
+  | { readonly status: 'processed'; readonly outcomes: readonly RecipientOutcome[]; readonly retryLink: RetryLink | null }
   | { readonly status: 'ignored'; readonly reason: string }
   /** Can never succeed: goes to the DLQ with this reason. */
   | { readonly status: 'invalid'; readonly reason: string };
@@ -108,7 +111,8 @@ export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NA
   const parsed = parseNotification(body);
   if (!parsed.ok) return { status: 'invalid', reason: parsed.error.reason };
   if (parsed.value.kind === 'ignored') return { status: 'ignored', reason: parsed.value.reason };
-  return { status: 'processed', outcomes: recipientOutcomes(parsed.value.event, tagNames) };
+  const { event } = parsed.value;
+  return { status: 'processed', outcomes: recipientOutcomes(event, tagNames), retryLink: retryLinkOf(event.mail.tags) };
 }
 
 /** Apply a record's outcomes to their addresses, in order. */

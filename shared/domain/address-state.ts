@@ -12,6 +12,7 @@ export const SUPPRESSION_REASONS = [
   'policy-block-review',
   'manual',
   'ses-suppression-list',
+  'retries-exhausted',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
@@ -23,7 +24,15 @@ export const APPLIED_EVENT_MEMORY = 25;
 
 /** What an event says about an address, strongest first. */
 export type SignalKind =
-  'complaint' | 'hard-bounce' | 'ses-suppressed' | 'manual-suppress' | 'policy-block' | 'soft-threshold' | 'delivery' | 'release';
+  | 'complaint'
+  | 'hard-bounce'
+  | 'ses-suppressed'
+  | 'manual-suppress'
+  | 'policy-block'
+  | 'soft-threshold'
+  | 'retries-exhausted'
+  | 'delivery'
+  | 'release';
 
 /** The facts a record keeps about the event that last changed it. */
 export interface Evidence {
@@ -134,10 +143,11 @@ const REASON_OF: Partial<Record<SignalKind, SuppressionReason>> = {
   'manual-suppress': 'manual',
   'policy-block': 'policy-block-review',
   'soft-threshold': 'soft-bounce-threshold',
+  'retries-exhausted': 'retries-exhausted',
 };
 
 const SUPPRESSING: ReadonlySet<SignalKind> = new Set(['complaint', 'hard-bounce', 'ses-suppressed', 'manual-suppress']);
-const REVIEWING: ReadonlySet<SignalKind> = new Set(['policy-block', 'soft-threshold']);
+const REVIEWING: ReadonlySet<SignalKind> = new Set(['policy-block', 'soft-threshold', 'retries-exhausted']);
 
 const time = (iso: string | null): number => (iso === null ? Number.NEGATIVE_INFINITY : Date.parse(iso));
 const later = (a: string, b: string): string => (time(a) >= time(b) ? a : b);

@@ -11,3 +11,4 @@ export * from './types.js';
 export * from './address-state.js';
 export * from './counters.js';
 export * from './health.js';
+export * from './retry.js';

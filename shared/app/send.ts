@@ -1,0 +1,82 @@
+import { isValidAddress, maskAddress, normaliseAddress, RETRY_STATE_RETENTION_SECONDS, type CampaignTags } from '../domain/index.js';
+import type { AddressRepository, LoggerPort } from './ports.js';
+import { SendRefusedError, type CampaignPauses, type EmailSender, type MessageContent, type OutboundStore } from './retry-ports.js';
+
+/**
+ * Largest message content kept for retries, in UTF-8 bytes of its JSON form.
+ * A DynamoDB item holds 400 KB; the rest of the item (keys, tags, times) fits
+ * in what is left. A larger message is sent but not kept: its retries are
+ * published as "retry due" events for the sender to act on.
+ */
+export const MAX_STORED_CONTENT_BYTES = 350 * 1024;
+
+export interface SendRequest {
+  readonly to: string;
+  readonly from: string;
+  readonly content: MessageContent;
+  readonly tags: CampaignTags;
+}
+
+export type SendResult =
+  | { readonly to: string; readonly status: 'sent'; readonly messageId: string; readonly retriable: boolean }
+  | { readonly to: string; readonly status: 'refused'; readonly reason: SendRefusal | string };
+
+export type SendRefusal = 'invalid-address' | 'address-suppressed' | 'address-in-review' | 'campaign-paused';
+
+export interface SendDeps {
+  readonly addresses: AddressRepository;
+  readonly pauses: CampaignPauses;
+  readonly sender: EmailSender;
+  readonly outbound: OutboundStore;
+  readonly logger: LoggerPort;
+}
+
+export type SendMessage = (request: SendRequest, now: Date) => Promise<SendResult>;
+
+const contentBytes = (content: MessageContent): number => new TextEncoder().encode(JSON.stringify(content)).length;
+
+/**
+ * The send path: refuses a suppressed or held address and a paused campaign
+ * (a result, not an error), sends through SES with the configuration set and
+ * the campaign tags, and keeps what a retry needs keyed by the SES MessageId.
+ */
+export function createSendMessage(deps: SendDeps): SendMessage {
+  return async (request, now) => {
+    const to = normaliseAddress(request.to);
+    if (!isValidAddress(to)) return { to: request.to, status: 'refused', reason: 'invalid-address' };
+    const [state, paused] = await Promise.all([
+      deps.addresses.getState(to),
+      request.tags.campaign === null ? Promise.resolve(false) : deps.pauses.isPaused(request.tags.campaign),
+    ]);
+    if (state?.status === 'suppressed') return { to, status: 'refused', reason: 'address-suppressed' };
+    if (state?.status === 'review') return { to, status: 'refused', reason: 'address-in-review' };
+    if (paused) return { to, status: 'refused', reason: 'campaign-paused' };
+
+    let messageId: string;
+    try {
+      messageId = await deps.sender.send({ to, from: request.from, content: request.content, tags: request.tags });
+    } catch (error) {
+      if (error instanceof SendRefusedError) return { to, status: 'refused', reason: `ses-refused: ${error.code}` };
+      throw error;
+    }
+    const retriable = contentBytes(request.content) <= MAX_STORED_CONTENT_BYTES;
+    try {
+      await deps.outbound.put({
+        messageId,
+        to,
+        from: request.from,
+        tags: request.tags,
+        content: retriable ? request.content : null,
+        attempt: 0,
+        originalMessageId: messageId,
+        sentAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS,
+      });
+    } catch (error) {
+      // The message went out; without its record a retry is published as "retry due" instead.
+      deps.logger.error('Sent message not stored for retries', { address: maskAddress(to), messageId, errorName: (error as Error).name });
+      return { to, status: 'sent', messageId, retriable: false };
+    }
+    return { to, status: 'sent', messageId, retriable };
+  };
+}

@@ -1,0 +1,121 @@
+import { createProcessBatch } from '../../shared/app/classify-batch.js';
+import { createRetryRunner, createRetryScheduler, type TimerResult } from '../../shared/app/retries.js';
+import type { OutboundEmail } from '../../shared/app/retry-ports.js';
+import { createSendMessage, type SendResult } from '../../shared/app/send.js';
+import type { MessageContent } from '../../shared/app/retry-ports.js';
+import { MailboxWorld, type WorldEntry, type WorldEvent } from '../../local/mailbox-world.js';
+import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from './fakes.js';
+import { FakeOutbound, FakePauses, FakeRetryDue, FakeRetryStates, FakeSender, FakeTimerQueue } from './retry-fakes.js';
+
+/** SES that answers with the mailbox world: every accepted message schedules its events. */
+class WorldSender extends FakeSender {
+  constructor(
+    private readonly loop: RetryLoop,
+    private readonly world: MailboxWorld,
+  ) {
+    super();
+  }
+  override async send(email: OutboundEmail) {
+    // SES accepted the message even when the caller never hears back (crashAfterAccept): its events still come.
+    const crash = this.crashAfterAccept;
+    this.crashAfterAccept = false;
+    const messageId = await super.send(email);
+    const tags = Object.fromEntries(
+      [...Object.entries(email.tags), ...Object.entries(email.extraTags ?? {})].filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
+    const subject = email.content.kind === 'simple' ? email.content.subject : 'message';
+    this.loop.schedule(this.world.eventsFor({ messageId, from: email.from, to: [email.to], subject, tags, sentAt: this.loop.now }));
+    if (crash) throw new Error('socket hang up');
+    return messageId;
+  }
+}
+
+/**
+ * The whole retry loop over the real use cases with in-memory ports and a
+ * virtual clock: send → world events → classify (with the retry scheduler)
+ * → timer chain → retry runner → send again.
+ */
+export class RetryLoop {
+  now: Date;
+  readonly clock = () => this.now;
+  readonly addresses = new FakeAddresses();
+  readonly campaigns = new FakeCampaigns();
+  readonly retries = new FakeRetryStates();
+  readonly timers: FakeTimerQueue;
+  readonly outbound = new FakeOutbound();
+  readonly pauses = new FakePauses();
+  readonly retryDue = new FakeRetryDue();
+  readonly logger = new RecordingLogger();
+  readonly sender: WorldSender;
+  readonly timerResults: TimerResult[] = [];
+  private readonly events: WorldEvent[] = [];
+  private eventSeq = 0;
+  readonly processBatch;
+  readonly runTimer;
+  readonly sendMessage;
+
+  constructor(entries: readonly WorldEntry[], start = '2026-11-20T12:00:00.000Z') {
+    this.now = new Date(start);
+    this.timers = new FakeTimerQueue(this.clock);
+    this.sender = new WorldSender(this, new MailboxWorld(entries));
+    const scheduler = createRetryScheduler({ retries: this.retries, timers: this.timers, addresses: this.addresses, logger: this.logger });
+    this.processBatch = createProcessBatch({
+      addresses: this.addresses,
+      counters: this.campaigns,
+      delays: this.campaigns,
+      deadLetters: new FakeDeadLetters(),
+      logger: this.logger,
+      metrics: new RecordingMetrics(),
+      clock: this.clock,
+      retries: scheduler,
+    });
+    const ports = { addresses: this.addresses, outbound: this.outbound, sender: this.sender, pauses: this.pauses, logger: this.logger };
+    this.runTimer = createRetryRunner({ ...ports, retries: this.retries, timers: this.timers, retryDue: this.retryDue });
+    this.sendMessage = createSendMessage(ports);
+  }
+
+  schedule(events: readonly WorldEvent[]): void {
+    this.events.push(...events);
+    this.events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  send(
+    to: string,
+    campaign = 'spring',
+    content: MessageContent = { kind: 'simple', subject: 'Spring news', text: 'Hello' },
+  ): Promise<SendResult> {
+    return this.sendMessage({ to, from: 'news@mail.example.com', content, tags: { campaign, batch: 'b1', source: null } }, this.now);
+  }
+
+  /** Process one SES event body through the classify use case; fails the test on a failed record. */
+  async ingest(event: Record<string, unknown>): Promise<void> {
+    const id = `e-${++this.eventSeq}`;
+    const { failedIds } = await this.processBatch([{ id, body: JSON.stringify(event) }]);
+    if (failedIds.size > 0) throw new Error(`record ${id} failed: ${JSON.stringify(this.logger.entries.at(-1))}`);
+  }
+
+  /** When the next event or timer comes, and which it is (null when nothing is left). */
+  peek(): { kind: 'event' | 'timer'; at: number } | null {
+    const nextEvent = this.events[0]?.at.getTime() ?? Infinity;
+    const nextTimer = this.timers.nextVisibleAt() ?? Infinity;
+    if (nextEvent === Infinity && nextTimer === Infinity) return null;
+    return nextEvent <= nextTimer ? { kind: 'event', at: nextEvent } : { kind: 'timer', at: nextTimer };
+  }
+
+  /** Run the next event, or every timer visible at the next timer's time. */
+  async step(): Promise<void> {
+    const next = this.peek();
+    if (next === null) return;
+    this.now = new Date(Math.max(next.at, this.now.getTime()));
+    if (next.kind === 'event') await this.ingest((this.events.shift() as WorldEvent).event);
+    else for (const timer of this.timers.takeVisible()) this.timerResults.push(await this.runTimer(timer, this.now));
+  }
+
+  /** Run events and timers in time order until nothing is left or `hours` have passed. */
+  async run(hours = 100): Promise<void> {
+    const end = this.now.getTime() + hours * 3600 * 1000;
+    for (let next = this.peek(); next !== null && next.at <= end; next = this.peek()) await this.step();
+  }
+}

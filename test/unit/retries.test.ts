@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import type { WorldEntry } from '../../local/mailbox-world.js';
+import { SendRefusedError } from '../../shared/app/retry-ports.js';
+import { MAX_STORED_CONTENT_BYTES } from '../../shared/app/send.js';
+import { RetryLoop } from '../support/retry-loop.js';
+
+const FULL = { bounce: { bounceType: 'Transient', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full' } } as const;
+const DEAD = { bounce: { bounceType: 'Permanent', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 User unknown' } } as const;
+const BUSY = {
+  bounce: { bounceType: 'Transient', status: '4.3.2', diagnosticCode: 'smtp; 421 4.3.2 Service not available, try again later' },
+} as const;
+
+const world: WorldEntry[] = [
+  { address: 'dead@example.org', responses: [DEAD] },
+  { address: 'twice@example.org', responses: [FULL, FULL, { deliver: true }] },
+  { address: 'full@example.org', responses: [FULL] },
+  { address: 'busy@example.org', responses: [BUSY] },
+  { address: 'angry@example.org', responses: [{ complaint: true }] },
+];
+
+describe('the retry loop over the use cases (fakes, virtual clock)', () => {
+  it('hard bounce: one send, suppressed, no retry', async () => {
+    const loop = new RetryLoop(world);
+    expect(await loop.send('dead@example.org')).toMatchObject({ status: 'sent' });
+    await loop.run();
+    expect(loop.sender.sendsTo('dead@example.org')).toBe(1);
+    expect(loop.addresses.states.get('dead@example.org')).toMatchObject({ status: 'suppressed', reason: 'hard-bounce' });
+    expect(loop.retries.states.size).toBe(0);
+  });
+
+  it('two soft bounces then delivered: three sends of the same message, linked to the original, not suppressed', async () => {
+    const loop = new RetryLoop(world);
+    const first = await loop.send('twice@example.org');
+    if (first.status !== 'sent') throw new Error('not sent');
+    await loop.run();
+    const sends = loop.sender.sent.filter((s) => s.to === 'twice@example.org');
+    expect(sends).toHaveLength(3);
+    expect(sends.map((s) => s.extraTags ?? {})).toEqual([
+      {},
+      { 'retry-of': first.messageId, 'retry-attempt': '1' },
+      { 'retry-of': first.messageId, 'retry-attempt': '2' },
+    ]);
+    expect(sends.every((s) => s.content.kind === 'simple' && s.content.subject === 'Spring news')).toBe(true);
+    expect(loop.retries.only()).toMatchObject({
+      originalMessageId: first.messageId,
+      attempt: 2,
+      status: 'delivered',
+      lastMessageId: sends[2]?.messageId,
+    });
+    expect(loop.addresses.states.get('twice@example.org')?.status ?? null).toBeNull();
+    // Each retry is recorded against its original for the outbox.
+    expect(loop.outbound.records.get(sends[2]?.messageId ?? '')).toMatchObject({ attempt: 2, originalMessageId: first.messageId });
+    // Mailbox-full waits 6–12 h per attempt: every hop of the chains was at most 900 s.
+    expect(loop.timerResults.filter((r) => r === 'waiting').length).toBeGreaterThanOrEqual(2 * 23);
+  });
+
+  it('mailbox full forever: retried until the soft-bounce window holds the address, then the due attempt is skipped', async () => {
+    const loop = new RetryLoop(world);
+    await loop.send('full@example.org');
+    await loop.run();
+    // Original + 3 retries: the fourth soft bounce inside 72 h puts the address in review.
+    expect(loop.sender.sendsTo('full@example.org')).toBe(4);
+    expect(loop.addresses.states.get('full@example.org')).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold' });
+    expect(loop.retries.only()).toMatchObject({ attempt: 4, status: 'skipped', reason: 'address-in-review' });
+  });
+
+  it('a failure retried up to its category maximum goes to review with the reason (service-unavailable: 3 retries)', async () => {
+    const loop = new RetryLoop(world);
+    await loop.send('busy@example.org');
+    await loop.run();
+    expect(loop.sender.sendsTo('busy@example.org')).toBe(4);
+    expect(loop.addresses.states.get('busy@example.org')).toMatchObject({ status: 'review', reason: 'retries-exhausted' });
+    expect(loop.retries.only()).toMatchObject({
+      attempt: 3,
+      status: 'gave-up',
+      reason: 'service-unavailable: 3 retries made, still failing',
+    });
+    const history = await loop.addresses.history('busy@example.org', 5);
+    expect(history[0]).toMatchObject({ signal: 'retries-exhausted', note: 'service-unavailable: 3 retries made, still failing' });
+  });
+
+  it('complaint: suppressed, and the next campaign send is refused', async () => {
+    const loop = new RetryLoop(world);
+    await loop.send('angry@example.org');
+    await loop.run();
+    expect(loop.addresses.states.get('angry@example.org')).toMatchObject({ status: 'suppressed', reason: 'complaint' });
+    expect(await loop.send('angry@example.org', 'summer')).toEqual({
+      to: 'angry@example.org',
+      status: 'refused',
+      reason: 'address-suppressed',
+    });
+    expect(loop.sender.sendsTo('angry@example.org')).toBe(1);
+  });
+
+  it('an address suppressed before the campaign: 0 sends, refused', async () => {
+    const loop = new RetryLoop(world);
+    await loop.send('dead@example.org', 'first');
+    await loop.run();
+    const before = loop.sender.sent.length;
+    expect(await loop.send('Dead@Example.org ', 'second')).toEqual({
+      to: 'dead@example.org',
+      status: 'refused',
+      reason: 'address-suppressed',
+    });
+    expect(loop.sender.sent.length).toBe(before);
+  });
+});
+
+/** Runs the loop until the first retry attempt is due, with its timer in hand (not yet run). */
+async function untilFirstDue(loop: RetryLoop) {
+  await loop.send('full@example.org');
+  for (;;) {
+    const next = loop.peek();
+    const state = [...loop.retries.states.values()][0];
+    if (next === null) throw new Error('nothing left to run');
+    if (state && next.kind === 'timer' && next.at >= Date.parse(state.dueAt)) break;
+    await loop.step();
+  }
+  const state = loop.retries.only();
+  loop.now = new Date(state.dueAt);
+  const timers = loop.timers.takeVisible();
+  expect(timers).toHaveLength(1);
+  return { state, timer: timers[0] as NonNullable<(typeof timers)[0]> };
+}
+
+describe('exactly one send per attempt', () => {
+  it('a duplicated timer message sends once', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    expect(await loop.runTimer(timer, loop.now)).toBe('sent');
+    expect(await loop.runTimer(timer, loop.now)).toBe('dropped');
+    expect(loop.sender.sendsTo('full@example.org')).toBe(2);
+  });
+
+  it('two instances racing on the same due timer: one claims and sends, the other loses', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    const results = await Promise.all([loop.runTimer(timer, loop.now), loop.runTimer(timer, loop.now)]);
+    expect(results.sort()).toEqual(['lost-race', 'sent']);
+    expect(loop.sender.sendsTo('full@example.org')).toBe(2);
+  });
+
+  it('a crash between the SES call and the state update: the redelivered timer waits for the Send event and never sends again', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    loop.sender.crashAfterAccept = true;
+    await expect(loop.runTimer(timer, loop.now)).rejects.toThrow('socket hang up');
+    expect(loop.retries.only()).toMatchObject({ status: 'sending', attempt: 1 });
+    // The queue redelivers the timer before SES's Send event is processed: it waits.
+    expect(await loop.runTimer(timer, loop.now)).toBe('awaiting-outcome');
+    await loop.run(0.5); // the world's events (Send, Bounce) and the waiting timer
+    expect(loop.retries.only().attempt).toBe(2); // the attempt was confirmed by its Send event, its bounce scheduled the next
+    expect(loop.sender.sendsTo('full@example.org')).toBe(2);
+    expect(loop.timerResults).toContain('dropped');
+  });
+
+  it('a crash after the claim but before SES got the message: sent once after the grace time, not lost', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    loop.sender.failWith = new Error('connect ETIMEDOUT');
+    await expect(loop.runTimer(timer, loop.now)).rejects.toThrow('ETIMEDOUT');
+    loop.sender.failWith = null;
+    expect(await loop.runTimer(timer, loop.now)).toBe('awaiting-outcome');
+    const due = loop.now.getTime();
+    await loop.run(0.3);
+    expect(loop.sender.sendsTo('full@example.org')).toBe(2);
+    const retry = loop.sender.sent.at(-1);
+    expect(retry?.extraTags).toMatchObject({ 'retry-attempt': '1' });
+    expect(loop.timerResults).toContain('sent');
+    expect(loop.now.getTime() - due).toBeGreaterThanOrEqual(900_000);
+  });
+
+  it('a suppression arriving between scheduling and due time cancels the retry', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    await loop.ingest({
+      eventType: 'Complaint',
+      complaint: {
+        feedbackId: 'fb-late',
+        complainedRecipients: [{ emailAddress: 'full@example.org' }],
+        complaintFeedbackType: 'abuse',
+        timestamp: loop.now.toISOString(),
+      },
+      mail: {
+        messageId: 'other-message',
+        timestamp: loop.now.toISOString(),
+        destination: ['full@example.org'],
+        tags: { campaign: ['spring'] },
+      },
+    });
+    expect(await loop.runTimer(timer, loop.now)).toBe('skipped');
+    expect(loop.retries.only()).toMatchObject({ status: 'skipped', reason: 'address-suppressed' });
+    expect(loop.sender.sendsTo('full@example.org')).toBe(1);
+  });
+
+  it('a paused campaign skips the due attempt', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    loop.pauses.paused.add('spring');
+    expect(await loop.runTimer(timer, loop.now)).toBe('skipped');
+    expect(loop.retries.only().reason).toBe('campaign-paused');
+  });
+
+  it('SES refusing the retry for good ends the attempt instead of leaving it unknown', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    loop.sender.failWith = new SendRefusedError('MessageRejected', 'Email address is not verified');
+    expect(await loop.runTimer(timer, loop.now)).toBe('refused-by-ses');
+    expect(loop.retries.only()).toMatchObject({ status: 'skipped', reason: 'ses-refused: MessageRejected' });
+  });
+});
+
+describe('messages this pipeline cannot send again', () => {
+  it('a message sent outside the send path: at due time a "retry due" event is published instead', async () => {
+    const loop = new RetryLoop(world);
+    const sentAt = loop.now.toISOString();
+    await loop.ingest({
+      eventType: 'Bounce',
+      bounce: {
+        feedbackId: 'fb-ext',
+        bounceType: 'Transient',
+        bounceSubType: 'General',
+        bouncedRecipients: [{ emailAddress: 'full@example.org', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full' }],
+        timestamp: sentAt,
+      },
+      mail: { messageId: 'external-1', timestamp: sentAt, destination: ['full@example.org'], tags: { campaign: ['own-sender'] } },
+    });
+    await loop.run();
+    expect(loop.sender.sent).toHaveLength(0);
+    const state = loop.retries.only();
+    expect(loop.retryDue.events).toEqual([
+      {
+        type: 'retry-due',
+        address: 'full@example.org',
+        originalMessageId: 'external-1',
+        category: 'mailbox-full',
+        attempt: 1,
+        dueAt: state.dueAt,
+        campaign: 'own-sender',
+      },
+    ]);
+    expect(Date.parse(state.dueAt) - Date.parse(sentAt)).toBeGreaterThanOrEqual(6 * 3600 * 1000);
+    expect(state.status).toBe('published');
+  });
+
+  it('a message over the stored-size limit is sent, marked not retriable, and its retry is published', async () => {
+    const loop = new RetryLoop(world);
+    const big = { kind: 'raw' as const, mime: 'x'.repeat(MAX_STORED_CONTENT_BYTES + 1) };
+    const result = await loop.send('full@example.org', 'spring', big);
+    expect(result).toMatchObject({ status: 'sent', retriable: false });
+    const small = await loop.send('twice@example.org', 'spring', { kind: 'raw', mime: 'x'.repeat(MAX_STORED_CONTENT_BYTES - 100) });
+    expect(small).toMatchObject({ status: 'sent', retriable: true });
+    await loop.run(13);
+    expect(loop.retryDue.events.map((e) => e.address)).toEqual(['full@example.org']);
+    expect(loop.sender.sendsTo('full@example.org')).toBe(1);
+  });
+});

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import {
+  confirmSent,
+  hopChain,
+  hopDelaySeconds,
+  markDelivered,
+  planRetry,
+  retryLinkOf,
+  retryTags,
+  stepForTimer,
+  type RetryableFailure,
+  type RetryState,
+} from '../../shared/domain/index.js';
+
+const T0 = '2026-11-20T12:00:00.000Z';
+const at = (offsetSeconds: number) => new Date(Date.parse(T0) + offsetSeconds * 1000);
+
+/** Walks a timer chain with an injected clock: each hop arrives exactly after its delay. */
+function walkChain(dueAt: string, start: Date) {
+  const hops: number[] = [];
+  let now = start;
+  for (let delay = hopDelaySeconds(dueAt, now); delay > 0; delay = hopDelaySeconds(dueAt, now)) {
+    hops.push(delay);
+    now = new Date(now.getTime() + delay * 1000);
+  }
+  return { hops, arrivedAt: now.toISOString() };
+}
+
+describe('retry schedule maths', () => {
+  it.each([
+    ['15 min', 900, [900]],
+    ['4 h', 4 * 3600, Array(16).fill(900)],
+    ['30 h', 30 * 3600, Array(120).fill(900)],
+    ['61 min', 3660, [900, 900, 900, 900, 60]],
+  ])('a %s delay is a chain of hops of at most 900 s that ends exactly at the due time', (_label, delay, expected) => {
+    expect(hopChain(delay)).toEqual(expected);
+    const dueAt = at(delay).toISOString();
+    const walked = walkChain(dueAt, at(0));
+    expect(walked.hops).toEqual(expected);
+    expect(walked.arrivedAt).toBe(dueAt);
+  });
+
+  it('a hop that arrives late only waits what remains, and a due timer waits nothing', () => {
+    const dueAt = at(4 * 3600).toISOString();
+    expect(hopDelaySeconds(dueAt, at(4 * 3600 - 100))).toBe(100);
+    expect(hopDelaySeconds(dueAt, at(4 * 3600 - 0.2))).toBe(1);
+    expect(hopDelaySeconds(dueAt, at(4 * 3600))).toBe(0);
+    expect(hopDelaySeconds(dueAt, at(5 * 3600))).toBe(0);
+  });
+});
+
+const failure = (over: Partial<RetryableFailure> = {}): RetryableFailure => ({
+  email: 'full@example.org',
+  messageId: 'orig-1',
+  link: null,
+  category: 'mailbox-full',
+  retryAfterSeconds: 6 * 3600,
+  occurredAt: T0,
+  campaign: 'c1',
+  ...over,
+});
+
+describe('planRetry', () => {
+  it('schedules attempt 1 of the original message at the event time plus the delay', () => {
+    const plan = planRetry(null, failure());
+    expect(plan).toMatchObject({
+      kind: 'schedule',
+      expectedVersion: 0,
+      state: {
+        attempt: 1,
+        status: 'scheduled',
+        dueAt: at(6 * 3600).toISOString(),
+        originalMessageId: 'orig-1',
+        firstFailureAt: T0,
+        version: 1,
+      },
+    });
+  });
+
+  it('a redelivered failure re-arms the same attempt instead of scheduling another', () => {
+    const first = planRetry(null, failure());
+    if (first.kind !== 'schedule') throw new Error(first.kind);
+    expect(planRetry(first.state, failure())).toEqual({ kind: 'rearm', state: first.state });
+  });
+
+  it('a failure of attempt n schedules n+1 of the same logical message, window counted from the first failure', () => {
+    const sent: RetryState = {
+      ...(planRetry(null, failure()) as { state: RetryState }).state,
+      status: 'sent',
+      lastMessageId: 'r-1',
+      version: 3,
+    };
+    const plan = planRetry(
+      sent,
+      failure({ messageId: 'r-1', link: { originalMessageId: 'orig-1', attempt: 1 }, occurredAt: at(7 * 3600).toISOString() }),
+    );
+    expect(plan).toMatchObject({
+      kind: 'schedule',
+      expectedVersion: 3,
+      state: { attempt: 2, firstFailureAt: T0, dueAt: at(13 * 3600).toISOString() },
+    });
+  });
+
+  it('gives up after the category maximum attempts (mailbox-full: 4), with the reason', () => {
+    const state: RetryState = { ...(planRetry(null, failure()) as { state: RetryState }).state, attempt: 4, status: 'sent', version: 9 };
+    const plan = planRetry(state, failure({ link: { originalMessageId: 'orig-1', attempt: 4 }, occurredAt: at(40 * 3600).toISOString() }));
+    expect(plan).toMatchObject({ kind: 'give-up', reason: 'mailbox-full: 4 retries made, still failing', state: { status: 'gave-up' } });
+  });
+
+  it('gives up when the next attempt would fall outside the category window (capped at 72 h)', () => {
+    const state: RetryState = { ...(planRetry(null, failure()) as { state: RetryState }).state, attempt: 2, status: 'sent', version: 5 };
+    const late = failure({ link: { originalMessageId: 'orig-1', attempt: 2 }, occurredAt: at(67 * 3600).toISOString() });
+    expect(planRetry(state, late)).toMatchObject({ kind: 'give-up', reason: 'mailbox-full: still failing 72 h after the first failure' });
+    // Inside the window it goes on.
+    expect(planRetry(state, { ...late, occurredAt: at(65 * 3600).toISOString() })).toMatchObject({ kind: 'schedule' });
+  });
+
+  it('unknown failures are retried once, then given up', () => {
+    const first = planRetry(null, failure({ category: 'unknown', retryAfterSeconds: 3600 }));
+    expect(first).toMatchObject({ kind: 'schedule', state: { attempt: 1 } });
+    const sent = { ...(first as { state: RetryState }).state, status: 'sent' as const, version: 3 };
+    expect(
+      planRetry(sent, failure({ category: 'unknown', retryAfterSeconds: 3600, link: { originalMessageId: 'orig-1', attempt: 1 } })),
+    ).toMatchObject({
+      kind: 'give-up',
+      reason: 'unknown: 1 retry made, still failing',
+    });
+  });
+
+  it('ignores an older attempt failure, a finished message, and categories that are not retried', () => {
+    const state: RetryState = { ...(planRetry(null, failure()) as { state: RetryState }).state, attempt: 3, status: 'sent', version: 7 };
+    expect(planRetry(state, failure({ link: { originalMessageId: 'orig-1', attempt: 1 } })).kind).toBe('ignore');
+    expect(planRetry({ ...state, status: 'delivered' }, failure({ link: { originalMessageId: 'orig-1', attempt: 3 } })).kind).toBe(
+      'ignore',
+    );
+    expect(planRetry(null, failure({ category: 'invalid-address' })).kind).toBe('ignore');
+  });
+});
+
+describe('timer steps', () => {
+  const scheduled: RetryState = { ...(planRetry(null, failure({ retryAfterSeconds: 900 })) as { state: RetryState }).state };
+  const timer = { email: scheduled.email, originalMessageId: 'orig-1', attempt: 1, dueAt: scheduled.dueAt };
+
+  it('waits while not due, claims once due', () => {
+    expect(stepForTimer(scheduled, timer, at(100))).toEqual({ kind: 'wait', delaySeconds: 800 });
+    expect(stepForTimer(scheduled, timer, at(900))).toEqual({
+      kind: 'claim',
+      claimed: { ...scheduled, status: 'sending', sendingSince: at(900).toISOString(), version: scheduled.version + 1 },
+    });
+  });
+
+  it('drops a timer of another attempt or of a finished attempt', () => {
+    expect(stepForTimer(scheduled, { ...timer, attempt: 2 }, at(900)).kind).toBe('drop');
+    expect(stepForTimer({ ...scheduled, status: 'sent' }, timer, at(900)).kind).toBe('drop');
+    expect(stepForTimer(null, timer, at(900)).kind).toBe('drop');
+  });
+
+  it('an unknown send outcome waits for the grace time, then the claim is taken over', () => {
+    const sending = { ...scheduled, status: 'sending' as const, sendingSince: at(900).toISOString(), version: 2 };
+    expect(stepForTimer(sending, timer, at(1000))).toEqual({ kind: 'await-outcome', delaySeconds: 800 });
+    expect(stepForTimer(sending, timer, at(1800))).toMatchObject({
+      kind: 'claim',
+      claimed: { status: 'sending', version: 3, sendingSince: at(1800).toISOString() },
+    });
+  });
+
+  it('a Send event confirms only the attempt in flight; a delivery ends the chain once', () => {
+    const sending = { ...scheduled, status: 'sending' as const, sendingSince: at(900).toISOString(), version: 2 };
+    expect(confirmSent(sending, { originalMessageId: 'orig-1', attempt: 1 }, 'r-1')).toMatchObject({
+      status: 'sent',
+      lastMessageId: 'r-1',
+      version: 3,
+    });
+    expect(confirmSent(sending, { originalMessageId: 'orig-1', attempt: 2 }, 'r-2')).toBeNull();
+    expect(confirmSent(scheduled, { originalMessageId: 'orig-1', attempt: 1 }, 'r-1')).toBeNull();
+    expect(markDelivered(sending)).toMatchObject({ status: 'delivered', version: 3 });
+    expect(markDelivered({ ...sending, status: 'delivered' })).toBeNull();
+  });
+
+  it('retry tags round-trip through SES tags; the original send carries none', () => {
+    expect(retryTags({ originalMessageId: 'orig-1', attempt: 0 })).toEqual({});
+    const tags = retryTags({ originalMessageId: 'orig-1', attempt: 2 });
+    expect(retryLinkOf(Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, [v]])))).toEqual({
+      originalMessageId: 'orig-1',
+      attempt: 2,
+    });
+    expect(retryLinkOf({ 'retry-of': ['x'], 'retry-attempt': ['zero'] })).toBeNull();
+    expect(retryLinkOf(null)).toBeNull();
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { SendRefusedError } from '../../shared/app/retry-ports.js';
+import { createSendMessage } from '../../shared/app/send.js';
+import { RETRY_STATE_RETENTION_SECONDS, type AddressState } from '../../shared/domain/index.js';
+import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
+import { FakeOutbound, FakePauses, FakeSender } from '../support/retry-fakes.js';
+
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+
+function setup() {
+  const deps = {
+    addresses: new FakeAddresses(),
+    pauses: new FakePauses(),
+    sender: new FakeSender(),
+    outbound: new FakeOutbound(),
+    logger: new RecordingLogger(),
+  };
+  return { ...deps, send: createSendMessage(deps) };
+}
+
+const request = (to: string, campaign: string | null = 'spring') => ({
+  to,
+  from: 'news@mail.example.com',
+  content: { kind: 'template' as const, template: 'spring-offer', templateData: '{"name":"Kim"}' },
+  tags: { campaign, batch: 'b1', source: 'web' },
+});
+
+const stateOf = (email: string, status: AddressState['status']): AddressState => ({
+  email,
+  status,
+  reason: status === 'review' ? 'policy-block-review' : 'hard-bounce',
+  category: null,
+  rule: null,
+  smtpCode: null,
+  enhancedCode: null,
+  diagnostic: null,
+  provider: null,
+  campaign: null,
+  messageId: null,
+  feedbackId: null,
+  firstSeenAt: NOW.toISOString(),
+  lastSeenAt: NOW.toISOString(),
+  count: 1,
+  releasedAt: null,
+  releasedBy: null,
+  releaseReason: null,
+  appliedEventIds: [],
+  version: 1,
+});
+
+describe('send path', () => {
+  it('sends with the campaign tags and keeps the message for retries under its MessageId, with a TTL past the window', async () => {
+    const { send, sender, outbound } = setup();
+    const result = await send(request(' Kim@Example.org'), NOW);
+    expect(result).toEqual({ to: 'kim@example.org', status: 'sent', messageId: 'ses-1', retriable: true });
+    expect(sender.sent[0]).toMatchObject({ to: 'kim@example.org', tags: { campaign: 'spring', batch: 'b1', source: 'web' } });
+    expect(outbound.records.get('ses-1')).toEqual({
+      messageId: 'ses-1',
+      to: 'kim@example.org',
+      from: 'news@mail.example.com',
+      tags: { campaign: 'spring', batch: 'b1', source: 'web' },
+      content: request('x').content,
+      attempt: 0,
+      originalMessageId: 'ses-1',
+      sentAt: NOW.toISOString(),
+      expiresAt: NOW.getTime() / 1000 + RETRY_STATE_RETENTION_SECONDS,
+    });
+  });
+
+  it.each([
+    ['suppressed', 'address-suppressed'],
+    ['review', 'address-in-review'],
+  ] as const)('refuses an address that is %s, without sending', async (status, reason) => {
+    const { send, sender, addresses } = setup();
+    addresses.states.set('kim@example.org', stateOf('kim@example.org', status));
+    expect(await send(request('kim@example.org'), NOW)).toEqual({ to: 'kim@example.org', status: 'refused', reason });
+    expect(sender.sent).toEqual([]);
+  });
+
+  it('sends to a released address', async () => {
+    const { send, addresses } = setup();
+    addresses.states.set('kim@example.org', stateOf('kim@example.org', 'released'));
+    expect(await send(request('kim@example.org'), NOW)).toMatchObject({ status: 'sent' });
+  });
+
+  it('refuses a paused campaign and an invalid address; other campaigns still go', async () => {
+    const { send, sender, pauses } = setup();
+    pauses.paused.add('spring');
+    expect(await send(request('kim@example.org'), NOW)).toEqual({ to: 'kim@example.org', status: 'refused', reason: 'campaign-paused' });
+    expect(await send(request('not an address', 'autumn'), NOW)).toEqual({
+      to: 'not an address',
+      status: 'refused',
+      reason: 'invalid-address',
+    });
+    expect(await send(request('kim@example.org', 'autumn'), NOW)).toMatchObject({ status: 'sent' });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('SES refusing the message is a refused result; an unknown outcome is thrown', async () => {
+    const { send, sender } = setup();
+    sender.failWith = new SendRefusedError('MessageRejected', 'Email address is not verified.');
+    expect(await send(request('kim@example.org'), NOW)).toEqual({
+      to: 'kim@example.org',
+      status: 'refused',
+      reason: 'ses-refused: MessageRejected',
+    });
+    sender.failWith = new Error('socket hang up');
+    await expect(send(request('kim@example.org'), NOW)).rejects.toThrow('socket hang up');
+  });
+
+  it('a message sent but not stored is reported sent and not retriable, and the log carries no address', async () => {
+    const { send, outbound, logger } = setup();
+    outbound.put = async () => {
+      throw new Error('ProvisionedThroughputExceeded for kim@example.org');
+    };
+    expect(await send(request('kim@example.org'), NOW)).toEqual({
+      to: 'kim@example.org',
+      status: 'sent',
+      messageId: 'ses-1',
+      retriable: false,
+    });
+    expect(JSON.stringify(logger.entries)).not.toContain('kim@example.org');
+    expect(logger.entries[0]?.extra).toMatchObject({ address: 'k***@example.org', messageId: 'ses-1' });
+  });
+});
