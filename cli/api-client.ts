@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from '../local/runtime-file.js';
+import { DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -110,7 +110,5 @@ export async function resolveApiUrl(options: { url?: string; data?: string }): P
   const dataDir = options.data ?? DEFAULT_DATA_DIR;
   const runtime = await readRuntimeFile(dataDir);
   if (runtime) return runtime.apiUrl;
-  throw new Error(
-    `no API to talk to: start the local runtime (npm start), or pass --url, or set BOUNCE_API_URL (looked for ${runtimeFilePath(dataDir)})`,
-  );
+  throw new Error(`no API to talk to: ${await whyNotRunning(dataDir)}; or pass --url (a deployed stack's ApiUrl), or set BOUNCE_API_URL`);
 }

@@ -3,8 +3,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { parseNotification } from '../shared/domain/index.js';
+import { Progress } from './progress.js';
 import type { CommandIo } from './suppression-commands.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeFilePath } from '../local/runtime-file.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
 
 const MAX_BATCH_BYTES = 250 * 1024;
 
@@ -13,26 +15,60 @@ export interface IngestOptions {
   /** A deployed stack's topic (default credentials chain and endpoints). */
   readonly topicArn?: string;
   readonly dataDir?: string;
+  /** Publish lines that are not SES notifications too (the pipeline dead-letters them) and still exit 0. */
+  readonly allowInvalid?: boolean;
+}
+
+/** One input item and where it came from (for messages about it). */
+interface Item {
+  readonly text: string;
+  readonly where: string;
+}
+
+type Verdict =
+  | { readonly kind: 'publish'; readonly message: string }
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'invalid'; readonly message: string; readonly reason: string };
+
+function isRecipientLine(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'recipient' in value && !('eventType' in value) && !('notificationType' in value);
 }
 
 /**
- * What goes on the topic for one input item: the SES JSON, unwrapped from an
- * SNS envelope if it is one; null for SNS's own subscription messages.
+ * What to do with one input item, decided by the pipeline's own parser: an
+ * SES notification is published (unwrapped from an SNS envelope if it is
+ * one); SNS's subscription messages are skipped; anything else is not an SES
+ * notification and would only end in the DLQ.
  */
-function messageOf(text: string): string | null {
+function verdictOf(text: string): Verdict {
+  const parsed = parseNotification(text);
+  let value: unknown = null;
   try {
-    const value = JSON.parse(text) as { Type?: unknown; Message?: unknown };
-    if (value && value.Type === 'Notification' && typeof value.Message === 'string') return value.Message;
-    if (value && (value.Type === 'SubscriptionConfirmation' || value.Type === 'UnsubscribeConfirmation')) return null;
-    return JSON.stringify(value);
+    value = JSON.parse(text) as unknown;
   } catch {
-    return text; // published as is: the pipeline sends it to the DLQ with its reason
+    // Not JSON: the parser's reason says so.
+  }
+  const envelope = value as { Type?: unknown; Message?: unknown } | null;
+  if (!parsed.ok) {
+    const reason = isRecipientLine(value) ? 'a recipient line (bounce classify reads those), not an SES notification' : parsed.error.reason;
+    return { kind: 'invalid', message: value === null ? text : JSON.stringify(value), reason };
+  }
+  if (parsed.value.kind === 'ignored' && envelope?.Type !== undefined && envelope.Type !== 'Notification') return { kind: 'skip' };
+  const message = envelope?.Type === 'Notification' && typeof envelope.Message === 'string' ? envelope.Message : JSON.stringify(value);
+  return { kind: 'publish', message };
+}
+
+async function* linesOf(input: NodeJS.ReadableStream, name: string): AsyncGenerator<Item> {
+  let lineNumber = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    lineNumber++;
+    if (line.trim() !== '') yield { text: line, where: `${name}:${lineNumber}` };
   }
 }
 
-async function* itemsOf(source: string, io: CommandIo): AsyncGenerator<string> {
+async function* itemsOf(source: string, io: CommandIo): AsyncGenerator<Item> {
   if (source === '-') {
-    for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) if (line.trim() !== '') yield line;
+    yield* linesOf(io.stdin, 'stdin');
     return;
   }
   if ((await stat(source)).isDirectory()) {
@@ -43,15 +79,19 @@ async function* itemsOf(source: string, io: CommandIo): AsyncGenerator<string> {
     const text = await readFile(source, 'utf8');
     try {
       const value = JSON.parse(text) as unknown;
-      for (const item of Array.isArray(value) ? value : [value]) yield JSON.stringify(item);
+      const items = Array.isArray(value) ? value : [value];
+      for (const [i, item] of items.entries())
+        yield { text: JSON.stringify(item), where: Array.isArray(value) ? `${source}[${i}]` : source };
     } catch {
-      yield text;
+      yield { text, where: source };
     }
     return;
   }
-  for await (const line of createInterface({ input: createReadStream(source, { encoding: 'utf8' }), crlfDelay: Infinity }))
-    if (line.trim() !== '') yield line;
+  yield* linesOf(createReadStream(source, { encoding: 'utf8' }), source);
 }
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const SHOWN_INVALID = 5;
 
 /**
  * `bounce ingest FILE|DIR|-`: publish SES notifications (any shape, JSON or
@@ -68,9 +108,7 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
     const runtime = await readRuntimeFile(dataDir);
     if (!runtime) {
-      io.stderr.write(
-        `bounce ingest: no running runtime (${runtimeFilePath(dataDir)} not found): start one with "npm start", or pass --topic-arn\n`,
-      );
+      io.stderr.write(`bounce ingest: ${await whyNotRunning(dataDir)}; or pass --topic-arn ARN for a deployed stack\n`);
       return 1;
     }
     topicArn = runtime.topicArn;
@@ -79,8 +117,10 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   let published = 0;
   let failed = 0;
   let skipped = 0;
+  const invalid: Array<{ where: string; reason: string }> = [];
   let batch: string[] = [];
   let batchBytes = 0;
+  const progress = new Progress(io.stderr, 'ingest', { unit: 'published' });
   const flush = async () => {
     if (batch.length === 0) return;
     const entries = batch.map((Message, i) => ({ Id: String(i), Message }));
@@ -96,32 +136,48 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
       failed += entries.length;
       io.stderr.write(`bounce ingest: ${(error as Error).message}\n`);
     }
-    if ((published + failed) % 1000 < 10) io.stderr.write(`published ${published}\n`);
+    progress.update(published);
+  };
+  const publish = async (message: string) => {
+    const size = Buffer.byteLength(message);
+    // SNS takes at most 10 messages and 256 KB per batch.
+    if (batch.length === 10 || batchBytes + size > MAX_BATCH_BYTES) await flush();
+    batch.push(message);
+    batchBytes += size;
   };
   try {
     for (const source of options.sources) {
       for await (const item of itemsOf(source, io)) {
-        const message = messageOf(item);
-        if (message === null) {
-          skipped++;
-          continue;
+        const verdict = verdictOf(item.text);
+        if (verdict.kind === 'skip') skipped++;
+        else if (verdict.kind === 'publish') await publish(verdict.message);
+        else {
+          invalid.push({ where: item.where, reason: verdict.reason });
+          if (options.allowInvalid) await publish(verdict.message);
         }
-        const size = Buffer.byteLength(message);
-        // SNS takes at most 10 messages and 256 KB per batch.
-        if (batch.length === 10 || batchBytes + size > MAX_BATCH_BYTES) await flush();
-        batch.push(message);
-        batchBytes += size;
       }
     }
     await flush();
   } catch (error) {
+    progress.end();
     io.stderr.write(`bounce ingest: cannot read input: ${(error as Error).message}\n`);
     sns.destroy();
     return 1;
   }
+  progress.end();
   sns.destroy();
+  const notifications = published - (options.allowInvalid ? invalid.length : 0);
   io.stderr.write(
-    `ingest: ${published} published, ${failed} failed${skipped > 0 ? `, ${skipped} SNS subscription messages skipped` : ''}\n`,
+    `ingest: ${published} published, ${failed} failed${skipped > 0 ? `, ${plural(skipped, 'SNS subscription message', 'SNS subscription messages')} skipped` : ''}\n`,
   );
-  return failed > 0 ? 1 : 0;
+  if (invalid.length > 0) {
+    for (const { where, reason } of invalid.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${where}: ${reason}\n`);
+    if (invalid.length > SHOWN_INVALID) io.stderr.write(`  … and ${invalid.length - SHOWN_INVALID} more\n`);
+    io.stderr.write(
+      options.allowInvalid
+        ? `ingest: ${plural(invalid.length, 'line was not an SES notification', 'lines were not SES notifications')}: published anyway (--allow-invalid); the pipeline puts them in the DLQ with the reason (see "bounce dlq")\n`
+        : `ingest: ${plural(invalid.length, 'line was not an SES notification', 'lines were not SES notifications')}: not published (${notifications} notifications were); pass --allow-invalid to publish them anyway (they end in the DLQ)\n`,
+    );
+  }
+  return failed > 0 || (invalid.length > 0 && !options.allowInvalid) ? 1 : 0;
 }

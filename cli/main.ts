@@ -92,7 +92,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'check':
     case 'release':
     case 'import': {
-      const parsed = parse(command, rest, { ...API_OPTIONS, reason: { type: 'string' } });
+      const parsed = parse(command, rest, { ...API_OPTIONS, reason: { type: 'string' }, json: { type: 'boolean', default: false } });
       if (!parsed) return 2;
       const [target] = parsed.positionals;
       if (!target || parsed.positionals.length > 1)
@@ -100,10 +100,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (command === 'release' && !parsed.values.reason) return usageError('release needs --reason');
       const api = await apiFor(parsed.values);
       if (!api) return 1;
-      if (command === 'lookup') return lookupCommand(api, target, io);
+      if (command === 'lookup') return lookupCommand(api, target, io, parsed.values.json);
       if (command === 'check') return checkCommand(api, target, io);
       if (command === 'import') return importCommand(api, target, io);
-      return releaseCommand(api, target, parsed.values.reason as string, io);
+      return releaseCommand(api, target, parsed.values.reason as string, io, parsed.values.json);
     }
     case 'export': {
       const parsed = parse('export', rest, {
@@ -145,12 +145,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       return startCommand({ port, dataDir: parsed.values.data, memory: parsed.values.memory, external: parsed.values.external }, io);
     }
     case 'ingest': {
-      const parsed = parse('ingest', rest, { data: { type: 'string' }, 'topic-arn': { type: 'string' } });
+      const parsed = parse('ingest', rest, {
+        data: { type: 'string' },
+        'topic-arn': { type: 'string' },
+        'allow-invalid': { type: 'boolean', default: false },
+      });
       if (!parsed) return 2;
       if (parsed.positionals.length === 0) return usageError('ingest takes FILE, DIR or - (stdin)');
       return ingestCommand(
         {
           sources: parsed.positionals,
+          allowInvalid: parsed.values['allow-invalid'],
           ...(parsed.values.data ? { dataDir: parsed.values.data } : {}),
           ...(parsed.values['topic-arn'] ? { topicArn: parsed.values['topic-arn'] } : {}),
         },

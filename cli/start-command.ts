@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { startRuntime } from '../local/runtime.js';
 import type { CommandIo } from './suppression-commands.js';
 
@@ -10,33 +12,8 @@ export interface StartOptions {
 
 /** `bounce start`: the whole pipeline on this machine until Ctrl-C or SIGTERM. */
 export async function startCommand(options: StartOptions, io: CommandIo): Promise<number> {
-  let runtime;
-  try {
-    runtime = await startRuntime({ port: options.port, dataDir: options.dataDir, memory: options.memory, external: options.external });
-  } catch (error) {
-    io.stderr.write(`bounce start: ${(error as Error).message}\n`);
-    return 1;
-  }
-  const { file } = runtime;
-  io.stdout.write(
-    [
-      `bounce pipeline running (pid ${file.pid})`,
-      `  API (suppressions)   ${file.apiUrl}        try: curl ${file.apiUrl}/suppressions`,
-      `  DynamoDB             ${file.endpoints.dynamodb}   tables ${file.tables.addresses}, ${file.tables.campaigns}${options.memory ? ' (in memory)' : ` (stored in ${file.dataDir}/dynamodb)`}`,
-      `  SNS topic            ${file.topicArn} at ${file.endpoints.sns}`,
-      `  SQS                  ${file.queues.notifications}`,
-      `                       ${file.queues.notificationsDlq} (DLQ)`,
-      `  classify             polling the notifications queue (batches of up to 100)`,
-      `  health job           every 60 s; alerts to ${file.dataDir}/alerts.jsonl`,
-      `  runtime file         ${file.dataDir}/runtime.json`,
-      '',
-      'Feed it:   npx bounce ingest examples/notifications.jsonl      or   npx bounce demo',
-      'Ask it:    npx bounce lookup kim.lee@gmail.com',
-      'Stop:      Ctrl-C (queued work is finished first; nothing is lost)',
-      '',
-    ].join('\n'),
-  );
-  await new Promise<void>((resolve) => {
+  // Signals are handled from the first moment: a Ctrl-C during start-up stops cleanly once it is up.
+  const stopRequested = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       // A second Ctrl-C must not kill the process halfway through saving the queues.
@@ -51,6 +28,46 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+  let runtime;
+  try {
+    runtime = await startRuntime({ port: options.port, dataDir: options.dataDir, memory: options.memory, external: options.external });
+  } catch (error) {
+    const message = (error as Error).message;
+    const hint = /EADDRINUSE/.test(message)
+      ? `\n  port ${options.port} is taken (another runtime, or another program): pass --port 0 for any free port, or --port N for another one\n`
+      : '';
+    io.stderr.write(`bounce start: ${message}\n${hint}`);
+    return 1;
+  }
+  const { file, restored } = runtime;
+  // The other commands find this runtime through --data when it is not the default folder.
+  const dataFlag = resolve(options.dataDir) === resolve(DEFAULT_DATA_DIR) ? '' : ` --data ${options.dataDir}`;
+  const restoredLine =
+    restored.notifications + restored.deadLetters > 0
+      ? [
+          `  restored             ${restored.notifications} queued notifications and ${restored.deadLetters} dead-lettered records saved by the last stop (${file.dataDir}/queues.json)${restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''}`,
+        ]
+      : [];
+  io.stdout.write(
+    [
+      `bounce pipeline running (pid ${file.pid})`,
+      `  API (suppressions)   ${file.apiUrl}        try: curl ${file.apiUrl}/suppressions`,
+      `  DynamoDB             ${file.endpoints.dynamodb}   tables ${file.tables.addresses}, ${file.tables.campaigns}${options.memory ? ' (in memory)' : ` (stored in ${file.dataDir}/dynamodb)`}`,
+      `  SNS topic            ${file.topicArn} at ${file.endpoints.sns}`,
+      `  SQS                  ${file.queues.notifications}`,
+      `                       ${file.queues.notificationsDlq} (DLQ)`,
+      `  classify             polling the notifications queue (batches of up to 100)`,
+      `  health job           every 60 s; alerts to ${file.dataDir}/alerts.jsonl`,
+      `  runtime file         ${file.dataDir}/runtime.json`,
+      ...restoredLine,
+      '',
+      `Feed it:   npx bounce ingest examples/notifications.jsonl${dataFlag}      or   npx bounce demo${dataFlag}`,
+      `Ask it:    npx bounce lookup kim.lee@gmail.com${dataFlag}`,
+      'Stop:      Ctrl-C (queued work is finished first; nothing is lost)',
+      '',
+    ].join('\n'),
+  );
+  await stopRequested;
   await runtime.stop();
   io.stdout.write('stopped.\n');
   return 0;

@@ -2,9 +2,11 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { isValidAddress, normaliseAddress } from '../shared/domain/index.js';
+import { addressSummary, type AddressRecord } from './address-summary.js';
 import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import { csvField, csvRow, csvText, parseCsvLine } from './csv.js';
+import { Progress } from './progress.js';
 
 export interface CommandIo {
   readonly stdin: Readable;
@@ -25,26 +27,43 @@ function addressIn(line: string): string | null {
   return null;
 }
 
+/** Column names a CSV header of addresses uses; a first line without an `@` is a header only when it names one. */
+const HEADER_FIELD = /^(e-?mails?|e-?mail[ _-]?address(es)?|address(es)?|recipients?|to|contacts?)$/i;
+
+/** A first line that is a header (`email`, `address,reason`...), not a mistyped address. */
+export function isHeaderLine(line: string): boolean {
+  const fields = parseCsvLine(line);
+  return !line.includes('@') && fields.some((field) => HEADER_FIELD.test(field));
+}
+
 function reportApiError(error: unknown, io: CommandIo, what: string): number {
   const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
   io.stderr.write(`bounce ${what}: ${(error as Error).message}${status}\n`);
   return 1;
 }
 
-/** One call whose answer (an address's record) is printed as JSON; exit 1 on any API error. */
-async function printAddress(api: ApiClient, what: string, method: string, email: string, io: CommandIo, body?: unknown): Promise<number> {
+/** One call whose answer (an address's record) is printed as a summary, or as JSON with `json`; exit 1 on any API error. */
+async function printAddress(
+  api: ApiClient,
+  what: string,
+  method: string,
+  email: string,
+  io: CommandIo,
+  json: boolean,
+  body?: unknown,
+): Promise<number> {
   try {
-    const view = await api.request<unknown>(method, `/suppressions/${encodeURIComponent(email)}`, body === undefined ? {} : { body });
-    io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    const view = await api.request<AddressRecord>(method, `/suppressions/${encodeURIComponent(email)}`, body === undefined ? {} : { body });
+    io.stdout.write(json ? `${JSON.stringify(view, null, 2)}\n` : addressSummary(view));
     return 0;
   } catch (error) {
     return reportApiError(error, io, what);
   }
 }
 
-/** `bounce lookup EMAIL`: everything known about one address, as JSON. Exit 1 when it has no record. */
-export const lookupCommand = (api: ApiClient, email: string, io: CommandIo): Promise<number> =>
-  printAddress(api, 'lookup', 'GET', email, io);
+/** `bounce lookup EMAIL [--json]`: everything known about one address. Exit 1 when it has no record. */
+export const lookupCommand = (api: ApiClient, email: string, io: CommandIo, json = false): Promise<number> =>
+  printAddress(api, 'lookup', 'GET', email, io, json);
 
 interface CheckResult {
   email: string;
@@ -63,6 +82,7 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
   io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason'])}\n`);
   let pending: Array<{ email: string; valid: boolean }> = [];
   let checked = 0;
+  const progress = new Progress(io.stderr, 'check', { unit: 'checked' });
   const flush = async () => {
     const valid = pending.filter((p) => p.valid).map((p) => p.email);
     const results =
@@ -77,7 +97,7 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
       );
     }
     checked += pending.length;
-    io.stderr.write(`checked ${checked}\n`);
+    progress.update(checked);
     pending = [];
   };
   try {
@@ -85,23 +105,26 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
     for await (const line of lines(file, io.stdin)) {
       if (line.trim() === '') continue;
       const raw = addressIn(line);
-      const header = first && raw === null;
+      const header = first && isHeaderLine(line);
       first = false;
-      if (header) continue; // a CSV header: no field looks like an address
+      if (header) continue; // anything else without an @ is a mistyped address: it is reported `invalid`, never dropped
       const email = normaliseAddress(raw ?? parseCsvLine(line)[0] ?? '');
       pending.push({ email, valid: isValidAddress(email) });
       if (pending.length >= CHECK_CHUNK) await flush();
     }
     await flush();
+    progress.end();
+    io.stderr.write(`check: ${checked} checked\n`);
     return 0;
   } catch (error) {
+    progress.end();
     return reportApiError(error, io, 'check');
   }
 }
 
-/** `bounce release EMAIL --reason TEXT`. */
-export const releaseCommand = (api: ApiClient, email: string, reason: string, io: CommandIo): Promise<number> =>
-  printAddress(api, 'release', 'DELETE', email, io, { reason });
+/** `bounce release EMAIL --reason TEXT [--json]`. */
+export const releaseCommand = (api: ApiClient, email: string, reason: string, io: CommandIo, json = false): Promise<number> =>
+  printAddress(api, 'release', 'DELETE', email, io, json, { reason });
 
 interface ListItem {
   email: string;
@@ -130,6 +153,7 @@ export async function exportCommand(api: ApiClient, options: ExportOptions, io: 
     io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason', 'category', 'campaign', 'firstSeenAt', 'lastSeenAt'])}\n`);
   let nextToken: string | undefined;
   let exported = 0;
+  const progress = new Progress(io.stderr, 'export', { unit: 'exported' });
   try {
     do {
       const page = await api.request<{ items: ListItem[]; nextToken?: string }>('GET', '/suppressions', {
@@ -151,11 +175,14 @@ export async function exportCommand(api: ApiClient, options: ExportOptions, io: 
       );
       if (rows.length > 0 && !io.stdout.write(`${rows.join('\n')}\n`)) await new Promise((resolve) => io.stdout.once('drain', resolve));
       exported += rows.length;
-      io.stderr.write(`exported ${exported}\n`);
+      progress.update(exported);
       nextToken = page.nextToken;
     } while (nextToken);
+    progress.end();
+    io.stderr.write(`export: ${exported} exported\n`);
     return 0;
   } catch (error) {
+    progress.end();
     return reportApiError(error, io, 'export');
   }
 }
@@ -168,6 +195,7 @@ export async function exportCommand(api: ApiClient, options: ExportOptions, io: 
 export async function importCommand(api: ApiClient, file: string, io: CommandIo): Promise<number> {
   const counts = { created: 0, existing: 0, invalid: 0, failed: 0 };
   let lineNumber = 0;
+  const progress = new Progress(io.stderr, 'import', { unit: 'lines read' });
   const inFlight = new Set<Promise<void>>();
   const put = async (email: string, sesReason: 'BOUNCE' | 'COMPLAINT', line: number) => {
     try {
@@ -186,7 +214,7 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
       lineNumber++;
       if (line.trim() === '') continue;
       const [rawEmail = '', rawReason = 'BOUNCE'] = parseCsvLine(line);
-      if (lineNumber === 1 && !rawEmail.includes('@')) continue; // header
+      if (lineNumber === 1 && isHeaderLine(line)) continue;
       const email = normaliseAddress(rawEmail);
       const reason = rawReason.toUpperCase();
       if (!isValidAddress(email) || (reason !== 'BOUNCE' && reason !== 'COMPLAINT')) {
@@ -199,12 +227,14 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
       const task = put(email, reason, lineNumber).finally(() => inFlight.delete(task));
       inFlight.add(task);
       if (inFlight.size >= IMPORT_CONCURRENCY) await Promise.race(inFlight);
-      if (lineNumber % 500 === 0) io.stderr.write(`imported ${counts.created + counts.existing} of ${lineNumber} lines\n`);
+      progress.update(lineNumber);
     }
     await Promise.all(inFlight);
   } catch (error) {
+    progress.end();
     return reportApiError(error, io, 'import');
   }
+  progress.end();
   io.stderr.write(
     `import: ${counts.created} new, ${counts.existing} already on file, ${counts.invalid} invalid, ${counts.failed} failed\n`,
   );

@@ -48,3 +48,21 @@ export function clientConfigFor(runtime: RuntimeFile, service: keyof RuntimeFile
   const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint);
   return { region: runtime.region, endpoint, ...(loopback ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) };
 }
+
+/**
+ * Why there is no running runtime on `dataDir`, in words a user can act on:
+ * no runtime.json at all, or one left by a runtime that died without stopping (kill -9, a crash).
+ */
+export async function whyNotRunning(dataDir: string): Promise<string> {
+  const path = runtimeFilePath(dataDir);
+  const dataFlag = dataDir === DEFAULT_DATA_DIR ? '' : ` --data ${dataDir}`;
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown }).pid;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return `the runtime is not running (no ${path}): start it with "npx bounce start${dataFlag}"`;
+    return `the runtime is not running (${path} is unreadable): start it with "npx bounce start${dataFlag}"`;
+  }
+  return `the runtime is not running: ${path} was left by pid ${String(pid)}, which is gone (killed or crashed); start it again with "npx bounce start${dataFlag}" (what it had queued comes back)`;
+}

@@ -46,12 +46,19 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   readonly file: RuntimeFile;
+  /** Records the previous run saved (DIR/queues.json) and this start put back on the queues. */
+  readonly restored: RestoredCounts;
   /** Process everything queued now (for tests and the demo). */
   drain(): Promise<void>;
   /** Run the health job now (it also runs on its timer). */
   checkHealth(): Promise<void>;
   /** Finish the batch in hand, process what is queued for up to `drainSeconds` (default 20), keep the rest. */
   stop(drainSeconds?: number): Promise<void>;
+}
+
+export interface RestoredCounts {
+  readonly notifications: number;
+  readonly deadLetters: number;
 }
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -195,7 +202,7 @@ async function startApi(handler: Parameters<typeof serveApi>[0], port: number, s
  * replaces it, so a start that fails or a process that is killed loses none of it (replaying a
  * notification twice is harmless: every effect is idempotent).
  */
-async function restoreSnapshot(snapshotPath: string, sqs: SQSClient, messaging: Messaging): Promise<number> {
+async function restoreSnapshot(snapshotPath: string, sqs: SQSClient, messaging: Messaging): Promise<RestoredCounts> {
   const snapshot = await readFile(snapshotPath, 'utf8').then(
     (text) => JSON.parse(text) as QueuedMessage[],
     () => [],
@@ -209,7 +216,8 @@ async function restoreSnapshot(snapshotPath: string, sqs: SQSClient, messaging: 
       }),
     );
   }
-  return snapshot.length;
+  const deadLetters = snapshot.filter((message) => message.queue === 'dlq').length;
+  return { notifications: snapshot.length - deadLetters, deadLetters };
 }
 
 /** What is left on the queues (more than the drain could do, records waiting for a retry, the DLQ), for the next start. */
@@ -299,7 +307,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const clock = () => new Date();
     const api = await startApi(composeApi({ dynamo, tables, clock, logger }), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
-    if (!options.memory) await restoreSnapshot(snapshotPath, clients.sqs, messaging);
+    const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
 
     const poller = new SqsPoller({
       sqs: clients.sqs,
@@ -331,6 +339,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let stopped = false;
     return {
       file,
+      restored,
       drain: async () => {
         await poller.drain();
       },

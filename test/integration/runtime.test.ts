@@ -79,8 +79,9 @@ describe('local runtime, end to end', () => {
     const file = join(dataDir, 'stream.jsonl');
     writeFileSync(file, `${stream.join('\n')}\n`);
     const { io, stderr } = capture();
-    expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
+    expect(await ingestCommand({ sources: [file], dataDir, allowInvalid: true }, io)).toBe(0);
     expect(stderr()).toContain(`${stream.length} published, 0 failed`);
+    expect(stderr()).toContain('2 lines were not SES notifications: published anyway');
     await first.drain();
 
     const expected: Record<string, { status: number; body?: Record<string, unknown> }> = {
@@ -150,7 +151,7 @@ describe('local runtime, end to end', () => {
 
     const { io, stderr } = capture();
     expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
-    expect(stderr()).toContain('12 published, 0 failed, 1 SNS subscription messages skipped');
+    expect(stderr()).toContain('12 published, 0 failed, 1 SNS subscription message skipped');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

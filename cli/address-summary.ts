@@ -1,0 +1,90 @@
+/** The fields of the API's address record that the summary reads (the API answers more). */
+export interface AddressRecord {
+  readonly email: string;
+  readonly suppressed: boolean;
+  readonly status: string | null;
+  readonly reason: string | null;
+  readonly suppressedReason?: string | null;
+  readonly category: string | null;
+  readonly rule: string | null;
+  readonly smtpCode: number | null;
+  readonly enhancedCode: string | null;
+  readonly diagnostic: string | null;
+  readonly provider: string | null;
+  readonly campaign: string | null;
+  readonly firstSeenAt: string | null;
+  readonly lastSeenAt: string | null;
+  readonly count: number;
+  readonly releasedAt: string | null;
+  readonly releasedBy: string | null;
+  readonly releaseReason: string | null;
+  readonly softBounces: { readonly count: number; readonly windowEndsAt: string | null };
+  readonly history: ReadonlyArray<{
+    readonly at: string;
+    readonly signal: string;
+    readonly fromStatus: string | null;
+    readonly toStatus: string;
+    readonly reason: string;
+    readonly category: string | null;
+    readonly enhancedCode: string | null;
+    readonly smtpCode: number | null;
+    readonly actor: string | null;
+    readonly note: string | null;
+  }>;
+}
+
+const SHOWN_HISTORY = 5;
+const DIAGNOSTIC_WIDTH = 100;
+
+const verdict = (record: AddressRecord): string => {
+  if (record.status === 'suppressed') return `DO NOT MAIL: suppressed (${record.reason ?? 'no reason'})`;
+  if (record.status === 'review') return `DO NOT MAIL (held for review: ${record.reason ?? 'no reason'})`;
+  if (record.status === 'released')
+    return `may be mailed: released${record.suppressedReason ? ` (was ${record.suppressedReason})` : record.reason ? ` (was ${record.reason})` : ''}`;
+  return 'may be mailed: not on the list (only soft bounces or history are known)';
+};
+
+const codes = (smtpCode: number | null, enhancedCode: string | null): string =>
+  [smtpCode, enhancedCode].filter((c) => c !== null).join(' ');
+
+/**
+ * `bounce lookup`'s answer for a person: may I mail it, why, the evidence,
+ * the soft-bounce window and the last few changes. `--json` prints the record as the API returns it.
+ */
+export function addressSummary(record: AddressRecord): string {
+  const lines = [`${record.email}: ${verdict(record)}`];
+  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(13)}${value}`);
+  if (record.category || record.rule) row('why', [record.category, record.rule ? `(rule ${record.rule})` : null].filter(Boolean).join(' '));
+  const evidence = codes(record.smtpCode, record.enhancedCode);
+  if (evidence || record.provider)
+    row('evidence', [evidence, record.provider ? `from ${record.provider}` : null].filter(Boolean).join(' '));
+  if (record.diagnostic) {
+    const text = record.diagnostic.length > DIAGNOSTIC_WIDTH ? `${record.diagnostic.slice(0, DIAGNOSTIC_WIDTH - 1)}…` : record.diagnostic;
+    row('diagnostic', `"${text}"`);
+  }
+  if (record.campaign) row('campaign', record.campaign);
+  if (record.firstSeenAt) row('seen', `${record.firstSeenAt} first, ${record.lastSeenAt ?? '?'} last (${record.count} events)`);
+  if (record.status === 'released')
+    row(
+      'released',
+      `${record.releasedAt ?? '?'} by ${record.releasedBy ?? 'unknown'}${record.releaseReason ? `: ${record.releaseReason}` : ''}`,
+    );
+  row(
+    'soft bounces',
+    `${record.softBounces.count} in the 72-hour window${record.softBounces.windowEndsAt ? ` (the oldest leaves it at ${record.softBounces.windowEndsAt})` : ''}`,
+  );
+  if (record.history.length > 0) {
+    const shown = record.history.slice(0, SHOWN_HISTORY);
+    lines.push(`  history      newest first${record.history.length > shown.length ? `, ${shown.length} of ${record.history.length}` : ''}`);
+    for (const entry of shown) {
+      const evidenceOf = [entry.category, codes(entry.smtpCode, entry.enhancedCode)].filter(Boolean).join(' ');
+      const who = entry.actor ? ` by ${entry.actor}` : '';
+      const note = entry.note ? `: ${entry.note}` : '';
+      lines.push(
+        `    ${entry.at}  ${entry.signal.padEnd(15)} ${entry.fromStatus ?? '(new)'} → ${entry.toStatus} (${entry.reason})${evidenceOf ? `  ${evidenceOf}` : ''}${who}${note}`,
+      );
+    }
+  }
+  lines.push('  (--json for the full record)');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,174 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bounce, startBounce, type StartedRuntime } from '../support/cli.js';
+
+/** Poll a condition the background runtime makes true (it processes the queue on its own). */
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 20): Promise<T> {
+  let value = await probe();
+  for (let i = 0; i < seconds * 5 && !done(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('the CLI against a running runtime (spawned as a user runs it)', () => {
+  let dataDir: string;
+  let runtime: StartedRuntime;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-run-'));
+    runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
+  }, 60_000);
+  afterAll(async () => {
+    expect(await runtime.stop()).toBe(0);
+  }, 60_000);
+
+  it('start: the banner names --data DIR in its hints when the folder is not the default', () => {
+    expect(runtime.stdout()).toContain(`npx bounce ingest examples/notifications.jsonl --data ${dataDir}`);
+    expect(runtime.stdout()).toContain(`npx bounce lookup kim.lee@gmail.com --data ${dataDir}`);
+  });
+
+  it('ingest: lines that are not SES notifications are counted, named, not published, and fail the run', async () => {
+    const run = await bounce(['ingest', 'examples/', '--data', dataDir]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ingest: 12 published, 0 failed, 1 SNS subscription message skipped');
+    expect(run.stderr).toContain('examples/recipients.jsonl:1: a recipient line (bounce classify reads those), not an SES notification');
+    expect(run.stderr).toContain('… and 67 more');
+    expect(run.stderr).toContain('72 lines were not SES notifications: not published (12 notifications were); pass --allow-invalid');
+  });
+
+  it('ingest: piped text that is not a notification is an error, not a success', async () => {
+    const run = await bounce(['ingest', '-', '--data', dataDir], { input: 'hello world\n' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ingest: 0 published, 0 failed');
+    expect(run.stderr).toMatch(/stdin:1: .*not valid JSON/);
+    expect(run.stderr).toContain('1 line was not an SES notification: not published');
+  });
+
+  it('ingest --allow-invalid: publishes everything, says where the invalid lines went, exits 0', async () => {
+    const run = await bounce(['ingest', '-', '--allow-invalid', '--data', dataDir], {
+      input: '{"recipient":"x@example.org","status":"5.1.1"}\nnot json either\n',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('ingest: 2 published, 0 failed');
+    expect(run.stderr).toContain(
+      '2 lines were not SES notifications: published anyway (--allow-invalid); the pipeline puts them in the DLQ',
+    );
+  });
+
+  it('lookup: a short human summary by default, the full record with --json', async () => {
+    const json = await eventually(
+      () => bounce(['lookup', 'kim.lee@gmail.com', '--json', '--data', dataDir]),
+      (run) => run.status === 0,
+    );
+    const record = JSON.parse(json.stdout) as { status: string; history: unknown[]; softBounces: { count: number } };
+    expect(record).toMatchObject({ status: 'suppressed', reason: 'hard-bounce', category: 'invalid-address', softBounces: { count: 0 } });
+    expect(record.history).toHaveLength(1);
+
+    const human = await bounce(['lookup', 'Kim.Lee@gmail.com', '--data', dataDir]);
+    expect(human.status).toBe(0);
+    const lines = human.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('kim.lee@gmail.com: DO NOT MAIL: suppressed (hard-bounce)');
+    expect(human.stdout).toMatch(/\n {2}why {10}invalid-address \(rule [a-z0-9-]+\)\n/);
+    expect(human.stdout).toContain('\n  evidence     550 5.1.1 from gmail\n');
+    expect(human.stdout).toContain('\n  soft bounces 0 in the 72-hour window\n');
+    expect(human.stdout).toMatch(
+      /\n {4}\d{4}-\d\d-\d\dT[\d:.]+Z {2}hard-bounce +\(new\) → suppressed \(hard-bounce\) {2}invalid-address 550 5.1.1\n/,
+    );
+    expect(() => JSON.parse(human.stdout) as unknown).toThrow();
+
+    const unknown = await bounce(['lookup', 'nobody@example.org', '--data', dataDir]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('bounce lookup: no record for nobody@example.org (HTTP 404)');
+  });
+
+  it('check: a first line without @ is a header only when it looks like one; a mistyped first address is reported invalid', async () => {
+    await eventually(
+      () => bounce(['lookup', 'kim.lee@gmail.com', '--json', '--data', dataDir]),
+      (run) => run.status === 0,
+    );
+    const typo = await bounce(['check', '-', '--data', dataDir], { input: 'kim.lee.gmail.com\nKim.Lee@gmail.com\nnobody@example.org\n' });
+    expect(typo.status).toBe(0);
+    expect(typo.stdout.trim().split('\n')).toEqual([
+      'email,suppressed,status,reason',
+      'kim.lee.gmail.com,invalid,,',
+      'kim.lee@gmail.com,true,suppressed,hard-bounce',
+      'nobody@example.org,false,,',
+    ]);
+    const withHeader = await bounce(['check', '-', '--data', dataDir], { input: 'Email Address,Name\nkim.lee@gmail.com,Kim\n' });
+    expect(withHeader.stdout.trim().split('\n')).toEqual([
+      'email,suppressed,status,reason',
+      'kim.lee@gmail.com,true,suppressed,hard-bounce',
+    ]);
+  });
+});
+
+describe('start and stop, as a user meets them', () => {
+  it('the restart banner says how many saved records it put back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-restore-'));
+    const attributes = { reason: { DataType: 'String', StringValue: 'SNS Message is not valid JSON' } };
+    writeFileSync(
+      join(dataDir, 'queues.json'),
+      JSON.stringify([
+        { queue: 'dlq', body: 'garbage one', attributes },
+        { queue: 'dlq', body: 'garbage two', attributes },
+        { queue: 'dlq', body: 'garbage three', attributes },
+        { queue: 'notifications', body: '{"not":"ses"}' },
+      ]),
+    );
+    const runtime = await startBounce(dataDir);
+    try {
+      expect(runtime.stdout()).toContain('restored             1 queued notifications and 3 dead-lettered records saved by the last stop');
+      expect(runtime.stdout()).toContain(`see them with: npx bounce dlq --data ${dataDir}`);
+    } finally {
+      expect(await runtime.stop()).toBe(0);
+    }
+    const again = await startBounce(dataDir, ['--port', '0', '--memory']);
+    try {
+      expect(again.stdout()).not.toContain('restored');
+    } finally {
+      await again.stop();
+    }
+  }, 90_000);
+
+  it('after kill -9, the next command says the runtime is not running (not that runtime.json is missing)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-killed-'));
+    const runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
+    runtime.child.kill('SIGKILL');
+    await runtime.stop();
+    const lookup = await bounce(['lookup', 'kim.lee@gmail.com', '--data', dataDir]);
+    expect(lookup.status).toBe(1);
+    expect(lookup.stderr).toContain(
+      `the runtime is not running: ${join(dataDir, 'runtime.json')} was left by pid ${runtime.child.pid}, which is gone`,
+    );
+    expect(lookup.stderr).toContain(`npx bounce start --data ${dataDir}`);
+    expect(lookup.stderr).not.toContain('not found');
+    const ingest = await bounce(['ingest', 'examples/notifications.jsonl', '--data', dataDir]);
+    expect(ingest.status).toBe(1);
+    expect(ingest.stderr).toContain('the runtime is not running');
+
+    const empty = mkdtempSync(join(tmpdir(), 'bounce-cli-none-'));
+    const none = await bounce(['lookup', 'kim.lee@gmail.com', '--data', empty]);
+    expect(none.stderr).toContain(`the runtime is not running (no ${join(empty, 'runtime.json')})`);
+  }, 60_000);
+
+  it('a taken port: the error suggests --port 0 or another port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = await bounce(['start', '--port', String(port), '--memory', '--data', mkdtempSync(join(tmpdir(), 'bounce-cli-port-'))]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('EADDRINUSE');
+      expect(run.stderr).toContain(`port ${port} is taken`);
+      expect(run.stderr).toContain('pass --port 0 for any free port');
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  }, 60_000);
+});
