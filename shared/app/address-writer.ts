@@ -10,40 +10,45 @@ export interface Commit {
   readonly changed: boolean;
 }
 
+const historyExpiry = (entry: HistoryEntry): number => Math.floor(Date.parse(entry.at) / 1000) + HISTORY_RETENTION_SECONDS;
+
 /**
- * Read an address's record, decide a signal from it, apply it and write the
- * history entry then the record under its version condition; on a lost race,
- * read again. History goes first: a crash before the record write leaves an
- * entry the retry rewrites with the same key. (If the process dies there *and*
- * another event changes the record before the retry, that entry can remain:
- * the one case left, two faults at once.)
+ * Read an address's record, decide a signal from it, apply it, and write the
+ * record under its version condition, then the change's history entry; on a
+ * lost race, read again.
+ *
+ * The record carries the history entry of the change that made it
+ * (`lastChange`), so history never depends on one writer surviving: the
+ * writer puts it after the record, and whoever next reads the record (a
+ * redelivery of the same event after a crash, another instance that lost the
+ * race on the same event, the next event for the address) puts it again before
+ * going on. Every put has the entry's deterministic key, so writing it twice
+ * is harmless, and no entry is ever written for a change that did not happen.
  */
 export async function commitSignal(
   addresses: AddressRepository,
   email: string,
   decide: (state: AddressState | null) => Promise<AddressSignal | null> | AddressSignal | null,
 ): Promise<Commit> {
-  let written: HistoryEntry | null = null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await addresses.getState(email);
     const signal = await decide(state);
     const transition = signal === null ? null : applySignal(email, state, signal);
-    // A lost race can turn the change this call already wrote history for into no change (or
-    // another one): take that entry back so history only tells what happened.
-    if (written && (transition === null || transition.history.eventId !== written.eventId || transition.history.at !== written.at)) {
-      await addresses.deleteHistory(written);
-      written = null;
+    const previous = state?.lastChange ?? null;
+    // The change this record came from may have lost its history write (its writer crashed, or it
+    // was this very event, applied by a rival instance): put it again whenever an event bears on the record.
+    if (previous && signal !== null) {
+      await addresses.putHistory(previous, historyExpiry(previous));
     }
     if (transition === null) return { before: state, after: state, changed: false };
-    const expiresAt = Math.floor(Date.parse(transition.history.at) / 1000) + HISTORY_RETENTION_SECONDS;
-    await addresses.putHistory(transition.history, expiresAt);
-    written = transition.history;
     try {
       await addresses.putState(transition.next, state?.version ?? 0);
-      return { before: state, after: transition.next, changed: true };
     } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+      if (error instanceof VersionConflictError) continue;
+      throw error;
     }
+    await addresses.putHistory(transition.history, historyExpiry(transition.history));
+    return { before: state, after: transition.next, changed: true };
   }
   throw new ContentionError(`address record kept changing under ${MAX_ATTEMPTS} attempts`);
 }

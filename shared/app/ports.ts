@@ -62,8 +62,6 @@ export interface AddressRepository {
   putState(state: AddressState, expectedVersion: number): Promise<void>;
   /** Idempotent: the entry's key is deterministic. */
   putHistory(entry: HistoryEntry, expiresAt: number): Promise<void>;
-  /** Takes back an entry written for a change that then did not happen. */
-  deleteHistory(entry: HistoryEntry): Promise<void>;
   /** Idempotent: the item's key is deterministic. */
   putSoftBounce(item: SoftBounceItem): Promise<void>;
   /** Soft bounces whose expiry is after `now` and that happened after `since` (TTL deletes late: never trust it). */

@@ -73,6 +73,13 @@ export interface AddressState extends Evidence {
   readonly releaseReason: string | null;
   /** Newest first, bounded: a redelivered event found here changes nothing. */
   readonly appliedEventIds: readonly string[];
+  /**
+   * The history entry of the change that made this record. It travels with the
+   * record, so whoever reads the record next (a redelivery, the next event)
+   * can write it again: a history entry can never be lost between the record
+   * write and its own write, and none is ever written for a change that did not happen.
+   */
+  readonly lastChange: HistoryEntry | null;
   /** Optimistic-concurrency version; 0 means "no record yet". */
   readonly version: number;
 }
@@ -136,7 +143,7 @@ export interface Transition {
   readonly history: HistoryEntry;
 }
 
-const REASON_OF: Partial<Record<SignalKind, SuppressionReason>> = {
+const REASON_OF: Record<SuppressingSignal | ReviewingSignal, SuppressionReason> = {
   complaint: 'complaint',
   'hard-bounce': 'hard-bounce',
   'ses-suppressed': 'ses-suppression-list',
@@ -146,8 +153,8 @@ const REASON_OF: Partial<Record<SignalKind, SuppressionReason>> = {
   'retries-exhausted': 'retries-exhausted',
 };
 
-const SUPPRESSING: ReadonlySet<SignalKind> = new Set(['complaint', 'hard-bounce', 'ses-suppressed', 'manual-suppress']);
-const REVIEWING: ReadonlySet<SignalKind> = new Set(['policy-block', 'soft-threshold', 'retries-exhausted']);
+type SuppressingSignal = 'complaint' | 'hard-bounce' | 'ses-suppressed' | 'manual-suppress';
+type ReviewingSignal = 'policy-block' | 'soft-threshold' | 'retries-exhausted';
 
 const time = (iso: string | null): number => (iso === null ? Number.NEGATIVE_INFINITY : Date.parse(iso));
 const later = (a: string, b: string): string => (time(a) >= time(b) ? a : b);
@@ -185,108 +192,156 @@ export function isSoftBounce(outcome: RecipientOutcome): boolean {
   );
 }
 
+type ReleaseFields = Pick<AddressState, 'releasedAt' | 'releasedBy' | 'releaseReason'>;
+
+/** What one signal does to a record; `null`: nothing. */
+interface Change {
+  readonly status: SuppressionStatus;
+  readonly reason: SuppressionReason;
+  /** Whether the record takes the signal's evidence (else it keeps the evidence behind its reason). */
+  readonly takesEvidence: boolean;
+  /** Set by the signals that release; other changes clear the release fields. */
+  readonly release?: ReleaseFields;
+}
+
+type TransitionRule = (state: AddressState | null, signal: AddressSignal) => Change | null;
+
+/** How strongly a status holds an address: a signal may only raise it, except those that release. */
+const HOLD: Readonly<Record<SuppressionStatus, number>> = { released: 0, review: 1, suppressed: 2 };
+const RELEASING: ReadonlySet<SignalKind> = new Set(['delivery', 'release']);
+
+/** Evidence the person who released the address did not have: never hidden by the release, whatever its date. */
+const NEW_DEAD_EVIDENCE: ReadonlySet<SignalKind> = new Set(['complaint', 'hard-bounce']);
+
+/**
+ * Whether a person's release stands against this signal: it does against
+ * what the person could have weighed (anything dated before the release),
+ * except a complaint or hard bounce not applied yet, which is new evidence
+ * (a backlog or a DLQ redrive delivers it late). A release by a delivery, or a
+ * manual suppression, never stands in the way.
+ */
+function releaseStands(state: AddressState | null, signal: AddressSignal): boolean {
+  if (state?.status !== 'released' || state.releasedBy === DELIVERY_RELEASE) return false;
+  if (signal.kind === 'manual-suppress' || NEW_DEAD_EVIDENCE.has(signal.kind)) return false;
+  return time(signal.occurredAt) <= time(state.releasedAt);
+}
+
+/** Suppress; a complaint outranks every other reason, otherwise the first reason stays. */
+const suppress =
+  (kind: SuppressingSignal): TransitionRule =>
+  (state, signal) => {
+    const reason = kind === 'manual-suppress' ? (signal.reason ?? REASON_OF[kind]) : REASON_OF[kind];
+    if (state?.status !== 'suppressed') return { status: 'suppressed', reason, takesEvidence: true };
+    const kept = reason === 'complaint' ? 'complaint' : state.reason;
+    // Suppressing a suppressed address by hand, or SES saying it did not send, changes nothing
+    // (so an import can run twice and a suppressed address does not fill its history).
+    if ((kind === 'manual-suppress' || kind === 'ses-suppressed') && kept === state.reason) return null;
+    return { status: 'suppressed', reason: kept, takesEvidence: kept !== state.reason };
+  };
+
+/** Hold for review; a review is entered once, and only a later policy block moves its last-seen time. */
+const review =
+  (kind: ReviewingSignal): TransitionRule =>
+  (state, signal) => {
+    if (state?.status !== 'review') return { status: 'review', reason: REASON_OF[kind], takesEvidence: true };
+    // Still blocked: a later block moves the time a delivery must beat to clear the review.
+    if (kind !== 'policy-block' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
+    return { status: 'review', reason: state.reason, takesEvidence: false };
+  };
+
+/** A delivery after the review began clears it: the mailbox takes mail. */
+const clearReview: TransitionRule = (state, signal) => {
+  if (state?.status !== 'review' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
+  return {
+    status: 'released',
+    reason: state.reason,
+    takesEvidence: false,
+    release: { releasedAt: signal.occurredAt, releasedBy: DELIVERY_RELEASE, releaseReason: 'delivered after review' },
+  };
+};
+
+/** A person releases a held address; history keeps who and why. */
+const releaseByPerson: TransitionRule = (state, signal) => {
+  if (state === null || state.status === 'released') return null;
+  return {
+    status: 'released',
+    reason: state.reason,
+    takesEvidence: false,
+    release: { releasedAt: signal.occurredAt, releasedBy: signal.actor ?? null, releaseReason: signal.note ?? null },
+  };
+};
+
+/** One transition per signal kind. */
+const TRANSITIONS: Readonly<Record<SignalKind, TransitionRule>> = {
+  complaint: suppress('complaint'),
+  'hard-bounce': suppress('hard-bounce'),
+  'ses-suppressed': suppress('ses-suppressed'),
+  'manual-suppress': suppress('manual-suppress'),
+  'policy-block': review('policy-block'),
+  'soft-threshold': review('soft-threshold'),
+  'retries-exhausted': review('retries-exhausted'),
+  delivery: clearReview,
+  release: releaseByPerson,
+};
+
 /**
  * Apply a signal to an address's record. Pure: returns the next record and
- * the history entry, or null when nothing changes. Rules:
- * - a weaker event never downgrades a stronger state (a soft bounce or a
- *   policy block does not lift a suppression; a complaint upgrades anything);
- * - an address released by a person is suppressed again only by a hard
- *   bounce or a complaint that happened after its release (one released by a
- *   delivery is suppressed by any hard bounce or complaint);
- * - a review is entered once; later policy blocks only move its last-seen time;
- * - a delivery clears a review (it proves the mailbox takes mail);
- * - an event already applied (redelivery) changes nothing.
+ * the history entry, or null when nothing changes. The invariants every
+ * transition keeps:
+ * - an event already applied (redelivery) changes nothing;
+ * - a weaker event never lowers the hold on an address (suppressed > review >
+ *   released); only a delivery (a review) or a person releases;
+ * - a person's release stands against signals dated before it, except a
+ *   complaint or hard bounce not applied yet (see `releaseStands`);
+ * - a complaint upgrades any reason.
  */
 export function applySignal(email: string, state: AddressState | null, signal: AddressSignal): Transition | null {
   if (state?.appliedEventIds.includes(signal.eventId)) return null;
-  const afterRelease =
-    state?.status !== 'released' || state.releasedBy === DELIVERY_RELEASE || time(signal.occurredAt) > time(state.releasedAt);
+  if (releaseStands(state, signal)) return null;
+  const change = TRANSITIONS[signal.kind](state, signal);
+  if (change === null) return null;
+  if (state && !RELEASING.has(signal.kind) && HOLD[change.status] < HOLD[state.status]) return null;
 
-  let status: SuppressionStatus;
-  let reason: SuppressionReason;
-  let release: Pick<AddressState, 'releasedAt' | 'releasedBy' | 'releaseReason'> = {
-    releasedAt: state?.releasedAt ?? null,
-    releasedBy: state?.releasedBy ?? null,
-    releaseReason: state?.releaseReason ?? null,
+  const kept: Evidence = change.takesEvidence || state === null ? signal.evidence : state;
+  const release: ReleaseFields =
+    change.status === 'released'
+      ? (change.release ?? {
+          releasedAt: state?.releasedAt ?? null,
+          releasedBy: state?.releasedBy ?? null,
+          releaseReason: state?.releaseReason ?? null,
+        })
+      : { releasedAt: null, releasedBy: null, releaseReason: null };
+  const { evidence } = signal;
+  const history: HistoryEntry = {
+    email,
+    eventId: signal.eventId,
+    at: signal.occurredAt,
+    signal: signal.kind,
+    fromStatus: state?.status ?? null,
+    toStatus: change.status,
+    reason: change.reason,
+    category: evidence.category,
+    rule: evidence.rule,
+    smtpCode: evidence.smtpCode,
+    enhancedCode: evidence.enhancedCode,
+    diagnostic: evidence.diagnostic,
+    campaign: evidence.campaign,
+    messageId: evidence.messageId,
+    actor: signal.actor ?? null,
+    note: signal.note ?? null,
   };
-  let takesEvidence = true;
-
-  if (SUPPRESSING.has(signal.kind)) {
-    if (!afterRelease && signal.kind !== 'manual-suppress') return null;
-    const newReason = signal.kind === 'manual-suppress' ? (signal.reason ?? 'manual') : (REASON_OF[signal.kind] as SuppressionReason);
-    if (state?.status === 'suppressed') {
-      status = 'suppressed';
-      // A complaint outranks every other reason; otherwise the first reason stays.
-      reason = newReason === 'complaint' ? 'complaint' : state.reason;
-      takesEvidence = reason !== state.reason;
-      // Suppressing a suppressed address by hand, or SES saying it did not send, changes nothing
-      // (so an import can run twice and a suppressed address does not fill its history).
-      if ((signal.kind === 'manual-suppress' || signal.kind === 'ses-suppressed') && !takesEvidence) return null;
-    } else {
-      status = 'suppressed';
-      reason = newReason;
-    }
-  } else if (REVIEWING.has(signal.kind)) {
-    if (state?.status === 'suppressed' || !afterRelease) return null;
-    if (state?.status === 'review') {
-      // Still blocked: only a later block moves the time a delivery must beat to clear the review.
-      if (signal.kind !== 'policy-block' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
-      status = 'review';
-      reason = state.reason;
-      takesEvidence = false;
-    } else {
-      status = 'review';
-      reason = REASON_OF[signal.kind] as SuppressionReason;
-    }
-  } else if (signal.kind === 'delivery') {
-    if (state?.status !== 'review' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
-    status = 'released';
-    reason = state.reason;
-    takesEvidence = false;
-    release = { releasedAt: signal.occurredAt, releasedBy: DELIVERY_RELEASE, releaseReason: 'delivered after review' };
-  } else {
-    // Manual release.
-    if (state === null || state.status === 'released') return null;
-    status = 'released';
-    reason = state.reason;
-    takesEvidence = false;
-    release = { releasedAt: signal.occurredAt, releasedBy: signal.actor ?? null, releaseReason: signal.note ?? null };
-  }
-
-  const base = state ?? null;
-  const kept: Evidence = takesEvidence || base === null ? signal.evidence : base;
   const next: AddressState = {
     email,
-    status,
-    reason,
+    status: change.status,
+    reason: change.reason,
     ...pickEvidence(kept),
-    firstSeenAt: base ? earlier(base.firstSeenAt, signal.occurredAt) : signal.occurredAt,
-    lastSeenAt: base ? later(base.lastSeenAt, signal.occurredAt) : signal.occurredAt,
-    count: (base?.count ?? 0) + 1,
-    ...(status === 'released' ? release : { releasedAt: null, releasedBy: null, releaseReason: null }),
-    appliedEventIds: [signal.eventId, ...(base?.appliedEventIds ?? [])].slice(0, APPLIED_EVENT_MEMORY),
-    version: (base?.version ?? 0) + 1,
+    firstSeenAt: state ? earlier(state.firstSeenAt, signal.occurredAt) : signal.occurredAt,
+    lastSeenAt: state ? later(state.lastSeenAt, signal.occurredAt) : signal.occurredAt,
+    count: (state?.count ?? 0) + 1,
+    ...release,
+    appliedEventIds: [signal.eventId, ...(state?.appliedEventIds ?? [])].slice(0, APPLIED_EVENT_MEMORY),
+    lastChange: history,
+    version: (state?.version ?? 0) + 1,
   };
-  const { evidence } = signal;
-  return {
-    next,
-    history: {
-      email,
-      eventId: signal.eventId,
-      at: signal.occurredAt,
-      signal: signal.kind,
-      fromStatus: base?.status ?? null,
-      toStatus: status,
-      reason,
-      category: evidence.category,
-      rule: evidence.rule,
-      smtpCode: evidence.smtpCode,
-      enhancedCode: evidence.enhancedCode,
-      diagnostic: evidence.diagnostic,
-      campaign: evidence.campaign,
-      messageId: evidence.messageId,
-      actor: signal.actor ?? null,
-      note: signal.note ?? null,
-    },
-  };
+  return { next, history };
 }

@@ -53,6 +53,21 @@ export function deliveryFor(recipient: string, at: string, messageId = `delivere
   };
 }
 
+/** A complaint notification for one recipient, built from the corpus fixture. */
+export function complaintFor(recipient: string, options: { feedbackId: string; at: string }): Json {
+  const template = notificationFixture('event-complaint.json') as { complaint: Json; mail: Json };
+  return {
+    ...template,
+    complaint: {
+      ...template.complaint,
+      feedbackId: options.feedbackId,
+      timestamp: options.at,
+      complainedRecipients: [{ emailAddress: recipient }],
+    },
+    mail: { ...template.mail, destination: [recipient] },
+  };
+}
+
 const wrap = (notification: Json) => JSON.stringify({ Type: 'Notification', MessageId: 'sns', Message: JSON.stringify(notification) });
 
 /**

@@ -37,10 +37,6 @@ export class FakeAddresses implements AddressRepository {
   async putHistory(entry: HistoryEntry) {
     if (!this.historyEntries.some((h) => h.email === entry.email && h.eventId === entry.eventId)) this.historyEntries.push(entry);
   }
-  async deleteHistory(entry: HistoryEntry) {
-    const i = this.historyEntries.findIndex((h) => h.email === entry.email && h.eventId === entry.eventId && h.at === entry.at);
-    if (i >= 0) this.historyEntries.splice(i, 1);
-  }
   async history(email: string, limit: number) {
     return this.historyEntries
       .filter((h) => h.email === email)

@@ -32,6 +32,7 @@ const state: AddressState = {
   releasedBy: null,
   releaseReason: null,
   appliedEventIds: ['e1'],
+  lastChange: null,
   version: 3,
 };
 
@@ -69,12 +70,49 @@ describe('DynamoAddressRepository', () => {
         email: 'kim@example.com',
         status: 'review',
         reason: 'manual',
+        firstSeenAt: '2026-11-20T10:00:00.000Z',
+        lastSeenAt: '2026-11-20T10:00:00.000Z',
         count: 2,
         version: 5,
       },
     });
     expect(await repo.getState('kim@example.com')).toMatchObject({ status: 'review', appliedEventIds: [], diagnostic: null, version: 5 });
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true, Key: { pk: 'ADDR#kim@example.com', sk: 'STATE' } });
+  });
+
+  it('refuses a corrupt item with the item type and field in the error, never the address', async () => {
+    const item = { pk: 'ADDR#kim@example.com', sk: 'STATE', email: 'kim@example.com', reason: 'manual', count: 1, version: 1 };
+    dynamo.on(GetCommand).resolves({ Item: { ...item, status: 'gone' } });
+    const error = await repo.getState('kim@example.com').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'CorruptItemError', message: expect.stringContaining('address state item: status is not one of') });
+    expect(String((error as Error).message)).not.toContain('kim@');
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [{ pk: 'ADDR#kim@example.com', sk: 'HIST#x', email: 'kim@example.com', eventId: 'e', at: 'x' }] });
+    await expect(repo.history('kim@example.com', 5)).rejects.toThrow('history item: signal is not one of');
+  });
+
+  it('reads history entries from an allow-list: keys, TTL and unknown attributes stay in storage', async () => {
+    const entry = {
+      email: 'kim@example.com',
+      eventId: 'e1',
+      at: '2026-11-20T10:00:00.000Z',
+      signal: 'hard-bounce',
+      fromStatus: null,
+      toStatus: 'suppressed',
+      reason: 'hard-bounce',
+      category: 'invalid-address',
+      rule: 'code-5.1.1',
+      smtpCode: 550,
+      enhancedCode: '5.1.1',
+      diagnostic: 'smtp; 550 5.1.1 user unknown',
+      campaign: 'nov',
+      messageId: 'm1',
+      actor: null,
+      note: null,
+    };
+    dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'ADDR#kim@example.com', sk: 'HIST#1', expiresAt: 99, internal: 'x', ...entry }] });
+    expect(await repo.history('kim@example.com', 5)).toEqual([entry]);
   });
 
   it('counts only unexpired soft bounces, across pages, and returns the newest', async () => {

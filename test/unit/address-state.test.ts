@@ -119,9 +119,23 @@ describe('applySignal', () => {
       });
     });
 
-    it('is not suppressed again by evidence older than the release (a late or replayed bounce)', () => {
-      expect(applySignal(email, released(), signal('hard-bounce', 'late', '2026-11-20T12:00:00.000Z'))).toBeNull();
-      expect(applySignal(email, released(), signal('complaint', 'late-c', '2026-11-21T09:00:00.000Z'))).toBeNull();
+    it('is not suppressed again by a replay of the bounce it was released from', () => {
+      expect(applySignal(email, released(), signal('hard-bounce', 'old', '2026-11-20T10:00:00.000Z'))).toBeNull();
+    });
+
+    it('is suppressed again by a complaint or hard bounce that was not applied when it was released, whatever its date', () => {
+      // A backlog or a DLQ redrive delivers it late: the person who released the address never saw it.
+      const complaint = applySignal(email, released(), signal('complaint', 'late-c', '2026-11-21T09:30:00.000Z'));
+      expect(complaint?.next).toMatchObject({ status: 'suppressed', reason: 'complaint', releasedAt: null });
+      expect(complaint?.history).toMatchObject({ eventId: 'late-c', fromStatus: 'released', toStatus: 'suppressed' });
+      const bounce = applySignal(email, released(), signal('hard-bounce', 'late', '2026-11-20T12:00:00.000Z'));
+      expect(bounce?.next).toMatchObject({ status: 'suppressed', reason: 'hard-bounce' });
+    });
+
+    it('is not put back in review by a policy block or SES suppression older than the release', () => {
+      expect(applySignal(email, released(), signal('policy-block', 'pb', '2026-11-21T09:00:00.000Z'))).toBeNull();
+      expect(applySignal(email, released(), signal('ses-suppressed', 'ses', '2026-11-21T09:00:00.000Z'))).toBeNull();
+      expect(applySignal(email, released(), signal('policy-block', 'pb2', '2026-11-21T11:00:00.000Z'))?.next.status).toBe('review');
     });
 
     it('is suppressed again by a new hard bounce or complaint after the release', () => {

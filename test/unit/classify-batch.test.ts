@@ -128,7 +128,7 @@ describe('classify batch handler (with fakes)', () => {
       if (!raced) {
         raced = true;
         // Another function suppresses the address between our read and our write.
-        await realPut({ ...state, status: 'suppressed', reason: 'hard-bounce', appliedEventIds: ['hard'] }, 0);
+        await realPut({ ...state, status: 'suppressed', reason: 'hard-bounce', appliedEventIds: ['hard'], lastChange: null }, 0);
       }
       return realPut(state, expected);
     };

@@ -1,44 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
 import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../../app/ports.js';
-import { NO_EVIDENCE, type AddressState, type Evidence, type HistoryEntry } from '../../domain/index.js';
+import type { AddressState, HistoryEntry } from '../../domain/index.js';
+import { historyFromItem, historyToItem, softBounceFromItem, stateFromItem, stateToItem } from './address-items.js';
 import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
 
 const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
-
-const STATE_FIELDS = [
-  'email',
-  'status',
-  'reason',
-  'category',
-  'rule',
-  'smtpCode',
-  'enhancedCode',
-  'diagnostic',
-  'provider',
-  'campaign',
-  'messageId',
-  'feedbackId',
-  'firstSeenAt',
-  'lastSeenAt',
-  'count',
-  'releasedAt',
-  'releasedBy',
-  'releaseReason',
-  'appliedEventIds',
-  'version',
-] as const;
-
-function toState(item: Record<string, unknown>): AddressState {
-  const state: Record<string, unknown> = {};
-  for (const field of STATE_FIELDS) state[field] = item[field] ?? null;
-  state.appliedEventIds = Array.isArray(item.appliedEventIds) ? item.appliedEventIds : [];
-  state.count = Number(item.count ?? 0);
-  state.version = Number(item.version ?? 0);
-  return state as unknown as AddressState;
-}
 
 /** The status index's key fields: a list cursor is exactly these, as the index returned them. */
 const INDEX_KEY_FIELDS = ['pk', 'sk', 'status', 'statusSort'] as const;
@@ -69,7 +38,7 @@ export class DynamoAddressRepository implements AddressRepository {
 
   async getState(email: string): Promise<AddressState | null> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: addressKey(email), ConsistentRead: true }));
-    return Item ? toState(Item) : null;
+    return Item ? stateFromItem(Item) : null;
   }
 
   async inReview(emails: readonly string[]): Promise<Set<string>> {
@@ -82,7 +51,7 @@ export class DynamoAddressRepository implements AddressRepository {
 
   async getStates(emails: readonly string[]): Promise<Map<string, AddressState>> {
     const items = await batchGetAll(this.client, this.tableName, [...new Set(emails)].map(addressKey));
-    return new Map(items.map((item) => [String(item.email), toState(item)]));
+    return new Map(items.map((item) => [String(item.email), stateFromItem(item)]));
   }
 
   async history(email: string, limit: number): Promise<HistoryEntry[]> {
@@ -95,10 +64,7 @@ export class DynamoAddressRepository implements AddressRepository {
         Limit: limit,
       }),
     );
-    return Items.map((item) => {
-      const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...entry } = item;
-      return entry as HistoryEntry;
-    });
+    return Items.map((item) => historyFromItem(item));
   }
 
   async list(query: ListQuery): Promise<ListPage> {
@@ -130,7 +96,7 @@ export class DynamoAddressRepository implements AddressRepository {
         ExclusiveStartKey: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.status),
       }),
     );
-    const items = (page.Items ?? []).map((item) => toState(item));
+    const items = (page.Items ?? []).map((item) => stateFromItem(item));
     return { items, ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
   }
 
@@ -140,13 +106,13 @@ export class DynamoAddressRepository implements AddressRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, ...state, statusSort: `${state.lastSeenAt}#${state.email}` },
+          Item: { ...key, ...stateToItem(state), statusSort: `${state.lastSeenAt}#${state.email}` },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
           ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new VersionConflictError(key.pk);
+      if (error instanceof ConditionalCheckFailedException) throw new VersionConflictError('address record');
       throw error;
     }
   }
@@ -155,13 +121,9 @@ export class DynamoAddressRepository implements AddressRepository {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...historyKey(entry.email, entry.at, entry.eventId), ...entry, [TTL_ATTRIBUTE]: expiresAt },
+        Item: { ...historyKey(entry.email, entry.at, entry.eventId), ...historyToItem(entry), [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
-  }
-
-  async deleteHistory(entry: HistoryEntry): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: historyKey(entry.email, entry.at, entry.eventId) }));
   }
 
   async putSoftBounce(item: SoftBounceItem): Promise<void> {
@@ -205,14 +167,7 @@ export class DynamoAddressRepository implements AddressRepository {
         if (oldestExpiresAt === null || expiresAt < oldestExpiresAt) oldestExpiresAt = expiresAt;
       }
       const last = items.at(-1);
-      if (last)
-        newest = {
-          email,
-          eventId: String(last.eventId),
-          occurredAt: String(last.occurredAt),
-          evidence: (last.evidence ?? NO_EVIDENCE) as Evidence,
-          expiresAt: Number(last[TTL_ATTRIBUTE]),
-        };
+      if (last) newest = softBounceFromItem(email, last, TTL_ATTRIBUTE);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return { count, newest, oldestExpiresAt };
