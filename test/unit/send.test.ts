@@ -45,6 +45,7 @@ const stateOf = (email: string, status: AddressState['status']): AddressState =>
   releasedBy: null,
   releaseReason: null,
   appliedEventIds: [],
+  lastChange: null,
   version: 1,
 });
 
