@@ -8,12 +8,14 @@ import { loadConfig } from './config.js';
 
 // Built once per cold start.
 const config = loadConfig();
+const sqs = new SQSClient({});
 
 export const handler = sqsBatchHandler(
   composeClassify({
     dynamo: documentClient(),
     tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
-    deadLetters: { sqs: new SQSClient({}), queueUrl: config.DEAD_LETTER_QUEUE_URL },
+    deadLetters: { sqs, queueUrl: config.DEAD_LETTER_QUEUE_URL },
+    ...(config.RETRY_QUEUE_URL ? { retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL } } : {}),
     tagNames: { campaign: config.CAMPAIGN_TAG, batch: config.BATCH_TAG, source: config.SOURCE_TAG },
     logger: loggerPort(new Logger({ serviceName: 'bounce-classify' })),
     metrics: metricsPort(new Metrics({ namespace: 'BouncePipeline', serviceName: 'bounce-classify' })),

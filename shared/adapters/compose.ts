@@ -1,16 +1,25 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CampaignWatch } from '../app/campaign-watch.js';
 import { createProcessBatch, type ProcessBatch } from '../app/classify-batch.js';
 import { noMetrics, silentLogger, type DeadLetterSink, type LoggerPort, type MetricsPort } from '../app/ports.js';
+import { createProcessRetryBatch } from '../app/retry-batch.js';
+import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
+import { createSendMessage, type SendMessage } from '../app/send.js';
 import type { SuppressionDeps } from '../app/suppressions.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../domain/index.js';
 import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
+import { DynamoCampaignPauses, DynamoOutboundStore, DynamoRetryStateRepository } from './outbound/dynamo-retry-stores.js';
+import { SesEmailSender } from './outbound/ses-sender.js';
+import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { SqsDeadLetterSink } from './outbound/sqs-dead-letter.js';
+import { SqsRetryTimerQueue } from './outbound/sqs-retry-timers.js';
 
 /**
  * The one composition root: every entry point (the Lambda handlers, the local
@@ -63,6 +72,8 @@ export interface ClassifyInputs {
   readonly clock?: () => Date;
   readonly logger?: LoggerPort;
   readonly metrics?: MetricsPort;
+  /** The retry queue: `retry` decisions are scheduled there. None: retries are decided but not acted on. */
+  readonly retryQueue?: RetryQueueInput;
 }
 
 /** The classify use case over one batch of queued notifications. */
@@ -79,6 +90,16 @@ export function composeClassify(inputs: ClassifyInputs): ProcessBatch {
     clock: inputs.clock ?? DEFAULTS.clock,
     logger: inputs.logger ?? DEFAULTS.logger,
     metrics: inputs.metrics ?? DEFAULTS.metrics,
+    ...(inputs.retryQueue
+      ? {
+          retries: composeRetryScheduler({
+            dynamo: inputs.dynamo,
+            tables: inputs.tables,
+            retryQueue: inputs.retryQueue,
+            logger: inputs.logger,
+          }),
+        }
+      : {}),
   });
 }
 
@@ -102,4 +123,85 @@ export function composeApi(inputs: ReadInputs & { readonly logger?: LoggerPort }
 /** The health job over the campaigns active in the last `hours`. */
 export function composeCampaignWatch(inputs: ReadInputs & { readonly hours?: number }): CampaignWatch {
   return new CampaignWatch(composeSuppressions(inputs), inputs.hours);
+}
+
+export interface RetryQueueInput {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  /** The local runtime's fast clock: SQS delays are divided by this. @default 1 */
+  readonly timeScale?: number;
+}
+
+/** What the classify use case hands its outcomes to: retry state and the timer queue. */
+export function composeRetryScheduler(inputs: {
+  readonly dynamo: DynamoInput;
+  readonly tables: TableNames;
+  readonly retryQueue: RetryQueueInput;
+  readonly logger?: LoggerPort;
+}): RetryScheduler {
+  const doc = documentClient(inputs.dynamo);
+  return createRetryScheduler({
+    retries: new DynamoRetryStateRepository(doc, inputs.tables.addressTable),
+    timers: new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale),
+    addresses: new DynamoAddressRepository(doc, inputs.tables.addressTable),
+    logger: inputs.logger ?? DEFAULTS.logger,
+  });
+}
+
+export interface SesInput {
+  readonly ses: SESClient;
+  readonly configurationSetName: string;
+  readonly tagNames?: TagNames;
+}
+
+export interface SendInputs {
+  readonly dynamo: DynamoInput;
+  readonly tables: TableNames;
+  readonly ses: SesInput;
+  readonly clock?: () => Date;
+  readonly logger?: LoggerPort;
+}
+
+function sendPorts(inputs: SendInputs) {
+  const doc = documentClient(inputs.dynamo);
+  return {
+    addresses: new DynamoAddressRepository(doc, inputs.tables.addressTable),
+    pauses: new DynamoCampaignPauses(doc, inputs.tables.campaignTable),
+    sender: new SesEmailSender(inputs.ses.ses, inputs.ses.configurationSetName, inputs.ses.tagNames ?? DEFAULTS.tagNames),
+    outbound: new DynamoOutboundStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
+    logger: inputs.logger ?? DEFAULTS.logger,
+  };
+}
+
+/** The send path (the send function, the CLI through the local runtime, the demo). */
+export function composeSend(inputs: SendInputs): SendMessage {
+  return createSendMessage(sendPorts(inputs));
+}
+
+export interface RetryInputs extends SendInputs {
+  readonly retryQueue: RetryQueueInput;
+  readonly retryDue: { readonly sns: SNSClient; readonly topicArn: string };
+  /** Where retry-queue bodies that are not timers go. */
+  readonly deadLetters: DeadLetterSink | { readonly sqs: SQSClient; readonly queueUrl: string };
+  readonly metrics?: MetricsPort;
+}
+
+/** The retry function: one batch of timer messages from the retry queue. */
+export function composeRetry(inputs: RetryInputs): ProcessBatch {
+  const ports = sendPorts(inputs);
+  const doc = documentClient(inputs.dynamo);
+  const deadLetters =
+    'send' in inputs.deadLetters ? inputs.deadLetters : new SqsDeadLetterSink(inputs.deadLetters.sqs, inputs.deadLetters.queueUrl);
+  return createProcessRetryBatch({
+    runTimer: createRetryRunner({
+      ...ports,
+      retries: new DynamoRetryStateRepository(doc, inputs.tables.addressTable),
+      timers: new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale),
+      retryDue: new SnsRetryDuePublisher(inputs.retryDue.sns, inputs.retryDue.topicArn),
+    }),
+    deadLetters,
+    logger: ports.logger,
+    metrics: inputs.metrics ?? DEFAULTS.metrics,
+    clock: inputs.clock ?? DEFAULTS.clock,
+  });
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CATEGORY_POLICY } from './policy.js';
 import type { BounceCategory, Category } from './types.js';
 
@@ -258,4 +259,25 @@ export function skipReasonAtDue(addressStatus: string | null, campaignPaused: bo
   if (addressStatus === 'review') return 'address-in-review';
   if (campaignPaused) return 'campaign-paused';
   return null;
+}
+
+/** The body of a timer message on the retry queue (JSON). */
+const TimerSchema = z.object({
+  email: z.string().min(3),
+  originalMessageId: z.string().min(1),
+  attempt: z.number().int().min(1),
+  dueAt: z.string().datetime(),
+});
+
+/** A timer message body, or the reason it is not one. */
+export function parseTimer(body: string): { ok: true; timer: RetryTimer } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'retry timer is not valid JSON' };
+  }
+  const parsed = TimerSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `not a retry timer: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` };
+  return { ok: true, timer: parsed.data };
 }

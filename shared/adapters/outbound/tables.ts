@@ -14,7 +14,9 @@ export interface TableDescription {
  * Address table:
  * - `ADDR#<email>` / `STATE`: the suppression record (GSI `byStatus`: status, lastSeenAt#email);
  * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
- * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long).
+ * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
+ * - `ADDR#<email>` / `RETRY#<original MessageId>`: retry state of one logical message (TTL past the window);
+ * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL).
  */
 export const ADDRESS_TABLE: TableDescription = {
   partitionKey: 'pk',
@@ -38,6 +40,8 @@ export const softBounceKey = (email: string, occurredAt: string, eventId: string
   pk: `ADDR#${email}`,
   sk: `SOFT#${occurredAt}#${eventId}`,
 });
+export const retryKey = (email: string, originalMessageId: string) => ({ pk: `ADDR#${email}`, sk: `RETRY#${originalMessageId}` });
+export const outboundKey = (messageId: string) => ({ pk: `MSG#${messageId}`, sk: 'OUTBOUND' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
 export const counterKey = (campaign: string, hour: string, kind: 'volume' | 'outcome', shard: number) => ({
   pk: `CAMPAIGN#${campaign}#${hour}#${kind === 'volume' ? 'V' : 'O'}${shard}`,

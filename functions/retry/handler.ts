@@ -1,0 +1,30 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { composeRetry, documentClient } from '../../shared/adapters/compose.js';
+import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
+import { loggerPort, metricsPort } from '../../shared/adapters/outbound/powertools.js';
+import { loadConfig } from './config.js';
+
+// Built once per cold start.
+const config = loadConfig();
+const sqs = new SQSClient({});
+
+export const handler = sqsBatchHandler(
+  composeRetry({
+    dynamo: documentClient(),
+    tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
+    ses: {
+      ses: new SESClient({}),
+      configurationSetName: config.CONFIGURATION_SET_NAME,
+      tagNames: { campaign: config.CAMPAIGN_TAG, batch: config.BATCH_TAG, source: config.SOURCE_TAG },
+    },
+    retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL },
+    retryDue: { sns: new SNSClient({}), topicArn: config.RETRY_DUE_TOPIC_ARN },
+    deadLetters: { sqs, queueUrl: config.RETRY_DEAD_LETTER_QUEUE_URL },
+    logger: loggerPort(new Logger({ serviceName: 'bounce-retry' })),
+    metrics: metricsPort(new Metrics({ namespace: 'BouncePipeline', serviceName: 'bounce-retry' })),
+  }),
+);

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { DEFAULT_TAG_NAMES } from '../../shared/domain/index.js';
+import { parseEnv } from '../../shared/adapters/env.js';
+
+const SendEnv = z.object({
+  ADDRESS_TABLE_NAME: z.string().min(1),
+  CAMPAIGN_TABLE_NAME: z.string().min(1),
+  CONFIGURATION_SET_NAME: z.string().min(1),
+  CAMPAIGN_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.campaign),
+  BATCH_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.batch),
+  SOURCE_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.source),
+});
+
+export type SendConfig = z.infer<typeof SendEnv>;
+export const loadConfig = (env?: Record<string, string | undefined>): SendConfig => parseEnv(SendEnv, env);

@@ -1,0 +1,43 @@
+import type { SendMessage } from '../../app/send.js';
+import { SendRequestSchema, toSendRequest } from './send-request.js';
+
+/** What the send function is invoked with: up to 50 messages. */
+export interface SendInvocation {
+  readonly messages: readonly unknown[];
+}
+
+export type SendLineResult =
+  | { readonly to: string; readonly status: 'sent'; readonly messageId: string; readonly retriable: boolean }
+  | { readonly to: string; readonly status: 'refused'; readonly reason: string }
+  | { readonly to: string | null; readonly status: 'invalid'; readonly reason: string };
+
+const MAX_MESSAGES = 50;
+
+/**
+ * The send function's edge: each message is validated and sent on its own,
+ * in order; an invalid one is reported, not thrown. An SES or store error
+ * with an unknown outcome fails the invocation (the caller retries what has
+ * no result).
+ */
+export function sendBatchHandler(send: SendMessage, clock: () => Date = () => new Date()) {
+  return async (event: SendInvocation): Promise<{ results: SendLineResult[] }> => {
+    if (!Array.isArray(event?.messages) || event.messages.length > MAX_MESSAGES) {
+      throw new Error(`invoke with {"messages": [...]} of at most ${MAX_MESSAGES} messages`);
+    }
+    const results: SendLineResult[] = [];
+    for (const message of event.messages) {
+      const parsed = SendRequestSchema.safeParse(message);
+      if (!parsed.success) {
+        const to = typeof (message as { to?: unknown })?.to === 'string' ? String((message as { to: string }).to) : null;
+        results.push({
+          to,
+          status: 'invalid',
+          reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; '),
+        });
+        continue;
+      }
+      results.push(await send(toSendRequest(parsed.data), clock()));
+    }
+    return { results };
+  };
+}

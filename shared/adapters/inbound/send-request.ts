@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { SendRequest } from '../../app/send.js';
+
+/**
+ * One message to send, as `bounce send` reads it (a JSON Lines line) and the
+ * send function receives it: `{"to", "from", "subject", "text"?, "html"?,
+ * "template"?, "templateData"?, "raw"?, "tags": {"campaign", "batch"?, "source"?}}`.
+ * `template` sends an SES template with `templateData`; `raw` sends MIME as is;
+ * otherwise `subject` with `text` and/or `html`.
+ */
+export const SendRequestSchema = z
+  .object({
+    to: z.string().min(3),
+    from: z.string().min(3),
+    subject: z.string().optional(),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    template: z.string().min(1).optional(),
+    templateData: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    raw: z.string().min(1).optional(),
+    tags: z.object({ campaign: z.string().min(1), batch: z.string().min(1).optional(), source: z.string().min(1).optional() }),
+  })
+  .refine((m) => m.template !== undefined || m.raw !== undefined || (m.subject !== undefined && (m.text ?? m.html) !== undefined), {
+    message: 'give "template", "raw", or "subject" with "text" or "html"',
+  });
+
+export type SendRequestJson = z.infer<typeof SendRequestSchema>;
+
+/** A validated request in the send use case's terms. */
+export function toSendRequest(json: SendRequestJson): SendRequest {
+  const tags = { campaign: json.tags.campaign, batch: json.tags.batch ?? null, source: json.tags.source ?? null };
+  if (json.template !== undefined) {
+    const data = json.templateData ?? {};
+    return {
+      to: json.to,
+      from: json.from,
+      tags,
+      content: { kind: 'template', template: json.template, templateData: typeof data === 'string' ? data : JSON.stringify(data) },
+    };
+  }
+  if (json.raw !== undefined) return { to: json.to, from: json.from, tags, content: { kind: 'raw', mime: json.raw } };
+  return {
+    to: json.to,
+    from: json.from,
+    tags,
+    content: {
+      kind: 'simple',
+      subject: json.subject ?? '',
+      ...(json.text !== undefined ? { text: json.text } : {}),
+      ...(json.html !== undefined ? { html: json.html } : {}),
+    },
+  };
+}
+
+/** Parse one input line; the error names what is wrong (never the address). */
+export function parseSendLine(line: string): { ok: true; request: SendRequest } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  const parsed = SendRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ') };
+  }
+  return { ok: true, request: toSendRequest(parsed.data) };
+}

@@ -1,0 +1,150 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CampaignPauses, MessageContent, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
+import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
+import { outboundKey, pauseKey, retryKey, TTL_ATTRIBUTE } from './tables.js';
+
+const RETRY_FIELDS = [
+  'email',
+  'originalMessageId',
+  'category',
+  'campaign',
+  'attempt',
+  'status',
+  'dueAt',
+  'firstFailureAt',
+  'sendingSince',
+  'lastMessageId',
+  'reason',
+  'version',
+] as const;
+
+function toRetryState(item: Record<string, unknown>): RetryState {
+  const state: Record<string, unknown> = {};
+  for (const field of RETRY_FIELDS) state[field] = item[field] ?? null;
+  state.attempt = Number(item.attempt);
+  state.version = Number(item.version);
+  return state as unknown as RetryState;
+}
+
+/** Retry state in the address table, next to the address it belongs to (see tables.ts). */
+export class DynamoRetryStateRepository implements RetryStateRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(email: string, originalMessageId: string): Promise<RetryState | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: retryKey(email, originalMessageId), ConsistentRead: true }),
+    );
+    return Item ? toRetryState(Item) : null;
+  }
+
+  async put(state: RetryState, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...retryKey(state.email, state.originalMessageId),
+            ...state,
+            [TTL_ATTRIBUTE]: Math.floor(Date.parse(state.firstFailureAt) / 1000) + RETRY_STATE_RETENTION_SECONDS,
+          },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ...(expectedVersion === 0
+            ? {}
+            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+/** Sent messages in the address table, keyed by SES MessageId (see tables.ts). */
+export class DynamoOutboundStore implements OutboundStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async put(record: OutboundRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...outboundKey(record.messageId), ...record, [TTL_ATTRIBUTE]: record.expiresAt },
+      }),
+    );
+  }
+
+  async get(messageId: string): Promise<OutboundRecord | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: outboundKey(messageId), ConsistentRead: true }),
+    );
+    // TTL deletes late: an expired record is gone for this pipeline's purposes.
+    if (!Item || Number(Item[TTL_ATTRIBUTE]) * 1000 <= this.clock().getTime()) return null;
+    return {
+      messageId: String(Item.messageId),
+      to: String(Item.to),
+      from: String(Item.from),
+      tags: { campaign: Item.tags?.campaign ?? null, batch: Item.tags?.batch ?? null, source: Item.tags?.source ?? null },
+      content: (Item.content ?? null) as MessageContent | null,
+      attempt: Number(Item.attempt),
+      originalMessageId: String(Item.originalMessageId),
+      sentAt: String(Item.sentAt),
+      expiresAt: Number(Item.expiresAt),
+    };
+  }
+
+  /** Every sent message, oldest first: a whole-table scan, for the local outbox only. */
+  async listAll(): Promise<Omit<OutboundRecord, 'content'>[]> {
+    const records: Omit<OutboundRecord, 'content'>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :msg)',
+          ExpressionAttributeValues: { ':msg': 'MSG#' },
+          ProjectionExpression: 'messageId, #to, #from, tags, attempt, originalMessageId, sentAt, expiresAt',
+          ExpressionAttributeNames: { '#to': 'to', '#from': 'from' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        records.push({
+          messageId: String(item.messageId),
+          to: String(item.to),
+          from: String(item.from),
+          tags: { campaign: item.tags?.campaign ?? null, batch: item.tags?.batch ?? null, source: item.tags?.source ?? null },
+          attempt: Number(item.attempt),
+          originalMessageId: String(item.originalMessageId),
+          sentAt: String(item.sentAt),
+          expiresAt: Number(item.expiresAt),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records.sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.attempt - b.attempt);
+  }
+}
+
+/** A campaign's pause flag in the campaign table: `CAMPAIGN#<campaign>` / `PAUSE` present means paused. */
+export class DynamoCampaignPauses implements CampaignPauses {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async isPaused(campaign: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: pauseKey(campaign), ProjectionExpression: 'pk', ConsistentRead: true }),
+    );
+    return Item !== undefined;
+  }
+}

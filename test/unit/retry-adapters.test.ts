@@ -1,0 +1,165 @@
+import { MessageRejected, SendEmailCommand, SendRawEmailCommand, SendTemplatedEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SendRefusedError } from '../../shared/app/retry-ports.js';
+import { sendBatchHandler } from '../../shared/adapters/inbound/send-batch.js';
+import { parseSendLine } from '../../shared/adapters/inbound/send-request.js';
+import { SesEmailSender } from '../../shared/adapters/outbound/ses-sender.js';
+import { SnsRetryDuePublisher } from '../../shared/adapters/outbound/sns-retry-due.js';
+import { SqsRetryTimerQueue } from '../../shared/adapters/outbound/sqs-retry-timers.js';
+import { DEFAULT_TAG_NAMES, parseTimer } from '../../shared/domain/index.js';
+
+const ses = mockClient(SESClient);
+const sqs = mockClient(SQSClient);
+const sns = mockClient(SNSClient);
+
+beforeEach(() => {
+  ses.reset();
+  sqs.reset();
+  sns.reset();
+});
+
+const email = {
+  to: 'kim@example.org',
+  from: 'news@mail.example.com',
+  tags: { campaign: 'spring sale', batch: 'b1', source: null },
+  extraTags: { 'retry-of': 'orig-1', 'retry-attempt': '2' },
+};
+
+describe('SES sender', () => {
+  const sender = new SesEmailSender(new SESClient({ region: 'us-east-1' }), 'bounce-pipeline', DEFAULT_TAG_NAMES);
+
+  it('sends simple content with the configuration set and the tags (values made SES-safe, empty ones left out)', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    expect(await sender.send({ ...email, content: { kind: 'simple', subject: 'Hi', text: 'plain', html: '<b>hi</b>' } })).toBe('m-1');
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
+      ConfigurationSetName: 'bounce-pipeline',
+      Source: 'news@mail.example.com',
+      Destination: { ToAddresses: ['kim@example.org'] },
+      Message: {
+        Subject: { Data: 'Hi', Charset: 'UTF-8' },
+        Body: { Text: { Data: 'plain', Charset: 'UTF-8' }, Html: { Data: '<b>hi</b>', Charset: 'UTF-8' } },
+      },
+      Tags: [
+        { Name: 'campaign', Value: 'spring_sale' },
+        { Name: 'batch', Value: 'b1' },
+        { Name: 'retry-of', Value: 'orig-1' },
+        { Name: 'retry-attempt', Value: '2' },
+      ],
+    });
+  });
+
+  it('sends MIME raw and templates through their own calls', async () => {
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'raw-1' });
+    ses.on(SendTemplatedEmailCommand).resolves({ MessageId: 'tpl-1' });
+    expect(await sender.send({ ...email, content: { kind: 'raw', mime: 'Subject: x\r\n\r\nbody' } })).toBe('raw-1');
+    expect(await sender.send({ ...email, content: { kind: 'template', template: 'offer', templateData: '{"n":1}' } })).toBe('tpl-1');
+    const raw = ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input;
+    expect(new TextDecoder().decode(raw?.RawMessage?.Data)).toBe('Subject: x\r\n\r\nbody');
+    expect(raw?.Destinations).toEqual(['kim@example.org']);
+    expect(ses).toHaveReceivedCommandWith(SendTemplatedEmailCommand, {
+      Template: 'offer',
+      TemplateData: '{"n":1}',
+      ConfigurationSetName: 'bounce-pipeline',
+    });
+  });
+
+  it('maps a refusal to SendRefusedError and lets an unknown outcome through', async () => {
+    ses.on(SendEmailCommand).rejectsOnce(new MessageRejected({ message: 'Email address is not verified', $metadata: {} }));
+    const error = await sender.send({ ...email, content: { kind: 'simple', subject: 'Hi', text: 't' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendRefusedError);
+    expect((error as SendRefusedError).code).toBe('MessageRejected');
+    ses.on(SendEmailCommand).rejectsOnce(new Error('socket hang up'));
+    const unknown = await sender.send({ ...email, content: { kind: 'simple', subject: 'Hi', text: 't' } }).catch((e: unknown) => e);
+    expect(unknown).not.toBeInstanceOf(SendRefusedError);
+  });
+});
+
+describe('retry timer queue and retry-due topic', () => {
+  const timer = { email: 'kim@example.org', originalMessageId: 'orig-1', attempt: 1, dueAt: '2026-11-20T18:00:00.000Z' };
+
+  it('sends the timer as JSON with its hop as DelaySeconds; a time scale divides the delay (rounded up)', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    await new SqsRetryTimerQueue(new SQSClient({ region: 'us-east-1' }), 'https://q', 1).enqueue(timer, 900);
+    await new SqsRetryTimerQueue(new SQSClient({ region: 'us-east-1' }), 'https://q', 3600).enqueue(timer, 900);
+    const calls = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.DelaySeconds)).toEqual([900, 1]);
+    expect(parseTimer(calls[0]?.MessageBody ?? '')).toEqual({ ok: true, timer });
+  });
+
+  it('parseTimer refuses what is not a timer, naming the fields', () => {
+    expect(parseTimer('{')).toEqual({ ok: false, reason: 'retry timer is not valid JSON' });
+    expect(parseTimer(JSON.stringify({ ...timer, attempt: 0, dueAt: 'soon' }))).toEqual({
+      ok: false,
+      reason: 'not a retry timer: attempt, dueAt',
+    });
+  });
+
+  it('publishes the retry-due event as JSON with type and category attributes', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'p' });
+    const event = {
+      type: 'retry-due' as const,
+      address: 'kim@example.org',
+      originalMessageId: 'orig-1',
+      category: 'mailbox-full' as const,
+      attempt: 1,
+      dueAt: timer.dueAt,
+      campaign: 'c',
+    };
+    await new SnsRetryDuePublisher(new SNSClient({ region: 'us-east-1' }), 'arn:aws:sns:us-east-1:1:due').publish(event);
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(JSON.parse(input?.Message ?? '')).toEqual(event);
+    expect(input?.MessageAttributes).toEqual({
+      type: { DataType: 'String', StringValue: 'retry-due' },
+      category: { DataType: 'String', StringValue: 'mailbox-full' },
+    });
+  });
+});
+
+describe('send requests', () => {
+  it('reads the send line format: template, raw, or subject with text/html', () => {
+    expect(parseSendLine('{"to":"a@b.co","from":"n@m.co","template":"t","templateData":{"x":1},"tags":{"campaign":"c"}}')).toEqual({
+      ok: true,
+      request: {
+        to: 'a@b.co',
+        from: 'n@m.co',
+        tags: { campaign: 'c', batch: null, source: null },
+        content: { kind: 'template', template: 't', templateData: '{"x":1}' },
+      },
+    });
+    expect(parseSendLine('{"to":"a@b.co","from":"n@m.co","subject":"s","text":"t","tags":{"campaign":"c","batch":"b"}}')).toMatchObject({
+      ok: true,
+      request: { content: { kind: 'simple', subject: 's', text: 't' }, tags: { batch: 'b' } },
+    });
+    expect(parseSendLine('{"to":"a@b.co","from":"n@m.co","subject":"s","tags":{"campaign":"c"}}')).toEqual({
+      ok: false,
+      reason: 'message: give "template", "raw", or "subject" with "text" or "html"',
+    });
+    expect(parseSendLine('{"to":"a@b.co","from":"n@m.co","subject":"s","text":"t","tags":{}}')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('tags.campaign'),
+    });
+  });
+
+  it('the send function reports each message on its own, invalid ones included', async () => {
+    const handler = sendBatchHandler(async (request) => ({
+      to: request.to,
+      status: 'sent',
+      messageId: `id-${request.to}`,
+      retriable: true,
+    }));
+    const { results } = await handler({
+      messages: [
+        { to: 'a@b.co', from: 'n@m.co', subject: 's', text: 't', tags: { campaign: 'c' } },
+        { to: 'x@y.co', tags: {} },
+      ],
+    });
+    expect(results).toEqual([
+      { to: 'a@b.co', status: 'sent', messageId: 'id-a@b.co', retriable: true },
+      { to: 'x@y.co', status: 'invalid', reason: expect.stringContaining('from') },
+    ]);
+    await expect(handler({ messages: Array(51).fill({}) })).rejects.toThrow('at most 50');
+  });
+});
