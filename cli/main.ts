@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiClient, resolveApiUrl } from './api-client.js';
 import { runClassify } from './classify.js';
 import { demoCommand } from './demo-command.js';
+import { dlqCommand } from './dlq-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { startCommand } from './start-command.js';
@@ -22,6 +23,10 @@ Local runtime (the whole pipeline on this machine):
   ingest FILE|DIR|- [--data DIR] [--topic-arn ARN]
                             Publish SES notifications (JSON or JSON Lines, any shape)
                             to the running runtime, or to a deployed stack's topic
+  dlq [list|replay|purge] [--id ID] [--json] [--data DIR | --queue-url URL]
+                            The records the pipeline could not process, with their
+                            reason and source message id; replay sends them back to
+                            the notifications queue (after a fix), purge drops them
   demo [--data DIR] [--recipients N]
                             Run a realistic ~20,000-recipient campaign and report
 
@@ -168,6 +173,31 @@ export async function main(argv: readonly string[]): Promise<number> {
       const recipients = Number(parsed.values.recipients);
       if (!Number.isInteger(recipients) || recipients < 100) return usageError('--recipients is a number of at least 100');
       return demoCommand({ recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
+    }
+    case 'dlq': {
+      const parsed = parse('dlq', rest, {
+        data: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        id: { type: 'string' },
+        'queue-url': { type: 'string' },
+        'to-queue-url': { type: 'string' },
+      });
+      if (!parsed) return 2;
+      const [action = 'list', ...extra] = parsed.positionals;
+      if ((action !== 'list' && action !== 'replay' && action !== 'purge') || extra.length > 0)
+        return usageError('dlq takes list (the default), replay or purge');
+      const { data, json, id } = parsed.values;
+      return dlqCommand(
+        {
+          action,
+          json,
+          ...(id ? { id } : {}),
+          ...(data ? { dataDir: data } : {}),
+          ...(parsed.values['queue-url'] ? { queueUrl: parsed.values['queue-url'] } : {}),
+          ...(parsed.values['to-queue-url'] ? { toQueueUrl: parsed.values['to-queue-url'] } : {}),
+        },
+        io,
+      );
     }
     case 'help':
     case '--help':

@@ -30,6 +30,10 @@ export class BouncePipelineStack extends Stack {
       value: ingestion.topic.topicArn,
       description: 'Set as the SNS event destination of your SES configuration set',
     });
+    new CfnOutput(this, 'NotificationsDlqUrl', {
+      value: ingestion.queues.deadLetterQueue.queueUrl,
+      description: 'Records the pipeline could not process: bounce dlq --queue-url <this>',
+    });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
     new CfnOutput(this, 'CampaignTableName', { value: store.campaignTable.tableName });

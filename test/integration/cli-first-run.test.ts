@@ -172,3 +172,65 @@ describe('start and stop, as a user meets them', () => {
     }
   }, 60_000);
 });
+
+describe('bounce dlq (spawned as a user runs it)', () => {
+  it('lists dead-lettered records with reason and source id, replays one after a fix, purges by id and all', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-dlq-'));
+    const runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
+    try {
+      const ingest = await bounce(['ingest', '-', '--allow-invalid', '--data', dataDir], { input: 'not json at all\n{"hello":"world"}\n' });
+      expect(ingest.status).toBe(0);
+      const listed = async () =>
+        (await bounce(['dlq', '--json', '--data', dataDir])).stdout
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as { id: string; sourceId: string | null; reason: string; sentAt: string; message: string });
+      const first = await eventually(listed, (records) => records.length === 2);
+      const byBody = new Map(first.map((record) => [record.message, record]));
+      expect(byBody.get('not json at all')?.reason).toMatch(/not valid JSON/);
+      const hello = byBody.get('{"hello":"world"}');
+      expect(hello?.reason).toMatch(/no eventType or notificationType/);
+      for (const record of first) {
+        expect(record.sourceId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(record.sourceId).not.toBe(record.id);
+        expect(Date.parse(record.sentAt)).toBeGreaterThan(Date.now() - 120_000);
+      }
+
+      const human = await bounce(['dlq', '--data', dataDir]);
+      expect(human.status).toBe(0);
+      expect(human.stdout).toContain(`2 dead-lettered records on ${runtime.file.queues.notificationsDlq}`);
+      expect(human.stdout).toContain(`${hello?.id}  dead-lettered `);
+      expect(human.stdout).toContain(`from message ${hello?.sourceId}`);
+      expect(human.stdout).toContain('  message {"hello":"world"}');
+
+      // Replayed by its source id: it goes back through the pipeline, which (still unfixable) dead-letters it again, as a new record.
+      const replay = await bounce(['dlq', 'replay', '--id', hello?.sourceId ?? '', '--data', dataDir]);
+      expect(replay.status).toBe(0);
+      expect(replay.stderr).toContain(`dlq: 1 replayed to ${runtime.file.queues.notifications}, 1 left on the DLQ`);
+      const second = await eventually(listed, (records) => records.length === 2 && !records.some((r) => r.id === hello?.id));
+      const again = second.find((record) => record.message === '{"hello":"world"}');
+      expect(again?.id).not.toBe(hello?.id);
+      expect(again?.reason).toMatch(/no eventType or notificationType/);
+
+      expect((await bounce(['dlq', 'purge', '--id', 'no-such-id', '--data', dataDir])).status).toBe(1);
+      const purgeOne = await bounce(['dlq', 'purge', '--id', again?.id ?? '', '--data', dataDir]);
+      expect(purgeOne.stderr).toContain('dlq: 1 purged, 1 left on the DLQ');
+      expect((await listed()).map((record) => record.message)).toEqual(['not json at all']);
+
+      // A deployed stack's DLQ goes through the SQS API named by the environment: here, the runtime's own SQS.
+      const env = {
+        AWS_ENDPOINT_URL_SQS: runtime.file.endpoints.sqs,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+      };
+      const remote = await bounce(['dlq', '--json', '--queue-url', runtime.file.queues.notificationsDlq], { env });
+      expect(remote.stdout).toContain('"message":"not json at all"');
+      const purgeAll = await bounce(['dlq', 'purge', '--queue-url', runtime.file.queues.notificationsDlq], { env });
+      expect(purgeAll.stderr).toContain('dlq: 1 purged, 0 left on the DLQ');
+      expect(await listed()).toEqual([]);
+    } finally {
+      expect(await runtime.stop()).toBe(0);
+    }
+  }, 120_000);
+});
