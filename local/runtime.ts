@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -9,13 +9,14 @@ import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import type { LoggerPort } from '../shared/app/ports.js';
 import type { TagNames } from '../shared/domain/index.js';
-import { composeApi, composeCampaignWatch, composeClassify, documentClient } from '../shared/adapters/compose.js';
+import { composeApi, composeClassify, documentClient } from '../shared/adapters/compose.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
 import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/messaging.js';
 import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
+import { localHealthJob } from './health-timer.js';
 
 /** Resource names of the local pipeline (the CDK app lets CloudFormation name its own). */
 export const LOCAL_NAMES = {
@@ -232,24 +233,6 @@ async function saveSnapshot(snapshotPath: string, inspect: NonNullable<Services[
   } else await rm(snapshotPath, { force: true });
 }
 
-/** The health job: campaigns whose verdict turns bad are appended to DIR/alerts.jsonl and logged. */
-function healthJob(watch: ReturnType<typeof composeCampaignWatch>, alertsPath: string, logger: LoggerPort): () => Promise<void> {
-  return async () => {
-    try {
-      for (const alert of await watch.check()) {
-        await appendFile(alertsPath, `${JSON.stringify(alert)}\n`);
-        logger.warn('Campaign health alert', {
-          campaign: alert.campaign,
-          verdict: alert.verdict,
-          findings: alert.findings.map((f) => f.summary),
-        });
-      }
-    } catch (error) {
-      logger.error('Health check failed', { errorMessage: (error as Error).message });
-    }
-  };
-}
-
 function every(seconds: number, job: () => Promise<void>, stops: StopList): void {
   if (seconds <= 0) return;
   const timer = setInterval(() => void job(), seconds * 1000);
@@ -328,7 +311,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
     stops.add(() => poller.stop());
 
-    const checkHealth = healthJob(composeCampaignWatch({ dynamo, tables, clock }), join(dataDir, 'alerts.jsonl'), logger);
+    const healthRun = localHealthJob({ dynamo, tables, clock, dataDir, logger, link: `${api.url}/` });
+    const checkHealth = async () => {
+      await healthRun();
+    };
     every(options.healthEverySeconds ?? 60, checkHealth, stops);
 
     const runtimePath = runtimeFilePath(dataDir);

@@ -3,14 +3,17 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CampaignWatch } from '../app/campaign-watch.js';
 import { createProcessBatch, type ProcessBatch } from '../app/classify-batch.js';
+import type { AlertPublisher, HealthMetricsPort } from '../app/health-ports.js';
+import { noHealthMetrics } from '../app/health-ports.js';
+import { runHealthJob, type HealthRun } from '../app/health-job.js';
+import type { PauseDeps } from '../app/pause.js';
 import { noMetrics, silentLogger, type DeadLetterSink, type LoggerPort, type MetricsPort } from '../app/ports.js';
 import { createProcessRetryBatch } from '../app/retry-batch.js';
 import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
 import { createSendMessage, type SendMessage } from '../app/send.js';
 import type { SuppressionDeps } from '../app/suppressions.js';
-import { DEFAULT_TAG_NAMES, type TagNames } from '../domain/index.js';
+import { DEFAULT_TAG_NAMES, type HealthThresholds, type TagNames } from '../domain/index.js';
 import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
@@ -18,6 +21,9 @@ import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.
 import { DynamoCampaignPauses, DynamoOutboundStore, DynamoRetryStateRepository } from './outbound/dynamo-retry-stores.js';
 import { SesEmailSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
+import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
+import { SnsAlertPublisher } from './outbound/alert-publishers.js';
+import { SesSendingSwitch } from './outbound/ses-sending-switch.js';
 import { SqsDeadLetterSink } from './outbound/sqs-dead-letter.js';
 import { SqsRetryTimerQueue } from './outbound/sqs-retry-timers.js';
 
@@ -107,22 +113,86 @@ export interface ReadInputs {
   readonly dynamo: DynamoInput;
   readonly tables: TableNames;
   readonly clock?: () => Date;
+  readonly thresholds?: Partial<HealthThresholds>;
 }
 
 /** What the look-up API and the health job read and change. */
 export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
   const { addresses, campaigns } = composeStores(inputs.dynamo, inputs.tables);
-  return { addresses, campaigns, delays: campaigns, clock: inputs.clock ?? DEFAULTS.clock };
+  return {
+    addresses,
+    campaigns,
+    delays: campaigns,
+    clock: inputs.clock ?? DEFAULTS.clock,
+    ...(inputs.thresholds ? { thresholds: inputs.thresholds } : {}),
+  };
+}
+
+export interface PauseInputs {
+  readonly dynamo: DynamoInput;
+  readonly tables: TableNames;
+  readonly clock?: () => Date;
+  /** Campaigns whose SES configuration set is switched off with a pause (and on with a resume). */
+  readonly configurationSets?: Readonly<Record<string, string>>;
+  /** Needed when `configurationSets` names any. */
+  readonly ses?: SESClient;
+}
+
+/** Pausing and resuming campaigns (the API, the health job's auto-pause). */
+export function composePauses(inputs: PauseInputs): PauseDeps {
+  const sets = inputs.configurationSets ?? {};
+  if (Object.keys(sets).length > 0 && !inputs.ses) throw new Error('configuration sets to pause need an SES client');
+  return {
+    pauses: new DynamoPauseStore(documentClient(inputs.dynamo), inputs.tables.campaignTable),
+    clock: inputs.clock ?? DEFAULTS.clock,
+    sending: inputs.ses && Object.keys(sets).length > 0 ? { switch: new SesSendingSwitch(inputs.ses), configurationSets: sets } : null,
+  };
 }
 
 /** The look-up API handler (API Gateway proxy events; the local HTTP server speaks the same). */
-export function composeApi(inputs: ReadInputs & { readonly logger?: LoggerPort }): ReturnType<typeof createApiHandler> {
-  return createApiHandler(composeSuppressions(inputs), inputs.logger ?? DEFAULTS.logger);
+export function composeApi(
+  inputs: ReadInputs & { readonly logger?: LoggerPort; readonly pause?: Omit<PauseInputs, 'dynamo' | 'tables' | 'clock'> },
+): ReturnType<typeof createApiHandler> {
+  return createApiHandler(
+    composeSuppressions(inputs),
+    inputs.logger ?? DEFAULTS.logger,
+    composePauses({ dynamo: inputs.dynamo, tables: inputs.tables, ...(inputs.clock ? { clock: inputs.clock } : {}), ...inputs.pause }),
+  );
 }
 
-/** The health job over the campaigns active in the last `hours`. */
-export function composeCampaignWatch(inputs: ReadInputs & { readonly hours?: number }): CampaignWatch {
-  return new CampaignWatch(composeSuppressions(inputs), inputs.hours);
+export interface HealthJobInputs extends ReadInputs {
+  /** Where alerts go: an SNS topic, or any publisher (the local runtime's alerts.jsonl). */
+  readonly alerts: AlertPublisher | { readonly sns: SNSClient; readonly topicArn: string };
+  readonly metrics?: HealthMetricsPort;
+  readonly logger?: LoggerPort;
+  /** Where an alert sends a person (the dashboard). */
+  readonly link?: string | null;
+  readonly recentHours?: number;
+  readonly lifetimeHours?: number;
+  /** Pause campaigns that cross the danger line (off unless given). */
+  readonly autoPause?: Omit<PauseInputs, 'dynamo' | 'tables' | 'clock'> | null;
+}
+
+/** The scheduled health job: one run per call. */
+export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthRun> {
+  const suppressions = composeSuppressions(inputs);
+  const doc = documentClient(inputs.dynamo);
+  const publisher = 'publish' in inputs.alerts ? inputs.alerts : new SnsAlertPublisher(inputs.alerts.sns, inputs.alerts.topicArn);
+  const autoPause = inputs.autoPause
+    ? composePauses({ dynamo: doc, tables: inputs.tables, ...(inputs.clock ? { clock: inputs.clock } : {}), ...inputs.autoPause })
+    : null;
+  const deps = {
+    ...suppressions,
+    ledger: new DynamoAlertLedger(doc, inputs.tables.campaignTable),
+    publisher,
+    metrics: inputs.metrics ?? noHealthMetrics,
+    logger: inputs.logger ?? DEFAULTS.logger,
+    link: inputs.link ?? null,
+    autoPause,
+    ...(inputs.recentHours ? { recentHours: inputs.recentHours } : {}),
+    ...(inputs.lifetimeHours ? { lifetimeHours: inputs.lifetimeHours } : {}),
+  };
+  return () => runHealthJob(deps);
 }
 
 export interface RetryQueueInput {

@@ -161,7 +161,7 @@ describe('local runtime, end to end', () => {
 });
 
 describe('local runtime, health job', () => {
-  it('appends an alert for a campaign whose verdict turns bad', async () => {
+  it('appends one alert per finding of a campaign that turns bad, and its metrics as EMF', async () => {
     const { generateCampaign, eventsFor } = await import('../../cli/demo-command.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-health-'));
     const runtime = await startRuntime({ port: 0, dataDir, memory: true, healthEverySeconds: 0, logger: silentLogger });
@@ -174,15 +174,28 @@ describe('local runtime, health job', () => {
       expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
       await runtime.drain();
       await runtime.checkHealth();
-      const alerts = readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8')
+      const readAlerts = () =>
+        readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { campaign: string; pattern: string; verdict: string; previous: string | null; text: string });
+      const alerts = readAlerts();
+      expect(alerts.length).toBeGreaterThanOrEqual(1);
+      const hardBounce = alerts.find((a) => a.pattern === 'hard-bounce-rate');
+      expect(hardBounce).toMatchObject({ campaign: 'spring-sale', verdict: expect.stringMatching(/warning|danger/), previous: null });
+      expect(hardBounce?.text).toContain(`Dashboard: ${runtime.file.apiUrl}/`);
+      await runtime.checkHealth(); // nothing changed: no second alert
+      expect(readAlerts()).toHaveLength(alerts.length);
+
+      const emf = readFileSync(join(dataDir, 'metrics.jsonl'), 'utf8')
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line) as { campaign: string; verdict: string; findings: { pattern: string }[] });
-      expect(alerts).toHaveLength(1);
-      expect(alerts[0]).toMatchObject({ campaign: 'spring-sale', verdict: expect.stringMatching(/warning|danger/) });
-      expect(alerts[0]?.findings.map((f) => f.pattern)).toContain('hard-bounce-rate');
-      await runtime.checkHealth(); // nothing changed: no second alert
-      expect(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+        .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: [{ Dimensions: string[][] }] } });
+      const campaignDoc = emf.find((doc) => doc.campaign === 'spring-sale');
+      expect(campaignDoc?._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'campaign']]);
+      expect(campaignDoc?.service).toBe('bounce-health');
+      expect(typeof campaignDoc?.HardBounceRate).toBe('number');
+      expect(emf.some((doc) => typeof doc.WorstHardBounceRateLowerBound === 'number')).toBe(true);
     } finally {
       await runtime.stop();
     }

@@ -63,19 +63,6 @@ function setup() {
   return { addresses, logger, seed, call };
 }
 
-describe('campaign watch (the health job)', () => {
-  it('alerts once per change of verdict or findings', async () => {
-    const { CampaignWatch } = await import('../../shared/app/campaign-watch.js');
-    const watch = new CampaignWatch({ addresses: new FakeAddresses(), campaigns, clock: () => new Date('2026-11-25T12:00:00Z') });
-    const first = await watch.check();
-    expect(first).toEqual([
-      expect.objectContaining({ campaign: 'nov', verdict: 'danger', figures: expect.objectContaining({ sends: 1000, hardBounces: 40 }) }),
-    ]);
-    expect(first[0]?.findings.map((f) => f.pattern)).toEqual(['hard-bounce-rate', 'reputation-across-providers']);
-    expect(await watch.check()).toEqual([]);
-  });
-});
-
 describe('suppression API routes', () => {
   it('GET /suppressions/{email} returns the record, soft-bounce window and history, normalising the address', async () => {
     const { seed, call } = setup();

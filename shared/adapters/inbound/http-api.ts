@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.js';
+import { pauseCampaign, pauseStatus, resumeCampaign, type PauseDeps } from '../../app/pause.js';
 import type { LoggerPort } from '../../app/ports.js';
 import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../../app/suppressions.js';
 import { isValidAddress, maskAddress, normaliseAddress, SUPPRESSION_REASONS, SUPPRESSION_STATUSES } from '../../domain/index.js';
@@ -23,6 +24,7 @@ const SuppressBody = z
     sesReason: z.enum(['BOUNCE', 'COMPLAINT']).optional(),
   })
   .strict();
+const CampaignName = z.string().min(1).max(256);
 const ReleaseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 const ListQuery = z
   .object({
@@ -115,7 +117,12 @@ type Route = (event: APIGatewayProxyEvent, params: string[]) => Promise<APIGatew
 export function createApiHandler(
   deps: SuppressionDeps,
   logger: LoggerPort,
+  pauses?: PauseDeps,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
+  const pausing = (): PauseDeps => {
+    if (!pauses) throw new HttpError(404, 'pausing is not available here');
+    return pauses;
+  };
   const noQuery = (event: APIGatewayProxyEvent) => {
     const keys = Object.keys(event.queryStringParameters ?? {});
     if (keys.length > 0) throw new HttpError(400, 'invalid query', [`query: unknown ${keys.join(', ')}`]);
@@ -181,6 +188,39 @@ export function createApiHandler(
       route: async (event, [campaign]) => {
         const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
         return json(200, await health(decodeSegment(campaign ?? '', 'campaign'), query.hours, deps));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/campaigns\/([^/]+)\/pause$/,
+      route: async (event, [campaign]) => {
+        noQuery(event);
+        return json(200, await pauseStatus(decodeSegment(campaign ?? '', 'campaign'), pausing()));
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: /^\/campaigns\/([^/]+)\/pause$/,
+      route: async (event, [campaign]) => {
+        noQuery(event);
+        const name = validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign');
+        const body = validate(ReleaseBody, bodyOf(event), 'body');
+        const view = await pauseCampaign(name, body.reason, callerOf(event), false, pausing());
+        logger.info('Campaign paused', { campaign: name, configurationSet: view.configurationSet });
+        return json(201, view);
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/campaigns\/([^/]+)\/pause$/,
+      route: async (event, [campaign]) => {
+        noQuery(event);
+        const name = validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign');
+        const body = validate(ReleaseBody, bodyOf(event), 'body');
+        const view = await resumeCampaign(name, pausing());
+        // The reason is free text (it may quote an address): not logged.
+        logger.info('Campaign resumed', { campaign: name, reasonLength: body.reason.length, actor: callerOf(event) });
+        return json(200, view);
       },
     },
   ];

@@ -1,0 +1,149 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertLedger, AlertRecord } from '../../app/health-ports.js';
+import type { PauseRecord, PauseStore } from '../../app/pause.js';
+import type { Finding, Verdict } from '../../domain/index.js';
+import { alertKey, pauseKey } from './tables.js';
+
+const failedCondition = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/** What was alerted per campaign and finding, in the campaign table (`ALERT#<campaign>` / finding key). */
+export class DynamoAlertLedger implements AlertLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async open(campaign: string): Promise<AlertRecord[]> {
+    const records: AlertRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': alertKey(campaign, '').pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        records.push({
+          campaign,
+          key: String(item.sk),
+          verdict: item.verdict as Verdict,
+          at: String(item.at),
+          finding: item.finding as Finding,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  async claim(next: AlertRecord, expected: Verdict | null): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.item(next),
+          ConditionExpression: expected === null ? 'attribute_not_exists(pk)' : '#verdict = :expected',
+          ...(expected === null
+            ? {}
+            : { ExpressionAttributeNames: { '#verdict': 'verdict' }, ExpressionAttributeValues: { ':expected': expected } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async clear(campaign: string, key: string, expected: Verdict): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: alertKey(campaign, key),
+          ConditionExpression: '#verdict = :expected',
+          ExpressionAttributeNames: { '#verdict': 'verdict' },
+          ExpressionAttributeValues: { ':expected': expected },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async undo(next: AlertRecord, previous: AlertRecord | null): Promise<void> {
+    if (previous) await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(previous) }));
+    else await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: alertKey(next.campaign, next.key) }));
+  }
+
+  private item(record: AlertRecord) {
+    return {
+      ...alertKey(record.campaign, record.key),
+      campaign: record.campaign,
+      verdict: record.verdict,
+      at: record.at,
+      finding: record.finding,
+    };
+  }
+}
+
+/** Campaign pauses in the campaign table (`CAMPAIGN#<campaign>` / `PAUSE`): present means paused. */
+export class DynamoPauseStore implements PauseStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async isPaused(campaign: string): Promise<boolean> {
+    return (await this.get(campaign)) !== null;
+  }
+
+  async get(campaign: string): Promise<PauseRecord | null> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: pauseKey(campaign), ConsistentRead: true }));
+    if (!Item) return null;
+    return {
+      campaign,
+      reason: String(Item.reason),
+      actor: String(Item.actor),
+      pausedAt: String(Item.pausedAt),
+      automatic: Item.automatic === true,
+    };
+  }
+
+  async pause(record: PauseRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...pauseKey(record.campaign), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async resume(campaign: string): Promise<PauseRecord | null> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: pauseKey(campaign), ReturnValues: 'ALL_OLD' }),
+    );
+    if (!Attributes) return null;
+    return {
+      campaign,
+      reason: String(Attributes.reason),
+      actor: String(Attributes.actor),
+      pausedAt: String(Attributes.pausedAt),
+      automatic: Attributes.automatic === true,
+    };
+  }
+}

@@ -1,0 +1,244 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { composeApi, composeHealthJob, composePauses, documentClient } from '../../shared/adapters/compose.js';
+import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
+import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
+import { DynamoCampaignPauses } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { HEALTH_SERVICE, METRICS_NAMESPACE, PowertoolsHealthMetrics } from '../../shared/adapters/outbound/health-metrics.js';
+import { hourOf } from '../../shared/domain/index.js';
+import { startDynamo, startMessaging, type Dynamo, type Messaging } from '../support/emulators.js';
+
+let dynamo: Dynamo;
+let messaging: Messaging;
+let seq = 0;
+
+beforeAll(async () => {
+  [dynamo, messaging] = await Promise.all([startDynamo(), startMessaging()]);
+});
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), messaging?.stop()]);
+});
+
+const NOW = new Date('2026-11-25T12:30:00Z');
+const clock = () => NOW;
+
+async function freshTables() {
+  seq++;
+  const tables = { addressTable: `addresses-${seq}`, campaignTable: `campaigns-${seq}` };
+  await ensureTables(dynamo.client, tables);
+  return { tables, repository: new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable) };
+}
+
+/** An alert topic with a queue subscribed (SNS envelope kept, as an email or HTTPS subscriber would see it). */
+async function alertTopic() {
+  const topic = await messaging.sns.send(new CreateTopicCommand({ Name: `alerts-${seq}` }));
+  const queue = await messaging.sqs.send(new CreateQueueCommand({ QueueName: `alerts-${seq}` }));
+  const { Attributes } = await messaging.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await messaging.sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
+  const received = async (): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }>> => {
+    const all = [];
+    for (;;) {
+      const { Messages } = await messaging.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (!Messages?.length) return all;
+      all.push(...Messages.map((m) => JSON.parse(m.Body ?? '{}')));
+    }
+  };
+  return { topicArn: topic.TopicArn as string, received };
+}
+
+async function seedCampaign(
+  repository: DynamoCampaignRepository,
+  campaign: string,
+  volume: Record<string, number>,
+  outcomes: Record<string, number>,
+) {
+  const hour = hourOf(NOW.toISOString());
+  await repository.markActive(campaign, hour);
+  await repository.addVolume({ campaign, hour, kind: 'volume', shard: 0 }, volume);
+  await repository.addOutcomes({ campaign, hour, kind: 'outcome', shard: 3 }, outcomes, [`seed-${campaign}-${JSON.stringify(outcomes)}`]);
+}
+
+describe('health job against dynalite, alerts through SNS → SQS', () => {
+  it('alerts each new finding once even when two runs overlap, with the text in the SNS message', async () => {
+    const { tables, repository } = await freshTables();
+    const topic = await alertTopic();
+    await seedCampaign(repository, 'nov', { sends: 1000, deliveries: 970 }, { hardBounces: 30 });
+    await seedCampaign(repository, 'quiet', { sends: 500, deliveries: 500 }, { softBounces: 1 });
+    // An old campaign, not active in the last 24 hours: the job does not read it.
+    await repository.markActive('last-month', '2026-10-25T12');
+    const run = () =>
+      composeHealthJob({
+        dynamo: dynamo.client,
+        tables,
+        clock,
+        alerts: { sns: messaging.sns, topicArn: topic.topicArn },
+        link: 'https://example.test/dashboard',
+      })();
+    const [first, second] = await Promise.all([run(), run()]);
+    expect(first.checks.map((c) => c.campaign)).toEqual(['nov', 'quiet']);
+    expect(first.alerts.length + second.alerts.length).toBe(1);
+    const messages = await topic.received();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.Subject).toBe('[DANGER] hard-bounce-rate in campaign nov');
+    expect(messages[0]?.Message).toContain('hard-bounce rate 3.00 % is above 2.00 % with 95 % confidence');
+    expect(messages[0]?.Message).toContain('Dashboard: https://example.test/dashboard');
+    expect(messages[0]?.MessageAttributes.pattern?.Value).toBe('hard-bounce-rate');
+
+    // Recovery: many clean sends later the finding clears, once.
+    await repository.addVolume(
+      { campaign: 'nov', hour: hourOf(NOW.toISOString()), kind: 'volume', shard: 1 },
+      { sends: 20_000, deliveries: 20_000 },
+    );
+    await Promise.all([run(), run()]);
+    const cleared = await topic.received();
+    expect(cleared.map((m) => m.Subject)).toEqual(['[CLEARED] hard-bounce-rate in campaign nov']);
+  });
+
+  it('finds timeouts persisting for one domain from the delay records', async () => {
+    const { tables, repository } = await freshTables();
+    const hour = '2026-11-25T05'; // sent at 05:xx, delayed from 06:00 on
+    await repository.markActive('nov', hour);
+    await repository.addVolume(
+      { campaign: 'nov', hour, kind: 'volume', shard: 0 },
+      {
+        sends: 100,
+        deliveries: 90,
+        delays: 5,
+        'delays|domain|slow.example': 5,
+      },
+    );
+    const times = ['2026-11-25T06:00:00.000Z', '2026-11-25T07:00:00.000Z', '2026-11-25T09:00:00.000Z', '2026-11-25T11:00:00.000Z'];
+    for (const [i, occurredAt] of times.entries()) {
+      await repository.putDelay({
+        domain: 'slow.example',
+        eventId: `delay-${i}`,
+        occurredAt,
+        email: `user${i % 2}@slow.example`,
+        category: 'connection-timeout',
+        enhancedCode: '4.4.7',
+        campaign: 'nov',
+        expiresAt: Math.floor(NOW.getTime() / 1000) + 3600,
+      });
+    }
+    // Expired (TTL not yet run) and another campaign's: neither counts.
+    await repository.putDelay({
+      domain: 'slow.example',
+      eventId: 'expired',
+      occurredAt: '2026-11-25T11:30:00.000Z',
+      email: 'x@slow.example',
+      category: 'connection-timeout',
+      enhancedCode: '4.4.7',
+      campaign: 'nov',
+      expiresAt: Math.floor(NOW.getTime() / 1000) - 1,
+    });
+    const published: string[] = [];
+    const run = await composeHealthJob({
+      dynamo: dynamo.client,
+      tables,
+      clock,
+      alerts: { publish: async (alert) => void published.push(alert.key) },
+    })();
+    const timeouts = run.checks[0]?.findings.find((f) => f.pattern === 'domain-timeouts');
+    expect(timeouts).toMatchObject({ verdict: 'danger', numbers: { domain: 'slow.example', timeouts: 4, recipients: 2, hours: 5 } });
+    expect(published).toEqual(['domain-timeouts:domain=slow.example']);
+  });
+
+  it('emits EMF with the dimensions the alarms use (service, and campaign per campaign)', async () => {
+    const { tables, repository } = await freshTables();
+    await seedCampaign(repository, 'nov', { sends: 1000, deliveries: 970 }, { hardBounces: 30 });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await composeHealthJob({
+        dynamo: dynamo.client,
+        tables,
+        clock,
+        alerts: { publish: async () => {} },
+        metrics: new PowertoolsHealthMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: HEALTH_SERVICE })),
+      })();
+    } finally {
+      spy.mockRestore();
+    }
+    const docs = lines
+      .join('')
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as Record<string, unknown> & {
+            _aws: {
+              CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+            };
+          },
+      );
+    expect(docs).toHaveLength(2);
+    const [campaignDoc, accountDoc] = docs;
+    expect(campaignDoc?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'BouncePipeline', Dimensions: [['service', 'campaign']] });
+    expect(campaignDoc).toMatchObject({ service: 'bounce-health', campaign: 'nov', CampaignSends: 1000, HardBounceRate: 3 });
+    expect(campaignDoc?.HardBounceRateLowerBound).toBeCloseTo(2.2316, 3);
+    expect(accountDoc?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
+    expect(accountDoc?._aws.CloudWatchMetrics[0]?.Metrics.map((m) => [m.Name, m.Unit])).toEqual([
+      ['WorstHardBounceRateLowerBound', 'Percent'],
+      ['WorstComplaintRate', 'Percent'],
+      ['CampaignsChecked', 'Count'],
+      ['OpenFindings', 'Count'],
+    ]);
+    expect(accountDoc).not.toHaveProperty('campaign');
+  });
+});
+
+describe('pause against dynalite', () => {
+  it('stores the pause as CAMPAIGN#<id> / PAUSE, refuses a second pause, resumes once (API routes)', async () => {
+    const { tables } = await freshTables();
+    const handler = composeApi({ dynamo: dynamo.client, tables, clock });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await handler({
+        httpMethod: method,
+        path,
+        body: body === undefined ? null : JSON.stringify(body),
+        isBase64Encoded: false,
+        queryStringParameters: null,
+        requestContext: { identity: { userArn: 'arn:aws:iam::111122223333:user/ops' } },
+      } as never);
+      return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+    };
+    const pauses = composePauses({ dynamo: dynamo.client, tables });
+    expect(await pauses.pauses.isPaused('nov')).toBe(false);
+    const paused = await call('PUT', '/campaigns/nov/pause', { reason: 'list from an unknown source' });
+    expect(paused).toMatchObject({
+      status: 201,
+      body: {
+        campaign: 'nov',
+        paused: true,
+        pause: { reason: 'list from an unknown source', actor: 'arn:aws:iam::111122223333:user/ops' },
+      },
+    });
+    expect(await pauses.pauses.isPaused('nov')).toBe(true);
+    // The send and retry path's reader sees the same item.
+    const sendPathReader = new DynamoCampaignPauses(documentClient(dynamo.client), tables.campaignTable);
+    expect(await sendPathReader.isPaused('nov')).toBe(true);
+    const { Item } = await documentClient(dynamo.client).send(
+      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: tables.campaignTable, Key: { pk: 'CAMPAIGN#nov', sk: 'PAUSE' } }),
+    );
+    expect(Item).toMatchObject({ reason: 'list from an unknown source', pausedAt: NOW.toISOString(), automatic: false });
+    expect((await call('PUT', '/campaigns/nov/pause', { reason: 'again' })).status).toBe(409);
+    expect((await call('GET', '/campaigns/nov/pause')).body).toMatchObject({ paused: true });
+    expect(await call('DELETE', '/campaigns/nov/pause', { reason: 'list cleaned' })).toMatchObject({
+      status: 200,
+      body: { paused: false },
+    });
+    expect(await pauses.pauses.isPaused('nov')).toBe(false);
+    expect(await sendPathReader.isPaused('nov')).toBe(false);
+    expect((await call('DELETE', '/campaigns/nov/pause', { reason: 'twice' })).status).toBe(404);
+    expect((await call('PUT', '/campaigns/nov/pause', {})).status).toBe(400);
+  });
+});

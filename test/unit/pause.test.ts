@@ -1,0 +1,80 @@
+import { SESClient, UpdateConfigurationSetSendingEnabledCommand } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../shared/app/errors.js';
+import { pauseCampaign, resumeCampaign, type PauseDeps, type PauseRecord, type PauseStore } from '../../shared/app/pause.js';
+import { SesSendingSwitch } from '../../shared/adapters/outbound/ses-sending-switch.js';
+
+const ses = mockClient(SESClient);
+beforeEach(() => {
+  ses.reset();
+  ses.on(UpdateConfigurationSetSendingEnabledCommand).resolves({});
+});
+
+class MemoryPauses implements PauseStore {
+  readonly records = new Map<string, PauseRecord>();
+  async isPaused(campaign: string) {
+    return this.records.has(campaign);
+  }
+  async get(campaign: string) {
+    return this.records.get(campaign) ?? null;
+  }
+  async pause(record: PauseRecord) {
+    if (this.records.has(record.campaign)) return false;
+    this.records.set(record.campaign, record);
+    return true;
+  }
+  async resume(campaign: string) {
+    const record = this.records.get(campaign) ?? null;
+    this.records.delete(campaign);
+    return record;
+  }
+}
+
+function deps(): PauseDeps & { pauses: MemoryPauses } {
+  return {
+    pauses: new MemoryPauses(),
+    clock: () => new Date('2026-11-25T12:00:00Z'),
+    sending: { switch: new SesSendingSwitch(new SESClient({ region: 'us-east-1' })), configurationSets: { nov: 'marketing-nov' } },
+  };
+}
+
+describe('pause with SES configuration sets', () => {
+  it('switches the mapped configuration set off on pause and on on resume', async () => {
+    const d = deps();
+    const view = await pauseCampaign('nov', 'bought list', 'ops', false, d);
+    expect(view).toMatchObject({ paused: true, configurationSet: 'marketing-nov', changed: true });
+    expect(ses).toHaveReceivedCommandExactlyOnceWith(UpdateConfigurationSetSendingEnabledCommand, {
+      ConfigurationSetName: 'marketing-nov',
+      Enabled: false,
+    });
+    await resumeCampaign('nov', d);
+    expect(ses).toHaveReceivedNthCommandWith(UpdateConfigurationSetSendingEnabledCommand, 2, {
+      ConfigurationSetName: 'marketing-nov',
+      Enabled: true,
+    });
+  });
+
+  it('leaves SES alone for a campaign without a configuration set, and for a second pause', async () => {
+    const d = deps();
+    await pauseCampaign('other', 'checking', 'ops', false, d);
+    expect(ses).not.toHaveReceivedCommand(UpdateConfigurationSetSendingEnabledCommand);
+    await pauseCampaign('nov', 'first', 'ops', false, d);
+    await expect(pauseCampaign('nov', 'second', 'ops', false, d)).rejects.toBeInstanceOf(ConflictError);
+    const automatic = await pauseCampaign('nov', 'auto', 'health-job', true, d);
+    expect(automatic).toMatchObject({ changed: false, pause: { reason: 'first' } });
+    expect(ses).toHaveReceivedCommandTimes(UpdateConfigurationSetSendingEnabledCommand, 1);
+  });
+
+  it('refuses to resume a campaign that is not paused', async () => {
+    await expect(resumeCampaign('nov', deps())).rejects.toBeInstanceOf(NotFoundError);
+    expect(ses).not.toHaveReceivedCommand(UpdateConfigurationSetSendingEnabledCommand);
+  });
+
+  it('keeps the pause (the pipeline still refuses the campaign) and reports it when SES refuses the switch', async () => {
+    ses.on(UpdateConfigurationSetSendingEnabledCommand).rejects(new Error('AccessDenied'));
+    const d = deps();
+    await expect(pauseCampaign('nov', 'bought list', 'ops', false, d)).rejects.toThrow('AccessDenied');
+    expect(await d.pauses.isPaused('nov')).toBe(true);
+  });
+});
