@@ -6,6 +6,7 @@ import { dlqCommand } from './dlq-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { startCommand } from './start-command.js';
+import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
 import { checkCommand, exportCommand, importCommand, lookupCommand, releaseCommand, type CommandIo } from './suppression-commands.js';
 
 const USAGE = `Usage: bounce <command> [options]
@@ -16,7 +17,7 @@ Classify (offline):
                             stdout. --summary, --campaign-tag/--batch-tag/--source-tag NAME
 
 Local runtime (the whole pipeline on this machine):
-  start [--port N] [--data DIR] [--memory] [--external]
+  start [--port N] [--data DIR] [--memory] [--external] [--campaign-tag/--batch-tag/--source-tag NAME]
                             Start it (API on 127.0.0.1:N, default 3000; data in DIR,
                             default .data; --memory: throwaway store; --external: use
                             the AWS endpoints of the environment, not embedded emulators)
@@ -72,15 +73,25 @@ async function apiFor(values: { url?: string; data?: string }): Promise<ApiClien
 }
 
 /** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
+/** The SES message tags that name campaign, batch and source (`classify` and `start`). */
+const TAG_OPTIONS = {
+  'campaign-tag': { type: 'string', default: DEFAULT_TAG_NAMES.campaign },
+  'batch-tag': { type: 'string', default: DEFAULT_TAG_NAMES.batch },
+  'source-tag': { type: 'string', default: DEFAULT_TAG_NAMES.source },
+} as const;
+const tagNamesOf = (values: { 'campaign-tag': string; 'batch-tag': string; 'source-tag': string }): TagNames => ({
+  campaign: values['campaign-tag'],
+  batch: values['batch-tag'],
+  source: values['source-tag'],
+});
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'classify': {
       const parsed = parse('classify', rest, {
         summary: { type: 'boolean', default: false },
-        'campaign-tag': { type: 'string', default: 'campaign' },
-        'batch-tag': { type: 'string', default: 'batch' },
-        'source-tag': { type: 'string', default: 'source' },
+        ...TAG_OPTIONS,
       });
       if (!parsed) return 2;
       const { values, positionals } = parsed;
@@ -88,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         {
           files: positionals,
           summary: values.summary,
-          tagNames: { campaign: values['campaign-tag'], batch: values['batch-tag'], source: values['source-tag'] },
+          tagNames: tagNamesOf(values),
         },
         io,
       );
@@ -142,12 +153,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         data: { type: 'string', default: DEFAULT_DATA_DIR },
         memory: { type: 'boolean', default: false },
         external: { type: 'boolean', default: false },
+        ...TAG_OPTIONS,
       });
       if (!parsed) return 2;
       const port = Number(parsed.values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError('--port is a port number');
       if (parsed.positionals.length > 0) return usageError('start takes no arguments');
-      return startCommand({ port, dataDir: parsed.values.data, memory: parsed.values.memory, external: parsed.values.external }, io);
+      const { data, memory, external } = parsed.values;
+      return startCommand({ port, dataDir: data, memory, external, tagNames: tagNamesOf(parsed.values) }, io);
     }
     case 'ingest': {
       const parsed = parse('ingest', rest, {

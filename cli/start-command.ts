@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { startRuntime } from '../local/runtime.js';
+import type { TagNames } from '../shared/domain/index.js';
 import type { CommandIo } from './suppression-commands.js';
 
 export interface StartOptions {
@@ -8,6 +9,8 @@ export interface StartOptions {
   readonly dataDir: string;
   readonly memory: boolean;
   readonly external: boolean;
+  /** Names of the SES message tags that carry campaign, batch and source. */
+  readonly tagNames?: TagNames;
 }
 
 /** `bounce start`: the whole pipeline on this machine until Ctrl-C or SIGTERM. */
@@ -30,7 +33,13 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
   });
   let runtime;
   try {
-    runtime = await startRuntime({ port: options.port, dataDir: options.dataDir, memory: options.memory, external: options.external });
+    runtime = await startRuntime({
+      port: options.port,
+      dataDir: options.dataDir,
+      memory: options.memory,
+      external: options.external,
+      ...(options.tagNames ? { tagNames: options.tagNames } : {}),
+    });
   } catch (error) {
     const message = (error as Error).message;
     const hint = /EADDRINUSE/.test(message)

@@ -261,3 +261,42 @@ describe('local runtime --external', () => {
     }
   }, 60_000);
 });
+
+describe('local runtime configuration', () => {
+  it('counts campaigns under the tag names it is given', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-tags-'));
+    const runtime = await startRuntime({
+      port: 0,
+      dataDir,
+      memory: true,
+      healthEverySeconds: 0,
+      tagNames: { campaign: 'mailing', batch: 'import', source: 'origin' },
+      logger: silentLogger,
+    });
+    try {
+      const now = new Date().toISOString();
+      const bounce = bounceFor('gone@example.org', {
+        feedbackId: 'tagged',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+        at: now,
+      });
+      // Sent now (so the campaign is active in the health window), tagged with the configured names.
+      const tagged = {
+        ...bounce,
+        mail: { ...(bounce.mail as object), timestamp: now, tags: { mailing: ['winter-sale'], import: ['b7'] } },
+      };
+      const { io } = capture();
+      const file = join(dataDir, 'tagged.json');
+      writeFileSync(file, JSON.stringify(tagged));
+      expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
+      await runtime.drain();
+      const record = (await (await fetch(`${runtime.file.apiUrl}/suppressions/gone@example.org`)).json()) as Record<string, unknown>;
+      expect(record).toMatchObject({ status: 'suppressed', campaign: 'winter-sale' });
+      const health = (await (await fetch(`${runtime.file.apiUrl}/campaigns/winter-sale/health`)).json()) as Record<string, unknown>;
+      expect(health).toMatchObject({ campaign: 'winter-sale', hardBounces: 1 });
+    } finally {
+      await runtime.stop(0);
+    }
+  });
+});
