@@ -116,7 +116,7 @@ describe('the API over HTTP on the local server', () => {
 
 describe('bounce CLI against the API', () => {
   it('lookup, check, release', async () => {
-    const lookup = await bounce(['lookup', 'kim.lee@gmail.com']);
+    const lookup = await bounce(['lookup', 'kim.lee@gmail.com', '--json']);
     expect(lookup.status).toBe(0);
     expect(JSON.parse(lookup.stdout)).toMatchObject({ email: 'kim.lee@gmail.com', status: 'suppressed' });
     expect((await bounce(['lookup', 'nobody@example.com'])).status).toBe(1);
@@ -133,7 +133,7 @@ describe('bounce CLI against the API', () => {
       'not-an-address,invalid,,',
     ]);
 
-    const release = await bounce(['release', 'kim.lee@gmail.com', '--reason', 'confirmed with the customer']);
+    const release = await bounce(['release', 'kim.lee@gmail.com', '--reason', 'confirmed with the customer', '--json']);
     expect(release.status).toBe(0);
     expect(JSON.parse(release.stdout)).toMatchObject({ status: 'released', releaseReason: 'confirmed with the customer' });
     expect((await bounce(['release', 'kim.lee@gmail.com', '--reason', 'again'])).status).toBe(1);
@@ -164,7 +164,7 @@ describe('bounce CLI against the API', () => {
       .split('\n')
       .filter((line) => line.includes('@roundtrip.example'));
     expect(roundTrip.sort()).toEqual([...rows].sort());
-    expect(all.stderr).toMatch(/exported \d+/);
+    expect(all.stderr).toMatch(/export: \d+ exported/);
     expect(readFileSync(file, 'utf8')).toContain('EmailAddress');
   }, 60_000);
 });
