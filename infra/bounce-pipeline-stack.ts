@@ -4,6 +4,7 @@ import { AddressStore } from './constructs/address-store.js';
 import { Alerts } from './constructs/alerts.js';
 import { Ingestion } from './constructs/ingestion.js';
 import { LookupApi } from './constructs/lookup-api.js';
+import { Retries, type SendingIdentity } from './constructs/retries.js';
 
 export interface BouncePipelineStackProps extends StackProps {
   /**
@@ -11,6 +12,11 @@ export interface BouncePipelineStackProps extends StackProps {
    * @default none (subscribe to the AlertTopic output yourself)
    */
   readonly alertEmail?: string;
+  /**
+   * The SES identity and configuration set the send and retry functions send as.
+   * @default { identity: 'example.com', configurationSetName: 'bounce-pipeline' } (set yours before deploying)
+   */
+  readonly sending?: SendingIdentity;
 }
 
 /** Composes the pipeline's constructs; holds no resources of its own. */
@@ -24,6 +30,13 @@ export class BouncePipelineStack extends Stack {
       campaignTable: store.campaignTable,
       alarmTopic: alerts.topic,
     });
+    const retries = new Retries(this, 'Retries', {
+      addressTable: store.addressTable,
+      campaignTable: store.campaignTable,
+      alarmTopic: alerts.topic,
+      classify: ingestion.classify,
+      sending: props.sending ?? { identity: 'example.com', configurationSetName: 'bounce-pipeline' },
+    });
     const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
     new CfnOutput(this, 'NotificationTopicArn', {
@@ -34,6 +47,11 @@ export class BouncePipelineStack extends Stack {
       value: ingestion.queues.deadLetterQueue.queueUrl,
       description: 'Records the pipeline could not process: bounce dlq --queue-url <this>',
     });
+    new CfnOutput(this, 'RetryDueTopicArn', {
+      value: retries.retryDueTopic.topicArn,
+      description: 'Retries due for messages sent outside the send function: subscribe your own sender',
+    });
+    new CfnOutput(this, 'SendFunctionName', { value: retries.send.function.functionName });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
     new CfnOutput(this, 'CampaignTableName', { value: store.campaignTable.tableName });

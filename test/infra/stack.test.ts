@@ -19,12 +19,6 @@ beforeAll(() => {
   ({ template } = synth());
 });
 
-const logicalIdOf = (type: string, match: Record<string, unknown>): string => {
-  const ids = Object.keys(template.findResources(type, match));
-  expect(ids).toHaveLength(1);
-  return ids[0] as string;
-};
-
 describe('tables', () => {
   it('are on-demand, point-in-time recoverable, TTL-expiring, encrypted and retained', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
@@ -100,7 +94,8 @@ describe('SNS topic', () => {
 describe('queues', () => {
   it('encrypt, keep a DLQ for 14 days and redrive after the configured receives', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
-    const dlqId = logicalIdOf('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1209600 } });
+    const dlqIds = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1209600 } }));
+    const dlqId = dlqIds.find((id) => id.startsWith('IngestionNotifications'));
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: MESSAGING.visibilityTimeoutSeconds,
       SqsManagedSseEnabled: true,
@@ -111,7 +106,9 @@ describe('queues', () => {
   it('refuse plain HTTP', () => {
     const policies = template.findResources('AWS::SQS::QueuePolicy');
     const denies = Object.values(policies).filter((policy) => JSON.stringify(policy).includes('"aws:SecureTransport":"false"'));
-    expect(denies.length).toBe(2);
+    // Every queue (notifications and retry timers, each with its DLQ).
+    expect(denies.length).toBe(Object.keys(template.findResources('AWS::SQS::Queue')).length);
+    expect(denies.length).toBe(4);
   });
 
   it('alarm when the DLQ is not empty, to the alert topic', () => {
