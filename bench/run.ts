@@ -1,5 +1,6 @@
 import { benchAccuracy } from './accuracy.js';
 import { benchClassify } from './classify.js';
+import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -7,4 +8,5 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Each benchmark prints its own figures; none of them asserts a time.
 benchAccuracy();
 benchClassify();
+benchCli();
 await benchIngest();

@@ -49,6 +49,7 @@ function lineOf(
   id: string | number | null,
   eventType: string,
   recipient: string,
+  addressValid: boolean,
   decision: Decision,
   messageId: string | null,
   campaign: string | null,
@@ -57,7 +58,7 @@ function lineOf(
     id,
     eventType,
     recipient,
-    addressValid: isValidAddress(recipient),
+    addressValid,
     category: decision.category,
     action: decision.action,
     suppress: decision.suppress,
@@ -103,7 +104,10 @@ export function classifyValue(value: unknown, tagNames: TagNames = DEFAULT_TAG_N
       };
     }
     const recipient = normaliseAddress(line.data.recipient);
-    return { ok: true, decisions: [lineOf(id ?? null, 'Bounce', recipient, classifyRecipient(line.data), null, null)] };
+    return {
+      ok: true,
+      decisions: [lineOf(id ?? null, 'Bounce', recipient, isValidAddress(recipient), classifyRecipient(line.data), null, null)],
+    };
   }
   const parsed = parseNotification(value);
   if (!parsed.ok) return { ok: false, ...(id === undefined ? {} : { id }), error: parsed.error.reason };
@@ -111,7 +115,15 @@ export function classifyValue(value: unknown, tagNames: TagNames = DEFAULT_TAG_N
   return {
     ok: true,
     decisions: recipientOutcomes(parsed.value.event, tagNames).map((outcome) =>
-      lineOf(id ?? null, outcome.eventType, outcome.recipient, outcome.decision, outcome.messageId, outcome.tags.campaign),
+      lineOf(
+        id ?? null,
+        outcome.eventType,
+        outcome.recipient,
+        outcome.addressValid,
+        outcome.decision,
+        outcome.messageId,
+        outcome.tags.campaign,
+      ),
     ),
   };
 }
@@ -143,9 +155,10 @@ export interface ClassifyOptions {
 class LineWriter {
   private buffer: string[] = [];
   constructor(private readonly out: Writable) {}
-  async write(line: string): Promise<void> {
+  /** Buffers the line; returns a promise only when the buffer was flushed and the stream asked to wait. */
+  write(line: string): Promise<void> | undefined {
     this.buffer.push(line);
-    if (this.buffer.length >= 512) await this.flush();
+    return this.buffer.length >= 512 ? this.flush() : undefined;
   }
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
@@ -212,7 +225,8 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
         if (result.ok) {
           for (const decision of result.decisions) {
             summary.add(decision);
-            await writer.write(JSON.stringify(decision));
+            const flushed = writer.write(JSON.stringify(decision));
+            if (flushed) await flushed;
           }
           continue;
         }

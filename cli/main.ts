@@ -1,13 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ApiClient, resolveApiUrl } from './api-client.js';
-import { runClassify } from './classify.js';
-import { demoCommand } from './demo-command.js';
-import { dlqCommand } from './dlq-command.js';
-import { ingestCommand } from './ingest-command.js';
+import type { ApiClient } from './api-client.js';
+import type { CommandIo } from './suppression-commands.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
-import { startCommand } from './start-command.js';
-import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
-import { checkCommand, exportCommand, importCommand, lookupCommand, releaseCommand, type CommandIo } from './suppression-commands.js';
+import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/outcomes.js';
+
+// Each command loads its own modules when it runs, so `bounce --version` and
+// `bounce classify` do not pay for the AWS SDK and the local emulators.
 
 const USAGE = `Usage: bounce <command> [options]
 
@@ -44,7 +43,13 @@ Suppression list (talk to the API of a running local runtime or a deployed stack
   .data: the local runtime's runtime.json). BOUNCE_API_URL also sets the URL.
 
   help                      Show this help.
+  --version                 Print the version.
 `;
+
+/** The package version: package.json sits one directory above this file, in the sources and in the build. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 const API_OPTIONS = { url: { type: 'string' }, data: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
@@ -65,6 +70,7 @@ function usageError(message: string): number {
 
 async function apiFor(values: { url?: string; data?: string }): Promise<ApiClient | null> {
   try {
+    const { ApiClient, resolveApiUrl } = await import('./api-client.js');
     return new ApiClient(await resolveApiUrl(values));
   } catch (error) {
     process.stderr.write(`bounce: ${(error as Error).message}\n`);
@@ -95,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
       if (!parsed) return 2;
       const { values, positionals } = parsed;
+      const { runClassify } = await import('./classify.js');
       return runClassify(
         {
           files: positionals,
@@ -116,6 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (command === 'release' && !parsed.values.reason) return usageError('release needs --reason');
       const api = await apiFor(parsed.values);
       if (!api) return 1;
+      const { checkCommand, importCommand, lookupCommand, releaseCommand } = await import('./suppression-commands.js');
       if (command === 'lookup') return lookupCommand(api, target, io, parsed.values.json);
       if (command === 'check') return checkCommand(api, target, io);
       if (command === 'import') return importCommand(api, target, io);
@@ -135,6 +143,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (format !== 'ses' && format !== 'full') return usageError('--format is ses or full');
       const api = await apiFor(parsed.values);
       if (!api) return 1;
+      const { exportCommand } = await import('./suppression-commands.js');
       return exportCommand(
         api,
         {
@@ -160,6 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError('--port is a port number');
       if (parsed.positionals.length > 0) return usageError('start takes no arguments');
       const { data, memory, external } = parsed.values;
+      const { startCommand } = await import('./start-command.js');
       return startCommand({ port, dataDir: data, memory, external, tagNames: tagNamesOf(parsed.values) }, io);
     }
     case 'ingest': {
@@ -170,6 +180,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
       if (!parsed) return 2;
       if (parsed.positionals.length === 0) return usageError('ingest takes FILE, DIR or - (stdin)');
+      const { ingestCommand } = await import('./ingest-command.js');
       return ingestCommand(
         {
           sources: parsed.positionals,
@@ -185,6 +196,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!parsed) return 2;
       const recipients = Number(parsed.values.recipients);
       if (!Number.isInteger(recipients) || recipients < 100) return usageError('--recipients is a number of at least 100');
+      const { demoCommand } = await import('./demo-command.js');
       return demoCommand({ recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
     }
     case 'dlq': {
@@ -200,6 +212,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if ((action !== 'list' && action !== 'replay' && action !== 'purge') || extra.length > 0)
         return usageError('dlq takes list (the default), replay or purge');
       const { data, json, id } = parsed.values;
+      const { dlqCommand } = await import('./dlq-command.js');
       return dlqCommand(
         {
           action,
@@ -212,6 +225,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         io,
       );
     }
+    case '--version':
+    case '-V':
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':

@@ -44,16 +44,40 @@ function compiled(rules: readonly ClassificationRule[]): readonly CompiledRule[]
   return result;
 }
 
-function holds({ rule, lowerText }: CompiledRule, input: RuleInput, lower: string): boolean {
+/** Every condition of the rule except its text: codes, class, provider and SES labels. */
+function codesHold(rule: ClassificationRule, input: RuleInput): boolean {
   return (
     (rule.classes === undefined || rule.classes.includes(input.failureClass)) &&
     (rule.providers === undefined || rule.providers.includes(input.provider)) &&
     (rule.sesBounceType === undefined || rule.sesBounceType.includes(input.bounceType)) &&
     (rule.sesSubType === undefined || rule.sesSubType.includes(input.bounceSubType)) &&
     (rule.enhanced === undefined || rule.enhanced.test(input.enhanced)) &&
-    (rule.smtp === undefined || rule.smtp.test(input.smtp)) &&
-    (rule.text === undefined || (lowerText ? lowerText.test(lower) : rule.text.test(input.text)))
+    (rule.smtp === undefined || rule.smtp.test(input.smtp))
   );
+}
+
+/**
+ * The rules whose non-text conditions hold, per combination of codes, class,
+ * provider and SES labels. Few combinations occur in practice, so the walk over
+ * the table only tests text patterns. Bounded: cleared when it grows past the limit.
+ */
+const candidatesByEvidence = new WeakMap<readonly ClassificationRule[], Map<string, readonly CompiledRule[]>>();
+const CANDIDATE_CACHE_LIMIT = 4096;
+
+function candidatesFor(rules: readonly ClassificationRule[], input: RuleInput): readonly CompiledRule[] {
+  let cache = candidatesByEvidence.get(rules);
+  if (!cache) {
+    cache = new Map();
+    candidatesByEvidence.set(rules, cache);
+  }
+  const key = `${input.enhanced}|${input.smtp}|${input.failureClass}|${input.provider}|${input.bounceType}|${input.bounceSubType}`;
+  let candidates = cache.get(key);
+  if (!candidates) {
+    candidates = compiled(rules).filter((entry) => codesHold(entry.rule, input));
+    if (cache.size >= CANDIDATE_CACHE_LIMIT) cache.clear();
+    cache.set(key, candidates);
+  }
+  return candidates;
 }
 
 /** The first rule of `rules` that holds for `input`, or undefined. */
@@ -61,8 +85,17 @@ export function firstMatchingRule(
   input: RuleInput,
   rules: readonly ClassificationRule[] = CLASSIFICATION_RULES,
 ): ClassificationRule | undefined {
-  const lower = input.text.toLowerCase();
-  return compiled(rules).find((entry) => holds(entry, input, lower))?.rule;
+  let lower: string | null = null;
+  for (const { rule, lowerText } of candidatesFor(rules, input)) {
+    if (rule.text === undefined) return rule;
+    if (lowerText === null) {
+      if (rule.text.test(input.text)) return rule;
+      continue;
+    }
+    lower ??= input.text.toLowerCase();
+    if (lowerText.test(lower)) return rule;
+  }
+  return undefined;
 }
 
 /** Build a decision for a category, applying the category's policy. */

@@ -1,70 +1,204 @@
-import { z } from 'zod';
 import { fail, ok, type Result } from './errors.js';
 import { EVENT_TYPES, type EventType } from './types.js';
 
 /*
- * Schemas for what SES publishes about outgoing mail. Objects are tolerant:
- * fields SES adds later are ignored, only what the pipeline uses is checked.
- * (Powertools' SesSchema describes *inbound* mail, so these are our own.)
+ * Readers for what SES publishes about outgoing mail. Objects are tolerant:
+ * fields SES adds later are ignored, only what the pipeline uses is checked
+ * and kept. (Powertools' SesSchema describes *inbound* mail, so these are our
+ * own.) Written by hand rather than with a schema library: this is the hot
+ * path of every notification, and the Lambda bundle stays small.
  */
 
-const nullableString = z.string().nullish();
+type Json = Record<string, unknown>;
 
-const MailSchema = z.object({
-  messageId: z.string().min(1),
-  timestamp: z.string().min(1),
-  source: nullableString,
-  sourceArn: nullableString,
-  sendingAccountId: nullableString,
-  destination: z.array(z.string()).nullish(),
-  tags: z.record(z.string(), z.array(z.string())).nullish(),
-});
+/** A field that fails its check: the path of the first bad field and what was expected. */
+class FieldError {
+  constructor(
+    readonly path: string,
+    readonly message: string,
+  ) {}
+}
 
-const BouncedRecipientSchema = z.object({
-  emailAddress: z.string(),
-  action: nullableString,
-  status: nullableString,
-  diagnosticCode: nullableString,
-});
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-const BounceSchema = z.object({
-  feedbackId: z.string().min(1),
-  bounceType: z.string(),
-  bounceSubType: nullableString,
-  bouncedRecipients: z.array(BouncedRecipientSchema).min(1),
-  timestamp: nullableString,
-  reportingMTA: nullableString,
-  remoteMtaIp: nullableString,
-});
+function record(value: unknown, path: string): Json {
+  if (!isRecord(value)) throw new FieldError(path, value === undefined ? 'required' : 'expected an object');
+  return value;
+}
 
-const ComplaintSchema = z.object({
-  feedbackId: z.string().min(1),
-  complainedRecipients: z.array(z.object({ emailAddress: z.string() })).min(1),
-  complaintSubType: nullableString,
-  complaintFeedbackType: nullableString,
-  userAgent: nullableString,
-  timestamp: nullableString,
-  arrivalDate: nullableString,
-});
+function text(value: unknown, path: string, nonEmpty = false): string {
+  if (typeof value !== 'string') throw new FieldError(path, value === undefined ? 'required' : 'expected a string');
+  if (nonEmpty && value.length === 0) throw new FieldError(path, 'must not be empty');
+  return value;
+}
 
-const DeliverySchema = z.object({
-  recipients: z.array(z.string()).min(1),
-  timestamp: nullableString,
-  smtpResponse: nullableString,
-  processingTimeMillis: z.number().nullish(),
-  remoteMtaIp: nullableString,
-});
+function optionalText(value: unknown, path: string): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'string') throw new FieldError(path, 'expected a string or null');
+  return value;
+}
 
-const DeliveryDelaySchema = z.object({
-  delayType: nullableString,
-  expirationTime: nullableString,
-  timestamp: nullableString,
-  delayedRecipients: z.array(BouncedRecipientSchema).min(1),
-});
+function optionalNumber(value: unknown, path: string): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'number') throw new FieldError(path, 'expected a number or null');
+  return value;
+}
 
-const RejectSchema = z.object({ reason: nullableString });
+function list<T>(value: unknown, path: string, item: (entry: unknown, path: string) => T, nonEmpty: boolean): T[] {
+  if (!Array.isArray(value)) throw new FieldError(path, value === undefined ? 'required' : 'expected an array');
+  if (nonEmpty && value.length === 0) throw new FieldError(path, 'must contain at least one entry');
+  return value.map((entry, i) => item(entry, `${path}.${i}`));
+}
 
-export type SesMail = z.infer<typeof MailSchema>;
+function optionalList<T>(value: unknown, path: string, item: (entry: unknown, path: string) => T): T[] | null | undefined {
+  if (value === undefined || value === null) return value;
+  return list(value, path, item, false);
+}
+
+export interface SesMail {
+  readonly messageId: string;
+  readonly timestamp: string;
+  readonly source?: string | null | undefined;
+  readonly sourceArn?: string | null | undefined;
+  readonly sendingAccountId?: string | null | undefined;
+  readonly destination?: string[] | null | undefined;
+  readonly tags?: Record<string, string[]> | null | undefined;
+}
+
+function tagsOf(value: unknown, path: string): Record<string, string[]> | null | undefined {
+  if (value === undefined || value === null) return value;
+  const tags = record(value, path);
+  const result: Record<string, string[]> = {};
+  for (const name of Object.keys(tags)) result[name] = list(tags[name], `${path}.${name}`, text, false);
+  return result;
+}
+
+function readMail(value: unknown, path: string): SesMail {
+  const mail = record(value, path);
+  return {
+    messageId: text(mail.messageId, `${path}.messageId`, true),
+    timestamp: text(mail.timestamp, `${path}.timestamp`, true),
+    source: optionalText(mail.source, `${path}.source`),
+    sourceArn: optionalText(mail.sourceArn, `${path}.sourceArn`),
+    sendingAccountId: optionalText(mail.sendingAccountId, `${path}.sendingAccountId`),
+    destination: optionalList(mail.destination, `${path}.destination`, text),
+    tags: tagsOf(mail.tags, `${path}.tags`),
+  };
+}
+
+export interface BouncedRecipient {
+  readonly emailAddress: string;
+  readonly action?: string | null | undefined;
+  readonly status?: string | null | undefined;
+  readonly diagnosticCode?: string | null | undefined;
+}
+
+function readBouncedRecipient(value: unknown, path: string): BouncedRecipient {
+  const r = record(value, path);
+  return {
+    emailAddress: text(r.emailAddress, `${path}.emailAddress`),
+    action: optionalText(r.action, `${path}.action`),
+    status: optionalText(r.status, `${path}.status`),
+    diagnosticCode: optionalText(r.diagnosticCode, `${path}.diagnosticCode`),
+  };
+}
+
+export interface SesBounce {
+  readonly feedbackId: string;
+  readonly bounceType: string;
+  readonly bounceSubType?: string | null | undefined;
+  readonly bouncedRecipients: BouncedRecipient[];
+  readonly timestamp?: string | null | undefined;
+  readonly reportingMTA?: string | null | undefined;
+  readonly remoteMtaIp?: string | null | undefined;
+}
+
+function readBounce(value: unknown, path: string): SesBounce {
+  const b = record(value, path);
+  return {
+    feedbackId: text(b.feedbackId, `${path}.feedbackId`, true),
+    bounceType: text(b.bounceType, `${path}.bounceType`),
+    bounceSubType: optionalText(b.bounceSubType, `${path}.bounceSubType`),
+    bouncedRecipients: list(b.bouncedRecipients, `${path}.bouncedRecipients`, readBouncedRecipient, true),
+    timestamp: optionalText(b.timestamp, `${path}.timestamp`),
+    reportingMTA: optionalText(b.reportingMTA, `${path}.reportingMTA`),
+    remoteMtaIp: optionalText(b.remoteMtaIp, `${path}.remoteMtaIp`),
+  };
+}
+
+export interface SesComplaint {
+  readonly feedbackId: string;
+  readonly complainedRecipients: Array<{ readonly emailAddress: string }>;
+  readonly complaintSubType?: string | null | undefined;
+  readonly complaintFeedbackType?: string | null | undefined;
+  readonly userAgent?: string | null | undefined;
+  readonly timestamp?: string | null | undefined;
+  readonly arrivalDate?: string | null | undefined;
+}
+
+function readComplaint(value: unknown, path: string): SesComplaint {
+  const c = record(value, path);
+  return {
+    feedbackId: text(c.feedbackId, `${path}.feedbackId`, true),
+    complainedRecipients: list(
+      c.complainedRecipients,
+      `${path}.complainedRecipients`,
+      (entry, at) => ({ emailAddress: text(record(entry, at).emailAddress, `${at}.emailAddress`) }),
+      true,
+    ),
+    complaintSubType: optionalText(c.complaintSubType, `${path}.complaintSubType`),
+    complaintFeedbackType: optionalText(c.complaintFeedbackType, `${path}.complaintFeedbackType`),
+    userAgent: optionalText(c.userAgent, `${path}.userAgent`),
+    timestamp: optionalText(c.timestamp, `${path}.timestamp`),
+    arrivalDate: optionalText(c.arrivalDate, `${path}.arrivalDate`),
+  };
+}
+
+export interface SesDelivery {
+  readonly recipients: string[];
+  readonly timestamp?: string | null | undefined;
+  readonly smtpResponse?: string | null | undefined;
+  readonly processingTimeMillis?: number | null | undefined;
+  readonly remoteMtaIp?: string | null | undefined;
+}
+
+function readDelivery(value: unknown, path: string): SesDelivery {
+  const d = record(value, path);
+  return {
+    recipients: list(d.recipients, `${path}.recipients`, text, true),
+    timestamp: optionalText(d.timestamp, `${path}.timestamp`),
+    smtpResponse: optionalText(d.smtpResponse, `${path}.smtpResponse`),
+    processingTimeMillis: optionalNumber(d.processingTimeMillis, `${path}.processingTimeMillis`),
+    remoteMtaIp: optionalText(d.remoteMtaIp, `${path}.remoteMtaIp`),
+  };
+}
+
+export interface SesDeliveryDelay {
+  readonly delayType?: string | null | undefined;
+  readonly expirationTime?: string | null | undefined;
+  readonly timestamp?: string | null | undefined;
+  readonly delayedRecipients: BouncedRecipient[];
+}
+
+function readDeliveryDelay(value: unknown, path: string): SesDeliveryDelay {
+  const d = record(value, path);
+  return {
+    delayType: optionalText(d.delayType, `${path}.delayType`),
+    expirationTime: optionalText(d.expirationTime, `${path}.expirationTime`),
+    timestamp: optionalText(d.timestamp, `${path}.timestamp`),
+    delayedRecipients: list(d.delayedRecipients, `${path}.delayedRecipients`, readBouncedRecipient, true),
+  };
+}
+
+export interface SesReject {
+  readonly reason?: string | null | undefined;
+}
+
+function readReject(value: unknown, path: string): SesReject {
+  return { reason: optionalText(record(value, path).reason, `${path}.reason`) };
+}
 
 interface EventBase {
   readonly mail: SesMail;
@@ -75,12 +209,12 @@ interface EventBase {
 }
 
 export type SesEvent =
-  | (EventBase & { readonly eventType: 'Bounce'; readonly bounce: z.infer<typeof BounceSchema> })
-  | (EventBase & { readonly eventType: 'Complaint'; readonly complaint: z.infer<typeof ComplaintSchema> })
-  | (EventBase & { readonly eventType: 'Delivery'; readonly delivery: z.infer<typeof DeliverySchema> })
+  | (EventBase & { readonly eventType: 'Bounce'; readonly bounce: SesBounce })
+  | (EventBase & { readonly eventType: 'Complaint'; readonly complaint: SesComplaint })
+  | (EventBase & { readonly eventType: 'Delivery'; readonly delivery: SesDelivery })
   | (EventBase & { readonly eventType: 'Send' })
-  | (EventBase & { readonly eventType: 'Reject'; readonly reject: z.infer<typeof RejectSchema> })
-  | (EventBase & { readonly eventType: 'DeliveryDelay'; readonly deliveryDelay: z.infer<typeof DeliveryDelaySchema> });
+  | (EventBase & { readonly eventType: 'Reject'; readonly reject: SesReject })
+  | (EventBase & { readonly eventType: 'DeliveryDelay'; readonly deliveryDelay: SesDeliveryDelay });
 
 /** What one queue body or input line turned out to be. */
 export type ParsedNotification =
@@ -103,13 +237,14 @@ export function isoTime(value: string | null | undefined): string | null {
   return Number.isNaN(millis) ? null : new Date(millis).toISOString();
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeIssues(error: z.ZodError, prefix: string): string {
-  const issues = error.issues.slice(0, 3).map((issue) => `${[prefix, ...issue.path].join('.')}: ${issue.message}`);
-  return issues.join('; ');
+/** Run a reader; a bad field becomes `path: message`, anything else is a bug and propagates. */
+function read<T>(reader: (value: unknown, path: string) => T, value: unknown, path: string): Result<T> {
+  try {
+    return ok(reader(value, path));
+  } catch (error) {
+    if (error instanceof FieldError) return fail(`${error.path}: ${error.message}`);
+    throw error;
+  }
 }
 
 function parseJson(text: string, what: string): Result<unknown> {
@@ -129,12 +264,12 @@ const EVENT_FIELD: Record<EventType, string | null> = {
   DeliveryDelay: 'deliveryDelay',
 };
 
-const EVENT_SCHEMA = {
-  bounce: BounceSchema,
-  complaint: ComplaintSchema,
-  delivery: DeliverySchema,
-  reject: RejectSchema,
-  deliveryDelay: DeliveryDelaySchema,
+const EVENT_READER = {
+  bounce: readBounce,
+  complaint: readComplaint,
+  delivery: readDelivery,
+  reject: readReject,
+  deliveryDelay: readDeliveryDelay,
 } as const;
 
 function parseSesObject(message: Record<string, unknown>): Result<ParsedNotification> {
@@ -149,22 +284,26 @@ function parseSesObject(message: Record<string, unknown>): Result<ParsedNotifica
     return ok({ kind: 'ignored', reason: `SES event type "${rawType}" is not handled` });
   }
   const eventType = rawType as EventType;
-  const mail = MailSchema.safeParse(message.mail);
-  if (!mail.success) return fail(`SES ${eventType} without a usable mail object (${describeIssues(mail.error, 'mail')})`);
+  const mail = read(readMail, message.mail, 'mail');
+  if (!mail.ok) return fail(`SES ${eventType} without a usable mail object (${mail.error.reason})`);
 
   // Times are normalised to ISO 8601 UTC: windows and keys compare them as strings.
-  const sentAt = isoTime(mail.data.timestamp);
-  if (sentAt === null) return fail(`SES ${eventType} with an invalid mail.timestamp "${mail.data.timestamp.slice(0, 40)}"`);
-  const mailData = { ...mail.data, timestamp: sentAt };
+  const sentAt = isoTime(mail.value.timestamp);
+  if (sentAt === null) return fail(`SES ${eventType} with an invalid mail.timestamp "${mail.value.timestamp.slice(0, 40)}"`);
+  const mailData = { ...mail.value, timestamp: sentAt };
 
   const field = EVENT_FIELD[eventType];
   if (field === null) {
     return ok({ kind: 'event', event: { eventType: 'Send', format, mail: mailData, occurredAt: sentAt } });
   }
-  const body = EVENT_SCHEMA[field as keyof typeof EVENT_SCHEMA].safeParse(message[field]);
-  if (!body.success) return fail(`SES ${eventType} with an invalid "${field}" object (${describeIssues(body.error, field)})`);
-  const occurredAt = ('timestamp' in body.data && isoTime(body.data.timestamp)) || sentAt;
-  const event = { eventType, format, mail: mailData, occurredAt, [field]: body.data } as unknown as SesEvent;
+  const body = read<SesBounce | SesComplaint | SesDelivery | SesReject | SesDeliveryDelay>(
+    EVENT_READER[field as keyof typeof EVENT_READER],
+    message[field],
+    field,
+  );
+  if (!body.ok) return fail(`SES ${eventType} with an invalid "${field}" object (${body.error.reason})`);
+  const occurredAt = ('timestamp' in body.value && isoTime(body.value.timestamp)) || sentAt;
+  const event = { eventType, format, mail: mailData, occurredAt, [field]: body.value } as unknown as SesEvent;
   return ok({ kind: 'event', event });
 }
 

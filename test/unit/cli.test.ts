@@ -1,11 +1,27 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../support/corpus.js';
 
 const bin = join(projectRoot, 'bin', 'bounce.mjs');
+
+// bin/bounce.mjs runs the bundle in dist/ when there is one: rebuild it so these tests see the current sources.
+beforeAll(() => {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+}, 60_000);
+
+describe('bounce --version', () => {
+  it('prints the package version and nothing else', () => {
+    const run = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', cwd: projectRoot });
+    const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
 
 function bounce(args: string[], input = '') {
   const run = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', cwd: projectRoot });

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const NOTIFICATIONS = 100_000;
+
+/** The plain script `bounce classify` is measured against: parse each line and its Message, one small line per recipient. */
+const BASELINE = `
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+let out = '';
+for await (const line of createInterface({ input: createReadStream(process.argv[2]), crlfDelay: Infinity })) {
+  const envelope = JSON.parse(line);
+  const message = JSON.parse(envelope.Message);
+  for (const r of message.bounce.bouncedRecipients) {
+    out += JSON.stringify({ recipient: r.emailAddress, status: r.status ?? null }) + '\\n';
+    if (out.length > 65536) { process.stdout.write(out); out = ''; }
+  }
+}
+process.stdout.write(out);
+`;
+
+/** CPU seconds used by finished children of this process (Linux), or null elsewhere. */
+function childCpuSeconds(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // Fields 16 and 17 of stat (cutime, cstime), in clock ticks of 1/100 s on Linux.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+interface Run {
+  readonly wall: number;
+  readonly cpu: number | null;
+}
+
+function run(args: readonly string[]): Run {
+  const cpuBefore = childCpuSeconds();
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 300)}`);
+  const cpuAfter = childCpuSeconds();
+  return { wall, cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+function medians(runs: readonly Run[]): Run {
+  const cpus = runs.map((r) => r.cpu);
+  return { wall: median(runs.map((r) => r.wall)), cpu: cpus.every((c) => c !== null) ? median(cpus as number[]) : null };
+}
+
+function notificationsFile(dir: string): string {
+  const recipients = readFileSync(join(root, 'examples/recipients.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, string | null>);
+  const template = JSON.parse(readFileSync(join(root, 'test/fixtures/corpus/notifications/event-bounce-permanent.json'), 'utf8')) as {
+    bounce: Record<string, unknown>;
+    mail: Record<string, unknown>;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < NOTIFICATIONS; i++) {
+    const r = recipients[i % recipients.length] as Record<string, string | null>;
+    const recipient = `u${i}.${r.recipient}`;
+    const message = {
+      ...template,
+      bounce: {
+        ...template.bounce,
+        feedbackId: `feedback-${i}`,
+        bounceType: r.bounceType,
+        bounceSubType: r.bounceSubType,
+        bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status: r.status, diagnosticCode: r.diagnosticCode }],
+      },
+      mail: { ...template.mail, messageId: `message-${i}`, destination: [recipient] },
+    };
+    lines.push(JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: JSON.stringify(message) }));
+  }
+  const file = join(dir, 'notifications.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+const ratio = (a: number | null, b: number | null): string => (a === null || b === null ? 'n/a' : (a / b).toFixed(2));
+const seconds = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(2)} s`);
+
+/** `bounce classify` end to end against a plain script, and `bounce --version` against a bare node. */
+export function benchCli(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'bounce-bench-'));
+  try {
+    const file = notificationsFile(dir);
+    const baseline = join(dir, 'baseline.mjs');
+    writeFileSync(baseline, BASELINE);
+    const bin = join(root, 'bin/bounce.mjs');
+    const builtOrSources = existsSync(join(root, 'dist/main.js')) ? 'bundled dist/' : 'sources through tsx (run npm run build)';
+    const cli: Run[] = [];
+    const plain: Run[] = [];
+    for (let round = 0; round < 3; round++) {
+      plain.push(run([baseline, file]));
+      cli.push(run([bin, 'classify', file]));
+    }
+    const c = medians(cli);
+    const p = medians(plain);
+    console.log(`\nbounce classify, ${NOTIFICATIONS.toLocaleString('en-US')} SNS-wrapped notifications (${builtOrSources}; median of 3)`);
+    console.log(`  bounce classify:  ${seconds(c.wall)} wall, ${seconds(c.cpu)} CPU`);
+    console.log(`  plain script:     ${seconds(p.wall)} wall, ${seconds(p.cpu)} CPU`);
+    console.log(`  ratio: ${ratio(c.wall, p.wall)} wall, ${ratio(c.cpu, p.cpu)} CPU (target <= 2)`);
+
+    const version: Run[] = [];
+    const bare: Run[] = [];
+    for (let round = 0; round < 11; round++) {
+      bare.push(run(['-e', '0']));
+      version.push(run([bin, '--version']));
+    }
+    const v = medians(version);
+    const b = medians(bare);
+    console.log(`\nCLI start (median of 11)`);
+    console.log(`  bounce --version: ${(v.wall * 1000).toFixed(0)} ms; node -e 0: ${(b.wall * 1000).toFixed(0)} ms`);
+    console.log(`  ratio: ${ratio(v.wall, b.wall)} wall (target <= 4)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
