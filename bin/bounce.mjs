@@ -3,6 +3,7 @@
 // into dist/ with esbuild, which starts in a fraction of the time the TypeScript toolchain
 // needs; in a checkout that was never built, the sources run through tsx instead.
 import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
 
 // The AWS SDK warns on every run that it will need Node 22 from 2027; the CLI
 // supports Node 20 (the Lambda functions run Node 24), so keep stderr for our messages.
