@@ -9,7 +9,11 @@ export interface RuntimeFile {
   readonly dataDir: string;
   readonly region: string;
   readonly apiUrl: string;
-  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string };
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string; readonly ses: string };
+  /** The local SES's web viewer of sent mail; null when the runtime uses an external SES. */
+  readonly sesViewerUrl: string | null;
+  /** The runtime's clock runs this many times faster than real time, from `startedAt`. */
+  readonly timeScale: number;
   readonly topicArn: string;
   readonly queues: { readonly notifications: string; readonly notificationsDlq: string };
   readonly tables: { readonly addresses: string; readonly campaigns: string };

@@ -17,6 +17,10 @@ import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } fr
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
 import { localHealthJob } from './health-timer.js';
+import type { SendRequest, SendResult } from '../shared/app/send.js';
+import type { WorldEntry } from './mailbox-world.js';
+import { startLocalRetries, type LocalRetries } from './local-retries.js';
+import { scaledClock } from './ses-world.js';
 
 /** Resource names of the local pipeline (the CDK app lets CloudFormation name its own). */
 export const LOCAL_NAMES = {
@@ -43,6 +47,10 @@ export interface RuntimeOptions {
   /** Names of the SES message tags that carry campaign, batch and source (default: those names). */
   readonly tagNames?: TagNames;
   readonly logger?: LoggerPort;
+  /** The runtime's clock runs this many times faster than real time; SQS delays are divided by it. @default 1 */
+  readonly timeScale?: number;
+  /** Mailboxes of the simulated world (unlisted addresses are delivered). */
+  readonly world?: readonly WorldEntry[];
 }
 
 export interface Runtime {
@@ -53,6 +61,10 @@ export interface Runtime {
   drain(): Promise<void>;
   /** Run the health job now (it also runs on its timer). */
   checkHealth(): Promise<void>;
+  /** The send path (refuses suppressed, held and paused; keeps the message for retries). */
+  send(request: SendRequest): Promise<SendResult>;
+  /** The runtime's clock (sped up by the time scale). */
+  readonly clock: () => Date;
   /** Finish the batch in hand, process what is queued for up to `drainSeconds` (default 20), keep the rest. */
   stop(drainSeconds?: number): Promise<void>;
 }
@@ -240,13 +252,21 @@ function every(seconds: number, job: () => Promise<void>, stops: StopList): void
   stops.add(async () => clearInterval(timer));
 }
 
-function describeRuntime(dataDir: string, services: Services, apiUrl: string, messaging: Messaging): RuntimeFile {
+function describeRuntime(
+  dataDir: string,
+  services: Services,
+  apiUrl: string,
+  messaging: Messaging,
+  retries: LocalRetries,
+  timeScale: number,
+  startedAt: number,
+): RuntimeFile {
   const { region } = services;
   const env = process.env;
   return {
     version: 1,
     pid: process.pid,
-    startedAt: new Date().toISOString(),
+    startedAt: new Date(startedAt).toISOString(),
     dataDir,
     region,
     apiUrl,
@@ -255,7 +275,10 @@ function describeRuntime(dataDir: string, services: Services, apiUrl: string, me
         services.dynamoEndpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL ?? `https://dynamodb.${region}.amazonaws.com`,
       sqs: services.messagingEndpoint ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL ?? `https://sqs.${region}.amazonaws.com`,
       sns: services.messagingEndpoint ?? env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL ?? `https://sns.${region}.amazonaws.com`,
+      ses: retries.sesEndpoint ?? `https://email.${region}.amazonaws.com`,
     },
+    sesViewerUrl: retries.sesViewerUrl,
+    timeScale,
     topicArn: messaging.topicArn,
     queues: { notifications: messaging.queueUrl, notificationsDlq: messaging.deadLetterQueueUrl },
     tables: { addresses: LOCAL_NAMES.addressTable, campaigns: LOCAL_NAMES.campaignTable },
@@ -287,7 +310,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
 
     const dynamo = documentClient(clients.dynamo);
-    const clock = () => new Date();
+    const timeScale = options.timeScale ?? 1;
+    const startedAt = Date.now();
+    const clock = scaledClock(timeScale, startedAt);
+    const env = process.env;
+    const retries = await startLocalRetries({
+      ...clients,
+      dynamo,
+      tables,
+      clock,
+      timeScale,
+      world: options.external ? null : (options.world ?? []),
+      topicArn: messaging.topicArn,
+      region: services.region,
+      ...((env.AWS_ENDPOINT_URL_SES ?? env.AWS_ENDPOINT_URL) ? { sesEndpoint: env.AWS_ENDPOINT_URL_SES ?? env.AWS_ENDPOINT_URL } : {}),
+      ...(options.tagNames ? { tagNames: options.tagNames } : {}),
+      logger,
+      stops,
+    });
     const api = await startApi(composeApi({ dynamo, tables, clock, logger }), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
     const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
@@ -302,6 +342,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(options.tagNames ? { tagNames: options.tagNames } : {}),
         clock,
         logger,
+        retryQueue: retries.retryQueue,
       }),
       batchSize: 100,
       batchingWindowMs: 200,
@@ -318,7 +359,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     every(options.healthEverySeconds ?? 60, checkHealth, stops);
 
     const runtimePath = runtimeFilePath(dataDir);
-    const file = describeRuntime(dataDir, services, api.url, messaging);
+    const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt);
     await writeFile(runtimePath, `${JSON.stringify(file, null, 2)}\n`);
     stops.add(() => rm(runtimePath, { force: true }));
 
@@ -328,11 +369,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       restored,
       drain: async () => {
         await poller.drain();
+        await retries.drain();
+        await poller.drain();
       },
+      send: (request) => retries.send(request, clock()),
+      clock,
       checkHealth,
       stop: async (drainSeconds = 20) => {
         if (stopped) return;
         stopped = true;
+        await retries.stopPolling();
         await poller.stop(); // the batch in hand finishes
         // What is queued is processed, for a while; what is not is kept for the next start.
         await poller.drain(2, Date.now() + drainSeconds * 1000).catch(() => undefined);

@@ -13,8 +13,8 @@ export interface StoredEmail {
 export interface LocalSes {
   /** The SES endpoint (and, at its root, the web viewer of sent mail). */
   readonly url: string;
-  /** Every message it accepted, oldest first. */
-  emails(): Promise<StoredEmail[]>;
+  /** Every message it accepted (since an epoch second), oldest first. */
+  emails(since?: number): Promise<StoredEmail[]>;
   close(): Promise<void>;
 }
 
@@ -29,8 +29,8 @@ export async function startLocalSes(port = 0): Promise<LocalSes> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    emails: async () => {
-      const response = await fetch(`${url}/store`);
+    emails: async (since) => {
+      const response = await fetch(`${url}/store${since === undefined ? '' : `?since=${since}`}`);
       const body = (await response.json()) as { emails?: StoredEmail[] };
       return body.emails ?? [];
     },

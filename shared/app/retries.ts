@@ -89,12 +89,12 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
         case 'ignore':
           return;
         case 'rearm':
-          await timers.enqueue(timerOf(plan.state), hopDelaySeconds(plan.state.dueAt, now));
+          await timers.enqueue(timerOf(plan.state), hopDelaySeconds(plan.state.dueAt, now, timers.maxDelaySeconds));
           return;
         case 'schedule':
           if (!(await retries.put(plan.state, plan.expectedVersion))) continue;
           // A crash here loses the timer only until the notification is redelivered: it re-arms.
-          await timers.enqueue(timerOf(plan.state), hopDelaySeconds(plan.state.dueAt, now));
+          await timers.enqueue(timerOf(plan.state), hopDelaySeconds(plan.state.dueAt, now, timers.maxDelaySeconds));
           logger.info('Retry scheduled', {
             address: maskAddress(outcome.recipient),
             category: plan.state.category,
@@ -171,7 +171,7 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
 
   return async (timer, now) => {
     const state = await retries.get(timer.email, timer.originalMessageId);
-    const step = stepForTimer(state, timer, now);
+    const step = stepForTimer(state, timer, now, timers.maxDelaySeconds);
     if (step.kind === 'drop') return 'dropped';
     if (step.kind === 'wait' || step.kind === 'await-outcome') {
       await timers.enqueue(timer, step.delaySeconds);

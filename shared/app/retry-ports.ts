@@ -7,8 +7,10 @@ export interface RetryStateRepository {
   put(state: RetryState, expectedVersion: number): Promise<boolean>;
 }
 
-/** The retry queue: a timer message that arrives after `delaySeconds` (900 at most). */
+/** The retry queue: a timer message that arrives after `delaySeconds` (`maxDelaySeconds` at most). */
 export interface RetryTimerQueue {
+  /** The longest delay one message can carry, in the clock's seconds (900 on SQS; more on a sped-up clock). */
+  readonly maxDelaySeconds: number;
   enqueue(timer: RetryTimer, delaySeconds: number): Promise<void>;
 }
 

@@ -95,10 +95,10 @@ export interface RetryableFailure {
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 const isoAt = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
 
-/** The delay for the next hop toward `dueAt`: 0 when it is due. */
-export function hopDelaySeconds(dueAt: string, now: Date): number {
+/** The delay for the next hop toward `dueAt`: 0 when it is due. `maxHop`: the timer's longest delay. */
+export function hopDelaySeconds(dueAt: string, now: Date, maxHop = MAX_HOP_SECONDS): number {
   const remaining = Math.ceil((Date.parse(dueAt) - now.getTime()) / 1000);
-  return remaining <= 0 ? 0 : Math.min(MAX_HOP_SECONDS, remaining);
+  return remaining <= 0 ? 0 : Math.min(maxHop, remaining);
 }
 
 /** Every hop of a chain that waits `totalSeconds` (hop delays in order). */
@@ -200,18 +200,18 @@ export type TimerStep =
  * the grace time, when SES's Send event would have linked the attempt if
  * SES had accepted it.
  */
-export function stepForTimer(state: RetryState | null, timer: RetryTimer, now: Date): TimerStep {
+export function stepForTimer(state: RetryState | null, timer: RetryTimer, now: Date, maxHop = MAX_HOP_SECONDS): TimerStep {
   if (state === null) return { kind: 'drop', why: 'no retry state' };
   if (state.attempt !== timer.attempt) return { kind: 'drop', why: `timer of attempt ${timer.attempt}, state at attempt ${state.attempt}` };
   if (state.status === 'scheduled') {
-    const delaySeconds = hopDelaySeconds(state.dueAt, now);
+    const delaySeconds = hopDelaySeconds(state.dueAt, now, maxHop);
     if (delaySeconds > 0) return { kind: 'wait', delaySeconds };
     return { kind: 'claim', claimed: { ...state, status: 'sending', sendingSince: now.toISOString(), version: state.version + 1 } };
   }
   if (state.status === 'sending') {
     const graceEnd = seconds(state.sendingSince ?? now.toISOString()) + SEND_OUTCOME_GRACE_SECONDS;
     const left = graceEnd - Math.floor(now.getTime() / 1000);
-    if (left > 0) return { kind: 'await-outcome', delaySeconds: Math.min(MAX_HOP_SECONDS, left) };
+    if (left > 0) return { kind: 'await-outcome', delaySeconds: Math.min(maxHop, left) };
     // No Send event came for the claim: SES did not accept it. Take the claim over.
     return { kind: 'claim', claimed: { ...state, sendingSince: now.toISOString(), version: state.version + 1 } };
   }

@@ -245,7 +245,14 @@ describe('local runtime --external', () => {
     try {
       const runtime = await startRuntime({ port: 0, dataDir, external: true, logger: silentLogger });
       try {
-        expect(runtime.file.endpoints).toEqual({ dynamodb: dynamo.endpoint, sqs: messaging.endpoint, sns: messaging.endpoint });
+        expect(runtime.file.endpoints).toEqual({
+          dynamodb: dynamo.endpoint,
+          sqs: messaging.endpoint,
+          sns: messaging.endpoint,
+          // No SES endpoint named: the real one of the region (external mode embeds no SES and no world).
+          ses: 'https://email.us-east-1.amazonaws.com',
+        });
+        expect(runtime.file.sesViewerUrl).toBeNull();
         const { io } = capture();
         expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
         await runtime.drain();

@@ -37,6 +37,7 @@ export class FakeRetryStates implements RetryStateRepository {
 
 /** A retry queue whose messages become visible at their delay on a virtual clock. */
 export class FakeTimerQueue implements RetryTimerQueue {
+  readonly maxDelaySeconds = 900;
   readonly enqueued: { timer: RetryTimer; delaySeconds: number; visibleAt: number }[] = [];
   constructor(private readonly clock: () => Date) {}
   async enqueue(timer: RetryTimer, delaySeconds: number) {

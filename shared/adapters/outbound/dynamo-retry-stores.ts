@@ -148,3 +148,23 @@ export class DynamoCampaignPauses implements CampaignPauses {
     return Item !== undefined;
   }
 }
+
+/** Retry states whose attempt is still ahead (scheduled or claimed): a whole-table scan, for the local runtime's restart only. */
+export async function scanOpenRetries(client: DynamoDBDocumentClient, tableName: string): Promise<RetryState[]> {
+  const states: RetryState[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':retry': 'RETRY#', ':scheduled': 'scheduled', ':sending': 'sending' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) states.push(toRetryState(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return states;
+}

@@ -4,15 +4,20 @@ import { MAX_HOP_SECONDS, type RetryTimer } from '../../domain/index.js';
 
 /**
  * The retry queue as a timer: each message is delayed by its hop. With a
- * time scale N (the local runtime's fast clock), SQS delays are divided by
- * N, so N hops of virtual time take one real hop.
+ * time scale N (the local runtime's fast clock), delays are in that clock's
+ * seconds and SQS delays are divided by N: one real hop of 900 s carries
+ * 900 × N seconds of the fast clock.
  */
 export class SqsRetryTimerQueue implements RetryTimerQueue {
+  readonly maxDelaySeconds: number;
+
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
     private readonly timeScale = 1,
-  ) {}
+  ) {
+    this.maxDelaySeconds = MAX_HOP_SECONDS * timeScale;
+  }
 
   async enqueue(timer: RetryTimer, delaySeconds: number): Promise<void> {
     const real = Math.min(MAX_HOP_SECONDS, Math.ceil(delaySeconds / this.timeScale));

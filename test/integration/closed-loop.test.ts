@@ -1,0 +1,138 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorldEntry } from '../../local/mailbox-world.js';
+import { startRuntime, type Runtime } from '../../local/runtime.js';
+import { silentLogger } from '../../shared/app/ports.js';
+import { composeStores, documentClient } from '../../shared/adapters/compose.js';
+import { DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import type { SendRequest } from '../../shared/app/send.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const FULL = { bounce: { bounceType: 'Transient', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full' } } as const;
+const DEAD = { bounce: { bounceType: 'Permanent', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 User unknown' } } as const;
+const BUSY = {
+  bounce: { bounceType: 'Transient', status: '4.3.2', diagnosticCode: 'smtp; 421 4.3.2 Service not available, try again later' },
+} as const;
+
+const world: WorldEntry[] = [
+  { address: 'dead@example.org', responses: [DEAD] },
+  { address: 'twice@example.org', responses: [FULL, FULL, { deliver: true }] },
+  { address: 'full@example.org', responses: [FULL] },
+  { address: 'busy@example.org', responses: [BUSY] },
+  { address: 'angry@example.org', responses: [{ complaint: true }] },
+  { address: 'gone@example.org', responses: [DEAD] },
+];
+
+/** The local runtime's clock runs this much faster: 72 h of retries take about a minute. */
+const TIME_SCALE = 3600;
+
+let runtime: Runtime;
+let stores: ReturnType<typeof composeStores>;
+let retries: DynamoRetryStateRepository;
+let dynamo: DynamoDBClient;
+
+const message = (to: string, campaign: string): SendRequest => ({
+  to,
+  from: 'news@mail.example.com',
+  content: { kind: 'simple', subject: `${campaign} news`, text: 'Hello' },
+  tags: { campaign, batch: 'import-1', source: null },
+});
+
+async function sendsTo(address: string): Promise<number> {
+  const ses = runtime.file.endpoints.ses;
+  const response = await fetch(`${ses}/store`);
+  const { emails } = (await response.json()) as { emails: { destination: { to: string[] } }[] };
+  return emails.filter((e) => e.destination.to.includes(address)).length;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, seconds = 150): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+beforeAll(async () => {
+  runtime = await startRuntime({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), 'bounce-loop-')),
+    memory: true,
+    timeScale: TIME_SCALE,
+    world,
+    healthEverySeconds: 0,
+    logger: silentLogger,
+  });
+  dynamo = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: runtime.file.endpoints.dynamodb,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  stores = composeStores(dynamo, { addressTable: runtime.file.tables.addresses, campaignTable: runtime.file.tables.campaigns });
+  retries = new DynamoRetryStateRepository(documentClient(dynamo), runtime.file.tables.addresses);
+}, 60_000);
+
+afterAll(async () => {
+  dynamo?.destroy();
+  await runtime?.stop(2);
+});
+
+describe('closed loop on the local runtime (send → SES → events → classify → retry → send again)', () => {
+  it('runtime.json names the local SES and its viewer, and the viewer serves the sent-mail page', async () => {
+    expect(runtime.file.endpoints.ses).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(runtime.file.sesViewerUrl).toBe(`${runtime.file.endpoints.ses}/`);
+    expect(runtime.file.timeScale).toBe(TIME_SCALE);
+    const page = await fetch(runtime.file.sesViewerUrl ?? '');
+    expect(page.status).toBe(200);
+  });
+
+  it('each mailbox behaviour ends with exactly the expected sends and state', async () => {
+    // An address suppressed before the campaign: its earlier hard bounce.
+    expect(await runtime.send(message('gone@example.org', 'autumn'))).toMatchObject({ status: 'sent' });
+    await waitFor('gone@ suppressed', async () => (await stores.addresses.getState('gone@example.org'))?.status === 'suppressed');
+
+    const results = [];
+    for (const to of [
+      'dead@example.org',
+      'twice@example.org',
+      'full@example.org',
+      'busy@example.org',
+      'angry@example.org',
+      'gone@example.org',
+    ]) {
+      results.push(await runtime.send(message(to, 'spring')));
+    }
+    expect(results.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'refused']);
+    expect(results[5]).toEqual({ to: 'gone@example.org', status: 'refused', reason: 'address-suppressed' });
+    const originals = new Map(results.flatMap((r) => (r.status === 'sent' ? [[r.to, r.messageId] as const] : [])));
+    const retryOf = (to: string) => retries.get(to, originals.get(to) ?? '');
+
+    await waitFor('twice@ delivered', async () => (await retryOf('twice@example.org'))?.status === 'delivered');
+    await waitFor('full@ given up or held', async () => ['skipped', 'gave-up'].includes((await retryOf('full@example.org'))?.status ?? ''));
+    await waitFor('busy@ given up', async () => (await retryOf('busy@example.org'))?.status === 'gave-up');
+    await waitFor('angry@ suppressed', async () => (await stores.addresses.getState('angry@example.org'))?.status === 'suppressed');
+
+    // Hard bounce: one send, suppressed, never retried.
+    expect(await sendsTo('dead@example.org')).toBe(1);
+    expect(await stores.addresses.getState('dead@example.org')).toMatchObject({ status: 'suppressed', reason: 'hard-bounce' });
+    expect(await retryOf('dead@example.org')).toBeNull();
+    // Two soft bounces then delivered: three sends, not suppressed.
+    expect(await sendsTo('twice@example.org')).toBe(3);
+    expect(await stores.addresses.getState('twice@example.org')).toBeNull();
+    expect(await retryOf('twice@example.org')).toMatchObject({ attempt: 2, status: 'delivered' });
+    // Mailbox full forever: retried until the soft-bounce window holds it for review; the due attempt is skipped.
+    expect(await sendsTo('full@example.org')).toBe(4);
+    expect(await stores.addresses.getState('full@example.org')).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold' });
+    expect(await retryOf('full@example.org')).toMatchObject({ attempt: 4, status: 'skipped', reason: 'address-in-review' });
+    // A temporary server failure retried its category maximum (3), then review with the reason.
+    expect(await sendsTo('busy@example.org')).toBe(4);
+    expect(await stores.addresses.getState('busy@example.org')).toMatchObject({ status: 'review', reason: 'retries-exhausted' });
+    // Complaint: suppressed and never sent again.
+    expect(await runtime.send(message('angry@example.org', 'summer'))).toMatchObject({ status: 'refused', reason: 'address-suppressed' });
+    expect(await sendsTo('angry@example.org')).toBe(1);
+    // The address suppressed before the campaign: only its earlier send.
+    expect(await sendsTo('gone@example.org')).toBe(1);
+  }, 200_000);
+});
