@@ -1,4 +1,5 @@
 import { benchAccuracy } from './accuracy.js';
+import { benchBundles } from './bundles.js';
 import { benchClassify } from './classify.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
@@ -9,4 +10,5 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 benchAccuracy();
 benchClassify();
 benchCli();
+await benchBundles();
 await benchIngest();

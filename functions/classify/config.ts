@@ -1,16 +1,19 @@
-import { z } from 'zod';
+// zod/mini: the same schemas, tree-shaken to a few kilobytes of the classify bundle.
+import * as z from 'zod/mini';
 import { DEFAULT_TAG_NAMES } from '../../shared/domain/index.js';
 import { parseEnv } from '../../shared/adapters/env.js';
 
+const name = () => z.string().check(z.minLength(1));
+
 const ClassifyEnv = z.object({
-  ADDRESS_TABLE_NAME: z.string().min(1),
-  CAMPAIGN_TABLE_NAME: z.string().min(1),
-  DEAD_LETTER_QUEUE_URL: z.string().url(),
+  ADDRESS_TABLE_NAME: name(),
+  CAMPAIGN_TABLE_NAME: name(),
+  DEAD_LETTER_QUEUE_URL: z.url(),
   /** Where `retry` decisions are scheduled; unset: they are recorded but not acted on. */
-  RETRY_QUEUE_URL: z.string().url().optional(),
-  CAMPAIGN_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.campaign),
-  BATCH_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.batch),
-  SOURCE_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.source),
+  RETRY_QUEUE_URL: z.optional(z.url()),
+  CAMPAIGN_TAG: z._default(name(), DEFAULT_TAG_NAMES.campaign),
+  BATCH_TAG: z._default(name(), DEFAULT_TAG_NAMES.batch),
+  SOURCE_TAG: z._default(name(), DEFAULT_TAG_NAMES.source),
 });
 
 export type ClassifyConfig = z.infer<typeof ClassifyEnv>;

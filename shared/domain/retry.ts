@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the classify function schedules timers, and its bundle stays small.
+import * as z from 'zod/mini';
 import { CATEGORY_POLICY } from './policy.js';
 import type { BounceCategory, Category } from './types.js';
 
@@ -263,10 +264,10 @@ export function skipReasonAtDue(addressStatus: string | null, campaignPaused: bo
 
 /** The body of a timer message on the retry queue (JSON). */
 const TimerSchema = z.object({
-  email: z.string().min(3),
-  originalMessageId: z.string().min(1),
-  attempt: z.number().int().min(1),
-  dueAt: z.string().datetime(),
+  email: z.string().check(z.minLength(3)),
+  originalMessageId: z.string().check(z.minLength(1)),
+  attempt: z.int().check(z.minimum(1)),
+  dueAt: z.iso.datetime(),
 });
 
 /** A timer message body, or the reason it is not one. */
