@@ -2,6 +2,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AddressStore } from './constructs/address-store.js';
 import { Alerts } from './constructs/alerts.js';
+import { CampaignHealth } from './constructs/campaign-health.js';
+import { OperationalAlarms } from './constructs/operational-alarms.js';
 import { Ingestion } from './constructs/ingestion.js';
 import { LookupApi } from './constructs/lookup-api.js';
 import { Retries, type SendingIdentity } from './constructs/retries.js';
@@ -17,6 +19,16 @@ export interface BouncePipelineStackProps extends StackProps {
    * @default { identity: 'example.com', configurationSetName: 'bounce-pipeline' } (set yours before deploying)
    */
   readonly sending?: SendingIdentity;
+  /**
+   * Pause a campaign automatically when its hard-bounce rate crosses the danger line.
+   * @default false
+   */
+  readonly autoPause?: boolean;
+  /**
+   * Campaign → SES configuration set switched off by an automatic pause.
+   * @default none
+   */
+  readonly pauseConfigurationSets?: Readonly<Record<string, string>>;
 }
 
 /** Composes the pipeline's constructs; holds no resources of its own. */
@@ -37,6 +49,15 @@ export class BouncePipelineStack extends Stack {
       classify: ingestion.classify,
       sending: props.sending ?? { identity: 'example.com', configurationSetName: 'bounce-pipeline' },
     });
+    const health = new CampaignHealth(this, 'Health', {
+      addressTable: store.addressTable,
+      campaignTable: store.campaignTable,
+      alertTopic: alerts.topic,
+      ...(props.autoPause !== undefined ? { autoPause: props.autoPause } : {}),
+      ...(props.pauseConfigurationSets ? { pauseConfigurationSets: props.pauseConfigurationSets } : {}),
+    });
+    // Every queue and function of the stack, including those added below or later.
+    new OperationalAlarms(this, 'Operations', { topic: alerts.topic, dashboard: health.dashboard });
     const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
     new CfnOutput(this, 'NotificationTopicArn', {
@@ -53,6 +74,7 @@ export class BouncePipelineStack extends Stack {
     });
     new CfnOutput(this, 'SendFunctionName', { value: retries.send.function.functionName });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: health.dashboard.dashboardName });
     new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
     new CfnOutput(this, 'CampaignTableName', { value: store.campaignTable.tableName });
   }

@@ -48,7 +48,13 @@ export class LookupApi extends Construct {
         resources: [props.addressTable.tableArn, `${props.addressTable.tableArn}/index/byStatus`],
       }),
     );
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [props.campaignTable.tableArn] }));
+    // Health reads counters (batch) and delays (query); pausing reads, writes and deletes the PAUSE item.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [props.campaignTable.tableArn],
+      }),
+    );
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
@@ -118,8 +124,13 @@ export class LookupApi extends Construct {
     plain(one, 'GET', { 'method.request.path.email': true });
     withBody(one, 'PUT', reasonBody);
     withBody(one, 'DELETE', reasonBody);
-    const campaignHealth = this.api.root.addResource('campaigns').addResource('{id}').addResource('health');
+    const campaign = this.api.root.addResource('campaigns').addResource('{id}');
+    const campaignHealth = campaign.addResource('health');
     plain(campaignHealth, 'GET', { 'method.request.path.id': true, 'method.request.querystring.hours': false });
+    const pause = campaign.addResource('pause');
+    plain(pause, 'GET', { 'method.request.path.id': true });
+    withBody(pause, 'PUT', reasonBody);
+    withBody(pause, 'DELETE', reasonBody);
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG4',

@@ -184,7 +184,7 @@ describe('classify function', () => {
 describe('lookup API', () => {
   it('requires IAM (SigV4) on every method', () => {
     const methods = template.findResources('AWS::ApiGateway::Method');
-    expect(Object.keys(methods).length).toBe(6);
+    expect(Object.keys(methods).length).toBe(9);
     for (const method of Object.values(methods)) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -200,7 +200,7 @@ describe('lookup API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Model', { Schema: Match.objectLike({ required: ['emails'] }) });
   });
 
-  it('its function may only read and write the address table and read counters', () => {
+  it('its function may only read and write the address table, read counters and delays, and set pauses', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -212,7 +212,11 @@ describe('lookup API', () => {
               { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, '/index/byStatus']] },
             ],
           },
-          { Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: { 'Fn::GetAtt': ['StoreCampaignTableA2A09C9F', 'Arn'] } },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+            Resource: { 'Fn::GetAtt': ['StoreCampaignTableA2A09C9F', 'Arn'] },
+          },
         ]),
       },
     });
