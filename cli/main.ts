@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApiClient } from './api-client.js';
 import type { CommandIo } from './suppression-commands.js';
+import { usageOf } from './usage.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/outcomes.js';
 
@@ -16,7 +17,7 @@ Classify (offline):
                             stdout. --summary, --campaign-tag/--batch-tag/--source-tag NAME
 
 Local runtime (the whole pipeline on this machine):
-  start [--port N] [--data DIR] [--memory] [--external] [--campaign-tag/--batch-tag/--source-tag NAME]
+  start [--port N] [--data DIR] [--memory] [--external] [--log-format text|json] [--campaign-tag/--batch-tag/--source-tag NAME]
                             Start it (API on 127.0.0.1:N, default 3000; data in DIR,
                             default .data; --memory: throwaway store; --external: use
                             the AWS endpoints of the environment, not embedded emulators)
@@ -42,7 +43,7 @@ Suppression list (talk to the API of a running local runtime or a deployed stack
   signed with SigV4 from the default AWS credentials) or --data DIR (default
   .data: the local runtime's runtime.json). BOUNCE_API_URL also sets the URL.
 
-  help                      Show this help.
+  help [COMMAND]            Show this help, or one command's (also: bounce COMMAND --help).
   --version                 Print the version.
 `;
 
@@ -54,18 +55,25 @@ function version(): string {
 const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 const API_OPTIONS = { url: { type: 'string' }, data: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
 
+/** The command being run, so that a usage error shows that command's usage rather than the whole manual. */
+let activeCommand: string | undefined;
+
+function usageError(message: string): number {
+  const usage = activeCommand ? usageOf(activeCommand) : null;
+  process.stderr.write(
+    usage ? `bounce ${activeCommand}: ${message}\n\n${usage}\nRun "bounce help" for every command.\n` : `bounce: ${message}\n\n${USAGE}`,
+  );
+  return 2;
+}
+
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
   try {
     return parseArgs({ args, allowPositionals: true, options, strict: true });
   } catch (error) {
-    process.stderr.write(`bounce ${command}: ${(error as Error).message}\n\n${USAGE}`);
+    // Node's parser explains how to pass a positional that starts with "-": the first sentence is the reason.
+    usageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
     return null;
   }
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`bounce: ${message}\n\n${USAGE}`);
-  return 2;
 }
 
 async function apiFor(values: { url?: string; data?: string }): Promise<ApiClient | null> {
@@ -93,6 +101,12 @@ const tagNamesOf = (values: { 'campaign-tag': string; 'batch-tag': string; 'sour
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  activeCommand = command;
+  const commandUsage = command ? usageOf(command) : null;
+  if (commandUsage && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(commandUsage);
+    return 0;
+  }
   switch (command) {
     case 'classify': {
       const parsed = parse('classify', rest, {
@@ -162,15 +176,21 @@ export async function main(argv: readonly string[]): Promise<number> {
         data: { type: 'string', default: DEFAULT_DATA_DIR },
         memory: { type: 'boolean', default: false },
         external: { type: 'boolean', default: false },
+        'log-format': { type: 'string' },
         ...TAG_OPTIONS,
       });
       if (!parsed) return 2;
+      const logFormat = parsed.values['log-format'];
+      if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') return usageError('--log-format is text or json');
       const port = Number(parsed.values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError('--port is a port number');
       if (parsed.positionals.length > 0) return usageError('start takes no arguments');
       const { data, memory, external } = parsed.values;
       const { startCommand } = await import('./start-command.js');
-      return startCommand({ port, dataDir: data, memory, external, tagNames: tagNamesOf(parsed.values) }, io);
+      return startCommand(
+        { port, dataDir: data, memory, external, tagNames: tagNamesOf(parsed.values), ...(logFormat ? { logFormat } : {}) },
+        io,
+      );
     }
     case 'ingest': {
       const parsed = parse('ingest', rest, {
@@ -233,9 +253,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(USAGE);
+      process.stdout.write((rest[0] ? usageOf(rest[0]) : null) ?? USAGE);
       return 0;
     default:
+      activeCommand = undefined;
       return command ? usageError(`unknown command "${command}"`) : (process.stdout.write(USAGE), 2);
   }
 }

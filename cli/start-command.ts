@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { startRuntime } from '../local/runtime.js';
+import { runtimeLogger, type LogFormat } from '../local/text-logger.js';
 import type { TagNames } from '../shared/domain/index.js';
 import type { CommandIo } from './suppression-commands.js';
 
@@ -11,6 +12,8 @@ export interface StartOptions {
   readonly external: boolean;
   /** Names of the SES message tags that carry campaign, batch and source. */
   readonly tagNames?: TagNames;
+  /** The runtime's own log on stderr: text on a terminal, JSON Lines otherwise (default), or as asked. */
+  readonly logFormat?: LogFormat;
 }
 
 /** `bounce start`: the whole pipeline on this machine until Ctrl-C or SIGTERM. */
@@ -38,6 +41,7 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
       dataDir: options.dataDir,
       memory: options.memory,
       external: options.external,
+      logger: runtimeLogger(io.stderr, options.logFormat),
       ...(options.tagNames ? { tagNames: options.tagNames } : {}),
     });
   } catch (error) {

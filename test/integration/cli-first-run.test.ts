@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/corpus.js';
 import { bounce, startBounce, type StartedRuntime } from '../support/cli.js';
 
 /** Poll a condition the background runtime makes true (it processes the queue on its own). */
@@ -233,4 +235,134 @@ describe('bounce dlq (spawned as a user runs it)', () => {
       expect(await runtime.stop()).toBe(0);
     }
   }, 120_000);
+});
+
+describe('every command explains itself (spawned as a user runs it)', () => {
+  const commands = ['classify', 'start', 'ingest', 'demo', 'dlq', 'lookup', 'check', 'release', 'export', 'import'];
+
+  it('`bounce COMMAND --help` prints that command’s usage, not the manual and not a parser error', async () => {
+    const runs = await Promise.all(commands.map((command) => bounce([command, '--help'])));
+    for (const [i, run] of runs.entries()) {
+      const command = commands[i] as string;
+      expect(run.status, command).toBe(0);
+      expect(run.stdout.startsWith(`Usage: bounce ${command} `) || run.stdout.startsWith(`Usage: bounce ${command}\n`), command).toBe(true);
+      expect(run.stdout, command).not.toContain('Suppression list (talk to');
+      expect(run.stderr, command).toBe('');
+    }
+    expect(runs[commands.indexOf('ingest')]?.stdout).toContain('--allow-invalid');
+    expect(runs[commands.indexOf('lookup')]?.stdout).toContain('--json');
+    const help = await bounce(['help', 'check']);
+    expect(help.stdout).toBe(runs[commands.indexOf('check')]?.stdout);
+  }, 60_000);
+
+  it('a usage error prints the one-line reason and the command’s usage, exit 2', async () => {
+    const unknownOption = await bounce(['ingest', '--frob']);
+    expect(unknownOption.status).toBe(2);
+    const lines = unknownOption.stderr.split('\n');
+    expect(lines[0]).toBe("bounce ingest: Unknown option '--frob'.");
+    expect(lines[2]).toMatch(/^Usage: bounce ingest /);
+    expect(unknownOption.stderr).not.toContain('Classify (offline)');
+    expect(unknownOption.stderr).not.toContain('To specify a positional argument');
+
+    const missing = await bounce(['release', 'kim.lee@gmail.com']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe('bounce release: release needs --reason');
+    expect(missing.stderr).toContain('Usage: bounce release EMAIL --reason TEXT');
+
+    const unknownCommand = await bounce(['frobnicate']);
+    expect(unknownCommand.status).toBe(2);
+    expect(unknownCommand.stderr.split('\n')[0]).toBe('bounce: unknown command "frobnicate"');
+  }, 60_000);
+});
+
+/** Run a shell command under a pseudo-terminal (util-linux `script`), as in a user's terminal; resolves to the transcript. */
+function inTerminal(command: string, env: Record<string, string> = {}): Promise<{ status: number | null; transcript: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: projectRoot,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FAUXQS_LOGGER: 'false', ...env },
+    });
+    let transcript = '';
+    child.stdout.on('data', (chunk: Buffer) => (transcript += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, transcript }));
+    child.stdin.end();
+  });
+}
+
+describe('progress in place and a readable runtime log (spawned as a user runs it)', () => {
+  let dataDir: string;
+  let runtime: StartedRuntime;
+  let bigFile: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-progress-'));
+    runtime = await startBounce(dataDir, ['--port', '0', '--memory', '--log-format', 'text']);
+    const line = readFileSync(join(projectRoot, 'examples', 'notifications.jsonl'), 'utf8').split('\n')[0] as string;
+    bigFile = join(dataDir, 'big.jsonl');
+    writeFileSync(bigFile, `${Array.from({ length: 1500 }, () => line).join('\n')}\n`);
+  }, 60_000);
+  afterAll(async () => {
+    await runtime.stop();
+  }, 60_000);
+
+  it('--log-format text: the runtime logs a dead-lettered record as one readable line', async () => {
+    await bounce(['ingest', '-', '--allow-invalid', '--data', dataDir], { input: 'not a notification\n' });
+    await eventually(
+      async () => runtime.stderr(),
+      (text) => text.includes('Record can never succeed'),
+    );
+    expect(runtime.stderr()).toMatch(
+      /^\d\d:\d\d:\d\d ERROR Record can never succeed: sent to the DLQ {2}messageId=\S+ reason=".*not valid JSON.*"$/m,
+    );
+    expect(runtime.stderr()).not.toContain('{"level"');
+  }, 60_000);
+
+  it('ingest without a terminal: plain periodic progress lines, no control characters', async () => {
+    const run = await bounce(['ingest', bigFile, '--data', dataDir], { env: { BOUNCE_PROGRESS_SECONDS: '0.1' } });
+    expect(run.status).toBe(0);
+    const progress = run.stderr.split('\n').filter((l) => /^ingest: [\d,]+ published · [\d,]+\/s$/.test(l));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(run.stderr).not.toContain('\r');
+    expect(run.stderr).not.toContain('\x1b[');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('ingest: 1500 published, 0 failed');
+  }, 60_000);
+
+  it('ingest in a terminal: one progress line rewritten in place, then the summary', async () => {
+    const run = await inTerminal(`node bin/bounce.mjs ingest ${bigFile} --data ${dataDir}`);
+    expect(run.status).toBe(0);
+    const redrawn = run.transcript.split('\r\x1b[2K').slice(1);
+    expect(redrawn.some((part) => /^ingest: [\d,]+ published · [\d,]+\/s/.test(part))).toBe(true);
+    expect(run.transcript).toContain('\r\x1b[2Kingest: 1500 published, 0 failed');
+    // Rewritten in place: no progress text ends with a newline of its own.
+    expect(run.transcript).not.toMatch(/ingest: [\d,]+ published · [^\n\r]*\r?\n/);
+  }, 60_000);
+
+  it('the runtime log is JSON Lines when stderr is not a terminal, and text in a terminal', async () => {
+    const jsonDir = mkdtempSync(join(tmpdir(), 'bounce-cli-log-json-'));
+    const json = await startBounce(jsonDir, ['--port', '0', '--memory']);
+    try {
+      await bounce(['ingest', '-', '--allow-invalid', '--data', jsonDir], { input: 'not a notification\n' });
+      const text = await eventually(
+        async () => json.stderr(),
+        (value) => value.includes('Record can never succeed'),
+      );
+      const entry = JSON.parse(text.split('\n').find((l) => l.includes('Record can never succeed')) ?? '') as Record<string, unknown>;
+      expect(entry).toMatchObject({ level: 'ERROR', message: 'Record can never succeed: sent to the DLQ' });
+    } finally {
+      await json.stop();
+    }
+
+    const ttyDir = mkdtempSync(join(tmpdir(), 'bounce-cli-log-tty-'));
+    const inTty = inTerminal(`node bin/bounce.mjs start --port 0 --memory --data ${ttyDir}`);
+    const runtimePath = join(ttyDir, 'runtime.json');
+    for (let i = 0; i < 300 && !existsSync(runtimePath); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const file = JSON.parse(readFileSync(runtimePath, 'utf8')) as { pid: number };
+    await bounce(['ingest', '-', '--allow-invalid', '--data', ttyDir], { input: 'not a notification\n' });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    process.kill(file.pid, 'SIGTERM');
+    const { transcript } = await inTty;
+    expect(transcript).toMatch(/\d\d:\d\d:\d\d ERROR Record can never succeed: sent to the DLQ {2}messageId=/);
+    expect(transcript).not.toContain('{"level"');
+  }, 90_000);
 });

@@ -1,0 +1,95 @@
+/** `bounce <command> --help`: each command's own usage (the manual is `bounce help`). */
+export const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  classify: `Usage: bounce classify [FILE...] [--summary] [--campaign-tag NAME] [--batch-tag NAME] [--source-tag NAME]
+
+Classify SES notifications or recipient lines (JSON Lines; a .json file is one
+document or an array) from FILEs, or stdin when none (or -) is given. Writes one
+JSON decision per recipient to stdout, in input order; a bad line writes
+{"line", "error"} and processing goes on. No runtime needed.
+
+  --summary         counts per category and per action on stderr at the end
+  --campaign-tag, --batch-tag, --source-tag NAME
+                    the SES message tags that carry them (default: campaign, batch, source)
+
+Exit status: 0 when all input was read, 1 when a file could not be read, 2 for bad usage.
+`,
+  start: `Usage: bounce start [--port N] [--data DIR] [--memory] [--external] [--log-format text|json] [--campaign-tag/--batch-tag/--source-tag NAME]
+
+Start the whole pipeline on this machine (what "npm start" runs) until Ctrl-C or SIGTERM.
+
+  --port N          API port on 127.0.0.1 (default 3000; 0: any free port)
+  --data DIR        data folder: store, saved queues, runtime.json (default .data)
+  --memory          a throwaway store in memory
+  --external        use the AWS endpoints of the environment, not embedded emulators
+  --log-format F    the runtime's log on stderr: text (default on a terminal) or json (default otherwise)
+`,
+  ingest: `Usage: bounce ingest FILE|DIR|- [--data DIR] [--topic-arn ARN] [--allow-invalid]
+
+Publish SES notifications (JSON or JSON Lines, any shape SES delivers) to the
+running runtime's topic, or with --topic-arn to a deployed stack's topic.
+Lines that are not SES notifications are not published: they are counted and
+named (file:line and why) and the exit status is 1.
+
+  --data DIR        the runtime's data folder (default .data)
+  --topic-arn ARN   a deployed stack's NotificationTopicArn (default AWS credentials)
+  --allow-invalid   publish them anyway (the pipeline dead-letters them) and exit 0
+`,
+  demo: `Usage: bounce demo [--data DIR] [--recipients N]
+
+Run a realistic campaign (default 20,000 recipients) through the pipeline and
+report. Uses the running runtime, or starts a throwaway one in memory.
+`,
+  dlq: `Usage: bounce dlq [list|replay|purge] [--id ID] [--json] [--data DIR | --queue-url URL] [--to-queue-url URL]
+
+The records the pipeline could not process (the notifications queue's DLQ).
+
+  list (default)    each record: id, when, source message id, reason, the published message
+  replay            send them back to the notifications queue (after a fix)
+  purge             drop them
+  --id ID           only the record with this id (or source message id)
+  --json            list as JSON Lines: {"id","sourceId","reason","sentAt","body","message"}
+  --data DIR        the local runtime's data folder (default .data)
+  --queue-url URL   a deployed stack's DLQ (its NotificationsDlqUrl output; default AWS credentials)
+  --to-queue-url URL  where replay sends them (default: the DLQ's source queue)
+`,
+  lookup: `Usage: bounce lookup EMAIL [--json] [--data DIR | --url URL]
+
+Everything known about one address: may it be mailed, why, the evidence, the
+soft-bounce window and the last changes. --json prints the API's full record.
+Exit status 1 when the address has no record.
+`,
+  check: `Usage: bounce check FILE|- [--data DIR | --url URL]
+
+Verdicts for a list of addresses (one per line, or CSV: the first field with an @).
+Writes CSV email,suppressed,status,reason in input order; suppressed is true,
+false, or invalid (not a valid address). A first line without an @ is a header
+only when a field names the column (email, address, ...).
+`,
+  release: `Usage: bounce release EMAIL --reason TEXT [--json] [--data DIR | --url URL]
+
+Release an address (history keeps who and why); prints the record after the release.
+`,
+  export: `Usage: bounce export [--format ses|full] [--status S] [--reason R] [--campaign C] [--since T] [--data DIR | --url URL]
+
+The list as CSV on stdout. ses (default): "email,BOUNCE|COMPLAINT" of suppressed
+addresses, SES's import format; full: every column.
+`,
+  import: `Usage: bounce import FILE|- [--data DIR | --url URL]
+
+Import a CSV in SES's suppression-list format (email,BOUNCE|COMPLAINT, header
+optional). Idempotent: addresses already suppressed are left as they are.
+`,
+};
+
+/** API commands: where they find the API. */
+export const API_NOTE = `
+--url URL is a deployed stack's ApiUrl output (requests signed with SigV4 from the
+default AWS credentials; BOUNCE_API_URL also sets it); without it, the local
+runtime of --data DIR (default .data).
+`;
+
+export function usageOf(command: string): string | null {
+  const usage = COMMAND_USAGE[command];
+  if (!usage) return null;
+  return ['lookup', 'check', 'release', 'export', 'import'].includes(command) ? `${usage}${API_NOTE}` : usage;
+}
