@@ -17,10 +17,14 @@ Classify (offline):
                             stdout. --summary, --campaign-tag/--batch-tag/--source-tag NAME
 
 Local runtime (the whole pipeline on this machine):
-  start [--port N] [--data DIR] [--memory] [--external] [--log-format text|json] [--campaign-tag/--batch-tag/--source-tag NAME]
+  start [--port N] [--data DIR] [--memory] [--external] [--log-format text|json] [--world FILE] [--time-scale N]
+        [--campaign-tag/--batch-tag/--source-tag NAME]
                             Start it (API on 127.0.0.1:N, default 3000; data in DIR,
                             default .data; --memory: throwaway store; --external: use
-                            the AWS endpoints of the environment, not embedded emulators)
+                            the AWS endpoints of the environment, not embedded emulators;
+                            --world: the mailboxes of the local SES, JSON Lines
+                            {"address","responses":[...]}; --time-scale N: the clock
+                            runs N times faster, e.g. 3600 plays 72 h in 72 s)
   ingest FILE|DIR|- [--data DIR] [--topic-arn ARN]
                             Publish SES notifications (JSON or JSON Lines, any shape)
                             to the running runtime, or to a deployed stack's topic
@@ -28,6 +32,13 @@ Local runtime (the whole pipeline on this machine):
                             The records the pipeline could not process, with their
                             reason and source message id; replay sends them back to
                             the notifications queue (after a fix), purge drops them
+  send FILE|- [--data DIR]  Send messages (JSON Lines: {"to","from","subject","text"?,"html"?,
+                            "template"?,"templateData"?,"tags":{"campaign","batch"?,"source"?}})
+                            through the runtime's send path; one line out per message:
+                            {"to","status":"sent"|"refused","messageId"?,"reason"?}
+  outbox [--json] [--data DIR]
+                            What was sent, retries included:
+                            {messageId,to,attempt,originalMessageId,campaign,sentAt}
   demo [--data DIR] [--recipients N]
                             Run a realistic ~20,000-recipient campaign and report
 
@@ -177,6 +188,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         memory: { type: 'boolean', default: false },
         external: { type: 'boolean', default: false },
         'log-format': { type: 'string' },
+        world: { type: 'string' },
+        'time-scale': { type: 'string', default: '1' },
         ...TAG_OPTIONS,
       });
       if (!parsed) return 2;
@@ -185,10 +198,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       const port = Number(parsed.values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError('--port is a port number');
       if (parsed.positionals.length > 0) return usageError('start takes no arguments');
-      const { data, memory, external } = parsed.values;
+      const { data, memory, external, world } = parsed.values;
+      const timeScale = Number(parsed.values['time-scale']);
+      if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1_000_000)
+        return usageError('--time-scale is a number from 1 to 1000000');
       const { startCommand } = await import('./start-command.js');
       return startCommand(
-        { port, dataDir: data, memory, external, tagNames: tagNamesOf(parsed.values), ...(logFormat ? { logFormat } : {}) },
+        {
+          port,
+          dataDir: data,
+          memory,
+          external,
+          tagNames: tagNamesOf(parsed.values),
+          ...(logFormat ? { logFormat } : {}),
+          timeScale,
+          ...(world ? { worldFile: world } : {}),
+        },
         io,
       );
     }
@@ -210,6 +235,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
         io,
       );
+    }
+    case 'send':
+    case 'outbox': {
+      const parsed = parse(command, rest, { data: { type: 'string' }, json: { type: 'boolean', default: false } });
+      if (!parsed) return 2;
+      const dataDir = parsed.values.data ? { dataDir: parsed.values.data } : {};
+      const { sendCommand, outboxCommand } = await import('./send-command.js');
+      if (command === 'outbox') {
+        if (parsed.positionals.length > 0) return usageError('outbox takes no arguments');
+        return outboxCommand({ ...dataDir, json: parsed.values.json }, io);
+      }
+      const [source] = parsed.positionals;
+      if (!source || parsed.positionals.length > 1) return usageError('send takes one FILE (or -)');
+      return sendCommand({ source, ...dataDir }, io);
     }
     case 'demo': {
       const parsed = parse('demo', rest, { data: { type: 'string' }, recipients: { type: 'string', default: '20000' } });

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
+import { readFile } from 'node:fs/promises';
+import { parseWorld } from '../local/mailbox-world.js';
 import { startRuntime } from '../local/runtime.js';
 import { runtimeLogger, type LogFormat } from '../local/text-logger.js';
 import type { TagNames } from '../shared/domain/index.js';
@@ -14,6 +16,10 @@ export interface StartOptions {
   readonly tagNames?: TagNames;
   /** The runtime's own log on stderr: text on a terminal, JSON Lines otherwise (default), or as asked. */
   readonly logFormat?: LogFormat;
+  /** The runtime's clock runs this many times faster than real time. */
+  readonly timeScale?: number;
+  /** A mailbox world for the local SES (JSON Lines). */
+  readonly worldFile?: string;
 }
 
 /** `bounce start`: the whole pipeline on this machine until Ctrl-C or SIGTERM. */
@@ -36,7 +42,10 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
   });
   let runtime;
   try {
+    const world = options.worldFile ? parseWorld(await readFile(options.worldFile, 'utf8'), options.worldFile) : undefined;
     runtime = await startRuntime({
+      ...(world ? { world } : {}),
+      ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       port: options.port,
       dataDir: options.dataDir,
       memory: options.memory,
@@ -70,6 +79,12 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
       `  SQS                  ${file.queues.notifications}`,
       `                       ${file.queues.notificationsDlq} (DLQ)`,
       `  classify             polling the notifications queue (batches of up to 100)`,
+      ...(file.sesViewerUrl
+        ? [
+            `  SES (local)          ${file.endpoints.ses}   sent mail: ${file.sesViewerUrl}${options.worldFile ? `   world: ${options.worldFile}` : ''}`,
+          ]
+        : []),
+      `  retries              timers on the retry queue${file.timeScale !== 1 ? `; clock ${file.timeScale}x real time` : ''}`,
       `  health job           every 60 s; alerts to ${file.dataDir}/alerts.jsonl`,
       `  runtime file         ${file.dataDir}/runtime.json`,
       ...restoredLine,

@@ -7,6 +7,8 @@ import { composeStores, documentClient } from '../../shared/adapters/compose.js'
 import { DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import type { SendRequest } from '../../shared/app/send.js';
 import { mkdtempSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { outboxCommand, sendCommand } from '../../cli/send-command.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +31,7 @@ const world: WorldEntry[] = [
 const TIME_SCALE = 3600;
 
 let runtime: Runtime;
+let dataDir: string;
 let stores: ReturnType<typeof composeStores>;
 let retries: DynamoRetryStateRepository;
 let dynamo: DynamoDBClient;
@@ -58,7 +61,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, seconds = 15
 beforeAll(async () => {
   runtime = await startRuntime({
     port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), 'bounce-loop-')),
+    dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'bounce-loop-'))),
     memory: true,
     timeScale: TIME_SCALE,
     world,
@@ -135,4 +138,45 @@ describe('closed loop on the local runtime (send → SES → events → classify
     // The address suppressed before the campaign: only its earlier send.
     expect(await sendsTo('gone@example.org')).toBe(1);
   }, 200_000);
+
+  it('bounce send prints one contract line per message; bounce outbox lists every send with its original', async () => {
+    const io = () => {
+      const stdin = new PassThrough();
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (chunk) => (out += chunk));
+      return { io: { stdin, stdout, stderr: new PassThrough() }, out: () => out, stdin };
+    };
+    const send = io();
+    send.stdin.end(
+      [
+        JSON.stringify({ to: 'Cli@Example.org', from: 'news@mail.example.com', subject: 'Hi', text: 'x', tags: { campaign: 'cli' } }),
+        JSON.stringify({ to: 'dead@example.org', from: 'news@mail.example.com', subject: 'Hi', text: 'x', tags: { campaign: 'cli' } }),
+        '{"to": "x@example.org"}',
+      ].join('\n'),
+    );
+    expect(await sendCommand({ source: '-', dataDir }, send.io)).toBe(1);
+    const lines = send
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toEqual({ to: 'cli@example.org', status: 'sent', messageId: expect.stringMatching(/^ses-/) });
+    expect(lines[1]).toEqual({ to: 'dead@example.org', status: 'refused', reason: 'address-suppressed' });
+    expect(lines[2]).toMatchObject({ to: 'x@example.org', status: 'refused', reason: expect.stringMatching(/^line 3: /) });
+
+    const outbox = io();
+    expect(await outboxCommand({ dataDir, json: true }, outbox.io)).toBe(0);
+    const rows = outbox
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['messageId', 'to', 'attempt', 'originalMessageId', 'campaign', 'sentAt']);
+    expect(rows.filter((r) => r.to === 'twice@example.org').map((r) => r.attempt)).toEqual([0, 1, 2]);
+    const twice = rows.filter((r) => r.to === 'twice@example.org');
+    expect(new Set(twice.map((r) => r.originalMessageId)).size).toBe(1);
+    expect(twice[0]?.originalMessageId).toBe(twice[0]?.messageId);
+    expect(rows.find((r) => r.to === 'cli@example.org')).toMatchObject({ attempt: 0, campaign: 'cli' });
+  }, 60_000);
 });

@@ -1,0 +1,119 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { LOCAL_RETRY_NAMES } from '../local/local-retries.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
+import { scaledClock } from '../local/ses-world.js';
+import { composeSend, documentClient } from '../shared/adapters/compose.js';
+import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
+import { DynamoOutboundStore } from '../shared/adapters/outbound/dynamo-retry-stores.js';
+import type { CommandIo } from './suppression-commands.js';
+
+export interface SendCommandOptions {
+  /** A JSON Lines file, or `-` for stdin. */
+  readonly source: string;
+  readonly dataDir?: string;
+}
+
+const tablesOf = (file: RuntimeFile) => ({ addressTable: file.tables.addresses, campaignTable: file.tables.campaigns });
+
+async function runtimeOr(dataDir: string, io: CommandIo, command: string): Promise<RuntimeFile | null> {
+  const file = await readRuntimeFile(dataDir);
+  if (!file) io.stderr.write(`bounce ${command}: ${await whyNotRunning(dataDir)}\n`);
+  return file;
+}
+
+/**
+ * `bounce send FILE|-`: each JSON line through the running runtime's send
+ * path; one JSON line out per message, `{"to", "status": "sent"|"refused",
+ * "messageId"?, "reason"?}`. A line that is not a message is refused with
+ * its line number. Exit 0 when every line was a message, 1 otherwise.
+ */
+export async function sendCommand(options: SendCommandOptions, io: CommandIo): Promise<number> {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const file = await runtimeOr(dataDir, io, 'send');
+  if (!file) return 1;
+  const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
+  const ses = new SESClient(clientConfigFor(file, 'ses'));
+  const clock = scaledClock(file.timeScale ?? 1, Date.parse(file.startedAt));
+  const send = composeSend({
+    dynamo: documentClient(dynamo),
+    tables: tablesOf(file),
+    ses: { ses, configurationSetName: LOCAL_RETRY_NAMES.configurationSet },
+    clock,
+  });
+  const input = options.source === '-' ? io.stdin : createReadStream(options.source, 'utf8');
+  let lineNumber = 0;
+  let invalid = 0;
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const parsed = parseSendLine(line);
+      if (!parsed.ok) {
+        invalid++;
+        const to = (() => {
+          try {
+            const value = (JSON.parse(line) as { to?: unknown }).to;
+            return typeof value === 'string' ? value : null;
+          } catch {
+            return null;
+          }
+        })();
+        io.stdout.write(`${JSON.stringify({ to, status: 'refused', reason: `line ${lineNumber}: ${parsed.reason}` })}\n`);
+        continue;
+      }
+      const result = await send(parsed.request, clock());
+      const line_ =
+        result.status === 'sent'
+          ? { to: result.to, status: result.status, messageId: result.messageId }
+          : { to: result.to, status: result.status, reason: result.reason };
+      io.stdout.write(`${JSON.stringify(line_)}\n`);
+    }
+  } catch (error) {
+    io.stderr.write(`bounce send: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    dynamo.destroy();
+    ses.destroy();
+  }
+  return invalid === 0 ? 0 : 1;
+}
+
+/** `bounce outbox [--json]`: what the send path sent, retries included, oldest first. */
+export async function outboxCommand(options: { readonly dataDir?: string; readonly json: boolean }, io: CommandIo): Promise<number> {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const file = await runtimeOr(dataDir, io, 'outbox');
+  if (!file) return 1;
+  const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
+  try {
+    const records = await new DynamoOutboundStore(documentClient(dynamo), file.tables.addresses).listAll();
+    const rows = records.map((r) => ({
+      messageId: r.messageId,
+      to: r.to,
+      attempt: r.attempt,
+      originalMessageId: r.originalMessageId,
+      campaign: r.tags.campaign,
+      sentAt: r.sentAt,
+    }));
+    if (options.json) {
+      for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);
+      return 0;
+    }
+    io.stdout.write(`${['sentAt'.padEnd(24), 'attempt', 'to'.padEnd(32), 'campaign'.padEnd(16), 'messageId (original)'].join('  ')}\n`);
+    for (const row of rows) {
+      const original = row.attempt === 0 ? '' : ` (${row.originalMessageId})`;
+      io.stdout.write(
+        `${[row.sentAt.padEnd(24), String(row.attempt).padStart(7), row.to.padEnd(32), (row.campaign ?? '-').padEnd(16), `${row.messageId}${original}`].join('  ')}\n`,
+      );
+    }
+    io.stdout.write(`${rows.length} message${rows.length === 1 ? '' : 's'} sent (${rows.filter((r) => r.attempt > 0).length} retries)\n`);
+    return 0;
+  } catch (error) {
+    io.stderr.write(`bounce outbox: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    dynamo.destroy();
+  }
+}
