@@ -63,7 +63,11 @@ export function addressSummary(record: AddressRecord): string {
     row('diagnostic', `"${text}"`);
   }
   if (record.campaign) row('campaign', record.campaign);
-  if (record.firstSeenAt) row('seen', `${record.firstSeenAt} first, ${record.lastSeenAt ?? '?'} last (${record.count} events)`);
+  if (record.firstSeenAt)
+    row(
+      'seen',
+      `${record.firstSeenAt} first, ${record.lastSeenAt ?? '?'} last (${record.count} event${record.count === 1 ? '' : 's'} about the address)`,
+    );
   if (record.status === 'released')
     row(
       'released',

@@ -35,7 +35,10 @@ export interface AddressView {
   readonly email: string;
   readonly suppressed: boolean;
   readonly status: SuppressionStatus | null;
+  /** Why the address is held (null once released: see `suppressedReason`). */
   readonly reason: SuppressionReason | null;
+  /** For a released address, why it had been held before the release. */
+  readonly suppressedReason: SuppressionReason | null;
   readonly category: string | null;
   readonly rule: string | null;
   readonly smtpCode: number | null;
@@ -65,7 +68,8 @@ function view(
     email,
     suppressed: isDoNotMail(state?.status ?? null),
     status: state?.status ?? null,
-    reason: state?.reason ?? null,
+    reason: state && state.status !== 'released' ? state.reason : null,
+    suppressedReason: state?.status === 'released' ? state.reason : null,
     category: state?.category ?? null,
     rule: state?.rule ?? null,
     smtpCode: state?.smtpCode ?? null,

@@ -66,7 +66,7 @@ export interface AddressState extends Evidence {
   readonly reason: SuppressionReason;
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
-  /** Events that changed this record. */
+  /** Events about the address (bounces, complaints, deliveries...) that changed this record; a person's release or suppression is not counted. */
   readonly count: number;
   readonly releasedAt: string | null;
   readonly releasedBy: string | null;
@@ -209,6 +209,8 @@ type TransitionRule = (state: AddressState | null, signal: AddressSignal) => Cha
 /** How strongly a status holds an address: a signal may only raise it, except those that release. */
 const HOLD: Readonly<Record<SuppressionStatus, number>> = { released: 0, review: 1, suppressed: 2 };
 const RELEASING: ReadonlySet<SignalKind> = new Set(['delivery', 'release']);
+/** What a person did rather than an event about the address: history keeps it, `count` does not count it. */
+const PERSON_ACTIONS: ReadonlySet<SignalKind> = new Set(['release', 'manual-suppress']);
 
 /** Evidence the person who released the address did not have: never hidden by the release, whatever its date. */
 const NEW_DEAD_EVIDENCE: ReadonlySet<SignalKind> = new Set(['complaint', 'hard-bounce']);
@@ -337,7 +339,7 @@ export function applySignal(email: string, state: AddressState | null, signal: A
     ...pickEvidence(kept),
     firstSeenAt: state ? earlier(state.firstSeenAt, signal.occurredAt) : signal.occurredAt,
     lastSeenAt: state ? later(state.lastSeenAt, signal.occurredAt) : signal.occurredAt,
-    count: (state?.count ?? 0) + 1,
+    count: (state?.count ?? 0) + (PERSON_ACTIONS.has(signal.kind) ? 0 : 1),
     ...release,
     appliedEventIds: [signal.eventId, ...(state?.appliedEventIds ?? [])].slice(0, APPLIED_EVENT_MEMORY),
     lastChange: history,

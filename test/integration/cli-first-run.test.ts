@@ -107,6 +107,26 @@ describe('the CLI against a running runtime (spawned as a user runs it)', () => 
       'kim.lee@gmail.com,true,suppressed,hard-bounce',
     ]);
   });
+  it('release: the record reads as released, keeps why it had been held, and counts events, not actions', async () => {
+    const run = await bounce(['release', 'kim.lee@gmail.com', '--reason', 'confirmed with the customer', '--json', '--data', dataDir]);
+    expect(run.status).toBe(0);
+    const record = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      status: 'released',
+      suppressed: false,
+      reason: null,
+      suppressedReason: 'hard-bounce',
+      releaseReason: 'confirmed with the customer',
+      releasedBy: expect.any(String),
+      releasedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      count: 1,
+    });
+    const human = await bounce(['lookup', 'kim.lee@gmail.com', '--data', dataDir]);
+    expect(human.stdout.split('\n')[0]).toBe('kim.lee@gmail.com: may be mailed: released (was hard-bounce)');
+    expect(human.stdout).toMatch(/\n {2}released {5}\S+ by \S+: confirmed with the customer\n/);
+    expect(human.stdout).toContain('(1 event about the address)');
+    expect(human.stdout).toMatch(/release +suppressed → released \(hard-bounce\).*: confirmed with the customer\n/);
+  });
 });
 
 describe('start and stop, as a user meets them', () => {

@@ -119,7 +119,8 @@ describe('suppression API routes', () => {
     });
     const again = await call('PUT', '/suppressions/new@example.com', { body: { reason: 'again' } });
     expect(again.status).toBe(200);
-    expect(again.body.count).toBe(1);
+    expect(again.body.history).toHaveLength(1); // unchanged
+    expect(again.body.count).toBe(0); // a person's suppression is an action, not an event about the address
 
     const released = await call('DELETE', '/suppressions/new@example.com', { body: { reason: 'customer confirmed the address' } });
     expect(released.status).toBe(200);
@@ -128,6 +129,10 @@ describe('suppression API routes', () => {
       suppressed: false,
       releasedBy: 'arn:aws:iam::111122223333:user/ops',
       releaseReason: 'customer confirmed the address',
+      // The record reads as released; why it had been held stays visible.
+      reason: null,
+      suppressedReason: 'manual',
+      count: 0,
     });
     expect((released.body.history as unknown[]).length).toBe(2);
     expect((await call('DELETE', '/suppressions/new@example.com', { body: { reason: 'twice' } })).status).toBe(409);
