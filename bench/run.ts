@@ -3,6 +3,7 @@ import { benchBundles } from './bundles.js';
 import { benchClassify } from './classify.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
+import { benchRetries } from './retries.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -12,3 +13,4 @@ benchClassify();
 benchCli();
 await benchBundles();
 await benchIngest();
+await benchRetries();
