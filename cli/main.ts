@@ -54,6 +54,16 @@ Suppression list (talk to the API of a running local runtime or a deployed stack
   signed with SigV4 from the default AWS credentials) or --data DIR (default
   .data: the local runtime's runtime.json). BOUNCE_API_URL also sets the URL.
 
+Campaigns (same API):
+  campaigns [--hours N] [--json]
+                            Recent campaigns (default: active in the last 72 h) with
+                            sends, rates and verdict as a table
+  health CAMPAIGN [--hours N] [--json]
+                            Figures and findings of one campaign, with what to do
+  pause CAMPAIGN --reason T Pause a campaign: sends are refused, due retries wait
+  resume CAMPAIGN --reason T
+                            Resume a paused campaign
+
   help [COMMAND]            Show this help, or one command's (also: bounce COMMAND --help).
   --version                 Print the version.
 `;
@@ -153,6 +163,30 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (command === 'check') return checkCommand(api, target, io);
       if (command === 'import') return importCommand(api, target, io);
       return releaseCommand(api, target, parsed.values.reason as string, io, parsed.values.json);
+    }
+    case 'campaigns':
+    case 'health':
+    case 'pause':
+    case 'resume': {
+      const parsed = parse(command, rest, {
+        ...API_OPTIONS,
+        hours: { type: 'string', default: '72' },
+        json: { type: 'boolean', default: false },
+        reason: { type: 'string' },
+      });
+      if (!parsed) return 2;
+      const hours = Number(parsed.values.hours);
+      if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14) return usageError('--hours is a whole number from 1 to 336');
+      const [campaign] = parsed.positionals;
+      if (command === 'campaigns' ? parsed.positionals.length > 0 : !campaign || parsed.positionals.length > 1)
+        return usageError(command === 'campaigns' ? 'campaigns takes no arguments' : `${command} takes one CAMPAIGN`);
+      if ((command === 'pause' || command === 'resume') && !parsed.values.reason?.trim()) return usageError(`${command} needs --reason`);
+      const api = await apiFor(parsed.values);
+      if (!api) return 1;
+      const { campaignsCommand, healthCommand, pauseCommand } = await import('./campaign-commands.js');
+      if (command === 'campaigns') return campaignsCommand(api, hours, parsed.values.json, io);
+      if (command === 'health') return healthCommand(api, campaign as string, hours, parsed.values.json, io);
+      return pauseCommand(api, command, campaign as string, parsed.values.reason as string, io);
     }
     case 'export': {
       const parsed = parse('export', rest, {

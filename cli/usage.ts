@@ -97,6 +97,33 @@ addresses, SES's import format; full: every column.
 Import a CSV in SES's suppression-list format (email,BOUNCE|COMPLAINT, header
 optional). Idempotent: addresses already suppressed are left as they are.
 `,
+  campaigns: `Usage: bounce campaigns [--hours N] [--json] [--data DIR | --url URL]
+
+Campaigns active in the last N hours (default 72, at most 336), most recently
+active first: sends, hard-bounce rate and its 95 % lower bound, complaint rate,
+verdict (ok, warning, danger; "(paused)" when paused), number of findings.
+--json prints the rows as a JSON array.
+`,
+  health: `Usage: bounce health CAMPAIGN [--hours N] [--json] [--data DIR | --url URL]
+
+A campaign's figures over the last N hours (default 72) and its findings, each
+with the numbers behind it and what to do. --json prints
+{"campaign", "verdict", "sends", "hardBounceRate", "hardBounceRateLowerBound",
+"complaintRate", "findings": [{"pattern", "verdict", "summary", "numbers", "action"}]}
+(rates as fractions; pattern is one of hard-bounce-rate, reputation-across-providers,
+mailbox-full-concentration, complaint-rate, domain-timeouts). Exit 1 when the
+campaign had no activity in the window.
+`,
+  pause: `Usage: bounce pause CAMPAIGN --reason TEXT [--data DIR | --url URL]
+
+Pause a campaign: the send path refuses it and due retries wait until it is
+resumed. Exit 1 when it is already paused.
+`,
+  resume: `Usage: bounce resume CAMPAIGN --reason TEXT [--data DIR | --url URL]
+
+Resume a paused campaign: sends and held retries go out again. Exit 1 when it
+is not paused.
+`,
 };
 
 /** API commands: where they find the API. */
@@ -109,5 +136,7 @@ runtime of --data DIR (default .data).
 export function usageOf(command: string): string | null {
   const usage = COMMAND_USAGE[command];
   if (!usage) return null;
-  return ['lookup', 'check', 'release', 'export', 'import'].includes(command) ? `${usage}${API_NOTE}` : usage;
+  return ['lookup', 'check', 'release', 'export', 'import', 'campaigns', 'health', 'pause', 'resume'].includes(command)
+    ? `${usage}${API_NOTE}`
+    : usage;
 }

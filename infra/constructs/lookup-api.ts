@@ -124,7 +124,9 @@ export class LookupApi extends Construct {
     plain(one, 'GET', { 'method.request.path.email': true });
     withBody(one, 'PUT', reasonBody);
     withBody(one, 'DELETE', reasonBody);
-    const campaign = this.api.root.addResource('campaigns').addResource('{id}');
+    const campaigns = this.api.root.addResource('campaigns');
+    plain(campaigns, 'GET', { 'method.request.querystring.hours': false });
+    const campaign = campaigns.addResource('{id}');
     const campaignHealth = campaign.addResource('health');
     plain(campaignHealth, 'GET', { 'method.request.path.id': true, 'method.request.querystring.hours': false });
     const pause = campaign.addResource('pause');

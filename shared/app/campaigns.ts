@@ -1,0 +1,55 @@
+import { NotFoundError } from './errors.js';
+import type { CampaignPauses } from './retry-ports.js';
+import { health, recentHours, type HealthReport, type SuppressionDeps } from './suppressions.js';
+
+/** One line of the campaign list. */
+export interface CampaignSummary {
+  readonly campaign: string;
+  readonly verdict: HealthReport['verdict'];
+  readonly sends: number;
+  readonly hardBounceRate: number;
+  readonly hardBounceRateLowerBound: number;
+  readonly complaintRate: number;
+  readonly findings: number;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly paused: boolean;
+}
+
+/** Most campaigns one list returns (the most recently active first). */
+export const MAX_CAMPAIGNS_LISTED = 100;
+
+/** Campaigns active in the last `hours` hours with their figures over that window, most recently active first. */
+export async function listCampaigns(
+  hours: number,
+  deps: SuppressionDeps & { readonly pauses?: CampaignPauses },
+): Promise<CampaignSummary[]> {
+  const now = deps.clock();
+  const frozen = { ...deps, clock: () => now };
+  const names = await deps.campaigns.campaignsActiveIn(recentHours(now, hours));
+  const summaries: CampaignSummary[] = [];
+  for (const campaign of names) {
+    let report: HealthReport;
+    try {
+      report = await health(campaign, hours, frozen);
+    } catch (error) {
+      if (error instanceof NotFoundError) continue; // its activity left the window between the two reads
+      throw error;
+    }
+    summaries.push({
+      campaign,
+      verdict: report.verdict,
+      sends: report.sends,
+      hardBounceRate: report.hardBounceRate,
+      hardBounceRateLowerBound: report.hardBounceRateLowerBound,
+      complaintRate: report.complaintRate,
+      findings: report.findings.length,
+      from: report.from,
+      to: report.to,
+      paused: deps.pauses ? await deps.pauses.isPaused(campaign) : false,
+    });
+  }
+  return summaries
+    .sort((a, b) => (b.to ?? '').localeCompare(a.to ?? '') || a.campaign.localeCompare(b.campaign))
+    .slice(0, MAX_CAMPAIGNS_LISTED);
+}
