@@ -1,9 +1,11 @@
 import { benchAccuracy } from './accuracy.js';
 import { benchBundles } from './bundles.js';
+import { benchCampaignHour } from './campaign-hour.js';
 import { benchClassify } from './classify.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
 import { benchRetries } from './retries.js';
+import { benchThroughput } from './throughput.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -14,3 +16,6 @@ benchCli();
 await benchBundles();
 await benchIngest();
 await benchRetries();
+await benchThroughput();
+// The longest (a million sends through dynalite): BENCH_CAMPAIGN_SENDS shortens it.
+await benchCampaignHour();

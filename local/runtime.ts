@@ -21,6 +21,7 @@ import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { startLocalRetries, type LocalRetries } from './local-retries.js';
 import { scaledClock } from './ses-world.js';
+import { startPublishJournal } from './journal.js';
 
 /** Resource names of the local pipeline (the CDK app lets CloudFormation name its own). */
 export const LOCAL_NAMES = {
@@ -260,6 +261,7 @@ function describeRuntime(
   retries: LocalRetries,
   timeScale: number,
   startedAt: number,
+  snsEndpoint?: string,
 ): RuntimeFile {
   const { region } = services;
   const env = process.env;
@@ -274,7 +276,12 @@ function describeRuntime(
       dynamodb:
         services.dynamoEndpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL ?? `https://dynamodb.${region}.amazonaws.com`,
       sqs: services.messagingEndpoint ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL ?? `https://sqs.${region}.amazonaws.com`,
-      sns: services.messagingEndpoint ?? env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL ?? `https://sns.${region}.amazonaws.com`,
+      sns:
+        snsEndpoint ??
+        services.messagingEndpoint ??
+        env.AWS_ENDPOINT_URL_SNS ??
+        env.AWS_ENDPOINT_URL ??
+        `https://sns.${region}.amazonaws.com`,
       ses: retries.sesEndpoint ?? `https://email.${region}.amazonaws.com`,
     },
     sesViewerUrl: retries.sesViewerUrl,
@@ -331,19 +338,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const api = await startApi(composeApi({ dynamo, tables, clock, logger }), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
     const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
+    // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
+    const journal =
+      services.messagingEndpoint && services.inspect && !options.memory
+        ? await startPublishJournal(
+            dataDir,
+            services.messagingEndpoint,
+            async (message) =>
+              void (await clients.sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: message }))),
+            stops,
+          )
+        : null;
+    const classify = composeClassify({
+      dynamo,
+      tables,
+      deadLetters: { sqs: clients.sqs, queueUrl: messaging.deadLetterQueueUrl },
+      ...(options.tagNames ? { tagNames: options.tagNames } : {}),
+      clock,
+      logger,
+      retryQueue: retries.retryQueue,
+    });
 
     const poller = new SqsPoller({
       sqs: clients.sqs,
       queueUrl: messaging.queueUrl,
-      process: composeClassify({
-        dynamo,
-        tables,
-        deadLetters: { sqs: clients.sqs, queueUrl: messaging.deadLetterQueueUrl },
-        ...(options.tagNames ? { tagNames: options.tagNames } : {}),
-        clock,
-        logger,
-        retryQueue: retries.retryQueue,
-      }),
+      process: journal ? journal.tracking(classify) : classify,
       batchSize: 100,
       batchingWindowMs: 200,
       waitTimeSeconds: 1,
@@ -359,7 +378,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     every(options.healthEverySeconds ?? 60, checkHealth, stops);
 
     const runtimePath = runtimeFilePath(dataDir);
-    const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt);
+    const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt, journal?.snsEndpoint);
     await writeFile(runtimePath, `${JSON.stringify(file, null, 2)}\n`);
     stops.add(() => rm(runtimePath, { force: true }));
 

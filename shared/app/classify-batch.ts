@@ -1,5 +1,5 @@
-import { hash53, type CountedOutcome, type RecipientOutcome } from '../domain/index.js';
-import { applyRecord, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
+import type { CountedOutcome, RecipientOutcome } from '../domain/index.js';
+import { applyAddressEffects, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
 
@@ -10,6 +10,26 @@ export interface ClassifyBatchDeps extends IngestDeps {
   readonly clock: () => Date;
   /** Schedules retries at `retry` decisions and follows retry sends; none: retries are not acted on. */
   readonly retries?: RetryScheduler;
+  /** Addresses applied at the same time (each address's own events stay in queue order). Default 16. */
+  readonly addressConcurrency?: number;
+}
+
+/** Default of ClassifyBatchDeps.addressConcurrency. */
+export const ADDRESS_CONCURRENCY = 16;
+
+/** One recipient's outcome, with the record it came from. */
+interface Step {
+  readonly recordId: string;
+  readonly outcome: RecipientOutcome;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** One queued record: its queue message id and body, whatever queue delivered it. */
@@ -29,11 +49,12 @@ const errorFields = (error: unknown) =>
   error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorMessage: String(error) };
 
 /**
- * The classify use case over one batch: each record is parsed, classified and
- * applied on its own (one bad record never fails the others), in queue order
- * (two events for one address apply as they were queued, the same on every
- * run); campaign counters are then written once per counter item for the
- * whole batch.
+ * The classify use case over one batch: each record is parsed and classified
+ * on its own (one bad record never fails the others); the recipients' effects
+ * are applied per address, different addresses in parallel, each address's
+ * events in queue order (two events for one address apply as they were
+ * queued, the same on every run); campaign counters are then written once per
+ * counter for the whole batch.
  *
  * Records that can never succeed (not JSON, not SES) are sent straight to the
  * DLQ with the reason and reported as done: retrying them only delays the DLQ
@@ -64,6 +85,15 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
     // If this read fails, every delivery reads its own record instead.
     const inReview = delivered.length === 0 ? new Set<string>() : await deps.addresses.inReview(delivered).catch(() => undefined);
 
+    // Records that can never succeed, or need nothing, are settled first; the others become per-address chains.
+    const chains = new Map<string, Step[]>();
+    const applied = new Map<string, Extract<RecordResult, { status: 'processed' }>>();
+    const recordFailed = (recordId: string, error: unknown) => {
+      if (failed.has(recordId)) return;
+      logger.error('Record failed; the queue will deliver it again', { messageId: recordId, ...errorFields(error) });
+      metrics.count('RecordsFailed', 1);
+      failed.add(recordId);
+    };
     for (const record of records) {
       try {
         const result = classified.get(record.id) ?? new Error('record missing from the classified batch');
@@ -78,24 +108,52 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           metrics.count('RecordsIgnored', 1);
           continue;
         }
-        await applyRecord(result.outcomes, deps, now, { inReview, changedInBatch });
-        // After the address effects, so a give-up sees the address as this record left it.
-        await deps.retries?.afterOutcomes(result.outcomes, result.retryLink, now);
-        outcomesByRecord.set(record.id, result.outcomes);
-        for (const outcome of result.outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
+        applied.set(record.id, result);
+        for (const outcome of result.outcomes) {
+          const chain = chains.get(outcome.recipient) ?? [];
+          chain.push({ recordId: record.id, outcome });
+          chains.set(outcome.recipient, chain);
+        }
       } catch (error) {
-        logger.error('Record failed; the queue will deliver it again', { messageId: record.id, ...errorFields(error) });
-        metrics.count('RecordsFailed', 1);
-        failed.add(record.id);
+        recordFailed(record.id, error);
       }
+    }
+
+    // Different addresses in parallel (bounded); one address's events one after another, in queue order.
+    // When one fails, its later events wait for the redelivery too, so they never apply ahead of it.
+    await forEachLimited([...chains.values()], deps.addressConcurrency ?? ADDRESS_CONCURRENCY, async (chain) => {
+      let broken = false;
+      for (const { recordId, outcome } of chain) {
+        if (broken) {
+          recordFailed(recordId, new Error('an earlier event for the same address failed'));
+          continue;
+        }
+        try {
+          await applyAddressEffects(outcome, deps, now, { inReview, changedInBatch });
+        } catch (error) {
+          broken = true;
+          recordFailed(recordId, error);
+        }
+      }
+    });
+    for (const [recordId, { outcomes, retryLink }] of applied) {
+      if (failed.has(recordId)) continue;
+      try {
+        // After the address effects, so a give-up sees the address as this record left it.
+        await deps.retries?.afterOutcomes(outcomes, retryLink, now);
+      } catch (error) {
+        recordFailed(recordId, error);
+        continue;
+      }
+      outcomesByRecord.set(recordId, outcomes);
+      for (const outcome of outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
     }
 
     const counted: CountedOutcome[] = [];
     for (const [sourceId, outcomes] of outcomesByRecord) {
       for (const outcome of outcomes) counted.push({ outcome, sourceId });
     }
-    const firstId = records[0]?.id ?? '';
-    const counters = await recordCampaignCounters(counted, deps, hash53(firstId));
+    const counters = await recordCampaignCounters(counted, deps);
     for (const error of counters.errors) logger.error('Campaign counters not written; records will be delivered again', errorFields(error));
     for (const id of counters.failedSourceIds) failed.add(id);
 

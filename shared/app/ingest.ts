@@ -1,5 +1,9 @@
 import {
-  aggregateCounters,
+  addToSketch,
+  counterUpdates,
+  EMPTY_SKETCH,
+  estimateDistinct,
+  sameSketch,
   DEFAULT_TAG_NAMES,
   DELIVERY_DELAY_RETENTION_SECONDS,
   domainOf,
@@ -7,13 +11,12 @@ import {
   isSoftBounce,
   parseNotification,
   recipientOutcomes,
-  remainingCounts,
   retryLinkOf,
   signalOf,
   SOFT_BOUNCE_THRESHOLD,
   SOFT_BOUNCE_WINDOW_SECONDS,
   type AddressSignal,
-  type CounterIncrement,
+  type CounterUpdate,
   type CountedOutcome,
   type RecipientOutcome,
   type RetryLink,
@@ -21,7 +24,13 @@ import {
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
 import { ContentionError } from './errors.js';
-import type { AddressRepository, CampaignCounterRepository, DeliveryDelayRepository } from './ports.js';
+import {
+  counterIdKey,
+  type AddressRepository,
+  type CampaignCounterRepository,
+  type DeliveryDelayRepository,
+  type StoredCounter,
+} from './ports.js';
 
 export interface IngestDeps {
   readonly addresses: AddressRepository;
@@ -37,10 +46,8 @@ export type RecordResult =
   /** Can never succeed: goes to the DLQ with this reason. */
   | { readonly status: 'invalid'; readonly reason: string };
 
-/** Attempts at a conditional counter update before the records are failed back to the queue. */
-const MAX_COUNTER_ATTEMPTS = 6;
-/** Tokens per conditional counter update: keeps the expression under DynamoDB's 4 KB limit. */
-const TOKENS_PER_UPDATE = 25;
+/** Attempts at a conditional counter write before the records are failed back to the queue. */
+const MAX_COUNTER_ATTEMPTS = 15;
 
 const epochSeconds = (iso: string, plusSeconds: number): number => Math.floor(Date.parse(iso) / 1000) + plusSeconds;
 
@@ -115,61 +122,69 @@ export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NA
   return { status: 'processed', outcomes: recipientOutcomes(event, tagNames), retryLink: retryLinkOf(event.mail.tags) };
 }
 
-/** Apply a record's outcomes to their addresses, in order. */
-export async function applyRecord(
-  outcomes: readonly RecipientOutcome[],
-  deps: IngestDeps,
-  now: Date,
-  hints: AddressHints = {},
-): Promise<void> {
-  for (const outcome of outcomes) await applyAddressEffects(outcome, deps, now, hints);
-}
-
-async function writeOutcomeIncrement(increment: CounterIncrement, counters: CampaignCounterRepository): Promise<void> {
-  const tokens = [...increment.perToken.keys()];
-  for (let start = 0; start < tokens.length; start += TOKENS_PER_UPDATE) {
-    const chunk = new Map(tokens.slice(start, start + TOKENS_PER_UPDATE).map((token) => [token, increment.perToken.get(token) ?? []]));
-    let pending = remainingCounts(chunk, new Set());
-    for (let attempt = 0; pending.tokens.length > 0; attempt++) {
-      if (await counters.addOutcomes(increment.key, pending.counts, pending.tokens)) break;
-      if (attempt >= MAX_COUNTER_ATTEMPTS) throw new ContentionError('outcome counter kept conflicting');
-      // Some of these events were counted before (redelivery): count only the others.
-      pending = remainingCounts(chunk, await counters.countedTokens(increment.key));
-    }
+/**
+ * Add a batch's events to one counter: read, merge, write with a version
+ * condition, again on a conflict. Nothing is written when the events were all
+ * counted before (a replay), so a replay costs a read, not a write.
+ */
+async function writeCounter(update: CounterUpdate, stored: StoredCounter | undefined, counters: CampaignCounterRepository): Promise<void> {
+  let current = stored;
+  for (let attempt = 0; ; attempt++) {
+    const before = current?.sketch ?? EMPTY_SKETCH;
+    const after = addToSketch(before, update.hashes);
+    if (current && sameSketch(before, after)) return;
+    if (await counters.writeCounter(update, after, estimateDistinct(after), current?.version ?? 0)) return;
+    if (attempt + 1 >= MAX_COUNTER_ATTEMPTS) throw new ContentionError('campaign counter kept conflicting');
+    // Concurrent batches of one campaign meet on the same counter: back off with jitter before re-reading.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 1.7 ** attempt)));
+    current = (await counters.readCounters([update])).get(counterIdKey(update));
   }
 }
 
 /**
- * Write a batch's campaign counters: one aggregated update per counter item.
- * Returns the ids of the records whose counts could not be written, so the
- * caller reports them as failures and the queue delivers them again (the
- * outcome counters ignore what they already hold; volume counters may then
- * count a record twice, which the README states).
+ * Write a batch's campaign counters: one read of every counter the batch
+ * touches, then one conditional write per counter that changed. Returns the
+ * ids of the records whose counts could not be written, so the caller reports
+ * them as failures and the queue delivers them again (harmless: a counted
+ * event never counts twice).
  */
 export interface CounterWriteResult {
   readonly failedSourceIds: ReadonlySet<string>;
   readonly errors: readonly unknown[];
 }
 
-export async function recordCampaignCounters(
-  items: readonly CountedOutcome[],
-  deps: IngestDeps,
-  volumeShard: number,
-): Promise<CounterWriteResult> {
+export async function recordCampaignCounters(items: readonly CountedOutcome[], deps: IngestDeps): Promise<CounterWriteResult> {
   const failed = new Set<string>();
   const errors: unknown[] = [];
-  const increments = aggregateCounters(items, volumeShard);
-  await Promise.all(
-    increments.map(async (increment) => {
-      try {
-        await deps.counters.markActive(increment.key.campaign, increment.key.hour);
-        if (increment.key.kind === 'volume') await deps.counters.addVolume(increment.key, increment.counts);
-        else await writeOutcomeIncrement(increment, deps.counters);
-      } catch (error) {
-        errors.push(error);
-        for (const id of increment.sourceIds) failed.add(id);
-      }
-    }),
-  );
+  const updates = counterUpdates(items);
+  if (updates.length === 0) return { failedSourceIds: failed, errors };
+  const failAll = (error: unknown, sourceIds: Iterable<string>) => {
+    errors.push(error);
+    for (const id of sourceIds) failed.add(id);
+  };
+  let stored: Map<string, StoredCounter>;
+  try {
+    stored = await deps.counters.readCounters(updates);
+  } catch (error) {
+    failAll(
+      error,
+      updates.flatMap((u) => [...u.sourceIds]),
+    );
+    return { failedSourceIds: failed, errors };
+  }
+  const hours = new Map(updates.map((u) => [`${u.campaign}\u0000${u.hour}`, u]));
+  await Promise.all([
+    ...[...hours.values()].map((u) =>
+      deps.counters.markActive(u.campaign, u.hour).catch((error: unknown) =>
+        failAll(
+          error,
+          updates.filter((other) => other.campaign === u.campaign && other.hour === u.hour).flatMap((other) => [...other.sourceIds]),
+        ),
+      ),
+    ),
+    ...updates.map((update) =>
+      writeCounter(update, stored.get(counterIdKey(update)), deps.counters).catch((error: unknown) => failAll(error, update.sourceIds)),
+    ),
+  ]);
   return { failedSourceIds: failed, errors };
 }

@@ -1,4 +1,4 @@
-import type { AddressState, CounterKey, Evidence, HistoryEntry, SuppressionReason, SuppressionStatus } from '../domain/index.js';
+import type { AddressState, DistinctSketch, Evidence, HistoryEntry, SuppressionReason, SuppressionStatus } from '../domain/index.js';
 
 /** One soft bounce inside an address's rolling window, with its evidence. */
 export interface SoftBounceItem {
@@ -78,19 +78,31 @@ export interface DelayReader {
   delaysSince(domain: string, since: string, now: Date): Promise<DeliveryDelayItem[]>;
 }
 
+/** Identifies one campaign-hour counter. */
+export interface CounterId {
+  readonly campaign: string;
+  readonly hour: string;
+  readonly name: string;
+}
+
+/** A stored counter sketch with the version its conditional write checks. */
+export interface StoredCounter {
+  readonly sketch: DistinctSketch;
+  /** 0 when the counter does not exist yet. */
+  readonly version: number;
+}
+
 export interface CampaignCounterRepository {
-  /** Adds to a volume counter item (at least once). */
-  addVolume(key: CounterKey, counts: Readonly<Record<string, number>>): Promise<void>;
-  /**
-   * Adds counts and their event tokens in one atomic update, only if none of
-   * the tokens is on the item yet. Returns false when one already is.
-   */
-  addOutcomes(key: CounterKey, counts: Readonly<Record<string, number>>, tokens: readonly string[]): Promise<boolean>;
-  /** The tokens already counted on an outcome counter item. */
-  countedTokens(key: CounterKey): Promise<Set<string>>;
+  /** The stored sketches of these counters (strongly consistent reads), keyed by `counterIdKey`. */
+  readCounters(ids: readonly CounterId[]): Promise<Map<string, StoredCounter>>;
+  /** Writes the sketch and its estimate only if the stored version is `expectedVersion`; false when it is not. */
+  writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number): Promise<boolean>;
   /** Records that a campaign had activity in an hour, so readers never scan. */
   markActive(campaign: string, hour: string): Promise<void>;
 }
+
+/** The map key `readCounters` uses for a counter. */
+export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id.hour}\u0000${id.name}`;
 
 export interface CampaignReader {
   /** Of these hours, those in which the campaign had activity. */

@@ -2,24 +2,16 @@ import { domainOf } from './address.js';
 import type { RecipientOutcome } from './outcomes.js';
 
 /**
- * Campaign counters. Two kinds, kept on different items:
- *
- * - *volume* (sends, deliveries, delays, rejects): high volume, counted
- *   at least once; one aggregated increment per campaign-hour per batch;
- * - *outcome* (hard and soft bounces, blocks, complaints, already
- *   suppressed): counted exactly once: each event's token is added to the
- *   counter item in the same atomic update as its counts, conditional on the
- *   token not being there yet. Sharded by token so no item grows hot or big.
+ * Campaign counters: every counter (a metric or one of its breakdowns) of a
+ * campaign-hour is a count of *distinct events* (see distinct-count.ts), so
+ * the same SES event counted again (an SNS duplicate, a redelivery, a replayed
+ * file) changes no count, and a campaign's rates do not move when part of its
+ * stream is replayed. One small item per counter, rewritten only when its
+ * sketch changes, keeps sends and deliveries cheap.
  */
-export type CounterKind = 'volume' | 'outcome';
-
 export const VOLUME_METRICS = ['sends', 'deliveries', 'delays', 'rejects'] as const;
 export const OUTCOME_METRICS = ['hardBounces', 'softBounces', 'blocks', 'complaints', 'alreadySuppressed', 'notSpam'] as const;
 export type Metric = (typeof VOLUME_METRICS)[number] | (typeof OUTCOME_METRICS)[number];
-
-/** Shard counts: fixed, so readers know every key without a scan. */
-export const VOLUME_SHARDS = 4;
-export const OUTCOME_SHARDS = 16;
 
 /** The metric an outcome adds to, or null when it is not counted. */
 export function metricOf(outcome: RecipientOutcome): Metric | null {
@@ -44,10 +36,6 @@ export function metricOf(outcome: RecipientOutcome): Metric | null {
   }
 }
 
-export function kindOf(metric: Metric): CounterKind {
-  return (VOLUME_METRICS as readonly string[]).includes(metric) ? 'volume' : 'outcome';
-}
-
 /** The hour bucket of an ISO time: `2026-11-20T10`. Invalid times fall in `unknown`. */
 export function hourOf(iso: string): string {
   const millis = Date.parse(iso);
@@ -57,7 +45,7 @@ export function hourOf(iso: string): string {
 /** Counter names one outcome adds 1 to: the metric and its breakdowns. */
 export function counterNames(outcome: RecipientOutcome, metric: Metric): string[] {
   const names = [metric, `${metric}|provider|${outcome.decision.provider}`];
-  if (kindOf(metric) === 'outcome') names.push(`${metric}|category|${outcome.decision.category}`);
+  if ((OUTCOME_METRICS as readonly string[]).includes(metric)) names.push(`${metric}|category|${outcome.decision.category}`);
   if (metric === 'delays') names.push(`${metric}|domain|${domainOf(outcome.recipient)}`);
   // The crossings campaign health looks for: reputation blocks per provider, full mailboxes per list.
   if (metric === 'blocks' && outcome.decision.category === 'reputation-block') names.push(`blocks|reputation|${outcome.decision.provider}`);
@@ -84,25 +72,18 @@ export function hash53(value: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** The short, stable token an event leaves on its counter item. */
-export const eventToken = (eventId: string): string => hash53(eventId).toString(36);
+/** The hash an event adds to each of its counters' sketches. */
+export const eventHash = (eventId: string): number => hash53(eventId);
 
-export interface CounterKey {
+/** One campaign-hour counter and the events a batch adds to it. */
+export interface CounterUpdate {
   readonly campaign: string;
   readonly hour: string;
-  readonly kind: CounterKind;
-  readonly shard: number;
-}
-
-/** One aggregated increment: counts to add, and (outcome kind) the tokens of the events they come from. */
-export interface CounterIncrement {
-  readonly key: CounterKey;
-  readonly counts: Readonly<Record<string, number>>;
-  /** Outcome kind only: tokens of the events counted here, each exactly once. */
-  readonly tokens: readonly string[];
-  /** Outcome kind only: each event's own counts, so a partly-counted increment can be recomputed. */
-  readonly perToken: ReadonlyMap<string, readonly string[]>;
-  /** Ids of the input records behind this increment (to fail them if it cannot be written). */
+  /** Counter name: a metric or a breakdown (`hardBounces|provider|gmail`). */
+  readonly name: string;
+  /** Hashes of the distinct events to add. */
+  readonly hashes: readonly number[];
+  /** Ids of the input records behind it (to fail them if it cannot be written). */
   readonly sourceIds: ReadonlySet<string>;
 }
 
@@ -115,63 +96,25 @@ export interface CountedOutcome {
 /** Campaign name used for mail sent without a campaign tag. */
 export const UNTAGGED_CAMPAIGN = '(untagged)';
 
-/**
- * Fold a batch's outcomes into one increment per counter item: one write per
- * campaign-hour per batch for volume, one per campaign-hour-shard touched for
- * outcomes. `volumeShard` spreads batches over the volume items.
- */
-export function aggregateCounters(items: readonly CountedOutcome[], volumeShard: number): CounterIncrement[] {
-  const increments = new Map<
-    string,
-    { key: CounterKey; counts: Record<string, number>; perToken: Map<string, string[]>; sourceIds: Set<string> }
-  >();
-  const seen = new Set<string>();
+/** Fold a batch's outcomes into one update per counter it touches. */
+export function counterUpdates(items: readonly CountedOutcome[]): CounterUpdate[] {
+  const updates = new Map<string, { campaign: string; hour: string; name: string; hashes: Set<number>; sourceIds: Set<string> }>();
   for (const { outcome, sourceId } of items) {
     const metric = metricOf(outcome);
     if (metric === null) continue;
-    // The same event twice in one batch (an SNS duplicate) counts once, for every kind.
-    const duplicate = seen.has(outcome.eventId);
-    seen.add(outcome.eventId);
-    const kind = kindOf(metric);
-    const token = eventToken(outcome.eventId);
-    const key: CounterKey = {
-      campaign: outcome.tags.campaign ?? UNTAGGED_CAMPAIGN,
-      hour: hourOf(outcome.sentAt),
-      kind,
-      shard: kind === 'volume' ? volumeShard % VOLUME_SHARDS : hash53(outcome.eventId, 1) % OUTCOME_SHARDS,
-    };
-    const id = `${key.campaign}\u0000${key.hour}\u0000${key.kind}\u0000${key.shard}`;
-    let increment = increments.get(id);
-    if (!increment) {
-      increment = { key, counts: {}, perToken: new Map(), sourceIds: new Set() };
-      increments.set(id, increment);
+    const campaign = outcome.tags.campaign ?? UNTAGGED_CAMPAIGN;
+    const hour = hourOf(outcome.sentAt);
+    const hash = eventHash(outcome.eventId);
+    for (const name of counterNames(outcome, metric)) {
+      const id = `${campaign}\u0000${hour}\u0000${name}`;
+      let update = updates.get(id);
+      if (!update) {
+        update = { campaign, hour, name, hashes: new Set(), sourceIds: new Set() };
+        updates.set(id, update);
+      }
+      update.hashes.add(hash);
+      update.sourceIds.add(sourceId);
     }
-    increment.sourceIds.add(sourceId);
-    if (duplicate) continue;
-    const names = counterNames(outcome, metric);
-    if (kind === 'outcome') increment.perToken.set(token, names);
-    for (const name of names) increment.counts[name] = (increment.counts[name] ?? 0) + 1;
   }
-  return [...increments.values()].map(({ key, counts, perToken, sourceIds }) => ({
-    key,
-    counts,
-    tokens: [...perToken.keys()],
-    perToken,
-    sourceIds,
-  }));
-}
-
-/** Counts of the events in `perToken` whose tokens are not in `alreadyCounted`. */
-export function remainingCounts(
-  perToken: ReadonlyMap<string, readonly string[]>,
-  alreadyCounted: ReadonlySet<string>,
-): { counts: Record<string, number>; tokens: string[] } {
-  const counts: Record<string, number> = {};
-  const tokens: string[] = [];
-  for (const [token, names] of perToken) {
-    if (alreadyCounted.has(token)) continue;
-    tokens.push(token);
-    for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
-  }
-  return { counts, tokens };
+  return [...updates.values()].map((u) => ({ ...u, hashes: [...u.hashes] }));
 }

@@ -12,3 +12,4 @@ export * from './address-state.js';
 export * from './counters.js';
 export * from './health.js';
 export * from './retry.js';
+export * from './distinct-count.js';

@@ -78,8 +78,8 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
 
     const dump = await pipeline.dump();
     expect(dump.filter((i) => String(i.pk).startsWith('DELAY#slowdomain.example'))).toHaveLength(1);
-    const counters = dump.filter((i) => String(i.pk).startsWith('CAMPAIGN#nov-offers#2026-11-20T10#'));
-    const total = (name: string) => counters.reduce((sum, item) => sum + Number(item[`n:${name}`] ?? 0), 0);
+    const counters = dump.filter((i) => i.pk === 'COUNT#nov-offers#2026-11-20T10');
+    const total = (name: string) => counters.filter((item) => item.sk === name).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
     expect({
       sends: total('sends'),
       deliveries: total('deliveries'),

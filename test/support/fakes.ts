@@ -1,18 +1,21 @@
 import { VersionConflictError } from '../../shared/app/errors.js';
-import type {
-  AddressRepository,
-  CampaignCounterRepository,
-  DeadLetterSink,
-  DeliveryDelayItem,
-  DeliveryDelayRepository,
-  ListPage,
-  ListQuery,
-  LoggerPort,
-  MetricsPort,
-  SoftBounceItem,
-  SoftBounceWindow,
+import {
+  counterIdKey,
+  type AddressRepository,
+  type CampaignCounterRepository,
+  type CounterId,
+  type StoredCounter,
+  type DeadLetterSink,
+  type DeliveryDelayItem,
+  type DeliveryDelayRepository,
+  type ListPage,
+  type ListQuery,
+  type LoggerPort,
+  type MetricsPort,
+  type SoftBounceItem,
+  type SoftBounceWindow,
 } from '../../shared/app/ports.js';
-import type { AddressState, CounterKey, HistoryEntry } from '../../shared/domain/index.js';
+import { estimateDistinct, type AddressState, type DistinctSketch, type HistoryEntry } from '../../shared/domain/index.js';
 
 /** In-memory ports that record every call, for use-case tests. */
 export class FakeAddresses implements AddressRepository {
@@ -81,36 +84,28 @@ export class FakeAddresses implements AddressRepository {
 }
 
 export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRepository {
-  readonly counts = new Map<string, Record<string, number>>();
-  readonly tokens = new Map<string, Set<string>>();
+  readonly counters = new Map<string, { id: CounterId; sketch: DistinctSketch; version: number }>();
   readonly active = new Set<string>();
   readonly delays: DeliveryDelayItem[] = [];
   writes = 0;
   failing = false;
 
-  private id = (key: CounterKey) => `${key.campaign}#${key.hour}#${key.kind}#${key.shard}`;
-  private add(key: CounterKey, counts: Readonly<Record<string, number>>) {
-    const item = this.counts.get(this.id(key)) ?? {};
-    for (const [name, value] of Object.entries(counts)) item[name] = (item[name] ?? 0) + value;
-    this.counts.set(this.id(key), item);
+  async readCounters(ids: readonly CounterId[]) {
+    if (this.failing) throw new Error('counter read failed');
+    const found = new Map<string, StoredCounter>();
+    for (const id of ids) {
+      const held = this.counters.get(counterIdKey(id));
+      if (held) found.set(counterIdKey(id), { sketch: held.sketch, version: held.version });
+    }
+    return found;
   }
-  async addVolume(key: CounterKey, counts: Readonly<Record<string, number>>) {
+  async writeCounter(id: CounterId, sketch: DistinctSketch, _estimate: number, expectedVersion: number) {
     if (this.failing) throw new Error('counter write failed');
     this.writes++;
-    this.add(key, counts);
-  }
-  async addOutcomes(key: CounterKey, counts: Readonly<Record<string, number>>, tokens: readonly string[]) {
-    if (this.failing) throw new Error('counter write failed');
-    this.writes++;
-    const held = this.tokens.get(this.id(key)) ?? new Set<string>();
-    if (tokens.some((t) => held.has(t))) return false;
-    for (const t of tokens) held.add(t);
-    this.tokens.set(this.id(key), held);
-    this.add(key, counts);
+    const held = this.counters.get(counterIdKey(id));
+    if ((held?.version ?? 0) !== expectedVersion) return false;
+    this.counters.set(counterIdKey(id), { id, sketch, version: expectedVersion + 1 });
     return true;
-  }
-  async countedTokens(key: CounterKey) {
-    return new Set(this.tokens.get(this.id(key)) ?? []);
   }
   async markActive(campaign: string, hour: string) {
     this.active.add(`${hour}#${campaign}`);
@@ -120,7 +115,7 @@ export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRe
   }
   total(name: string): number {
     let sum = 0;
-    for (const item of this.counts.values()) sum += item[name] ?? 0;
+    for (const { id, sketch } of this.counters.values()) if (id.name === name) sum += estimateDistinct(sketch);
     return sum;
   }
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VersionConflictError } from '../../shared/app/errors.js';
@@ -8,7 +8,7 @@ import { documentClient } from '../../shared/adapters/compose.js';
 import { DynamoAddressRepository } from '../../shared/adapters/outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
 import { SqsDeadLetterSink } from '../../shared/adapters/outbound/sqs-dead-letter.js';
-import { NO_EVIDENCE, type AddressState, type CounterKey } from '../../shared/domain/index.js';
+import { addToSketch, EMPTY_SKETCH, encodeSketch, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -150,31 +150,46 @@ describe('DynamoAddressRepository', () => {
 
 describe('DynamoCampaignRepository', () => {
   const repo = new DynamoCampaignRepository(doc, 'campaigns');
-  const key: CounterKey = { campaign: 'nov', hour: '2026-11-20T10', kind: 'outcome', shard: 5 };
+  const id = { campaign: 'nov', hour: '2026-11-20T10', name: 'hardBounces|provider|gmail' };
+  const sketch = addToSketch(EMPTY_SKETCH, [11, 7]);
 
-  it('adds outcome counts and their tokens in one conditional update', async () => {
-    dynamo.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
-    expect(await repo.addOutcomes(key, { hardBounces: 2, 'hardBounces|provider|gmail': 2 }, ['t1', 't2'])).toBe(true);
-    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { pk: 'CAMPAIGN#nov#2026-11-20T10#O5', sk: 'COUNTERS' },
-      ConditionExpression: 'NOT contains(#tokens, :t0) AND NOT contains(#tokens, :t1)',
-      UpdateExpression: 'SET #campaign = :campaign, #hour = :hour ADD #tokens :tokens, #n0 :n0, #n1 :n1',
-      ExpressionAttributeNames: expect.objectContaining({
-        '#n0': 'n:hardBounces',
-        '#n1': 'n:hardBounces|provider|gmail',
-        '#tokens': 'tokens',
-      }),
-      ExpressionAttributeValues: expect.objectContaining({ ':tokens': new Set(['t1', 't2']), ':n0': 2 }),
+  it('writes a counter sketch with its estimate, conditional on the version it read', async () => {
+    dynamo.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed()).resolvesOnce({});
+    expect(await repo.writeCounter(id, sketch, 2, 3)).toBe(true);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      Item: { pk: 'COUNT#nov#2026-11-20T10', sk: 'hardBounces|provider|gmail', sketch: encodeSketch(sketch), count: 2, version: 4 },
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeValues: { ':version': 3 },
     });
-    expect(await repo.addOutcomes(key, { hardBounces: 1 }, ['t1'])).toBe(false);
+    expect(await repo.writeCounter(id, sketch, 2, 3)).toBe(false);
+    expect(await repo.writeCounter(id, sketch, 2, 0)).toBe(true);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' });
   });
 
-  it('splits a volume update with many counter names', async () => {
-    dynamo.on(UpdateCommand).resolves({});
-    const counts = Object.fromEntries(Array.from({ length: 320 }, (_, i) => [`sends|batch|b${i}`, 1]));
-    await repo.addVolume({ ...key, kind: 'volume', shard: 1 }, counts);
-    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 3);
-    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: 'CAMPAIGN#nov#2026-11-20T10#V1', sk: 'COUNTERS' } });
+  it('reads stored sketches back by counter', async () => {
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        campaigns: [
+          { pk: 'COUNT#nov#2026-11-20T10', sk: 'hardBounces|provider|gmail', sketch: encodeSketch(sketch), count: 2, version: 4 },
+        ],
+      },
+    });
+    const stored = await repo.readCounters([id, { ...id, name: 'sends' }]);
+    expect([...stored.values()]).toEqual([{ sketch, version: 4 }]);
+  });
+
+  it('sums counter estimates over hours', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [
+          { sk: 'sends', count: 10 },
+          { sk: 'hardBounces', count: 1 },
+        ],
+      })
+      .resolvesOnce({ Items: [{ sk: 'sends', count: 5 }] });
+    expect(await repo.totals('nov', ['2026-11-20T10', '2026-11-20T11'])).toEqual({ sends: 15, hardBounces: 1 });
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'COUNT#nov#2026-11-20T11' } });
   });
 
   it('marks a campaign-hour active once per container', async () => {

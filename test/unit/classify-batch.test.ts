@@ -73,14 +73,19 @@ describe('classify batch handler (with fakes)', () => {
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-0', 'm-1']);
   });
 
-  it('writes few counter items: one per campaign-hour for 100 deliveries and sends', async () => {
+  it('writes each counter of the campaign-hour once for 100 sends, and nothing when they are replayed', async () => {
     const { handler, campaigns } = setup();
     const send = notificationFixture('event-send.json') as { mail: Record<string, unknown> };
     const bodies = Array.from({ length: 100 }, (_, i) =>
       JSON.stringify({ ...send, mail: { ...send.mail, messageId: `msg-${i}`, destination: [`r${i}@gmail.com`] } }),
     );
     await handler(sqsEvent(bodies));
-    expect(campaigns.writes).toBe(1);
+    // sends, and its provider, batch and source breakdowns
+    expect(campaigns.writes).toBe(4);
+    expect(campaigns.total('sends')).toBe(100);
+    expect(campaigns.total('sends|provider|gmail')).toBe(100);
+    await handler(sqsEvent(bodies.slice(20, 70), 'replayed'));
+    expect(campaigns.writes).toBe(4);
     expect(campaigns.total('sends')).toBe(100);
   });
 

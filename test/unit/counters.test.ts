@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  aggregateCounters,
-  eventToken,
+  counterUpdates,
+  eventHash,
   hourOf,
   metricOf,
-  OUTCOME_SHARDS,
   parseNotification,
   recipientOutcomes,
-  remainingCounts,
   type RecipientOutcome,
 } from '../../shared/domain/index.js';
 import { bounceFor, deliveryFor } from '../support/batches.js';
@@ -39,38 +37,29 @@ describe('metricOf', () => {
   });
 });
 
-describe('aggregateCounters', () => {
+describe('counterUpdates', () => {
   const many = Array.from({ length: 60 }, (_, i) =>
     outcomesOf(bounceFor(`user${i}@gmail.com`, { feedbackId: `f${i}`, status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' })),
   ).flat();
   const deliveries = Array.from({ length: 200 }, (_, i) => outcomesOf(deliveryFor(`d${i}@yahoo.com`, '2026-11-20T10:00:05.000Z'))).flat();
 
-  it('writes volume once per campaign-hour per batch, with every breakdown', () => {
-    const increments = aggregateCounters(
-      deliveries.map((outcome, i) => ({ outcome, sourceId: `r${i}` })),
-      7,
-    );
-    expect(increments).toHaveLength(1);
-    expect(increments[0]?.key).toEqual({ campaign: 'nov-offers', hour: '2026-11-20T10', kind: 'volume', shard: 3 });
-    expect(increments[0]?.counts).toEqual({
-      deliveries: 200,
-      'deliveries|provider|yahoo': 200,
-      'deliveries|batch|import-2026-10': 200,
-      'deliveries|source|webinar': 200,
-    });
+  it('one update per counter of the campaign-hour, each carrying every distinct event once', () => {
+    const updates = counterUpdates(deliveries.map((outcome, i) => ({ outcome, sourceId: `r${i}` })));
+    expect(updates.map((u) => [u.campaign, u.hour, u.name, u.hashes.length])).toEqual([
+      ['nov-offers', '2026-11-20T10', 'deliveries', 200],
+      ['nov-offers', '2026-11-20T10', 'deliveries|provider|yahoo', 200],
+      ['nov-offers', '2026-11-20T10', 'deliveries|batch|import-2026-10', 200],
+      ['nov-offers', '2026-11-20T10', 'deliveries|source|webinar', 200],
+    ]);
+    expect(updates[0]?.sourceIds.size).toBe(200);
   });
 
-  it('spreads outcome counts over token shards, each event counted once with its token', () => {
-    const increments = aggregateCounters(
-      [...many, ...many].map((outcome, i) => ({ outcome, sourceId: `r${i}` })),
-      0,
-    );
-    expect(increments.length).toBeGreaterThan(8);
-    expect(increments.every((inc) => inc.key.shard < OUTCOME_SHARDS && inc.key.kind === 'outcome')).toBe(true);
-    const total = increments.reduce((sum, inc) => sum + (inc.counts.hardBounces ?? 0), 0);
-    expect(total).toBe(60);
-    expect(increments.reduce((sum, inc) => sum + inc.tokens.length, 0)).toBe(60);
-    expect(increments.flatMap((inc) => inc.tokens)).toContain(eventToken(many[0]?.eventId ?? ''));
+  it('a duplicated event adds the same hash, once', () => {
+    const updates = counterUpdates([...many, ...many].map((outcome, i) => ({ outcome, sourceId: `r${i}` })));
+    const hard = updates.find((u) => u.name === 'hardBounces');
+    expect(hard?.hashes).toHaveLength(60);
+    expect(hard?.hashes).toContain(eventHash(many[0]?.eventId ?? ''));
+    expect(updates.find((u) => u.name === 'hardBounces|category|invalid-address')?.hashes).toHaveLength(60);
   });
 
   it('buckets by send time, so late bounces meet their sends', () => {
@@ -82,17 +71,7 @@ describe('aggregateCounters', () => {
         at: '2026-11-21T03:00:00.000Z',
       }),
     );
-    expect(aggregateCounters([{ outcome: late[0] as RecipientOutcome, sourceId: 'r' }], 0)[0]?.key.hour).toBe('2026-11-20T10');
+    expect(counterUpdates([{ outcome: late[0] as RecipientOutcome, sourceId: 'r' }])[0]?.hour).toBe('2026-11-20T10');
     expect(hourOf('not a time')).toBe('unknown');
-  });
-
-  it('recomputes what remains when some events were counted before', () => {
-    const [increment] = aggregateCounters(
-      many.slice(0, 1).map((outcome) => ({ outcome, sourceId: 'r' })),
-      0,
-    );
-    const token = increment?.tokens[0] as string;
-    expect(remainingCounts(increment?.perToken ?? new Map(), new Set([token]))).toEqual({ counts: {}, tokens: [] });
-    expect(remainingCounts(increment?.perToken ?? new Map(), new Set()).counts.hardBounces).toBe(1);
   });
 });

@@ -1,30 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
-import type {
-  CampaignCounterRepository,
-  CampaignReader,
-  DelayReader,
-  DeliveryDelayItem,
-  DeliveryDelayRepository,
+import {
+  counterIdKey,
+  type CampaignCounterRepository,
+  type CampaignReader,
+  type CounterId,
+  type DelayReader,
+  type DeliveryDelayItem,
+  type DeliveryDelayRepository,
+  type StoredCounter,
 } from '../../app/ports.js';
-import { OUTCOME_SHARDS, VOLUME_SHARDS, type CounterKey } from '../../domain/index.js';
-import { activeKey, COUNTER_PREFIX, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
-
-/** Counter names per volume update: keeps the update expression under 4 KB. */
-const NAMES_PER_UPDATE = 150;
-
-function addExpression(counts: Readonly<Record<string, number>>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const clauses: string[] = [];
-  Object.entries(counts).forEach(([name, value], i) => {
-    names[`#n${i}`] = `${COUNTER_PREFIX}${name}`;
-    values[`:n${i}`] = value;
-    clauses.push(`#n${i} :n${i}`);
-  });
-  return { names, values, clauses };
-}
+import { decodeSketch, encodeSketch, type DistinctSketch } from '../../domain/index.js';
+import { activeKey, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
 export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader, DelayReader {
@@ -36,42 +24,40 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     private readonly tableName: string,
   ) {}
 
-  async addVolume(key: CounterKey, counts: Readonly<Record<string, number>>): Promise<void> {
-    const entries = Object.entries(counts);
-    for (let start = 0; start < entries.length; start += NAMES_PER_UPDATE) {
-      const { names, values, clauses } = addExpression(Object.fromEntries(entries.slice(start, start + NAMES_PER_UPDATE)));
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: counterKey(key.campaign, key.hour, key.kind, key.shard),
-          UpdateExpression: `SET #campaign = :campaign, #hour = :hour ADD ${clauses.join(', ')}`,
-          ExpressionAttributeNames: { ...names, '#campaign': 'campaign', '#hour': 'hour' },
-          ExpressionAttributeValues: { ...values, ':campaign': key.campaign, ':hour': key.hour },
-        }),
-      );
+  async readCounters(ids: readonly CounterId[]): Promise<Map<string, StoredCounter>> {
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      ids.map((id) => counterKey(id.campaign, id.hour, id.name)),
+    );
+    const byKey = new Map(ids.map((id) => [`${counterKey(id.campaign, id.hour, id.name).pk}\u0000${id.name}`, id]));
+    const stored = new Map<string, StoredCounter>();
+    for (const item of items) {
+      const id = byKey.get(`${String(item.pk)}\u0000${String(item.sk)}`);
+      if (id && item.sketch instanceof Uint8Array)
+        stored.set(counterIdKey(id), { sketch: decodeSketch(item.sketch), version: Number(item.version) });
     }
+    return stored;
   }
 
-  async addOutcomes(key: CounterKey, counts: Readonly<Record<string, number>>, tokens: readonly string[]): Promise<boolean> {
-    if (tokens.length === 0) return true;
-    const { names, values, clauses } = addExpression(counts);
-    const tokenValues = Object.fromEntries(tokens.map((token, i) => [`:t${i}`, token]));
+  async writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number): Promise<boolean> {
     try {
       await this.client.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: counterKey(key.campaign, key.hour, key.kind, key.shard),
-          // Counts and tokens change together or not at all: that is what makes the counts exactly-once.
-          UpdateExpression: `SET #campaign = :campaign, #hour = :hour ADD #tokens :tokens, ${clauses.join(', ')}`,
-          ConditionExpression: tokens.map((_, i) => `NOT contains(#tokens, :t${i})`).join(' AND '),
-          ExpressionAttributeNames: { ...names, '#tokens': 'tokens', '#campaign': 'campaign', '#hour': 'hour' },
-          ExpressionAttributeValues: {
-            ...values,
-            ...tokenValues,
-            ':tokens': new Set(tokens),
-            ':campaign': key.campaign,
-            ':hour': key.hour,
+          Item: {
+            ...counterKey(id.campaign, id.hour, id.name),
+            sketch: encodeSketch(sketch),
+            count: estimate,
+            version: expectedVersion + 1,
           },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': expectedVersion },
+              }),
         }),
       );
       return true;
@@ -79,20 +65,6 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  async countedTokens(key: CounterKey): Promise<Set<string>> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: counterKey(key.campaign, key.hour, key.kind, key.shard),
-        ProjectionExpression: '#tokens',
-        ExpressionAttributeNames: { '#tokens': 'tokens' },
-        ConsistentRead: true,
-      }),
-    );
-    const tokens = Item?.tokens as Set<string> | undefined;
-    return new Set(tokens ?? []);
   }
 
   async markActive(campaign: string, hour: string): Promise<void> {
@@ -174,18 +146,26 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   }
 
   async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {
-    const keys = hours.flatMap((hour) => [
-      ...Array.from({ length: VOLUME_SHARDS }, (_, shard) => counterKey(campaign, hour, 'volume', shard)),
-      ...Array.from({ length: OUTCOME_SHARDS }, (_, shard) => counterKey(campaign, hour, 'outcome', shard)),
-    ]);
     const totals: Record<string, number> = {};
-    for (const item of await batchGetAll(this.client, this.tableName, keys)) {
-      for (const [name, value] of Object.entries(item)) {
-        if (name.startsWith(COUNTER_PREFIX) && typeof value === 'number') {
-          const counter = name.slice(COUNTER_PREFIX.length);
-          totals[counter] = (totals[counter] ?? 0) + value;
+    for (const hour of hours) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': counterKey(campaign, hour, '').pk },
+            ProjectionExpression: 'sk, #count',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const name = String(item.sk);
+          if (typeof item.count === 'number') totals[name] = (totals[name] ?? 0) + item.count;
         }
-      }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
     }
     return totals;
   }

@@ -26,8 +26,8 @@ export const ADDRESS_TABLE: TableDescription = {
 
 /**
  * Campaign table:
- * - `CAMPAIGN#<campaign>#<hour>#V<n>` / `COUNTERS`: volume counters (shard n of VOLUME_SHARDS);
- * - `CAMPAIGN#<campaign>#<hour>#O<n>` / `COUNTERS`: outcome counters with their event tokens;
+ * - `COUNT#<campaign>#<hour>` / `<counter name>`: one distinct-count sketch (`sketch`, its estimate
+ *   `count`, and `version` for conditional writes);
  * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
  * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL);
  * - `CAMPAIGN#<campaign>` / `PAUSE`: the campaign is paused (present) or not (absent); sends and retries wait;
@@ -43,10 +43,7 @@ export const softBounceKey = (email: string, occurredAt: string, eventId: string
 export const retryKey = (email: string, originalMessageId: string) => ({ pk: `ADDR#${email}`, sk: `RETRY#${originalMessageId}` });
 export const outboundKey = (messageId: string) => ({ pk: `MSG#${messageId}`, sk: 'OUTBOUND' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
-export const counterKey = (campaign: string, hour: string, kind: 'volume' | 'outcome', shard: number) => ({
-  pk: `CAMPAIGN#${campaign}#${hour}#${kind === 'volume' ? 'V' : 'O'}${shard}`,
-  sk: 'COUNTERS',
-});
+export const counterKey = (campaign: string, hour: string, name: string) => ({ pk: `COUNT#${campaign}#${hour}`, sk: name });
 export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
 export const delayKey = (domain: string, occurredAt: string, eventId: string) => ({
   pk: `DELAY#${domain}`,
@@ -55,6 +52,3 @@ export const delayKey = (domain: string, occurredAt: string, eventId: string) =>
 
 export const pauseKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PAUSE' });
 export const alertKey = (campaign: string, findingKey: string) => ({ pk: `ALERT#${campaign}`, sk: findingKey });
-
-/** Prefix of counter attributes on a counter item (`n:hardBounces|provider|gmail`). */
-export const COUNTER_PREFIX = 'n:';

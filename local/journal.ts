@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { appendFile, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { ProcessBatch } from '../shared/app/classify-batch.js';
+
+/**
+ * The local runtime's publish journal. fauxqs keeps its queues in memory only,
+ * so a `kill -9` of the runtime would lose every queued notification. The
+ * runtime therefore publishes through a small proxy in front of fauxqs's SNS:
+ * once fauxqs has accepted a Publish or PublishBatch, the accepted messages
+ * are appended to `journal.jsonl` and flushed to disk *before* the publisher
+ * gets its answer. Messages the pipeline has finished with are listed in
+ * `journal-done.txt` (by content hash). At start, every journalled message not
+ * listed as done is queued again; processing is idempotent, so a message
+ * processed just before a crash and queued again changes nothing.
+ */
+export const JOURNAL_FILE = 'journal.jsonl';
+export const DONE_FILE = 'journal-done.txt';
+
+/** A message's identity in the journal: its content (the same notification twice has the same effects). */
+export const messageKey = (message: string): string => createHash('sha256').update(message).digest('hex').slice(0, 32);
+
+/** The SES message inside a queued body: the SNS envelope's Message, or the body itself (raw delivery, replays). */
+export function messageOfBody(body: string): string {
+  try {
+    const value = JSON.parse(body) as { Type?: unknown; Message?: unknown };
+    if (value && value.Type === 'Notification' && typeof value.Message === 'string') return value.Message;
+  } catch {
+    // not JSON: the body is the message
+  }
+  return body;
+}
+
+interface PublishedEntry {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** The messages of an SNS query-protocol Publish/PublishBatch request, with their entry ids (Publish: ''). */
+function publishedMessages(form: URLSearchParams): PublishedEntry[] | null {
+  const action = form.get('Action');
+  if (action === 'Publish') {
+    const message = form.get('Message');
+    return message === null ? [] : [{ id: '', message }];
+  }
+  if (action !== 'PublishBatch') return null;
+  const entries: PublishedEntry[] = [];
+  for (let n = 1; ; n++) {
+    const id = form.get(`PublishBatchRequestEntries.member.${n}.Id`);
+    if (id === null) break;
+    const message = form.get(`PublishBatchRequestEntries.member.${n}.Message`);
+    if (message !== null) entries.push({ id, message });
+  }
+  return entries;
+}
+
+/** Entry ids the answer lists as failed (PublishBatch partial failures). */
+function failedIds(responseBody: string): Set<string> {
+  const failed = /<Failed>([\s\S]*?)<\/Failed>/.exec(responseBody)?.[1] ?? '';
+  return new Set([...failed.matchAll(/<Id>([^<]*)<\/Id>/g)].map((m) => m[1] ?? ''));
+}
+
+const readBody = (stream: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+
+export interface Journal {
+  /** Where publishers send SNS requests (runtime.json's `endpoints.sns`). */
+  readonly snsEndpoint: string;
+  /** Wraps the classify use case: the records it finished with are marked done. */
+  tracking(process: ProcessBatch): ProcessBatch;
+  close(): Promise<void>;
+}
+
+/** Appends one line per accepted message and flushes it, one publish request at a time. */
+class JournalFile {
+  private queue: Promise<void> = Promise.resolve();
+  private constructor(private readonly handle: FileHandle) {}
+  static async open(path: string): Promise<JournalFile> {
+    return new JournalFile(await open(path, 'a'));
+  }
+  append(lines: string): Promise<void> {
+    const next = this.queue.then(async () => {
+      await this.handle.appendFile(lines);
+      await this.handle.datasync();
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+  close(): Promise<void> {
+    return this.queue.then(() => this.handle.close());
+  }
+}
+
+/** Starts the journalling SNS proxy in front of `upstream` (fauxqs). */
+export async function startJournal(dataDir: string, upstream: string): Promise<Journal> {
+  const journal = await JournalFile.open(join(dataDir, JOURNAL_FILE));
+  const donePath = join(dataDir, DONE_FILE);
+  const target = new URL(upstream);
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const upstreamResponse = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>(
+        (resolve, reject) => {
+          const forward = request(
+            { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+            (answer) => {
+              readBody(answer).then(
+                (answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
+                reject,
+              );
+            },
+          );
+          forward.on('error', reject);
+          forward.end(body);
+        },
+      );
+      const contentType = String(req.headers['content-type'] ?? '');
+      const entries =
+        upstreamResponse.status === 200 && contentType.includes('x-www-form-urlencoded')
+          ? publishedMessages(new URLSearchParams(body.toString('utf8')))
+          : null;
+      if (entries && entries.length > 0) {
+        const failed = failedIds(upstreamResponse.body.toString('utf8'));
+        const accepted = entries.filter((entry) => !failed.has(entry.id));
+        // On disk before the publisher hears "published".
+        await journal.append(
+          accepted.map((entry) => `${JSON.stringify({ key: messageKey(entry.message), message: entry.message })}\n`).join(''),
+        );
+      }
+      res.writeHead(upstreamResponse.status, upstreamResponse.headers);
+      res.end(upstreamResponse.body);
+    })().catch((error: unknown) => {
+      // Not journalled: the publisher must not be told it was published.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/xml' });
+      res.end(
+        `<ErrorResponse><Error><Code>InternalError</Code><Message>${String((error as Error).message ?? error).replace(/[<&]/g, '')}</Message></Error></ErrorResponse>`,
+      );
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const snsEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    snsEndpoint,
+    tracking: (process) => async (records) => {
+      const result = await process(records);
+      const done = records.filter((record) => !result.failedIds.has(record.id)).map((record) => messageKey(messageOfBody(record.body)));
+      // Not flushed on purpose: a lost line only means a harmless replay after a crash.
+      if (done.length > 0) await appendFile(donePath, `${done.join('\n')}\n`);
+      return result;
+    },
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await journal.close();
+    },
+  };
+}
+
+/**
+ * Queues again what was journalled and not done, then rewrites the journal to
+ * just those messages (so it does not grow without bound) and clears the done
+ * list. Returns how many messages were queued again.
+ */
+export async function replayJournal(dataDir: string, enqueue: (message: string) => Promise<void>): Promise<number> {
+  const journalPath = join(dataDir, JOURNAL_FILE);
+  const donePath = join(dataDir, DONE_FILE);
+  const text = await readFile(journalPath, 'utf8').catch(() => '');
+  const done = new Set((await readFile(donePath, 'utf8').catch(() => '')).split('\n').filter(Boolean));
+  const pending = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let entry: { key?: unknown; message?: unknown };
+    try {
+      entry = JSON.parse(line) as { key?: unknown; message?: unknown };
+    } catch {
+      continue; // a line torn by the crash was never acknowledged
+    }
+    if (typeof entry.key === 'string' && typeof entry.message === 'string' && !done.has(entry.key)) pending.set(entry.key, entry.message);
+  }
+  for (const message of pending.values()) await enqueue(message);
+  const kept = [...pending].map(([key, message]) => `${JSON.stringify({ key, message })}\n`).join('');
+  const handle = await open(`${journalPath}.tmp`, 'w');
+  try {
+    await handle.writeFile(kept);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  await rename(`${journalPath}.tmp`, journalPath);
+  await rm(donePath, { force: true });
+  return pending.size;
+}
+
+/**
+ * The runtime's journal step: replays what a crash left, then serves the
+ * journalling proxy. `enqueue` puts one message back on the notifications queue.
+ */
+export async function startPublishJournal(
+  dataDir: string,
+  snsUpstream: string,
+  enqueue: (message: string) => Promise<void>,
+  stops: { add(action: () => Promise<void>): void },
+): Promise<Journal> {
+  await replayJournal(dataDir, enqueue);
+  const journal = await startJournal(dataDir, snsUpstream);
+  stops.add(() => journal.close());
+  return journal;
+}

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { RuntimeFile } from '../../local/runtime-file.js';
+import { projectRoot } from './corpus.js';
+
+/** `bounce start` as a separate process on a data folder (persisted), to be killed like a real one. */
+export interface RuntimeProcess {
+  readonly child: ChildProcess;
+  readonly file: RuntimeFile;
+  readonly exited: Promise<number | null>;
+  output(): string;
+}
+
+export async function spawnRuntime(dataDir: string, env: Record<string, string> = {}): Promise<RuntimeProcess> {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'bounce.mjs'), 'start', '--port', '0', '--data', dataDir], {
+    cwd: projectRoot,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk) => (out += chunk));
+  child.stderr?.on('data', (chunk) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const runtimePath = join(dataDir, 'runtime.json');
+  for (let i = 0; i < 600; i++) {
+    if (existsSync(runtimePath)) {
+      const file = JSON.parse(readFileSync(runtimePath, 'utf8')) as RuntimeFile;
+      if (file.pid === child.pid) return { child, file, exited, output: () => out };
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`runtime did not start: ${out}`);
+}
+
+export function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (chunk) => (err += chunk));
+  stdout.resume();
+  return { io: { stdin: new PassThrough(), stdout, stderr }, stderr: () => err };
+}
+
+/** A campaign's figures from the runtime's API. */
+export async function campaignFigures(
+  apiUrl: string,
+  campaign: string,
+): Promise<{ sends: number; deliveries: number; hardBounces: number }> {
+  const response = await fetch(`${apiUrl}/campaigns/${encodeURIComponent(campaign)}/health?hours=48`);
+  const body = (await response.json()) as { sends?: number; deliveries?: number; hardBounces?: number };
+  return { sends: body.sends ?? 0, deliveries: body.deliveries ?? 0, hardBounces: body.hardBounces ?? 0 };
+}
+
+/** Every suppressed address, walking the list API's pages. */
+export async function suppressedAddresses(apiUrl: string): Promise<string[]> {
+  const found: string[] = [];
+  let token: string | undefined;
+  do {
+    const response = await fetch(
+      `${apiUrl}/suppressions?status=suppressed&limit=500${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`,
+    );
+    const page = (await response.json()) as { items: Array<{ email: string }>; nextToken?: string };
+    found.push(...page.items.map((item) => item.email));
+    token = page.nextToken;
+  } while (token);
+  return found;
+}

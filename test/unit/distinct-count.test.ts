@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  addToSketch,
+  decodeSketch,
+  EMPTY_SKETCH,
+  encodeSketch,
+  estimateDistinct,
+  EXACT_LIMIT,
+  hash53,
+  sameSketch,
+  type DistinctSketch,
+} from '../../shared/domain/index.js';
+
+const hashes = (from: number, to: number, prefix = 'event') => Array.from({ length: to - from }, (_, i) => hash53(`${prefix}-${from + i}`));
+
+/** Adds in batches, as the pipeline does. */
+function inBatches(all: readonly number[], size: number): DistinctSketch {
+  let sketch = EMPTY_SKETCH;
+  for (let i = 0; i < all.length; i += size) sketch = addToSketch(sketch, all.slice(i, i + size));
+  return sketch;
+}
+
+describe('distinct-count sketch', () => {
+  it('counts exactly up to the exact limit, duplicates included once', () => {
+    const sketch = inBatches([...hashes(0, EXACT_LIMIT), ...hashes(0, 40)], 7);
+    expect(sketch.kind).toBe('exact');
+    expect(estimateDistinct(sketch)).toBe(EXACT_LIMIT);
+    expect(estimateDistinct(addToSketch(sketch, hashes(EXACT_LIMIT, EXACT_LIMIT + 1)))).toBeGreaterThan(EXACT_LIMIT);
+  });
+
+  it.each([1_000, 20_000, 200_000])('estimates %i distinct events within 10 % (3 standard errors)', (n) => {
+    const estimate = estimateDistinct(inBatches(hashes(0, n), 100));
+    expect(Math.abs(estimate - n) / n).toBeLessThan(0.1);
+  });
+
+  it('a replayed part of the stream, in any order and any batching, leaves the very same sketch', () => {
+    const stream = hashes(0, 3_000);
+    const clean = inBatches(stream, 100);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2_999 }),
+        fc.integer({ min: 1, max: 3_000 }),
+        fc.integer({ min: 1, max: 250 }),
+        (from, length, batch) => {
+          const replayed = [
+            ...stream.slice(0, from + length),
+            ...stream.slice(from, from + length),
+            ...stream.slice(from + length),
+          ].reverse();
+          const again = inBatches(replayed, batch);
+          expect(sameSketch(again, clean)).toBe(true);
+          expect(estimateDistinct(again)).toBe(estimateDistinct(clean));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('stores in under 1 KB and reads back the same sketch', () => {
+    for (const sketch of [EMPTY_SKETCH, inBatches(hashes(0, EXACT_LIMIT), 100), inBatches(hashes(0, 50_000), 1_000)]) {
+      const bytes = encodeSketch(sketch);
+      expect(bytes.length).toBeLessThanOrEqual(769);
+      expect(sameSketch(decodeSketch(bytes), sketch)).toBe(true);
+    }
+    expect(() => decodeSketch(new Uint8Array([7, 1, 2]))).toThrow();
+  });
+
+  it('different events do change the sketch', () => {
+    const base = inBatches(hashes(0, 5_000), 100);
+    expect(sameSketch(addToSketch(base, hashes(0, 2_000, 'other')), base)).toBe(false);
+  });
+});
