@@ -1,4 +1,4 @@
-import type { CountedOutcome, RecipientOutcome } from '../domain/index.js';
+import { outcomeRejection, redactAddresses, type CountedOutcome, type RecipientOutcome } from '../domain/index.js';
 import { applyAddressEffects, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
@@ -45,8 +45,11 @@ export interface BatchResult {
 
 export type ProcessBatch = (records: readonly QueuedRecord[]) => Promise<BatchResult>;
 
+// Error messages may quote input: addresses in them are masked.
 const errorFields = (error: unknown) =>
-  error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorMessage: String(error) };
+  error instanceof Error
+    ? { errorName: error.name, errorMessage: redactAddresses(error.message) }
+    : { errorMessage: redactAddresses(String(error)) };
 
 /**
  * The classify use case over one batch: each record is parsed and classified
@@ -99,7 +102,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
         const result = classified.get(record.id) ?? new Error('record missing from the classified batch');
         if (result instanceof Error) throw result;
         if (result.status === 'invalid') {
-          logger.error('Record can never succeed: sent to the DLQ', { messageId: record.id, reason: result.reason });
+          logger.error('Record can never succeed: sent to the DLQ', { messageId: record.id, reason: redactAddresses(result.reason) });
           metrics.count('RecordsInvalid', 1);
           await deps.deadLetters.send(record.body, result.reason, record.id);
           continue;
@@ -108,8 +111,21 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           metrics.count('RecordsIgnored', 1);
           continue;
         }
-        applied.set(record.id, result);
-        for (const outcome of result.outcomes) {
+        // A recipient the pipeline cannot store or believe is rejected on its own; the others apply.
+        const rejections = result.outcomes.flatMap((outcome, i) => {
+          const reason = outcomeRejection(outcome, now);
+          return reason === null ? [] : [`recipient ${i + 1}: ${reason}`];
+        });
+        const accepted =
+          rejections.length === 0 ? result.outcomes : result.outcomes.filter((outcome) => outcomeRejection(outcome, now) === null);
+        if (rejections.length > 0) {
+          const reason = `${rejections.length} ${rejections.length === 1 ? 'recipient' : 'recipients'} rejected: ${rejections.join('; ')}`;
+          logger.error('Recipients rejected: record sent to the DLQ for them', { messageId: record.id, reason });
+          metrics.count('RecipientsRejected', rejections.length);
+          await deps.deadLetters.send(record.body, reason, record.id);
+        }
+        applied.set(record.id, { ...result, outcomes: accepted });
+        for (const outcome of accepted) {
           const chain = chains.get(outcome.recipient) ?? [];
           chain.push({ recordId: record.id, outcome });
           chains.set(outcome.recipient, chain);

@@ -4,15 +4,34 @@
  *
  * Rule: take the addr-spec inside `<...>` when a display name is present,
  * strip an `smtp:`/`mailto:` prefix, trim whitespace, lower-case the whole
- * address. Dots and `+tags` are kept: they are different addresses for most
- * providers, and SES suppresses the exact address too.
+ * address, and write an internationalised domain in its ASCII (Punycode)
+ * form, so `kim@münchen.de` and `kim@xn--mnchen-3ya.de` are one address. Dots
+ * and `+tags` are kept: they are different addresses for most providers, and
+ * SES suppresses the exact address too.
  */
 export function normaliseAddress(raw: string): string {
   let address = raw.trim();
   const angle = /<([^<>]*)>\s*$/.exec(address);
   if (angle?.[1] !== undefined) address = angle[1].trim();
   address = address.replace(/^(?:smtp|mailto|rfc822)\s*[:;]\s*/i, '');
-  return address.toLowerCase();
+  address = address.toLowerCase();
+  const at = address.lastIndexOf('@');
+  return at < 0 ? address : `${address.slice(0, at + 1)}${asciiDomain(address.slice(at + 1))}`;
+}
+
+/** Characters that would make a URL host parse as something else: such a domain is left as it is. */
+const NOT_A_HOST = /[\s/?#@:[\]\\%<>^|"`{}]/;
+
+/** The ASCII (Punycode) form of an internationalised domain (WHATWG URL host parsing, as `url.domainToASCII`). */
+function asciiDomain(domain: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(domain) || NOT_A_HOST.test(domain)) return domain;
+  try {
+    const host = new URL(`http://${domain}/`).hostname;
+    return host === '' ? domain : host;
+  } catch {
+    return domain; // not a valid IDN: kept as given, and invalid to isValidAddress
+  }
 }
 
 const LOCAL_PART = /^[^\s@"(),:;<>[\]\\]{1,64}$/;
@@ -49,4 +68,12 @@ export function maskAddress(address: string): string {
   const at = address.lastIndexOf('@');
   if (at < 0) return '***';
   return `${address.slice(0, 1)}***@${address.slice(at + 1)}`;
+}
+
+/** Anything that looks like an address inside free text (an error message, an input snippet). */
+const ADDRESS_IN_TEXT = /[^\s"'<>()[\]{},;:@]+@[^\s"'<>()[\]{},;:]+/g;
+
+/** Free text with every address in it masked, for logs. */
+export function redactAddresses(text: string): string {
+  return text.replace(ADDRESS_IN_TEXT, (address) => maskAddress(address));
 }

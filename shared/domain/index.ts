@@ -13,3 +13,4 @@ export * from './counters.js';
 export * from './health.js';
 export * from './retry.js';
 export * from './distinct-count.js';
+export * from './input-limits.js';

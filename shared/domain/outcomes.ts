@@ -34,7 +34,11 @@ export interface RecipientOutcome {
 }
 
 export function campaignTagsOf(mail: SesMail, names: TagNames = DEFAULT_TAG_NAMES): CampaignTags {
-  const first = (name: string): string | null => mail.tags?.[name]?.[0] ?? null;
+  // An empty value names nothing: the mail counts as untagged for that tag.
+  const first = (name: string): string | null => {
+    const value = mail.tags?.[name]?.[0];
+    return value === undefined || value.trim() === '' ? null : value;
+  };
   return { campaign: first(names.campaign), batch: first(names.batch), source: first(names.source) };
 }
 

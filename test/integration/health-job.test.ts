@@ -53,11 +53,13 @@ async function alertTopic() {
   return { topicArn: topic.TopicArn as string, received };
 }
 
-/** Counter totals as seeded so far, per counter. */
-const seeded = new Map<string, number>();
+/** Counter totals as seeded so far, per repository (table) and counter. */
+const seededTotals = new WeakMap<DynamoCampaignRepository, Map<string, number>>();
 
 /** Adds to stored counter estimates directly (readers sum the estimates; the sketch does not matter here). */
 async function addCounts(repository: DynamoCampaignRepository, campaign: string, hour: string, counts: Record<string, number>) {
+  const seeded = seededTotals.get(repository) ?? new Map<string, number>();
+  seededTotals.set(repository, seeded);
   for (const [name, value] of Object.entries(counts)) {
     const id = { campaign, hour, name };
     const stored = (await repository.readCounters([id])).get(counterIdKey(id));

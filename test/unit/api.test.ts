@@ -185,7 +185,9 @@ describe('suppression API routes', () => {
   });
 
   it.each<[string, Parameters<typeof event>, number, RegExp]>([
-    ['malformed address', ['GET', '/suppressions/not-an-address'], 400, /invalid email/],
+    ['unstorable address', ['GET', `/suppressions/${'x'.repeat(400)}@example.com`], 400, /invalid email/],
+    ['control character in an address', ['GET', '/suppressions/kim%00@example.com'], 400, /invalid email/],
+    ['malformed but storable address: looked up', ['GET', '/suppressions/not-an-address'], 404, /no record/],
     ['bad percent-encoding', ['GET', '/suppressions/%E0%A4%A'], 400, /invalid email/],
     ['no record', ['GET', '/suppressions/nobody@example.com'], 404, /no record/],
     ['unknown query on a lookup', ['GET', '/suppressions/kim@example.com', { query: { verbose: '1' } }], 400, /invalid query/],
@@ -199,7 +201,7 @@ describe('suppression API routes', () => {
     ],
     [
       'a malformed email in a check',
-      ['POST', '/suppressions/check', { body: { emails: ['ok@example.com', 'nope'] } }],
+      ['POST', '/suppressions/check', { body: { emails: ['ok@example.com', 'no\u0001pe@example.com'] } }],
       400,
       /invalid body/,
     ],

@@ -5,7 +5,14 @@ import { listCampaigns } from '../../app/campaigns.js';
 import { pauseCampaign, pauseStatus, resumeCampaign, type PauseDeps } from '../../app/pause.js';
 import type { LoggerPort } from '../../app/ports.js';
 import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../../app/suppressions.js';
-import { isValidAddress, maskAddress, normaliseAddress, SUPPRESSION_REASONS, SUPPRESSION_STATUSES } from '../../domain/index.js';
+import {
+  isValidAddress,
+  maskAddress,
+  normaliseAddress,
+  SUPPRESSION_REASONS,
+  SUPPRESSION_STATUSES,
+  unstorableAddressReason,
+} from '../../domain/index.js';
 
 /** Most addresses one check request may carry. */
 export const MAX_CHECK_EMAILS = 1000;
@@ -17,7 +24,17 @@ const Email = z
   .transform((raw) => normaliseAddress(raw))
   .refine(isValidAddress, { message: 'not a valid email address' });
 
-const CheckBody = z.object({ emails: z.array(Email).min(1).max(MAX_CHECK_EMAILS) }).strict();
+/** Any key the pipeline can store (it stores malformed addresses too): look-ups, checks and releases reach them all. */
+const StoredEmail = z
+  .string()
+  .max(1000)
+  .transform((raw) => normaliseAddress(raw))
+  .superRefine((address, context) => {
+    const problem = unstorableAddressReason(address);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
+const CheckBody = z.object({ emails: z.array(StoredEmail).min(1).max(MAX_CHECK_EMAILS) }).strict();
 const SuppressBody = z
   .object({
     reason: z.string().trim().min(1).max(500),
@@ -102,6 +119,7 @@ function decodeSegment(segment: string, what: string): string {
 }
 
 const emailFromPath = (segment: string): string => validate(Email, decodeSegment(segment, 'email'), 'email');
+const storedEmailFromPath = (segment: string): string => validate(StoredEmail, decodeSegment(segment, 'email'), 'email');
 
 /** Who is calling: the IAM identity API Gateway verified, else the local runtime. */
 function callerOf(event: APIGatewayProxyEvent): string {
@@ -143,7 +161,7 @@ export function createApiHandler(
       pattern: /^\/suppressions\/([^/]+)$/,
       route: async (event, [email]) => {
         noQuery(event);
-        return json(200, await lookup(emailFromPath(email ?? ''), deps));
+        return json(200, await lookup(storedEmailFromPath(email ?? ''), deps));
       },
     },
     {
@@ -168,7 +186,7 @@ export function createApiHandler(
       pattern: /^\/suppressions\/([^/]+)$/,
       route: async (event, [email]) => {
         noQuery(event);
-        const address = emailFromPath(email ?? '');
+        const address = storedEmailFromPath(email ?? '');
         const body = validate(ReleaseBody, bodyOf(event), 'body');
         const view = await release(address, body.reason, callerOf(event), deps);
         logger.info('Address released', { email: maskAddress(address) });
@@ -188,7 +206,7 @@ export function createApiHandler(
       pattern: /^\/campaigns\/([^/]+)\/health$/,
       route: async (event, [campaign]) => {
         const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
-        return json(200, await health(decodeSegment(campaign ?? '', 'campaign'), query.hours, deps));
+        return json(200, await health(validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign'), query.hours, deps));
       },
     },
     {
@@ -204,7 +222,7 @@ export function createApiHandler(
       pattern: /^\/campaigns\/([^/]+)\/pause$/,
       route: async (event, [campaign]) => {
         noQuery(event);
-        return json(200, await pauseStatus(decodeSegment(campaign ?? '', 'campaign'), pausing()));
+        return json(200, await pauseStatus(validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign'), pausing()));
       },
     },
     {
