@@ -3,6 +3,7 @@ import {
   applySignal,
   BOUNCE_CATEGORIES,
   evidenceOf,
+  factorByFirstCharacter,
   parseNotification,
   recipientOutcomes,
   signalOf,
@@ -150,5 +151,34 @@ describe('554 with nothing sharper', () => {
       evidence: evidenceOf(outcome),
     });
     expect(transition?.next.status).toBe('review');
+  });
+});
+
+describe('rule patterns as compiled (grouped by first character)', () => {
+  it('groups plain leading characters into a trie and leaves quantified, escaped and bracketed starts alone', () => {
+    expect(factorByFirstCharacter('no such|not our|(?:user unknown|unknown user)|\\bspf\\b|a?b|[xy]z')).toBe(
+      'n(?:o(?: such|t our))|u(?:ser unknown|nknown user)|\\bspf\\b|a?b|[xy]z',
+    );
+  });
+
+  it('matches exactly what the written pattern matches, for every rule and every test text', () => {
+    const texts = [
+      ...rows.map((row) => row[3]),
+      ...diagnosticsCorpus().map((c) => c.diagnosticCode),
+      ...sisimaiDevSet().map((c) => c.diagnosticCode),
+      ...UNSEEN_SETS.flatMap((name) => unseenSet(name).map((c) => c.diagnosticCode)),
+    ].map((text) => text.toLowerCase());
+    let matches = 0;
+    for (const rule of CLASSIFICATION_RULES) {
+      if (!rule.text?.flags.includes('i')) continue;
+      const written = new RegExp(rule.text.source.toLowerCase());
+      const compiled = new RegExp(factorByFirstCharacter(rule.text.source.toLowerCase()));
+      for (const text of texts) {
+        const expected = written.test(text);
+        if (expected) matches++;
+        if (compiled.test(text) !== expected) expect({ rule: rule.id, text, expected }).toBeNull();
+      }
+    }
+    expect(matches).toBeGreaterThan(300);
   });
 });
