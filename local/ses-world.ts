@@ -48,7 +48,8 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
   const world = new MailboxWorld(options.entries);
   const seen = new Set<string>();
   // The local SES keeps one store per process: only mail accepted from now on belongs to this world.
-  const since = Math.floor(Date.now() / 1000);
+  // Read only what is new: the newest second seen so far (messages of that second are read again, `seen` skips them).
+  let since = Math.floor(Date.now() / 1000);
   const inFlight = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -99,7 +100,9 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
   }
 
   async function poll(): Promise<void> {
-    for (const email of await ses.emails(since)) {
+    const emails = await ses.emails(since);
+    for (const email of emails) {
+      since = Math.max(since, email.at);
       if (seen.has(email.messageId)) continue;
       seen.add(email.messageId);
       track(

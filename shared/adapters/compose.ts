@@ -214,6 +214,7 @@ export function composeRetryScheduler(inputs: {
     retries: new DynamoRetryStateRepository(doc, inputs.tables.addressTable),
     timers: new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale),
     addresses: new DynamoAddressRepository(doc, inputs.tables.addressTable),
+    delays: new DynamoCampaignRepository(doc, inputs.tables.campaignTable),
     logger: inputs.logger ?? DEFAULTS.logger,
   });
 }

@@ -1,5 +1,7 @@
 import {
   confirmSent,
+  DELIVERY_DELAY_RETENTION_SECONDS,
+  domainOf,
   evidenceOf,
   hopDelaySeconds,
   markDelivered,
@@ -16,7 +18,7 @@ import {
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
 import { ContentionError } from './errors.js';
-import type { AddressRepository, LoggerPort } from './ports.js';
+import type { AddressRepository, DeliveryDelayRepository, LoggerPort } from './ports.js';
 import {
   SendRefusedError,
   type CampaignPauses,
@@ -44,6 +46,8 @@ export interface RetryScheduler {
 
 export interface RetrySchedulerDeps {
   readonly retries: RetryStateRepository;
+  /** Per-domain delay records: connection-timeout bounces join them, so timeouts that persist across retries reach the health job. */
+  readonly delays?: DeliveryDelayRepository;
   readonly timers: RetryTimerQueue;
   readonly addresses: AddressRepository;
   readonly logger: LoggerPort;
@@ -69,7 +73,34 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
     throw new ContentionError('retry state kept changing');
   }
 
+  /** A connection timeout joins its domain's delay records; one that persists after a retry is logged once per message. */
+  async function noteTimeout(outcome: RecipientOutcome, link: RetryLink | null): Promise<void> {
+    if (outcome.decision.category !== 'connection-timeout') return;
+    const domain = domainOf(outcome.recipient);
+    await deps.delays?.putDelay({
+      domain,
+      eventId: outcome.eventId,
+      occurredAt: outcome.occurredAt,
+      email: outcome.recipient,
+      category: outcome.decision.category,
+      enhancedCode: outcome.decision.enhancedCode,
+      campaign: outcome.tags.campaign,
+      expiresAt: Math.floor(Date.parse(outcome.occurredAt) / 1000) + DELIVERY_DELAY_RETENTION_SECONDS,
+    });
+    if (link?.attempt === 1) {
+      logger.warn('Connection timeouts persist for a receiving domain across retries', {
+        domain,
+        address: maskAddress(outcome.recipient),
+        attempt: link.attempt,
+        enhancedCode: outcome.decision.enhancedCode,
+        rule: outcome.decision.rule,
+        campaign: outcome.tags.campaign,
+      });
+    }
+  }
+
   async function onFailure(outcome: RecipientOutcome, link: RetryLink | null, now: Date): Promise<void> {
+    await noteTimeout(outcome, link);
     const retryAfterSeconds = outcome.decision.retryAfterSeconds;
     if (retryAfterSeconds === null) return;
     const failure = {

@@ -60,7 +60,13 @@ export class RetryLoop {
     this.now = new Date(start);
     this.timers = new FakeTimerQueue(this.clock);
     this.sender = new WorldSender(this, new MailboxWorld(entries));
-    const scheduler = createRetryScheduler({ retries: this.retries, timers: this.timers, addresses: this.addresses, logger: this.logger });
+    const scheduler = createRetryScheduler({
+      retries: this.retries,
+      timers: this.timers,
+      addresses: this.addresses,
+      delays: this.campaigns,
+      logger: this.logger,
+    });
     this.processBatch = createProcessBatch({
       addresses: this.addresses,
       counters: this.campaigns,

@@ -123,6 +123,31 @@ async function untilFirstDue(loop: RetryLoop) {
   return { state, timer: timers[0] as NonNullable<(typeof timers)[0]> };
 }
 
+describe('connection timeouts across retries', () => {
+  it('join the domain delay records the health job reads, and persisting after a retry is logged once, naming the domain', async () => {
+    const timeout = { bounce: { bounceType: 'Transient', status: '4.4.7', diagnosticCode: 'smtp; 4.4.7 Message expired' } } as const;
+    const loop = new RetryLoop([{ address: 'kate@slowdomain.example', responses: [timeout] }]);
+    await loop.send('kate@slowdomain.example');
+    await loop.run();
+    // connection-timeout: 3 retries, then review.
+    expect(loop.sender.sendsTo('kate@slowdomain.example')).toBe(4);
+    expect(loop.campaigns.delays.map((d) => [d.domain, d.category, d.enhancedCode])).toEqual(
+      Array(4).fill(['slowdomain.example', 'connection-timeout', '4.4.7']),
+    );
+    const escalations = loop.logger.entries.filter(
+      (e) => e.message === 'Connection timeouts persist for a receiving domain across retries',
+    );
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]?.extra).toMatchObject({
+      domain: 'slowdomain.example',
+      address: 'k***@slowdomain.example',
+      attempt: 1,
+      enhancedCode: '4.4.7',
+    });
+    expect(JSON.stringify(loop.logger.entries)).not.toContain('kate@');
+  });
+});
+
 describe('exactly one send per attempt', () => {
   it('a duplicated timer message sends once', async () => {
     const loop = new RetryLoop(world);
