@@ -7,6 +7,7 @@ import { composeApi, composePauses, documentClient } from '../../shared/adapters
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
 import { FINDING_PATTERNS, hourOf } from '../../shared/domain/index.js';
+import { seedCounts } from '../support/counters.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
 
 const NOW = new Date('2026-11-25T12:30:00Z');
@@ -21,8 +22,7 @@ beforeAll(async () => {
   const repository = new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable);
   const seed = async (campaign: string, hour: string, volume: Record<string, number>, outcomes: Record<string, number>) => {
     await repository.markActive(campaign, hour);
-    await repository.addVolume({ campaign, hour, kind: 'volume', shard: 0 }, volume);
-    await repository.addOutcomes({ campaign, hour, kind: 'outcome', shard: 0 }, outcomes, [`seed-${campaign}`]);
+    await seedCounts(repository, campaign, hour, { ...volume, ...outcomes });
   };
   await seed('spring-sale', hourOf(NOW.toISOString()), { sends: 20_000, deliveries: 19_376 }, { hardBounces: 600, complaints: 24 });
   await seed('newsletter', '2026-11-25T09', { sends: 500, deliveries: 499 }, { softBounces: 1 });

@@ -7,8 +7,8 @@ import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
 import { DynamoCampaignPauses } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { HEALTH_SERVICE, METRICS_NAMESPACE, PowertoolsHealthMetrics } from '../../shared/adapters/outbound/health-metrics.js';
-import { counterIdKey } from '../../shared/app/ports.js';
-import { EMPTY_SKETCH, hourOf } from '../../shared/domain/index.js';
+import { hourOf } from '../../shared/domain/index.js';
+import { seedCounts } from '../support/counters.js';
 import { startDynamo, startMessaging, type Dynamo, type Messaging } from '../support/emulators.js';
 
 let dynamo: Dynamo;
@@ -53,21 +53,7 @@ async function alertTopic() {
   return { topicArn: topic.TopicArn as string, received };
 }
 
-/** Counter totals as seeded so far, per repository (table) and counter. */
-const seededTotals = new WeakMap<DynamoCampaignRepository, Map<string, number>>();
-
-/** Adds to stored counter estimates directly (readers sum the estimates; the sketch does not matter here). */
-async function addCounts(repository: DynamoCampaignRepository, campaign: string, hour: string, counts: Record<string, number>) {
-  const seeded = seededTotals.get(repository) ?? new Map<string, number>();
-  seededTotals.set(repository, seeded);
-  for (const [name, value] of Object.entries(counts)) {
-    const id = { campaign, hour, name };
-    const stored = (await repository.readCounters([id])).get(counterIdKey(id));
-    const total = (seeded.get(counterIdKey(id)) ?? 0) + value;
-    seeded.set(counterIdKey(id), total);
-    expect(await repository.writeCounter(id, EMPTY_SKETCH, total, stored?.version ?? 0)).toBe(true);
-  }
-}
+const addCounts = seedCounts;
 
 async function seedCampaign(
   repository: DynamoCampaignRepository,
