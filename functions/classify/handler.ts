@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { composeClassify, documentClient } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { loggerPort, metricsPort } from '../../shared/adapters/outbound/powertools.js';
+import { tagNamesOf } from '../../shared/adapters/env.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -16,7 +17,7 @@ export const handler = sqsBatchHandler(
     tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
     deadLetters: { sqs, queueUrl: config.DEAD_LETTER_QUEUE_URL },
     ...(config.RETRY_QUEUE_URL ? { retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL } } : {}),
-    tagNames: { campaign: config.CAMPAIGN_TAG, batch: config.BATCH_TAG, source: config.SOURCE_TAG },
+    tagNames: tagNamesOf(config),
     logger: loggerPort(new Logger({ serviceName: 'bounce-classify' })),
     metrics: metricsPort(new Metrics({ namespace: 'BouncePipeline', serviceName: 'bounce-classify' })),
   }),

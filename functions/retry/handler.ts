@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { composeRetry, documentClient } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { loggerPort, metricsPort } from '../../shared/adapters/outbound/powertools.js';
+import { tagNamesOf } from '../../shared/adapters/env.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -19,7 +20,7 @@ export const handler = sqsBatchHandler(
     ses: {
       ses: new SESClient({}),
       configurationSetName: config.CONFIGURATION_SET_NAME,
-      tagNames: { campaign: config.CAMPAIGN_TAG, batch: config.BATCH_TAG, source: config.SOURCE_TAG },
+      tagNames: tagNamesOf(config),
     },
     retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL },
     retryDue: { sns: new SNSClient({}), topicArn: config.RETRY_DUE_TOPIC_ARN },

@@ -3,6 +3,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { composeSend, documentClient } from '../../shared/adapters/compose.js';
 import { sendBatchHandler } from '../../shared/adapters/inbound/send-batch.js';
 import { loggerPort } from '../../shared/adapters/outbound/powertools.js';
+import { tagNamesOf } from '../../shared/adapters/env.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -15,7 +16,7 @@ export const handler = sendBatchHandler(
     ses: {
       ses: new SESClient({}),
       configurationSetName: config.CONFIGURATION_SET_NAME,
-      tagNames: { campaign: config.CAMPAIGN_TAG, batch: config.BATCH_TAG, source: config.SOURCE_TAG },
+      tagNames: tagNamesOf(config),
     },
     logger: loggerPort(new Logger({ serviceName: 'bounce-send' })),
   }),

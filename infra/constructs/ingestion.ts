@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { MESSAGING } from '../../shared/adapters/outbound/messaging.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
+import { DEFAULT_TAG_NAMES, type TagNames } from '../../shared/domain/index.js';
 
 export interface IngestionProps {
   readonly addressTable: ITable;
@@ -28,8 +29,8 @@ export interface IngestionProps {
    * @default 20
    */
   readonly maxConcurrency?: number;
-  /** @default { campaign: 'campaign', batch: 'batch', source: 'source' } */
-  readonly tagNames?: { readonly campaign: string; readonly batch: string; readonly source: string };
+  /** Names of the SES message tags that carry campaign, batch and source. @default DEFAULT_TAG_NAMES (`campaign`, `batch`, `source`) */
+  readonly tagNames?: TagNames;
 }
 
 /** SES → SNS topic → SQS queue (+ DLQ) → classify function. */
@@ -79,7 +80,7 @@ export class Ingestion extends Construct {
     });
     this.topic.addSubscription(new SqsSubscription(this.queues.queue, { rawMessageDelivery: MESSAGING.rawMessageDelivery }));
 
-    const tags = props.tagNames ?? { campaign: 'campaign', batch: 'batch', source: 'source' };
+    const tags = props.tagNames ?? DEFAULT_TAG_NAMES;
     this.classify = new PipelineFunction(this, 'Classify', {
       name: 'classify',
       description: 'Classifies SES notifications and records suppressions, windows and campaign counters',

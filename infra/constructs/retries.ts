@@ -7,6 +7,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
+import { DEFAULT_TAG_NAMES, type TagNames } from '../../shared/domain/index.js';
 
 export interface SendingIdentity {
   /** The SES identity the pipeline sends from (a domain or an address), e.g. `mail.example.com`. */
@@ -23,8 +24,8 @@ export interface RetriesProps {
   readonly classify: PipelineFunction;
   /** What the send and retry functions may send as: `ses:Send*` is scoped to exactly these ARNs. */
   readonly sending: SendingIdentity;
-  /** @default { campaign: 'campaign', batch: 'batch', source: 'source' } */
-  readonly tagNames?: { readonly campaign: string; readonly batch: string; readonly source: string };
+  /** Names of the SES message tags that carry campaign, batch and source. @default DEFAULT_TAG_NAMES (`campaign`, `batch`, `source`) */
+  readonly tagNames?: TagNames;
   /**
    * Timers per retry invocation.
    * @default 10
@@ -67,7 +68,7 @@ export class Retries extends Construct {
       displayName: 'Retries due for messages sent outside the pipeline',
     });
 
-    const tags = props.tagNames ?? { campaign: 'campaign', batch: 'batch', source: 'source' };
+    const tags = props.tagNames ?? DEFAULT_TAG_NAMES;
     const common = {
       ADDRESS_TABLE_NAME: props.addressTable.tableName,
       CAMPAIGN_TABLE_NAME: props.campaignTable.tableName,

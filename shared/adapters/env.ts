@@ -1,4 +1,5 @@
 import { safeParse, type $ZodType, type output } from 'zod/v4/core';
+import type { TagNames } from '../domain/index.js';
 
 /** Thrown at cold start when the function's environment is incomplete. */
 export class ConfigError extends Error {
@@ -16,3 +17,14 @@ export function parseEnv<T extends $ZodType>(schema: T, env: Record<string, stri
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   throw new ConfigError(`invalid environment: ${problems}`);
 }
+
+/** The tag names a function's environment gives (CAMPAIGN_TAG, BATCH_TAG, SOURCE_TAG, defaulted by its schema). */
+export const tagNamesOf = (config: {
+  readonly CAMPAIGN_TAG: string;
+  readonly BATCH_TAG: string;
+  readonly SOURCE_TAG: string;
+}): TagNames => ({
+  campaign: config.CAMPAIGN_TAG,
+  batch: config.BATCH_TAG,
+  source: config.SOURCE_TAG,
+});

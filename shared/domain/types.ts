@@ -36,26 +36,28 @@ export const EVENT_TYPES = ['Bounce', 'Complaint', 'Delivery', 'Send', 'Reject',
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The mailbox provider (or filtering gateway) that answered, used for per-provider figures. */
-export type Provider =
-  | 'gmail'
-  | 'microsoft'
-  | 'yahoo'
-  | 'apple'
-  | 'comcast'
-  | 'att'
-  | 'gmx'
-  | 't-online'
-  | 'yandex'
-  | 'mailru'
-  | 'zoho'
-  | 'proton'
-  | 'orange'
-  | 'fastmail'
-  | 'mimecast'
-  | 'proofpoint'
-  | 'barracuda'
-  | 'amazon-ses'
-  | 'other';
+export const PROVIDERS = [
+  'gmail',
+  'microsoft',
+  'yahoo',
+  'apple',
+  'comcast',
+  'att',
+  'gmx',
+  't-online',
+  'yandex',
+  'mailru',
+  'zoho',
+  'proton',
+  'orange',
+  'fastmail',
+  'mimecast',
+  'proofpoint',
+  'barracuda',
+  'amazon-ses',
+  'other',
+] as const;
+export type Provider = (typeof PROVIDERS)[number];
 
 /** What a remote MTA said about one recipient, split into its parts. */
 export interface SmtpReply {

@@ -6,7 +6,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const sharedCorpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const vendoredCorpus = `${projectRoot}test/fixtures/corpus/`;
 
-/** The brief's corpus beside the checkout when present, else the copy vendored in test/fixtures. */
+/** A newer copy of the labelled corpus in a `shared/corpus` folder beside the checkout when present, else the copy in test/fixtures. */
 export const corpusDir = existsSync(sharedCorpus) ? sharedCorpus : vendoredCorpus;
 
 export interface CorpusCase {

@@ -1,6 +1,9 @@
 import type { SoftBounceItem } from '../../app/ports.js';
 import {
+  BOUNCE_CATEGORIES,
   NO_EVIDENCE,
+  OUTCOME_CATEGORIES,
+  PROVIDERS,
   SUPPRESSION_REASONS,
   SUPPRESSION_STATUSES,
   type AddressState,
@@ -22,6 +25,8 @@ export class CorruptItemError extends Error {
 }
 
 type Item = Record<string, unknown>;
+
+const CATEGORIES = [...BOUNCE_CATEGORIES, ...OUTCOME_CATEGORIES] as const;
 
 const SIGNAL_KINDS: readonly SignalKind[] = [
   'complaint',
@@ -74,12 +79,12 @@ function fieldsOf(itemType: string, item: Item) {
 function evidenceFrom(itemType: string, item: Item): Evidence {
   const f = fieldsOf(itemType, item);
   return {
-    category: f.optionalString('category') as Evidence['category'],
+    category: f.optionalOneOf('category', CATEGORIES),
     rule: f.optionalString('rule'),
     smtpCode: f.optionalNumber('smtpCode'),
     enhancedCode: f.optionalString('enhancedCode'),
     diagnostic: f.optionalString('diagnostic'),
-    provider: f.optionalString('provider') as Evidence['provider'],
+    provider: f.optionalOneOf('provider', PROVIDERS),
     campaign: f.optionalString('campaign'),
     messageId: f.optionalString('messageId'),
     feedbackId: f.optionalString('feedbackId'),
@@ -97,7 +102,7 @@ export function historyFromItem(item: Item): HistoryEntry {
     fromStatus: f.optionalOneOf('fromStatus', SUPPRESSION_STATUSES),
     toStatus: f.oneOf('toStatus', SUPPRESSION_STATUSES),
     reason: f.oneOf('reason', SUPPRESSION_REASONS),
-    category: f.optionalString('category') as HistoryEntry['category'],
+    category: f.optionalOneOf('category', CATEGORIES),
     rule: f.optionalString('rule'),
     smtpCode: f.optionalNumber('smtpCode'),
     enhancedCode: f.optionalString('enhancedCode'),
