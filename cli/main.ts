@@ -285,10 +285,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       return sendCommand({ source, ...dataDir }, io);
     }
     case 'demo': {
-      const parsed = parse('demo', rest, { data: { type: 'string' }, recipients: { type: 'string', default: '20000' } });
+      const parsed = parse('demo', rest, {
+        data: { type: 'string' },
+        recipients: { type: 'string' },
+        loop: { type: 'boolean', default: false },
+        'time-scale': { type: 'string', default: '3600' },
+      });
       if (!parsed) return 2;
-      const recipients = Number(parsed.values.recipients);
+      const recipients = Number(parsed.values.recipients ?? (parsed.values.loop ? '1000' : '20000'));
       if (!Number.isInteger(recipients) || recipients < 100) return usageError('--recipients is a number of at least 100');
+      if (parsed.values.loop) {
+        const timeScale = Number(parsed.values['time-scale']);
+        if (!Number.isFinite(timeScale) || timeScale < 1) return usageError('--time-scale is a number of at least 1');
+        const { demoLoopCommand } = await import('./demo-loop.js');
+        return demoLoopCommand({ recipients, timeScale }, io);
+      }
       const { demoCommand } = await import('./demo-command.js');
       return demoCommand({ recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
     }

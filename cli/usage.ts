@@ -53,9 +53,16 @@ named (file:line and why) and the exit status is 1.
   --allow-invalid   publish them anyway (the pipeline dead-letters them) and exit 0
 `,
   demo: `Usage: bounce demo [--data DIR] [--recipients N]
+       bounce demo --loop [--recipients N] [--time-scale N]
 
 Run a realistic campaign (default 20,000 recipients) through the pipeline and
 report. Uses the running runtime, or starts a throwaway one in memory.
+
+--loop: the closed loop on a throwaway runtime: the campaign (default 1,000
+recipients) goes through the send path into a mailbox world generated from it
+(dead, full, busy, blocked and complaining mailboxes, a stale import batch),
+the clock runs --time-scale times faster (default 3600), and the report shows
+the retries made and what they achieved.
 `,
   dlq: `Usage: bounce dlq [list|replay|purge] [--id ID] [--json] [--data DIR | --queue-url URL] [--to-queue-url URL]
 
