@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { refusalOf } from './request-guard.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -63,6 +64,12 @@ export async function serveApi(
     void (async () => {
       try {
         const body = await readBody(request);
+        const refusal = refusalOf(request, body !== '');
+        if (refusal) {
+          response.writeHead(refusal.statusCode, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: refusal.error }));
+          return;
+        }
         const result = await handler(toApiGatewayEvent(request, body));
         response.writeHead(result.statusCode, {
           'content-type': 'application/json',

@@ -367,6 +367,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       batchingWindowMs: 200,
       waitTimeSeconds: 1,
       failedVisibilitySeconds: options.retrySeconds ?? 10,
+      onEntriesFailed: (report) => logger.warn('SQS batch entries failed twice', { ...report }),
     });
     poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
     stops.add(() => poller.stop());

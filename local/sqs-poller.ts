@@ -13,6 +13,41 @@ export interface PollerOptions {
   readonly waitTimeSeconds?: number;
   /** Seconds before a failed record is visible again; Lambda leaves the queue's visibility timeout. */
   readonly failedVisibilitySeconds?: number;
+  /**
+   * Told when batch entries still fail after one more try: a delete that failed means the record is
+   * processed again once visible (harmless, every effect is idempotent); a visibility change that
+   * failed means it comes back after the queue's visibility timeout instead.
+   */
+  readonly onEntriesFailed?: (report: {
+    readonly call: 'DeleteMessageBatch' | 'ChangeMessageVisibilityBatch';
+    readonly failed: number;
+    readonly codes: readonly string[];
+  }) => void;
+}
+
+interface BatchEntry {
+  readonly Id: string;
+  readonly ReceiptHandle: string | undefined;
+  readonly VisibilityTimeout?: number;
+}
+
+/** Sends a batch call for up to 10 entries; entries it reports failed are sent once more. Returns what still failed. */
+async function sendBatch(
+  send: (entries: BatchEntry[]) => Promise<{ Failed?: Array<{ Id?: string; Code?: string }> }>,
+  entries: BatchEntry[],
+): Promise<Array<{ Id?: string; Code?: string }>> {
+  let pending = entries;
+  let failures: Array<{ Id?: string; Code?: string }> = [];
+  for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
+    try {
+      failures = (await send(pending)).Failed ?? [];
+    } catch (error) {
+      failures = pending.map((entry) => ({ Id: entry.Id, Code: (error as Error).name }));
+    }
+    const failedIds = new Set(failures.map((failure) => failure.Id));
+    pending = pending.filter((entry) => failedIds.has(entry.Id));
+  }
+  return failures;
 }
 
 /**
@@ -64,26 +99,37 @@ export class SqsPoller {
     } catch {
       failedIds = new Set(records.map((record) => record.id));
     }
-    // SQS batch calls take at most 10 entries.
+    // SQS batch calls take at most 10 entries; entries they report failed are tried again, then reported.
+    const report = (call: 'DeleteMessageBatch' | 'ChangeMessageVisibilityBatch', failures: Array<{ Code?: string }>) => {
+      if (failures.length > 0)
+        this.options.onEntriesFailed?.({ call, failed: failures.length, codes: [...new Set(failures.map((f) => f.Code ?? 'unknown'))] });
+    };
     const done = records.filter((record) => !failedIds.has(record.id));
     for (let i = 0; i < done.length; i += 10) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: done.slice(i, i + 10).map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle })),
-        }),
+      const entries = done.slice(i, i + 10).map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle }));
+      report(
+        'DeleteMessageBatch',
+        await sendBatch((pending) => sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending })), entries),
       );
     }
     const failed = records.filter((record) => failedIds.has(record.id));
     const visibility = this.options.failedVisibilitySeconds;
     for (let i = 0; visibility !== undefined && i < failed.length; i += 10) {
-      await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: failed
-            .slice(i, i + 10)
-            .map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle, VisibilityTimeout: visibility })),
-        }),
+      const entries = failed
+        .slice(i, i + 10)
+        .map((record, j) => ({ Id: String(j), ReceiptHandle: record.receiptHandle, VisibilityTimeout: visibility }));
+      report(
+        'ChangeMessageVisibilityBatch',
+        await sendBatch(
+          (pending) =>
+            sqs.send(
+              new ChangeMessageVisibilityBatchCommand({
+                QueueUrl: queueUrl,
+                Entries: pending.map((e) => ({ ...e, VisibilityTimeout: visibility })),
+              }),
+            ),
+          entries,
+        ),
       );
     }
     return records.length;
