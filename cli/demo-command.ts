@@ -6,12 +6,14 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startRuntime, type Runtime } from '../local/runtime.js';
 import { ApiClient } from './api-client.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, type RuntimeFile } from '../local/runtime-file.js';
+import { textLogger } from '../local/text-logger.js';
+import { Progress } from './progress.js';
 import type { CommandIo } from './suppression-commands.js';
 
 export interface DemoOptions {
   readonly recipients: number;
   readonly dataDir?: string;
-  /** Seed of the campaign's random choices (the same seed, the same campaign). */
+  /** Seed of the campaign's random choices and of its id and addresses (the same seed, the same campaign); default: a new one each run. */
   readonly seed?: number;
 }
 
@@ -158,7 +160,8 @@ export function generateCampaign(count: number, seed: number): Recipient[] {
     else if (roll < 0.025) outcome = { kind: 'bounce', ...BOUNCES.accountSuppressed };
     else if (roll < 0.0258) outcome = { kind: 'complaint' };
     recipients.push({
-      email: `${pick(['alex', 'sam', 'kim', 'lee', 'jo', 'max', 'ana', 'li', 'noor', 'eli'])}.${i}@${domain}`,
+      // The seed is part of the address: another run (another seed) mails new addresses, as a new campaign would.
+      email: `${pick(['alex', 'sam', 'kim', 'lee', 'jo', 'max', 'ana', 'li', 'noor', 'eli'])}.${seed.toString(36)}.${i}@${domain}`,
       domain,
       batch,
       source,
@@ -225,15 +228,17 @@ export function eventsFor(recipient: Recipient, campaign: string, index: number,
   return events.map((event) => JSON.stringify(event));
 }
 
-async function waitUntilProcessed(runtime: RuntimeFile, io: CommandIo, local: Runtime | null): Promise<void> {
-  if (local) {
-    await local.drain();
-    return;
-  }
+/** Wait until the queue is empty (and, on a throwaway runtime, drained), showing progress: in place on a terminal. */
+async function waitUntilProcessed(runtime: RuntimeFile, io: CommandIo, local: Runtime | null, published: number): Promise<void> {
+  const progress = new Progress(io.stderr, 'pipeline', { unit: 'SES events processed', total: published });
   const sqs = new SQSClient({ ...clientConfigFor(runtime, 'sqs'), useQueueUrlAsEndpoint: false });
+  let drained = false;
+  const draining = local?.drain().then(() => {
+    drained = true;
+  });
   try {
     let idle = 0;
-    while (idle < 3) {
+    while (local ? !drained : idle < 3) {
       const { Attributes = {} } = await sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: runtime.queues.notifications,
@@ -242,10 +247,12 @@ async function waitUntilProcessed(runtime: RuntimeFile, io: CommandIo, local: Ru
       );
       const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
       idle = waiting === 0 ? idle + 1 : 0;
-      if (waiting > 0) io.stderr.write(`processing… ${waiting} notifications queued\n`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      progress.update(Math.max(0, published - waiting));
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 1000)), ...(draining ? [draining] : [])]);
     }
+    await draining;
   } finally {
+    progress.end();
     sqs.destroy();
   }
 }
@@ -272,15 +279,19 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
   if (!runtime) {
     scratch = await mkdtemp(join(tmpdir(), 'bounce-demo-'));
     io.stderr.write('No runtime running: starting a throwaway one in memory for this demo (npm start keeps one running).\n');
-    local = await startRuntime({ port: 0, dataDir: scratch, memory: true });
+    // Its health timer and logs would only interleave with the report (which reads the same health): errors only.
+    local = await startRuntime({ port: 0, dataDir: scratch, memory: true, healthEverySeconds: 0, logger: textLogger(io.stderr, 'error') });
     runtime = local.file;
   }
   const now = new Date();
-  const campaign = `demo-${now.toISOString().slice(0, 16).replace(/[-:T]/g, '')}`;
-  const recipients = generateCampaign(options.recipients, options.seed ?? 2026);
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const campaign = `demo-${seed.toString(36)}`;
+  const recipients = generateCampaign(options.recipients, seed);
   const sns = new SNSClient(clientConfigFor(runtime, 'sns'));
   try {
-    io.stderr.write(`campaign ${campaign}: ${recipients.length} recipients\n`);
+    io.stderr.write(`campaign ${campaign}: ${recipients.length} recipients (--seed ${seed} repeats this campaign)\n`);
+    const events = recipients.flatMap((recipient, index) => eventsFor(recipient, campaign, index, now));
+    const publishing = new Progress(io.stderr, 'demo', { unit: 'SES events published', total: events.length });
     let published = 0;
     let batch: string[] = [];
     const flush = async () => {
@@ -293,18 +304,17 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
       );
       published += batch.length;
       batch = [];
-      if (published % 5000 < 10) io.stderr.write(`published ${published} SES events\n`);
+      publishing.update(published);
     };
-    for (const [index, recipient] of recipients.entries()) {
-      for (const event of eventsFor(recipient, campaign, index, now)) {
-        batch.push(event);
-        if (batch.length === 10) await flush();
-      }
+    for (const event of events) {
+      batch.push(event);
+      if (batch.length === 10) await flush();
     }
     await flush();
+    publishing.end();
     io.stderr.write(`published ${published} SES events; waiting for the pipeline…\n`);
     const started = Date.now();
-    await waitUntilProcessed(runtime, io, local);
+    await waitUntilProcessed(runtime, io, local, published);
     const seconds = (Date.now() - started) / 1000;
 
     const api = new ApiClient(runtime.apiUrl);
@@ -341,10 +351,12 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
       );
     const retries = recipients.filter((r) => r.outcome.kind === 'bounce' && r.outcome.type === 'Transient').length;
     const example = listed.find((item) => item.reason === 'hard-bounce')?.email ?? listed[0]?.email;
+    const repeatSends = health.sends - recipients.length;
 
     const lines = [
       '',
       `Campaign ${campaign}: ${recipients.length} recipients, ${published} SES events processed in ${seconds.toFixed(1)} s`,
+      `  ${recipients.length} recipients / ${health.sends} sends: ${repeatSends > 0 ? `the ${repeatSends} extra sends are repeat mailings to addresses that had soft-bounced before` : 'one send per recipient'}.`,
       '',
       'Figures',
       `  sends ${health.sends}, deliveries ${health.deliveries}, hard bounces ${health.hardBounces}, soft bounces ${health.softBounces},`,
@@ -357,18 +369,19 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
       'Do-not-mail list for this campaign (status / reason / category):',
       ...[...byWhy.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `  ${String(n).padStart(6)}  ${why}`),
       '',
-      `Retries: ${retries} temporary failures were decided "retry" with a delay (15 min–12 h); soft bounces that`,
-      '  repeated more than 3 times in 72 h put their address in review instead. (A retry sender is not part of this build.)',
+      `Soft bounces (${health.softBounces}) count temporary failures, one per failed send; retries (${retries}) are the recipients whose last failure was decided "retry" with a delay.`,
+      '  An address that soft-bounced more than 3 times in 72 h is held in review instead of retried.',
       '',
-      'Look an address up:',
-      ...(local
-        ? [
-            '  (this demo ran on a throwaway runtime, now stopped: run "npm start" in another terminal, then "npx bounce demo" again)',
-            `  npx bounce lookup ${example ?? 'someone@example.com'}`,
-          ]
+      ...(example === undefined
+        ? []
         : [
-            `  npx bounce lookup ${example ?? 'someone@example.com'}`,
-            `  curl ${runtime.apiUrl}/suppressions/${encodeURIComponent(example ?? 'someone@example.com')}`,
+            'Look an address up:',
+            ...(local
+              ? [
+                  '  (this demo ran on a throwaway runtime, now stopped: run "npm start" in another terminal, then "npx bounce demo" again)',
+                  `  npx bounce lookup ${example}`,
+                ]
+              : [`  npx bounce lookup ${example}`, `  curl ${runtime.apiUrl}/suppressions/${encodeURIComponent(example)}`]),
           ]),
       '',
     ];

@@ -39,7 +39,7 @@ Local runtime (the whole pipeline on this machine):
   outbox [--json] [--data DIR]
                             What was sent, retries included:
                             {messageId,to,attempt,originalMessageId,campaign,sentAt}
-  demo [--data DIR] [--recipients N]
+  demo [--data DIR] [--recipients N] [--seed N]
                             Run a realistic ~20,000-recipient campaign and report
 
 Suppression list (talk to the API of a running local runtime or a deployed stack):
@@ -290,6 +290,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         recipients: { type: 'string' },
         loop: { type: 'boolean', default: false },
         'time-scale': { type: 'string', default: '3600' },
+        seed: { type: 'string' },
       });
       if (!parsed) return 2;
       const recipients = Number(parsed.values.recipients ?? (parsed.values.loop ? '1000' : '20000'));
@@ -301,7 +302,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         return demoLoopCommand({ recipients, timeScale }, io);
       }
       const { demoCommand } = await import('./demo-command.js');
-      return demoCommand({ recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
+      const seed = parsed.values.seed === undefined ? undefined : Number(parsed.values.seed);
+      if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 31))
+        return usageError('--seed is a whole number below 2^31');
+      return demoCommand(
+        { recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}), ...(seed === undefined ? {} : { seed }) },
+        io,
+      );
     }
     case 'dlq': {
       const parsed = parse('dlq', rest, {

@@ -52,11 +52,12 @@ named (file:line and why) and the exit status is 1.
   --topic-arn ARN   a deployed stack's NotificationTopicArn (default AWS credentials)
   --allow-invalid   publish them anyway (the pipeline dead-letters them) and exit 0
 `,
-  demo: `Usage: bounce demo [--data DIR] [--recipients N]
+  demo: `Usage: bounce demo [--data DIR] [--recipients N] [--seed N]
        bounce demo --loop [--recipients N] [--time-scale N]
 
 Run a realistic campaign (default 20,000 recipients) through the pipeline and
-report. Uses the running runtime, or starts a throwaway one in memory.
+report. Uses the running runtime, or starts a throwaway one in memory. Each run
+is a new campaign with new addresses; --seed N repeats one (same id, same addresses).
 
 --loop: the closed loop on a throwaway runtime: the campaign (default 1,000
 recipients) goes through the send path into a mailbox world generated from it

@@ -177,7 +177,11 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
           ? `hard-bounce rate ${pct(rate)} is above ${pct(limits.hardBounceDanger)} with 95 % confidence (at least ${pct(lower)})`
           : `hard-bounce rate ${pct(rate)} is above the ${pct(limits.hardBounceWarning)} target`,
       numbers: { hardBounces, attempted, rate, lowerBound: lower },
-      action: 'Stop sending this list; remove the suppressed addresses (bounce check) and verify the source of the list before resuming.',
+      // A warning is above the target, not yet proven dangerous: clean the list, keep sending.
+      action:
+        rateVerdict === 'danger'
+          ? 'Stop sending this list; remove the suppressed addresses (bounce check) and verify the source of the list before resuming.'
+          : 'Before the next send, remove the suppressed addresses (bounce check) and check where the bouncing addresses came from; sending can go on.',
     });
   }
 

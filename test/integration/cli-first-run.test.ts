@@ -386,3 +386,64 @@ describe('progress in place and a readable runtime log (spawned as a user runs i
     expect(transcript).not.toContain('{"level"');
   }, 90_000);
 });
+
+describe('bounce demo (spawned as a user runs it)', () => {
+  const doNotMailRows = (stdout: string) => {
+    const start = stdout.indexOf('Do-not-mail list for this campaign');
+    const end = stdout.indexOf('\n\n', start);
+    return stdout.slice(start, end).split('\n').slice(1);
+  };
+  const checkWording = (stdout: string) => {
+    expect(stdout).toMatch(/\n {2}\d+ recipients \/ \d+ sends: /);
+    expect(stdout).toMatch(/\nSoft bounces \(\d+\) count temporary failures, one per failed send; retries \(\d+\) are /);
+    const lines = stdout.split('\n');
+    lines.forEach((line, i) => {
+      if (line.trimStart().startsWith('[warning]')) expect(lines[i + 1]).not.toMatch(/stop sending/i);
+    });
+  };
+
+  it('twice on one runtime: a new campaign and new addresses each time, a do-not-mail list, example addresses that exist', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-demo-'));
+    const runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
+    try {
+      const first = await bounce(['demo', '--recipients', '300', '--data', dataDir]);
+      const second = await bounce(['demo', '--recipients', '300', '--data', dataDir]);
+      const campaigns = [first, second].map((run) => /\nCampaign (demo-[0-9a-z]+): 300 recipients/.exec(run.stdout)?.[1]);
+      expect(first.status).toBe(0);
+      expect(second.status).toBe(0);
+      expect(campaigns[0]).toBeDefined();
+      expect(campaigns[1]).toBeDefined();
+      expect(campaigns[0]).not.toBe(campaigns[1]);
+      for (const run of [first, second]) {
+        expect(doNotMailRows(run.stdout).length).toBeGreaterThan(0);
+        checkWording(run.stdout);
+        expect(run.stderr).toMatch(/pipeline: [\d,]+ of [\d,]+ SES events processed/);
+        expect(run.stderr + run.stdout).not.toContain('{"level"');
+        const example = /npx bounce lookup (\S+)/.exec(run.stdout)?.[1] ?? '';
+        const lookup = await bounce(['lookup', example, '--data', dataDir]);
+        expect(lookup.status, example).toBe(0);
+        expect(lookup.stdout).toContain('DO NOT MAIL');
+      }
+      const examples = [first, second].map((run) => /npx bounce lookup (\S+)/.exec(run.stdout)?.[1]);
+      expect(examples[0]).not.toBe(examples[1]);
+
+      const seeded = await bounce(['demo', '--recipients', '300', '--seed', '12345', '--data', dataDir]);
+      expect(seeded.stdout).toContain(`Campaign demo-${(12345).toString(36)}: 300 recipients`);
+      expect(seeded.stderr).toContain('(--seed 12345 repeats this campaign)');
+    } finally {
+      expect(await runtime.stop()).toBe(0);
+    }
+  }, 240_000);
+
+  it('alone (no runtime): progress while the pipeline works, no raw JSON log lines, then the report', async () => {
+    const run = await bounce(['demo', '--recipients', '300', '--data', mkdtempSync(join(tmpdir(), 'bounce-cli-demo-alone-'))], {
+      env: { BOUNCE_PROGRESS_SECONDS: '0.5' },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('No runtime running: starting a throwaway one in memory');
+    expect(run.stderr).toMatch(/pipeline: [\d,]+ of [\d,]+ SES events processed/);
+    expect(run.stderr + run.stdout).not.toContain('{"level"');
+    expect(doNotMailRows(run.stdout).length).toBeGreaterThan(0);
+    checkWording(run.stdout);
+  }, 120_000);
+});

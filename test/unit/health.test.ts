@@ -58,6 +58,13 @@ describe('hard-bounce-rate', () => {
     expect(only?.action).toMatch(/Stop sending this list/);
   });
 
+  it('a warning never says to stop sending (only danger does)', () => {
+    const [warning] = campaignHealth({ sends: 1000, hardBounces: 8, deliveries: 992 }).findings;
+    expect(warning?.verdict).toBe('warning');
+    expect(warning?.action).not.toMatch(/stop sending/i);
+    expect(warning?.action).toContain('bounce check');
+  });
+
   it('clears when the campaign recovers (the same failures among many more good sends)', () => {
     const before = campaignHealth({ sends: 1000, hardBounces: 30, deliveries: 970 });
     const after = campaignHealth({ sends: 10_000, hardBounces: 30, deliveries: 9970 });
