@@ -43,7 +43,20 @@ export interface BatchResult {
   readonly failedIds: ReadonlySet<string>;
 }
 
-export type ProcessBatch = (records: readonly QueuedRecord[]) => Promise<BatchResult>;
+/** What the caller knows about its own time limit (a Lambda invocation's remaining time). */
+export interface BatchLimits {
+  /** Milliseconds left before the caller is cut off. */
+  readonly remainingMs?: () => number;
+}
+
+export type ProcessBatch = (records: readonly QueuedRecord[], limits?: BatchLimits) => Promise<BatchResult>;
+
+/**
+ * No new address is started with less than this left: what is in flight
+ * finishes, the counters are written, and the records not applied go back to
+ * the queue instead of being cut off mid-write by the function timeout.
+ */
+export const TIME_RESERVE_MS = 8000;
 
 // Error messages may quote input: addresses in them are masked.
 const errorFields = (error: unknown) =>
@@ -66,7 +79,8 @@ const errorFields = (error: unknown) =>
  */
 export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
   const { logger, metrics } = deps;
-  return async (records) => {
+  return async (records, limits = {}) => {
+    const outOfTime = () => limits.remainingMs !== undefined && limits.remainingMs() < TIME_RESERVE_MS;
     const now = deps.clock();
     const outcomesByRecord = new Map<string, readonly RecipientOutcome[]>();
     const failed = new Set<string>();
@@ -142,6 +156,11 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       for (const { recordId, outcome } of chain) {
         if (broken) {
           recordFailed(recordId, new Error('an earlier event for the same address failed'));
+          continue;
+        }
+        if (outOfTime()) {
+          broken = true;
+          recordFailed(recordId, new Error('time budget spent: left for the redelivery'));
           continue;
         }
         try {

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { BatchResult, QueuedRecord } from '../../app/classify-batch.js';
+import type { BatchLimits, BatchResult, QueuedRecord } from '../../app/classify-batch.js';
 
 /** A record the use case reported failed: the queue delivers it again. */
 export class RecordFailedError extends Error {
@@ -14,10 +14,15 @@ export class RecordFailedError extends Error {
  * reported the way the event source expects).
  */
 export function sqsBatchHandler(
-  processBatch: (records: readonly QueuedRecord[]) => Promise<BatchResult>,
-): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    const { failedIds } = await processBatch(event.Records.map((record) => ({ id: record.messageId, body: record.body })));
+  processBatch: (records: readonly QueuedRecord[], limits?: BatchLimits) => Promise<BatchResult>,
+): (event: SQSEvent, context?: { getRemainingTimeInMillis(): number }) => Promise<SQSBatchResponse> {
+  return async (event, context) => {
+    // The use case stops starting new work near the function timeout and fails the rest back.
+    const limits: BatchLimits = context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {};
+    const { failedIds } = await processBatch(
+      event.Records.map((record) => ({ id: record.messageId, body: record.body })),
+      limits,
+    );
     const report = async (record: SQSRecord): Promise<void> => {
       if (failedIds.has(record.messageId)) throw new RecordFailedError(`record ${record.messageId} failed`);
     };
