@@ -380,7 +380,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const runtimePath = runtimeFilePath(dataDir);
     const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt, journal?.snsEndpoint);
-    await writeFile(runtimePath, `${JSON.stringify(file, null, 2)}\n`);
+    // Written whole, then renamed: a reader never sees a half-written file.
+    await writeFile(`${runtimePath}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
+    await rename(`${runtimePath}.tmp`, runtimePath);
     stops.add(() => rm(runtimePath, { force: true }));
 
     let stopped = false;
