@@ -17,6 +17,7 @@ import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } fr
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
 import { localHealthJob } from './health-timer.js';
+import { withWebPage } from './web-page.js';
 import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { startLocalRetries, type LocalRetries } from './local-retries.js';
@@ -335,7 +336,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       stops,
     });
-    const api = await startApi(composeApi({ dynamo, tables, clock, logger }), options.port, stops);
+    const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger })), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
     const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.

@@ -129,6 +129,7 @@ export class LookupApi extends Construct {
     const campaign = campaigns.addResource('{id}');
     const campaignHealth = campaign.addResource('health');
     plain(campaignHealth, 'GET', { 'method.request.path.id': true, 'method.request.querystring.hours': false });
+    plain(campaign.addResource('series'), 'GET', { 'method.request.path.id': true, 'method.request.querystring.hours': false });
     const pause = campaign.addResource('pause');
     plain(pause, 'GET', { 'method.request.path.id': true });
     withBody(pause, 'PUT', reasonBody);

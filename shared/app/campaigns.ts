@@ -1,3 +1,4 @@
+import { campaignBreakdowns, campaignHealth, type CampaignBreakdowns } from '../domain/index.js';
 import { NotFoundError } from './errors.js';
 import type { CampaignPauses } from './retry-ports.js';
 import { health, recentHours, type HealthReport, type SuppressionDeps } from './suppressions.js';
@@ -52,4 +53,41 @@ export async function listCampaigns(
   return summaries
     .sort((a, b) => (b.to ?? '').localeCompare(a.to ?? '') || a.campaign.localeCompare(b.campaign))
     .slice(0, MAX_CAMPAIGNS_LISTED);
+}
+
+/** One hour of a campaign. */
+export interface HourPoint {
+  readonly hour: string;
+  readonly sends: number;
+  readonly hardBounces: number;
+  readonly softBounces: number;
+  readonly complaints: number;
+  readonly hardBounceRate: number;
+  readonly complaintRate: number;
+}
+
+export interface CampaignSeries {
+  readonly campaign: string;
+  readonly hours: readonly HourPoint[];
+  readonly breakdowns: CampaignBreakdowns;
+}
+
+/** A campaign hour by hour over its active hours in the window, and its breakdowns over the window (for charts). */
+export async function campaignSeries(campaign: string, hours: number, deps: SuppressionDeps): Promise<CampaignSeries> {
+  const active = await deps.campaigns.activeHours(campaign, recentHours(deps.clock(), hours));
+  if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
+  const points: HourPoint[] = [];
+  for (const hour of active) {
+    const figures = campaignHealth(await deps.campaigns.totals(campaign, [hour]));
+    points.push({
+      hour,
+      sends: figures.sends,
+      hardBounces: figures.hardBounces,
+      softBounces: figures.softBounces,
+      complaints: figures.complaints,
+      hardBounceRate: figures.hardBounceRate,
+      complaintRate: figures.complaintRate,
+    });
+  }
+  return { campaign, hours: points, breakdowns: campaignBreakdowns(await deps.campaigns.totals(campaign, active)) };
 }

@@ -288,3 +288,39 @@ export function delayedDomains(totals: Readonly<Record<string, number>>, limit: 
     .slice(0, limit)
     .map(([domain]) => domain);
 }
+
+/** Counts of one breakdown of outcomes (category, provider, batch, source), largest first. */
+export interface BreakdownRow {
+  readonly key: string;
+  readonly hardBounces: number;
+  readonly softBounces: number;
+  readonly blocks: number;
+  readonly complaints: number;
+  readonly sends: number;
+}
+
+export interface CampaignBreakdowns {
+  readonly category: readonly BreakdownRow[];
+  readonly provider: readonly BreakdownRow[];
+  readonly batch: readonly BreakdownRow[];
+  readonly source: readonly BreakdownRow[];
+}
+
+/** What the counters say per category, provider, batch and source. */
+export function campaignBreakdowns(totals: Readonly<Record<string, number>>): CampaignBreakdowns {
+  const of = (dimension: string): BreakdownRow[] => {
+    const rows = new Map<string, { hardBounces: number; softBounces: number; blocks: number; complaints: number; sends: number }>();
+    for (const metric of ['hardBounces', 'softBounces', 'blocks', 'complaints', 'sends'] as const) {
+      for (const [key, count] of breakdown(totals, `${metric}|${dimension}`)) {
+        const row = rows.get(key) ?? { hardBounces: 0, softBounces: 0, blocks: 0, complaints: 0, sends: 0 };
+        row[metric] += count;
+        rows.set(key, row);
+      }
+    }
+    return [...rows.entries()]
+      .map(([key, row]) => ({ key, ...row }))
+      .filter((row) => row.hardBounces + row.softBounces + row.blocks + row.complaints + row.sends > 0)
+      .sort((a, b) => b.hardBounces + b.softBounces + b.blocks - (a.hardBounces + a.softBounces + a.blocks) || a.key.localeCompare(b.key));
+  };
+  return { category: of('category'), provider: of('provider'), batch: of('batch'), source: of('source') };
+}

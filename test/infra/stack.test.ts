@@ -184,7 +184,7 @@ describe('classify function', () => {
 describe('lookup API', () => {
   it('requires IAM (SigV4) on every method', () => {
     const methods = template.findResources('AWS::ApiGateway::Method');
-    expect(Object.keys(methods).length).toBe(10);
+    expect(Object.keys(methods).length).toBe(11);
     for (const method of Object.values(methods)) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 

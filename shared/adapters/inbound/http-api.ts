@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.js';
-import { listCampaigns } from '../../app/campaigns.js';
+import { campaignSeries, listCampaigns } from '../../app/campaigns.js';
 import { pauseCampaign, pauseStatus, resumeCampaign, type PauseDeps } from '../../app/pause.js';
 import type { LoggerPort } from '../../app/ports.js';
 import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../../app/suppressions.js';
@@ -215,6 +215,14 @@ export function createApiHandler(
       route: async (event) => {
         const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
         return json(200, { campaigns: await listCampaigns(query.hours, { ...deps, ...(pauses ? { pauses: pauses.pauses } : {}) }) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/campaigns\/([^/]+)\/series$/,
+      route: async (event, [campaign]) => {
+        const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
+        return json(200, await campaignSeries(decodeSegment(campaign ?? '', 'campaign'), query.hours, deps));
       },
     },
     {
