@@ -161,5 +161,16 @@ describe('send requests', () => {
       { to: 'x@y.co', status: 'invalid', reason: expect.stringContaining('from') },
     ]);
     await expect(handler({ messages: Array(51).fill({}) })).rejects.toThrow('at most 50');
+    // An unknown outcome is one message's result: the others keep theirs.
+    const flaky = sendBatchHandler(async (request) => {
+      if (request.to === 'b@b.co') throw new TypeError('socket hang up for b@b.co');
+      return { to: request.to, status: 'sent', messageId: 'id', retriable: true };
+    });
+    const line = (to: string) => ({ to, from: 'n@m.co', subject: 's', text: 't', tags: { campaign: 'c' } });
+    expect((await flaky({ messages: [line('a@b.co'), line('b@b.co'), line('c@b.co')] })).results).toEqual([
+      { to: 'a@b.co', status: 'sent', messageId: 'id', retriable: true },
+      { to: 'b@b.co', status: 'error', reason: 'outcome unknown: TypeError' },
+      { to: 'c@b.co', status: 'sent', messageId: 'id', retriable: true },
+    ]);
   });
 });

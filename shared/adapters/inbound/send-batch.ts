@@ -9,15 +9,17 @@ export interface SendInvocation {
 export type SendLineResult =
   | { readonly to: string; readonly status: 'sent'; readonly messageId: string; readonly retriable: boolean }
   | { readonly to: string; readonly status: 'refused'; readonly reason: string }
-  | { readonly to: string | null; readonly status: 'invalid'; readonly reason: string };
+  | { readonly to: string | null; readonly status: 'invalid'; readonly reason: string }
+  /** The SES call or the store failed with an unknown outcome: the message may or may not have gone out. */
+  | { readonly to: string; readonly status: 'error'; readonly reason: string };
 
 const MAX_MESSAGES = 50;
 
 /**
  * The send function's edge: each message is validated and sent on its own,
- * in order; an invalid one is reported, not thrown. An SES or store error
- * with an unknown outcome fails the invocation (the caller retries what has
- * no result).
+ * in order; an invalid one is reported, not thrown, and so is an error with
+ * an unknown outcome (`error`, with the error's name), so the messages that
+ * did go out keep their results and are not sent again by a retried call.
  */
 export function sendBatchHandler(send: SendMessage, clock: () => Date = () => new Date()) {
   return async (event: SendInvocation): Promise<{ results: SendLineResult[] }> => {
@@ -36,7 +38,11 @@ export function sendBatchHandler(send: SendMessage, clock: () => Date = () => ne
         });
         continue;
       }
-      results.push(await send(toSendRequest(parsed.data), clock()));
+      try {
+        results.push(await send(toSendRequest(parsed.data), clock()));
+      } catch (error) {
+        results.push({ to: parsed.data.to, status: 'error', reason: `outcome unknown: ${(error as Error).name}` });
+      }
     }
     return { results };
   };
