@@ -38,7 +38,15 @@ const TEXT_PROVIDERS: ReadonlyArray<readonly [Provider, RegExp]> = [
   ['gmail', /\bgsmtp\b|support\.google\.com|google\.com\/mail/i],
   [
     'microsoft',
-    /outlook\.com|\bRESOLVER\.|\bSTOREDRV\b|\bprotection\.outlook|aka\.ms\/|sender\.office\.com|go\.microsoft\.com|mail\.live\.com|\bAS\(\d+\)/i,
+    new RegExp(
+      [
+        /outlook\.com|\bRESOLVER\.|\bSTOREDRV\b|\bprotection\.outlook|aka\.ms\//,
+        /sender\.office\.com|go\.microsoft\.com|mail\.live\.com|\bAS\(\d+\)/,
+      ]
+        .map((part) => part.source)
+        .join('|'),
+      'i',
+    ),
   ],
   ['yahoo', /yahoo(?:inc)?\.com|\[TSS?\d+\]/i],
   ['apple', /support\.apple\.com|icloud\.com|\[CS\d+\]/i],
