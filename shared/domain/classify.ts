@@ -8,7 +8,7 @@ import type { BounceCategory, Decision, FailureClass, Provider, RecipientEvidenc
 /** Longest diagnostic kept on a decision; enough for a person, bounded for storage. */
 export const MAX_DIAGNOSTIC_LENGTH = 1000;
 
-interface RuleInput {
+export interface RuleInput {
   readonly enhanced: string;
   readonly smtp: string;
   readonly text: string;
@@ -25,6 +25,11 @@ interface RuleInput {
 interface CompiledRule {
   readonly rule: ClassificationRule;
   readonly lowerText: RegExp | null;
+  /**
+   * A cheap necessary condition for `lowerText` (see `trigramGate`): when it
+   * fails the pattern cannot match and is not run; null means always run.
+   */
+  readonly gate: Int32Array | null;
 }
 
 /** Index just past the group or character class that opens at `start`. */
@@ -105,12 +110,134 @@ function factorAlternatives(alternatives: readonly string[], depth: number): str
   return [...grouped, ...others].join('|');
 }
 
+/**
+ * The longest run of plain characters that every match of an alternative
+ * contains: groups, classes, assertions and anything quantified end a run.
+ */
+export function requiredLiteral(alternative: string): string {
+  let longest = '';
+  let run = '';
+  const endRun = (): void => {
+    if (run.length > longest.length) longest = run;
+    run = '';
+  };
+  for (let i = 0; i < alternative.length;) {
+    const c = alternative.charAt(i);
+    if (c === '(' || c === '[') {
+      endRun();
+      i = endOfBracket(alternative, i);
+      continue;
+    }
+    if (c === '{') {
+      endRun();
+      const close = alternative.indexOf('}', i);
+      i = close === -1 ? alternative.length : close + 1;
+      continue;
+    }
+    let character = c;
+    let width = 1;
+    if (c === '\\') {
+      character = alternative.charAt(i + 1);
+      width = 2;
+      // `\d`, `\w`, `\b`, `\1`, `\u…` … stand for something else than the character itself.
+      if (character === '' || /[0-9a-z]/i.test(character)) {
+        endRun();
+        i += width;
+        continue;
+      }
+    } else if (')]}|.?*+^$'.includes(c)) {
+      endRun();
+      i++;
+      continue;
+    }
+    const next = alternative.charAt(i + width);
+    if (next === '?' || next === '*' || next === '{') {
+      endRun();
+    } else {
+      run += character;
+      if (next === '+') endRun();
+    }
+    i += width;
+  }
+  endRun();
+  return longest;
+}
+
+const GATE_SIZE = 1 << 16;
+function trigramHash(text: string, at: number): number {
+  return (text.charCodeAt(at) * 961 + text.charCodeAt(at + 1) * 31 + text.charCodeAt(at + 2)) & (GATE_SIZE - 1);
+}
+
+/**
+ * The gate of a lower-cased pattern source, or null when some alternative
+ * requires no literal of three characters. Per alternative: the count, then
+ * the hashed trigrams of its required literal, all of which a match contains.
+ */
+export function trigramGate(lowerSource: string): Int32Array | null {
+  const gate: number[] = [];
+  for (const alternative of alternativesOf(lowerSource)) {
+    const literal = requiredLiteral(alternative);
+    if (literal.length < 3) return null;
+    const hashes = new Set<number>();
+    for (let at = 0; at + 2 < literal.length; at++) hashes.add(trigramHash(literal, at));
+    gate.push(hashes.size, ...hashes);
+  }
+  return Int32Array.from(gate);
+}
+
 function compile(rule: ClassificationRule): CompiledRule {
   const text = rule.text;
   // Only when lower-casing the source cannot change an escape's meaning (\D, \S, \W, \B, \P…).
   const lowerable = text !== undefined && text.flags.includes('i') && !/\\[A-Z]/.test(text.source);
-  if (!lowerable) return { rule, lowerText: null };
-  return { rule, lowerText: new RegExp(factorByFirstCharacter(text.source.toLowerCase()), text.flags.replace('i', '')) };
+  if (!lowerable) return { rule, lowerText: null, gate: null };
+  const lowerSource = text.source.toLowerCase();
+  return {
+    rule,
+    lowerText: new RegExp(factorByFirstCharacter(lowerSource), text.flags.replace('i', '')),
+    gate: trigramGate(lowerSource),
+  };
+}
+
+/**
+ * Trigrams present in the current text, marked with a stamp that changes per
+ * text (no clearing between texts). A hash collision only lets a pattern run.
+ */
+const trigramStamps = new Uint32Array(GATE_SIZE);
+let currentStamp = 0;
+
+function markTrigrams(text: string): number {
+  if (currentStamp === 0xffffffff) {
+    trigramStamps.fill(0);
+    currentStamp = 0;
+  }
+  const stamp = ++currentStamp;
+  // The same hash as `trigramHash`, rolled along the text (one character read per position).
+  let first = text.charCodeAt(0);
+  let second = text.charCodeAt(1);
+  for (let at = 2; at < text.length; at++) {
+    const third = text.charCodeAt(at);
+    trigramStamps[(first * 961 + second * 31 + third) & (GATE_SIZE - 1)] = stamp;
+    first = second;
+    second = third;
+  }
+  return stamp;
+}
+
+/** Whether some alternative has every trigram of its literal in the current text. */
+function gateOpen(gate: Int32Array, stamp: number): boolean {
+  for (let at = 0; at < gate.length;) {
+    const end = at + 1 + (gate[at] as number);
+    let all = true;
+    for (let i = at + 1; i < end; i++) {
+      if (trigramStamps[gate[i] as number] !== stamp) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+    at = end;
+  }
+  return false;
 }
 
 const compiledRules = new WeakMap<readonly ClassificationRule[], readonly CompiledRule[]>();
@@ -159,19 +286,30 @@ function candidatesFor(rules: readonly ClassificationRule[], input: RuleInput): 
   return candidates;
 }
 
-/** The first rule of `rules` that holds for `input`, or undefined. */
+/**
+ * The first rule of `rules` that holds for `input`, or undefined. The gates
+ * only skip patterns that cannot match; `useGates = false` runs every pattern
+ * (tests check both give the same rule).
+ */
 export function firstMatchingRule(
   input: RuleInput,
   rules: readonly ClassificationRule[] = CLASSIFICATION_RULES,
+  useGates = true,
 ): ClassificationRule | undefined {
   let lower: string | null = null;
-  for (const { rule, lowerText } of candidatesFor(rules, input)) {
+  let stamp = 0;
+  for (const { rule, lowerText, gate } of candidatesFor(rules, input)) {
     if (rule.text === undefined) return rule;
     if (lowerText === null) {
       if (rule.text.test(input.text)) return rule;
       continue;
     }
     lower ??= input.text.toLowerCase();
+    if (gate !== null && useGates) {
+      // No alternative's leading literal is in the text: the pattern cannot match.
+      if (stamp === 0) stamp = markTrigrams(lower);
+      if (!gateOpen(gate, stamp)) continue;
+    }
     if (lowerText.test(lower)) return rule;
   }
   return undefined;

@@ -10,6 +10,15 @@ import {
   CATEGORY_POLICY,
   classifyRecipient,
   CLASSIFICATION_RULES,
+  domainOf,
+  failureClassOf,
+  firstMatchingRule,
+  normaliseAddress,
+  parseSmtpReply,
+  providerOf,
+  requiredLiteral,
+  trigramGate,
+  type RuleInput,
 } from '../../shared/domain/index.js';
 import { rows } from '../fixtures/classify-rows.js';
 import { diagnosticsCorpus, sisimaiDevSet, UNSEEN_SETS, unseenSet } from '../support/corpus.js';
@@ -180,5 +189,75 @@ describe('rule patterns as compiled (grouped by first character)', () => {
       }
     }
     expect(matches).toBeGreaterThan(300);
+  });
+});
+
+describe('trigram gates before rule patterns', () => {
+  const evidence = [
+    ...rows.map(([, recipient, status, diagnosticCode, type]) => {
+      const [bounceType, bounceSubType = 'General'] = type.split(':');
+      return { recipient, status, diagnosticCode, bounceType, bounceSubType };
+    }),
+    ...diagnosticsCorpus(),
+    ...sisimaiDevSet(),
+    ...UNSEEN_SETS.flatMap((name) => unseenSet(name)),
+  ];
+  /** The rule input `classifyRecipient` builds from one recipient's evidence. */
+  const inputOf = (e: (typeof evidence)[number]): RuleInput => {
+    const reply = parseSmtpReply(e.diagnosticCode, e.status);
+    const bounceType = e.bounceType ?? '';
+    return {
+      enhanced: reply.enhancedCode ?? '',
+      smtp: reply.smtpCode === null ? '' : String(reply.smtpCode),
+      text: reply.text,
+      failureClass: failureClassOf(reply, bounceType),
+      provider: providerOf(domainOf(normaliseAddress(e.recipient ?? '')), reply.text),
+      bounceType,
+      bounceSubType: e.bounceSubType ?? '',
+    };
+  };
+
+  it('finds the literal every match of an alternative contains', () => {
+    expect(requiredLiteral('ip ?name lookup failed')).toBe('name lookup failed');
+    expect(requiredLiteral('<[^<>\\s]*@(?:[\\w-]+\\.)*amazonses\\.com>')).toBe('amazonses.com>');
+    expect(requiredLiteral('helo[^.;]{0,30}(?:rejected|invalid)')).toBe('helo');
+    expect(requiredLiteral('\\bptr\\b')).toBe('ptr');
+    expect(requiredLiteral('bo[iî]te (?:aux lettres )?(?:est )?pleine')).toBe('pleine');
+    expect(requiredLiteral('ab+cde')).toBe('cde');
+    expect(requiredLiteral('\\bip(?: address)? blocked')).toBe(' blocked');
+    expect(trigramGate('\\bip(?: address)?')).toBeNull();
+  });
+
+  it('never keeps a rule from a text its pattern matches, and skips most patterns that cannot match', () => {
+    const inputs = evidence.map(inputOf);
+    let matched = 0;
+    let skipped = 0;
+    for (const rule of CLASSIFICATION_RULES) {
+      if (rule.text === undefined) continue;
+      // The rule's text condition alone, so its gate and pattern decide.
+      const textOnly = [{ id: rule.id, category: rule.category, text: rule.text }];
+      for (const input of inputs) {
+        const expected = firstMatchingRule(input, textOnly, false)?.id;
+        const gated = firstMatchingRule(input, textOnly, true)?.id;
+        if (gated !== expected) expect({ rule: rule.id, text: input.text, expected, gated }).toBeNull();
+        if (expected !== undefined) matched++;
+        else if (rule.text.flags.includes('i') && trigramGate(rule.text.source.toLowerCase()) !== null) skipped++;
+      }
+    }
+    expect(matched).toBeGreaterThan(300);
+    expect(skipped).toBeGreaterThan(5000);
+  });
+
+  it('gives every corpus, held-out and table text the same rule with and without gates', () => {
+    const differences = evidence
+      .map(inputOf)
+      .map((input) => ({
+        text: input.text,
+        gated: firstMatchingRule(input)?.id,
+        ungated: firstMatchingRule(input, CLASSIFICATION_RULES, false)?.id,
+      }))
+      .filter((r) => r.gated !== r.ungated);
+    expect(evidence.length).toBeGreaterThan(500);
+    expect(differences).toEqual([]);
   });
 });
