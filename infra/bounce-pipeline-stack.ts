@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { AddressStore } from './constructs/address-store.js';
 import { Alerts } from './constructs/alerts.js';
 import { CampaignHealth } from './constructs/campaign-health.js';
+import { DecisionEvents } from './constructs/decision-events.js';
 import { OperationalAlarms } from './constructs/operational-alarms.js';
 import { Ingestion } from './constructs/ingestion.js';
 import { LookupApi } from './constructs/lookup-api.js';
@@ -59,6 +60,9 @@ export class BouncePipelineStack extends Stack {
     // Every queue and function of the stack, including those added below or later.
     new OperationalAlarms(this, 'Operations', { topic: alerts.topic, dashboard: health.dashboard });
     const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
+    const decisions = new DecisionEvents(this, 'Decisions');
+    decisions.allowPublish(health.function.function);
+    decisions.allowPublish(api.handler.function);
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
     new CfnOutput(this, 'NotificationTopicArn', {
       value: ingestion.topic.topicArn,
@@ -75,6 +79,10 @@ export class BouncePipelineStack extends Stack {
     new CfnOutput(this, 'SendFunctionName', { value: retries.send.function.functionName });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: health.dashboard.dashboardName });
+    new CfnOutput(this, 'DecisionEventBusName', {
+      value: decisions.bus.eventBusName,
+      description: 'Findings, pauses and resumes as events',
+    });
     new CfnOutput(this, 'AddressTableName', { value: store.addressTable.tableName });
     new CfnOutput(this, 'CampaignTableName', { value: store.campaignTable.tableName });
   }

@@ -1,7 +1,9 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DecisionEventSink } from '../shared/app/decision-events.js';
 import type { HealthRun } from '../shared/app/health-job.js';
+import { JsonLinesDecisionEvents } from '../shared/adapters/outbound/decision-event-sinks.js';
 import type { LoggerPort } from '../shared/app/ports.js';
 import { composeHealthJob, type DynamoInput, type TableNames } from '../shared/adapters/compose.js';
 import { JsonLinesAlertPublisher } from '../shared/adapters/outbound/alert-publishers.js';
@@ -15,7 +17,13 @@ export interface HealthTimerInputs {
   readonly logger: LoggerPort;
   /** Where alerts send a person: the local web page. */
   readonly link: string | null;
+  /** Where findings go for other systems (DIR/events.jsonl). */
+  readonly events?: DecisionEventSink;
 }
+
+/** DIR/events.jsonl: decision events, one JSON object per line, as the deployed stack puts them on its bus. */
+export const localDecisionEvents = (dataDir: string): DecisionEventSink =>
+  new JsonLinesDecisionEvents((text) => appendFile(join(dataDir, 'events.jsonl'), text));
 
 /**
  * The local health job: the Lambda's use case with its alert shape in
@@ -30,6 +38,7 @@ export function localHealthJob(inputs: HealthTimerInputs): () => Promise<HealthR
     clock: inputs.clock,
     logger: inputs.logger,
     link: inputs.link,
+    ...(inputs.events ? { events: inputs.events } : {}),
     alerts: new JsonLinesAlertPublisher((line) => appendFile(join(inputs.dataDir, 'alerts.jsonl'), line)),
     metrics: new PowertoolsHealthMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: HEALTH_SERVICE }), (emf) =>
       appendFile(metricsPath, `${JSON.stringify(emf)}\n`),

@@ -16,7 +16,7 @@ import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/mes
 import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
-import { localHealthJob } from './health-timer.js';
+import { localDecisionEvents, localHealthJob } from './health-timer.js';
 import { withWebPage } from './web-page.js';
 import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
@@ -336,7 +336,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       stops,
     });
-    const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger })), options.port, stops);
+    const events = localDecisionEvents(dataDir);
+    const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, pause: { events } })), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
     const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
@@ -373,7 +374,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
     stops.add(() => poller.stop());
 
-    const healthRun = localHealthJob({ dynamo, tables, clock, dataDir, logger, link: `${api.url}/` });
+    const healthRun = localHealthJob({ dynamo, tables, clock, dataDir, logger, link: `${api.url}/`, events });
     const checkHealth = async () => {
       await healthRun();
     };

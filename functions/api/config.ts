@@ -4,6 +4,8 @@ import { parseEnv } from '../../shared/adapters/env.js';
 const ApiEnv = z.object({
   ADDRESS_TABLE_NAME: z.string().min(1),
   CAMPAIGN_TABLE_NAME: z.string().min(1),
+  /** Where pauses and resumes are published; unset: not published. */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
 });
 
 export type ApiConfig = z.infer<typeof ApiEnv>;

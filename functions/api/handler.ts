@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { composeApi, documentClient } from '../../shared/adapters/compose.js';
 import { loggerPort } from '../../shared/adapters/outbound/powertools.js';
 import { loadConfig } from './config.js';
@@ -10,4 +11,5 @@ export const handler = composeApi({
   dynamo: documentClient(),
   tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
   logger: loggerPort(new Logger({ serviceName: 'bounce-api' })),
+  ...(config.EVENT_BUS_NAME ? { pause: { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } } : {}),
 });

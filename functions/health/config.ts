@@ -33,6 +33,8 @@ const HealthEnv = z.object({
   ADDRESS_TABLE_NAME: z.string().min(1),
   CAMPAIGN_TABLE_NAME: z.string().min(1),
   ALERT_TOPIC_ARN: z.string().startsWith('arn:'),
+  /** Where findings and automatic pauses are published; unset: not published. */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Where alerts send a person. */
   DASHBOARD_URL: z.string().url().optional(),
   RECENT_HOURS: z.coerce.number().int().min(1).max(168).default(24),

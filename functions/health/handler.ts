@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { composeHealthJob, documentClient } from '../../shared/adapters/compose.js';
@@ -21,6 +22,7 @@ const run = composeHealthJob({
   recentHours: config.RECENT_HOURS,
   lifetimeHours: config.LIFETIME_HOURS,
   thresholds: config.HEALTH_THRESHOLDS,
+  ...(config.EVENT_BUS_NAME ? { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } : {}),
   autoPause: config.AUTO_PAUSE === 'true' ? { configurationSets: config.PAUSE_CONFIGURATION_SETS, ses: new SESClient({}) } : null,
 });
 

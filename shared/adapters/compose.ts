@@ -1,4 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -8,6 +9,8 @@ import type { AlertPublisher, HealthMetricsPort } from '../app/health-ports.js';
 import { noHealthMetrics } from '../app/health-ports.js';
 import { runHealthJob, type HealthRun } from '../app/health-job.js';
 import type { PauseDeps } from '../app/pause.js';
+import type { DecisionEventSink } from '../app/decision-events.js';
+import { EventBridgeDecisionEvents } from './outbound/decision-event-sinks.js';
 import { noMetrics, silentLogger, type DeadLetterSink, type LoggerPort, type MetricsPort } from '../app/ports.js';
 import { createProcessRetryBatch } from '../app/retry-batch.js';
 import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
@@ -136,7 +139,15 @@ export interface PauseInputs {
   readonly configurationSets?: Readonly<Record<string, string>>;
   /** Needed when `configurationSets` names any. */
   readonly ses?: SESClient;
+  /** Where pauses and resumes are published. */
+  readonly events?: EventsInput;
 }
+
+/** Decision events: an EventBridge bus, or any sink (the local runtime's events.jsonl). */
+export type EventsInput = DecisionEventSink | { readonly eventBridge: EventBridgeClient; readonly busName: string };
+
+const eventSink = (input: EventsInput | undefined): DecisionEventSink | undefined =>
+  input === undefined ? undefined : 'publish' in input ? input : new EventBridgeDecisionEvents(input.eventBridge, input.busName);
 
 /** Pausing and resuming campaigns (the API, the health job's auto-pause). */
 export function composePauses(inputs: PauseInputs): PauseDeps {
@@ -146,6 +157,7 @@ export function composePauses(inputs: PauseInputs): PauseDeps {
     pauses: new DynamoPauseStore(documentClient(inputs.dynamo), inputs.tables.campaignTable),
     clock: inputs.clock ?? DEFAULTS.clock,
     sending: inputs.ses && Object.keys(sets).length > 0 ? { switch: new SesSendingSwitch(inputs.ses), configurationSets: sets } : null,
+    ...(inputs.events ? { events: eventSink(inputs.events) as DecisionEventSink } : {}),
   };
 }
 
@@ -170,7 +182,9 @@ export interface HealthJobInputs extends ReadInputs {
   readonly recentHours?: number;
   readonly lifetimeHours?: number;
   /** Pause campaigns that cross the danger line (off unless given). */
-  readonly autoPause?: Omit<PauseInputs, 'dynamo' | 'tables' | 'clock'> | null;
+  readonly autoPause?: Omit<PauseInputs, 'dynamo' | 'tables' | 'clock' | 'events'> | null;
+  /** Where findings and automatic pauses are published. */
+  readonly events?: EventsInput;
 }
 
 /** The scheduled health job: one run per call. */
@@ -189,6 +203,7 @@ export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthR
     logger: inputs.logger ?? DEFAULTS.logger,
     link: inputs.link ?? null,
     autoPause,
+    ...(inputs.events ? { events: eventSink(inputs.events) as DecisionEventSink } : {}),
     ...(inputs.recentHours ? { recentHours: inputs.recentHours } : {}),
     ...(inputs.lifetimeHours ? { lifetimeHours: inputs.lifetimeHours } : {}),
   };

@@ -1,5 +1,6 @@
 import { findingKey, type Finding, type Verdict } from '../domain/index.js';
 import { alertSubject, alertText } from './alert-text.js';
+import type { DecisionEvent, DecisionEventSink } from './decision-events.js';
 import type { AlertLedger, AlertPublisher, AlertRecord, HealthAlert, HealthMetricsPort } from './health-ports.js';
 import { pauseCampaign, type PauseDeps } from './pause.js';
 import type { LoggerPort } from './ports.js';
@@ -16,6 +17,8 @@ export interface HealthJobDeps extends SuppressionDeps {
   readonly recentHours?: number;
   /** A campaign's "lifetime": this many hours back. @default 336 (14 days) */
   readonly lifetimeHours?: number;
+  /** Where findings (and automatic pauses) go for other systems. */
+  readonly events?: DecisionEventSink;
   /** Pause a campaign whose hard-bounce rate crosses the danger line; null: never (the default). */
   readonly autoPause?: PauseDeps | null;
 }
@@ -84,7 +87,10 @@ export async function runHealthJob(deps: HealthJobDeps): Promise<HealthRun> {
         worstComplaintRate = Math.max(worstComplaintRate, recent.complaintRate);
       alerts.push(...(await alertChanges(campaign, findings, at, recentWindow, deps)));
       if (deps.autoPause && findings.some((f) => f.pattern === 'hard-bounce-rate' && f.verdict === 'danger')) {
-        const view = await pauseCampaign(campaign, 'hard-bounce rate above the danger line', 'health-job', true, deps.autoPause);
+        const view = await pauseCampaign(campaign, 'hard-bounce rate above the danger line', 'health-job', true, {
+          ...deps.autoPause,
+          ...(deps.events ? { events: deps.events } : {}),
+        });
         if (view.changed) paused.push(campaign);
       }
     } catch (error) {
@@ -166,6 +172,22 @@ async function publishOrUndo(alert: HealthAlert, undo: () => Promise<void>, deps
     await undo();
     throw error;
   }
+  const event: DecisionEvent = {
+    version: 1,
+    type: 'campaign.finding',
+    id: `finding:${alert.campaign}:${alert.key}:${alert.verdict}:${alert.at}`,
+    at: alert.at,
+    campaign: alert.campaign,
+    verdict: alert.verdict,
+    previous: alert.previous,
+    finding: { ...alert.finding, key: alert.key },
+  };
+  // The alert is out; an event that cannot be published is logged, not retried (the alert ledger moved on).
+  await deps.events
+    ?.publish([event])
+    .catch((error: unknown) =>
+      deps.logger.error('Decision event not published', { campaign: alert.campaign, errorMessage: (error as Error).message }),
+    );
   deps.logger.warn('Campaign health alert', {
     campaign: alert.campaign,
     finding: alert.key,

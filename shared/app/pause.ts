@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from './errors.js';
+import type { DecisionEventSink } from './decision-events.js';
 import type { CampaignPauses } from './retry-ports.js';
 
 /** A paused campaign: the send path refuses it and due retries wait until a person resumes it. */
@@ -29,6 +30,8 @@ export interface PauseDeps {
   readonly clock: () => Date;
   /** With a switch, campaigns mapped to a configuration set also stop and restart it. */
   readonly sending?: { readonly switch: SendingSwitch; readonly configurationSets: Readonly<Record<string, string>> } | null;
+  /** Where pauses and resumes are published for other systems. */
+  readonly events?: DecisionEventSink;
 }
 
 export interface PauseView {
@@ -57,13 +60,34 @@ export async function pauseCampaign(
     if (automatic) return { campaign, paused: true, pause: await deps.pauses.get(campaign), configurationSet, changed: false };
     throw new ConflictError(`campaign ${campaign} is already paused`);
   }
+  await deps.events?.publish([
+    {
+      version: 1,
+      type: 'campaign.paused',
+      id: `pause:${campaign}:${record.pausedAt}`,
+      at: record.pausedAt,
+      campaign,
+      pause: { reason, actor, automatic },
+    },
+  ]);
   if (configurationSet && deps.sending) await deps.sending.switch.setSending(configurationSet, false);
   return { campaign, paused: true, pause: record, configurationSet, changed: true };
 }
 
-export async function resumeCampaign(campaign: string, deps: PauseDeps): Promise<PauseView> {
+export async function resumeCampaign(campaign: string, deps: PauseDeps, resumedBy?: { reason: string; actor: string }): Promise<PauseView> {
   const removed = await deps.pauses.resume(campaign);
   if (!removed) throw new NotFoundError(`campaign ${campaign} is not paused`);
+  const at = deps.clock().toISOString();
+  await deps.events?.publish([
+    {
+      version: 1,
+      type: 'campaign.resumed',
+      id: `resume:${campaign}:${at}`,
+      at,
+      campaign,
+      pause: { reason: resumedBy?.reason ?? '', actor: resumedBy?.actor ?? 'unknown', automatic: false },
+    },
+  ]);
   const configurationSet = configurationSetOf(campaign, deps);
   if (configurationSet && deps.sending) await deps.sending.switch.setSending(configurationSet, true);
   return { campaign, paused: false, pause: null, configurationSet, changed: true };

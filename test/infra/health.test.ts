@@ -103,6 +103,7 @@ describe('health function permissions', () => {
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
       'sns:Publish',
       ['kms:GenerateDataKey', 'kms:Decrypt'],
+      'events:PutEvents',
     ]);
     expect(statements[1]?.Resource).toEqual({ 'Fn::GetAtt': ['StoreCampaignTableA2A09C9F', 'Arn'] });
     expect(statements[2]?.Resource).toEqual({ Ref: alertTopicRef() });
@@ -255,6 +256,28 @@ describe('dashboard', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DASHBOARD_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }) },
     });
+  });
+});
+
+describe('decision events', () => {
+  it('go to an EventBridge bus the health and API functions may put events on, and nothing else', () => {
+    const buses = Object.keys(template.findResources('AWS::Events::EventBus'));
+    expect(buses).toHaveLength(1);
+    const bus = buses[0] as string;
+    const withBus = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: { Ref: bus } }) } },
+    });
+    expect(Object.keys(withBus).sort()).toEqual([
+      expect.stringMatching(/^HealthJobFunction/),
+      expect.stringMatching(/^LookupApiHandlerFunction/),
+    ]);
+    const puts = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]).flatMap((p) =>
+      (p.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement.filter(
+        (s) => s.Action === 'events:PutEvents',
+      ),
+    );
+    expect(puts).toHaveLength(2);
+    for (const statement of puts) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
   });
 });
 

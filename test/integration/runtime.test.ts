@@ -196,6 +196,14 @@ describe('local runtime, health job', () => {
       expect(campaignDoc?.service).toBe('bounce-health');
       expect(typeof campaignDoc?.HardBounceRate).toBe('number');
       expect(emf.some((doc) => typeof doc.WorstHardBounceRateLowerBound === 'number')).toBe(true);
+      // The same findings as decision events, one per alert.
+      const decisions = readFileSync(join(dataDir, 'events.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; campaign: string; finding: { key: string } });
+      expect(decisions.map((e) => [e.type, e.campaign, e.finding.key])).toEqual(
+        alerts.map((a) => ['campaign.finding', 'spring-sale', a.pattern === 'mailbox-full-concentration' ? expect.any(String) : a.pattern]),
+      );
     } finally {
       await runtime.stop();
     }

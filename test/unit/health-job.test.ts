@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertText } from '../../shared/app/alert-text.js';
+import type { DecisionEvent } from '../../shared/app/decision-events.js';
 import type {
   AlertLedger,
   AlertRecord,
@@ -245,6 +246,33 @@ describe('health job', () => {
     expect(pauses.records.get('nov')).toMatchObject({ actor: 'health-job', automatic: true, pausedAt: NOW.toISOString() });
     expect(pauses.records.has('warned')).toBe(false);
     expect(switched).toEqual([['marketing', false]]);
+  });
+
+  it('publishes each alerted finding, and an automatic pause, as decision events', async () => {
+    const events: DecisionEvent[] = [];
+    const sink = { publish: async (batch: readonly DecisionEvent[]) => void events.push(...batch) };
+    const { deps, campaigns } = setup({ events: sink, autoPause: { pauses: new FakePauses(), clock: () => NOW } });
+    campaigns.totalsOf.set('nov', BAD);
+    await runHealthJob(deps);
+    await runHealthJob(deps); // unchanged: no second event
+    campaigns.totalsOf.set('nov', GOOD);
+    await runHealthJob(deps);
+    expect(
+      events.map((e) => [
+        e.type,
+        e.campaign,
+        e.type === 'campaign.finding' ? `${e.finding.key}:${e.verdict}:${e.previous}` : e.pause.actor,
+      ]),
+    ).toEqual([
+      ['campaign.finding', 'nov', 'hard-bounce-rate:danger:null'],
+      ['campaign.paused', 'nov', 'health-job'],
+      ['campaign.finding', 'nov', 'hard-bounce-rate:cleared:danger'],
+    ]);
+    expect(events[0]).toMatchObject({
+      version: 1,
+      at: NOW.toISOString(),
+      finding: { pattern: 'hard-bounce-rate', numbers: { hardBounces: 30 } },
+    });
   });
 
   it('never pauses when auto-pause is off (the default)', async () => {

@@ -252,7 +252,7 @@ export function createApiHandler(
         noQuery(event);
         const name = validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign');
         const body = validate(ReleaseBody, bodyOf(event), 'body');
-        const view = await resumeCampaign(name, pausing());
+        const view = await resumeCampaign(name, pausing(), { reason: body.reason, actor: callerOf(event) });
         // The reason is free text (it may quote an address): not logged.
         logger.info('Campaign resumed', { campaign: name, reasonLength: body.reason.length, actor: callerOf(event) });
         return json(200, view);
