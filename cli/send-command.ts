@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { LOCAL_RETRY_NAMES } from '../local/local-retries.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, tagNamesOf, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
 import { scaledClock } from '../local/ses-world.js';
 import { composeSend, documentClient } from '../shared/adapters/compose.js';
 import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
@@ -40,7 +40,8 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   const send = composeSend({
     dynamo: documentClient(dynamo),
     tables: tablesOf(file),
-    ses: { ses, configurationSetName: LOCAL_RETRY_NAMES.configurationSet },
+    // The runtime's tag names: classify reads the campaign from the tag the runtime was started with.
+    ses: { ses, configurationSetName: LOCAL_RETRY_NAMES.configurationSet, tagNames: tagNamesOf(file) },
     clock,
   });
   const input = options.source === '-' ? io.stdin : createReadStream(options.source, 'utf8');

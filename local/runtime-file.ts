@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
 
 /** `DIR/runtime.json`: where a running local runtime says its endpoints are (a stable contract). */
 export interface RuntimeFile {
@@ -17,7 +18,12 @@ export interface RuntimeFile {
   readonly topicArn: string;
   readonly queues: { readonly notifications: string; readonly notificationsDlq: string };
   readonly tables: { readonly addresses: string; readonly campaigns: string };
+  /** The SES tag names the runtime reads campaign, batch and source from (absent in files of older runtimes). */
+  readonly tagNames?: TagNames;
 }
+
+/** The tag names a runtime classifies by: what its file records, else the defaults. */
+export const tagNamesOf = (file: RuntimeFile): TagNames => file.tagNames ?? DEFAULT_TAG_NAMES;
 
 export const DEFAULT_DATA_DIR = '.data';
 export const runtimeFilePath = (dataDir: string): string => join(dataDir, 'runtime.json');

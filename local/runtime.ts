@@ -8,7 +8,7 @@ import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import type { LoggerPort } from '../shared/app/ports.js';
-import type { TagNames } from '../shared/domain/index.js';
+import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
 import { composeApi, composeClassify, documentClient } from '../shared/adapters/compose.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
@@ -262,6 +262,7 @@ function describeRuntime(
   retries: LocalRetries,
   timeScale: number,
   startedAt: number,
+  tagNames: TagNames,
   snsEndpoint?: string,
 ): RuntimeFile {
   const { region } = services;
@@ -290,6 +291,7 @@ function describeRuntime(
     topicArn: messaging.topicArn,
     queues: { notifications: messaging.queueUrl, notificationsDlq: messaging.deadLetterQueueUrl },
     tables: { addresses: LOCAL_NAMES.addressTable, campaigns: LOCAL_NAMES.campaignTable },
+    tagNames,
   };
 }
 
@@ -381,7 +383,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     every(options.healthEverySeconds ?? 60, checkHealth, stops);
 
     const runtimePath = runtimeFilePath(dataDir);
-    const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt, journal?.snsEndpoint);
+    const tagNames = options.tagNames ?? DEFAULT_TAG_NAMES;
+    const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt, tagNames, journal?.snsEndpoint);
     // Written whole, then renamed: a reader never sees a half-written file.
     await writeFile(`${runtimePath}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
     await rename(`${runtimePath}.tmp`, runtimePath);

@@ -87,6 +87,7 @@ describe('closed loop on the local runtime (send → SES → events → classify
     expect(runtime.file.endpoints.ses).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(runtime.file.sesViewerUrl).toBe(`${runtime.file.endpoints.ses}/`);
     expect(runtime.file.timeScale).toBe(TIME_SCALE);
+    expect(runtime.file.tagNames).toEqual({ campaign: 'campaign', batch: 'batch', source: 'source' });
     const page = await fetch(runtime.file.sesViewerUrl ?? '');
     expect(page.status).toBe(200);
   });

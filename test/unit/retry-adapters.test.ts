@@ -24,14 +24,14 @@ beforeEach(() => {
 const email = {
   to: 'kim@example.org',
   from: 'news@mail.example.com',
-  tags: { campaign: 'spring sale', batch: 'b1', source: null },
+  tags: { campaign: 'spring-sale', batch: 'b1', source: null },
   extraTags: { 'retry-of': 'orig-1', 'retry-attempt': '2' },
 };
 
 describe('SES sender', () => {
   const sender = new SesEmailSender(new SESClient({ region: 'us-east-1' }), 'bounce-pipeline', DEFAULT_TAG_NAMES);
 
-  it('sends simple content with the configuration set and the tags (values made SES-safe, empty ones left out)', async () => {
+  it('sends simple content with the configuration set and the tags (values as given, empty ones left out)', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
     expect(await sender.send({ ...email, content: { kind: 'simple', subject: 'Hi', text: 'plain', html: '<b>hi</b>' } })).toBe('m-1');
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
@@ -43,7 +43,7 @@ describe('SES sender', () => {
         Body: { Text: { Data: 'plain', Charset: 'UTF-8' }, Html: { Data: '<b>hi</b>', Charset: 'UTF-8' } },
       },
       Tags: [
-        { Name: 'campaign', Value: 'spring_sale' },
+        { Name: 'campaign', Value: 'spring-sale' },
         { Name: 'batch', Value: 'b1' },
         { Name: 'retry-of', Value: 'orig-1' },
         { Name: 'retry-attempt', Value: '2' },
@@ -140,6 +140,30 @@ describe('send requests', () => {
     expect(parseSendLine('{"to":"a@b.co","from":"n@m.co","subject":"s","text":"t","tags":{}}')).toMatchObject({
       ok: false,
       reason: expect.stringContaining('tags.campaign'),
+    });
+  });
+
+  it('refuses campaign, batch and source values SES cannot carry instead of rewriting them', () => {
+    const line = (tags: Record<string, string>) => JSON.stringify({ to: 'a@b.co', from: 'n@m.co', subject: 's', text: 't', tags });
+    expect(parseSendLine(line({ campaign: 'Spring 2026' }))).toEqual({
+      ok: false,
+      reason: 'tags.campaign: SES tag values allow only letters, digits and _ - . @ (no spaces)',
+    });
+    expect(parseSendLine(line({ campaign: 'ok', batch: 'lot/1' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^tags\.batch: /),
+    });
+    expect(parseSendLine(line({ campaign: 'ok', source: 'é' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^tags\.source: /),
+    });
+    expect(parseSendLine(line({ campaign: 'x'.repeat(257) }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^tags\.campaign: /),
+    });
+    expect(parseSendLine(line({ campaign: 'Spring_2026-a.b@c', batch: 'b', source: 's' }))).toMatchObject({
+      ok: true,
+      request: { tags: { campaign: 'Spring_2026-a.b@c', batch: 'b', source: 's' } },
     });
   });
 

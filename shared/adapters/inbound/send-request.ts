@@ -2,6 +2,17 @@ import { z } from 'zod';
 import type { SendRequest } from '../../app/send.js';
 
 /**
+ * A value SES can carry in a message tag: letters, digits, `_ - . @`, 1 to 256
+ * characters. Anything else is refused here rather than rewritten, since a
+ * rewritten campaign name would not be the one pauses are checked under.
+ */
+const sesTagValue = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9_.@-]+$/, 'SES tag values allow only letters, digits and _ - . @ (no spaces)');
+
+/**
  * One message to send, as `bounce send` reads it (a JSON Lines line) and the
  * send function receives it: `{"to", "from", "subject", "text"?, "html"?,
  * "template"?, "templateData"?, "raw"?, "tags": {"campaign", "batch"?, "source"?}}`.
@@ -18,7 +29,7 @@ export const SendRequestSchema = z
     template: z.string().min(1).optional(),
     templateData: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     raw: z.string().min(1).optional(),
-    tags: z.object({ campaign: z.string().min(1), batch: z.string().min(1).optional(), source: z.string().min(1).optional() }),
+    tags: z.object({ campaign: sesTagValue, batch: sesTagValue.optional(), source: sesTagValue.optional() }),
   })
   .refine((m) => m.template !== undefined || m.raw !== undefined || (m.subject !== undefined && (m.text ?? m.html) !== undefined), {
     message: 'give "template", "raw", or "subject" with "text" or "html"',

@@ -20,14 +20,12 @@ const REFUSALS = new Set([
   'InvalidParameterValue',
 ]);
 
-/** SES tag values allow letters, digits, `_ - . @` and at most 256 characters. */
-const tagValue = (value: string): string => value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
-
 /**
  * SES v1 (`@aws-sdk/client-ses`): simple content through SendEmail, MIME
  * through SendRawEmail, SES templates through SendTemplatedEmail; always with
  * the configuration set (its event destination feeds the pipeline) and the
- * campaign tags.
+ * campaign tags, as given: values are checked where a request comes in (a
+ * rewritten value would name another campaign than the one pauses are kept under).
  */
 export class SesEmailSender implements EmailSender {
   constructor(
@@ -43,7 +41,7 @@ export class SesEmailSender implements EmailSender {
       [this.tagNames.source, email.tags.source],
       ...Object.entries(email.extraTags ?? {}),
     ];
-    return named.flatMap(([Name, value]) => (value === null || value === '' ? [] : [{ Name, Value: tagValue(value) }]));
+    return named.flatMap(([Name, value]) => (value === null || value === '' ? [] : [{ Name, Value: value }]));
   }
 
   async send(email: OutboundEmail): Promise<string> {
