@@ -240,11 +240,18 @@ export interface RetryDueEvent {
   readonly attempt: number;
   readonly dueAt: string;
   readonly campaign: string | null;
+  /**
+   * `<originalMessageId>#<attempt>`: the same for every copy of one attempt's
+   * event. Publishing is at least once (a failed state write after the publish
+   * publishes again), so a consumer drops a key it has already acted on.
+   */
+  readonly dedupeKey: string;
 }
 
 export function retryDueEvent(state: RetryState): RetryDueEvent {
   return {
     type: 'retry-due',
+    dedupeKey: `${state.originalMessageId}#${state.attempt}`,
     address: state.email,
     originalMessageId: state.originalMessageId,
     category: state.category,

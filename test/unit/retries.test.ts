@@ -262,10 +262,28 @@ describe('messages this pipeline cannot send again', () => {
         attempt: 1,
         dueAt: state.dueAt,
         campaign: 'own-sender',
+        dedupeKey: 'external-1#1',
       },
     ]);
     expect(Date.parse(state.dueAt) - Date.parse(sentAt)).toBeGreaterThanOrEqual(6 * 3600 * 1000);
     expect(state.status).toBe('published');
+  });
+
+  it('a state write failing after "retry due" was published: the timer publishes it again with the same dedupe key', async () => {
+    const loop = new RetryLoop(world);
+    const { timer, state } = await untilFirstDue(loop);
+    loop.outbound.records.delete(state.originalMessageId); // its content is not kept here: the retry is published
+    loop.retries.beforePut = (next) => {
+      if (next.status === 'published') throw new Error('DynamoDB unavailable');
+    };
+    await expect(loop.runTimer(timer, loop.now)).rejects.toThrow('DynamoDB unavailable');
+    loop.retries.beforePut = null;
+    // The queue redelivers the timer; after the send-outcome grace time the attempt is claimed again.
+    loop.now = new Date(loop.now.getTime() + 3600 * 1000);
+    expect(await loop.runTimer(timer, loop.now)).toBe('published');
+    const keys = loop.retryDue.events.map((e) => e.dedupeKey);
+    expect(keys).toEqual([`${state.originalMessageId}#${state.attempt}`, `${state.originalMessageId}#${state.attempt}`]);
+    expect(loop.retries.only().status).toBe('published');
   });
 
   it('a message over the stored-size limit is sent, marked not retriable, and its retry is published', async () => {

@@ -107,6 +107,7 @@ describe('retry timer queue and retry-due topic', () => {
       attempt: 1,
       dueAt: timer.dueAt,
       campaign: 'c',
+      dedupeKey: 'orig-1#1',
     };
     await new SnsRetryDuePublisher(new SNSClient({ region: 'us-east-1' }), 'arn:aws:sns:us-east-1:1:due').publish(event);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
