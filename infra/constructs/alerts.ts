@@ -20,12 +20,12 @@ export class Alerts extends Construct {
   constructor(scope: Construct, id: string, props: AlertsProps = {}) {
     super(scope, id);
     const key = new Key(this, 'Key', { enableKeyRotation: true, description: 'Encrypts the bounce pipeline alert topic' });
-    // CloudWatch alarms publish to the encrypted topic.
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch alarms of this account (only) publish to the encrypted topic: the key grant and the topic grant carry the same condition.
+    const alarmsOfThisAccount = () =>
+      new ServicePrincipal('cloudwatch.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } });
+    key.grant(alarmsOfThisAccount(), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'Bounce pipeline alerts' });
-    this.topic.grantPublish(
-      new ServicePrincipal('cloudwatch.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
-    );
+    this.topic.grantPublish(alarmsOfThisAccount());
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
   }
 }

@@ -17,6 +17,12 @@ export interface QueueWithDlqProps {
    * @default Duration.days(14)
    */
   readonly dlqRetention?: Duration;
+  /**
+   * How long the queue itself keeps messages: SQS's 4-day default is shorter than a long weekend plus an
+   * outage, after which notifications would expire unprocessed.
+   * @default Duration.days(14)
+   */
+  readonly retention?: Duration;
 }
 
 /** An encrypted, HTTPS-only queue with its DLQ and a "DLQ not empty" alarm: one unit, as they are always used. */
@@ -36,6 +42,7 @@ export class QueueWithDlq extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: props.visibilityTimeout,
+      retentionPeriod: props.retention ?? Duration.days(14),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
     this.dlqAlarm = new Alarm(this, 'DeadLetterQueueNotEmpty', {
