@@ -312,7 +312,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = await startEmulators(options, dataDir, stops);
     const clients = createClients(services, stops);
     const tables = { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable };
-    await ensureTables(clients.dynamo, tables);
+    await ensureTables(clients.dynamo, tables, { durable: options.external === true });
     const messaging = await ensureMessaging(clients.sns, clients.sqs, {
       topic: LOCAL_NAMES.topic,
       queue: LOCAL_NAMES.queue,

@@ -1,18 +1,52 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ADDRESS_TABLE, CAMPAIGN_TABLE, type TableDescription } from './tables.js';
+import {
+  CreateTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { ADDRESS_TABLE, CAMPAIGN_TABLE, TTL_ATTRIBUTE, type TableDescription } from './tables.js';
 
 export interface TableNames {
   readonly addressTable: string;
   readonly campaignTable: string;
 }
 
-async function createTable(client: DynamoDBClient, name: string, table: TableDescription): Promise<void> {
+export interface TableOptions {
+  /**
+   * Real tables (the runtime's `--external` mode): deletion protection, point-in-time recovery and TTL
+   * on `expiresAt`, as the CDK app sets them. Emulators have none of these calls.
+   */
+  readonly durable?: boolean;
+}
+
+async function makeDurable(client: DynamoDBClient, name: string): Promise<void> {
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  if (ttlStatus !== 'ENABLED' && ttlStatus !== 'ENABLING') {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: TTL_ATTRIBUTE } }),
+    );
+  }
+  const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: name }));
+  if (backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus !== 'ENABLED') {
+    await client.send(
+      new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    );
+  }
+}
+
+async function createTable(client: DynamoDBClient, name: string, table: TableDescription, options: TableOptions): Promise<void> {
   const attributes = new Set([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   try {
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
+        ...(options.durable ? { DeletionProtectionEnabled: true } : {}),
         AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
         KeySchema: [
           { AttributeName: table.partitionKey, KeyType: 'HASH' },
@@ -35,19 +69,16 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDes
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  for (let i = 0; i < 100; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`table ${name} did not become active`);
+  // The SDK's waiter: polls DescribeTable until the table is ACTIVE (up to 5 minutes on AWS).
+  await waitUntilTableExists({ client, minDelay: 1, maxDelay: 10, maxWaitTime: 300 }, { TableName: name });
+  if (options.durable) await makeDurable(client, name);
 }
 
 /**
  * Create the pipeline's tables where they do not exist (the local runtime and
  * tests; on AWS the CDK app creates them from the same descriptions).
  */
-export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  await createTable(client, names.addressTable, ADDRESS_TABLE);
-  await createTable(client, names.campaignTable, CAMPAIGN_TABLE);
+export async function ensureTables(client: DynamoDBClient, names: TableNames, options: TableOptions = {}): Promise<void> {
+  await createTable(client, names.addressTable, ADDRESS_TABLE, options);
+  await createTable(client, names.campaignTable, CAMPAIGN_TABLE, options);
 }

@@ -1,5 +1,5 @@
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
  * The messaging topology: SES → SNS topic → notifications queue (+ DLQ).
@@ -13,6 +13,8 @@ export const MESSAGING = {
   visibilityTimeoutSeconds: 180,
   /** 14 days, the SQS maximum: time for a person to look at the DLQ. */
   dlqRetentionSeconds: 14 * 24 * 3600,
+  /** 14 days for the notifications queue too: SQS's 4-day default is shorter than a long weekend plus an outage. */
+  queueRetentionSeconds: 14 * 24 * 3600,
   /** The SNS envelope is kept (not raw delivery): its MessageId and TopicArn help tracing; the handler accepts both. */
   rawMessageDelivery: false,
 } as const;
@@ -38,7 +40,24 @@ async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
   return arn;
 }
 
-/** Create (or find) the topic, queue, DLQ and subscription; every call is idempotent. */
+/** The notifications queue's policy: the topic may send to it, nothing else. */
+export function queuePolicy(queueArn: string, topicArn: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TopicSendsNotifications',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+      },
+    ],
+  };
+}
+
+/** Create (or find) the topic, queue, DLQ, queue policy and subscription; every call is idempotent. */
 export async function ensureMessaging(sns: SNSClient, sqs: SQSClient, names: MessagingNames): Promise<Messaging> {
   const dlq = await sqs.send(
     new CreateQueueCommand({
@@ -61,6 +80,16 @@ export async function ensureMessaging(sns: SNSClient, sqs: SQSClient, names: Mes
   const queueArn = await queueArnOf(sqs, queueUrl);
   const topic = await sns.send(new CreateTopicCommand({ Name: names.topic }));
   const topicArn = topic.TopicArn as string;
+  // Without a queue policy SNS cannot deliver to the queue on AWS: only this topic may send.
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      Attributes: {
+        MessageRetentionPeriod: String(MESSAGING.queueRetentionSeconds),
+        Policy: JSON.stringify(queuePolicy(queueArn, topicArn)),
+      },
+    }),
+  );
   await sns.send(
     new SubscribeCommand({
       TopicArn: topicArn,
