@@ -312,7 +312,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = await startEmulators(options, dataDir, stops);
     const clients = createClients(services, stops);
     const tables = { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable };
-    await ensureTables(clients.dynamo, tables, { durable: options.external === true });
+    for (const problem of await ensureTables(clients.dynamo, tables, { durable: options.external === true })) {
+      logger.warn('Table setting not applied', { problem });
+    }
     const messaging = await ensureMessaging(clients.sns, clients.sqs, {
       topic: LOCAL_NAMES.topic,
       queue: LOCAL_NAMES.queue,

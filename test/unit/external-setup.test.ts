@@ -39,7 +39,7 @@ describe('--external setup on real AWS', () => {
         PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
       },
     });
-    await ensureTables(new DynamoDBClient({ region: 'eu-west-1' }), names, { durable: true });
+    expect(await ensureTables(new DynamoDBClient({ region: 'eu-west-1' }), names, { durable: true })).toEqual([]);
     expect(dynamo.commandCalls(CreateTableCommand).map((c) => c.args[0].input.DeletionProtectionEnabled)).toEqual([true, true]);
     expect(dynamo.commandCalls(DescribeTableCommand).length).toBeGreaterThanOrEqual(3);
     expect(dynamo.commandCalls(UpdateTimeToLiveCommand).map((c) => c.args[0].input)).toEqual(
@@ -47,6 +47,23 @@ describe('--external setup on real AWS', () => {
     );
     expect(dynamo.commandCalls(UpdateContinuousBackupsCommand).map((c) => c.args[0].input.TableName)).toEqual(['a', 'c']);
   }, 20_000);
+
+  it('a setting the service refuses is reported, not thrown', async () => {
+    dynamo.on(CreateTableCommand).resolves({});
+    dynamo.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
+    dynamo.on(DescribeTimeToLiveCommand).rejects(Object.assign(new Error('not here'), { name: 'UnknownOperationException' }));
+    dynamo.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+      },
+    });
+    expect(await ensureTables(new DynamoDBClient({ region: 'eu-west-1' }), names, { durable: true })).toEqual([
+      'a: TTL on expiresAt not enabled (UnknownOperationException: not here)',
+      'c: TTL on expiresAt not enabled (UnknownOperationException: not here)',
+    ]);
+    expect(dynamo.commandCalls(UpdateContinuousBackupsCommand)).toHaveLength(0);
+  });
 
   it('emulator tables get none of it', async () => {
     dynamo.on(CreateTableCommand).resolves({});

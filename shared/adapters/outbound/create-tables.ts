@@ -23,23 +23,39 @@ export interface TableOptions {
   readonly durable?: boolean;
 }
 
-async function makeDurable(client: DynamoDBClient, name: string): Promise<void> {
-  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
-  const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus;
-  if (ttlStatus !== 'ENABLED' && ttlStatus !== 'ENABLING') {
+/**
+ * TTL and point-in-time recovery on an existing table. A step the service refuses (missing permission,
+ * an emulator without the call) is reported, not thrown: the pipeline works without them, a person
+ * should still know.
+ */
+async function makeDurable(client: DynamoDBClient, name: string): Promise<string[]> {
+  const problems: string[] = [];
+  const step = async (what: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      problems.push(`${name}: ${what} not enabled (${(error as Error).name}: ${(error as Error).message})`);
+    }
+  };
+  await step('TTL on expiresAt', async () => {
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+    if (ttlStatus === 'ENABLED' || ttlStatus === 'ENABLING') return;
     await client.send(
       new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: TTL_ATTRIBUTE } }),
     );
-  }
-  const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: name }));
-  if (backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus !== 'ENABLED') {
+  });
+  await step('point-in-time recovery', async () => {
+    const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: name }));
+    if (backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED') return;
     await client.send(
       new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
     );
-  }
+  });
+  return problems;
 }
 
-async function createTable(client: DynamoDBClient, name: string, table: TableDescription, options: TableOptions): Promise<void> {
+async function createTable(client: DynamoDBClient, name: string, table: TableDescription, options: TableOptions): Promise<string[]> {
   const attributes = new Set([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   try {
     await client.send(
@@ -71,14 +87,17 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDes
   }
   // The SDK's waiter: polls DescribeTable until the table is ACTIVE (up to 5 minutes on AWS).
   await waitUntilTableExists({ client, minDelay: 1, maxDelay: 10, maxWaitTime: 300 }, { TableName: name });
-  if (options.durable) await makeDurable(client, name);
+  return options.durable ? makeDurable(client, name) : [];
 }
 
 /**
  * Create the pipeline's tables where they do not exist (the local runtime and
- * tests; on AWS the CDK app creates them from the same descriptions).
+ * tests; on AWS the CDK app creates them from the same descriptions). Returns
+ * what could not be made durable (`durable` only).
  */
-export async function ensureTables(client: DynamoDBClient, names: TableNames, options: TableOptions = {}): Promise<void> {
-  await createTable(client, names.addressTable, ADDRESS_TABLE, options);
-  await createTable(client, names.campaignTable, CAMPAIGN_TABLE, options);
+export async function ensureTables(client: DynamoDBClient, names: TableNames, options: TableOptions = {}): Promise<string[]> {
+  return [
+    ...(await createTable(client, names.addressTable, ADDRESS_TABLE, options)),
+    ...(await createTable(client, names.campaignTable, CAMPAIGN_TABLE, options)),
+  ];
 }
