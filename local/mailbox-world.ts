@@ -38,7 +38,8 @@ export type WorldEntry = z.infer<typeof EntrySchema>;
 /** Parse a world file (JSON Lines); a bad line is an error that names it. Blank lines are skipped. */
 export function parseWorld(text: string, fileName = 'world'): WorldEntry[] {
   const entries: WorldEntry[] = [];
-  const seen = new Set<string>();
+  // Address → the line it was first listed on (an error names lines, never the address).
+  const seen = new Map<string, number>();
   text.split(/\r?\n/).forEach((line, index) => {
     if (line.trim() === '') return;
     const where = `${fileName} line ${index + 1}`;
@@ -54,8 +55,9 @@ export function parseWorld(text: string, fileName = 'world'): WorldEntry[] {
       throw new Error(`${where}: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'invalid entry'}`);
     }
     const address = parsed.data.address.trim().toLowerCase();
-    if (seen.has(address)) throw new Error(`${where}: ${parsed.data.address} is listed twice`);
-    seen.add(address);
+    const first = seen.get(address);
+    if (first !== undefined) throw new Error(`${where}: the same address as line ${first}`);
+    seen.set(address, index + 1);
     entries.push({ ...parsed.data, address });
   });
   return entries;

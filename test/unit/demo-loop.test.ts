@@ -15,6 +15,12 @@ describe('the demo loop world', () => {
     expect(parseWorld(world.map((entry) => JSON.stringify(entry)).join('\n'))).toHaveLength(world.length);
   });
 
+  it('a world file listing an address twice is refused by line numbers, without the address', () => {
+    const line = (address: string) => JSON.stringify({ address, responses: [{ deliver: true }] });
+    const text = [line('kim@example.org'), line('lee@example.org'), '', line('Kim@Example.org')].join('\n');
+    expect(() => parseWorld(text, 'w.jsonl')).toThrow(new Error('w.jsonl line 4: the same address as line 1'));
+  });
+
   it('a temporary failure that repeats fails forever; a one-off one is delivered on the retry; permanent ones bounce', () => {
     for (const r of recipients) {
       const responses = byAddress.get(r.email);
