@@ -51,7 +51,8 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
   // Read only what is new: the newest second seen so far (messages of that second are read again, `seen` skips them).
   let since = Math.floor(Date.now() / 1000);
   const inFlight = new Set<Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
+  // Pending waits and how to end each early: stop settles them, so nothing waits on a timer that will never fire.
+  const timers = new Map<NodeJS.Timeout, () => void>();
   let stopped = false;
 
   const track = (work: Promise<void>) => {
@@ -68,7 +69,7 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
         return { ...Object.fromEntries(tags), ...retryTags({ originalMessageId: record.originalMessageId, attempt: record.attempt }) };
       }
       if (Date.now() >= deadline || stopped) return {};
-      await new Promise((done) => setTimeout(done, 50));
+      await new Promise<void>((done) => setTimeout(done, 50).unref());
     }
   }
 
@@ -80,9 +81,11 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
           timers.delete(timer);
           done();
         }, wait);
-        timers.add(timer);
+        timer.unref(); // a pending SES event never keeps the process alive
+        timers.set(timer, done);
       });
     }
+    if (stopped) return; // stopped while waiting: the event is not published
     await options.sns.send(new PublishCommand({ TopicArn: options.topicArn, Message: JSON.stringify(event) }));
   }
 
@@ -124,14 +127,19 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
   return {
     ses,
     settle: async () => {
-      await (polling = polling.then(poll));
+      if (!stopped) await (polling = polling.then(poll));
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     stop: async () => {
       stopped = true;
       clearInterval(interval);
       await polling.catch(() => undefined);
-      for (const timer of timers) clearTimeout(timer);
+      for (const [timer, settle] of timers) {
+        clearTimeout(timer);
+        settle();
+      }
+      timers.clear();
+      await Promise.allSettled([...inFlight]);
       await ses.close();
     },
   };
