@@ -73,6 +73,25 @@ function lineOf(
   };
 }
 
+/** A value as JSON; null for null (DecisionLine has no optional fields). */
+function json(value: string | number | boolean | null): string {
+  return value === null ? 'null' : JSON.stringify(value);
+}
+
+/**
+ * One decision line as JSON, keys in DecisionLine's order: the same text as
+ * `JSON.stringify(line)` (a test checks it), about half the CPU time.
+ */
+export function decisionLineJson(line: DecisionLine): string {
+  return (
+    `{"id":${json(line.id)},"eventType":${json(line.eventType)},"recipient":${json(line.recipient)},` +
+    `"addressValid":${json(line.addressValid)},"category":${json(line.category)},"action":${json(line.action)},` +
+    `"suppress":${json(line.suppress)},"retryAfterSeconds":${json(line.retryAfterSeconds)},"rule":${json(line.rule)},` +
+    `"provider":${json(line.provider)},"smtpCode":${json(line.smtpCode)},"enhancedCode":${json(line.enhancedCode)},` +
+    `"failureClass":${json(line.failureClass)},"messageId":${json(line.messageId)},"campaign":${json(line.campaign)}}`
+  );
+}
+
 function isRecipientLine(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === 'object' &&
@@ -225,7 +244,7 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
         if (result.ok) {
           for (const decision of result.decisions) {
             summary.add(decision);
-            const flushed = writer.write(JSON.stringify(decision));
+            const flushed = writer.write(decisionLineJson(decision));
             if (flushed) await flushed;
           }
           continue;
