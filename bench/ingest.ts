@@ -112,11 +112,12 @@ export async function benchIngest(): Promise<void> {
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     console.log(
-      `  ${kind.padEnd(13)}  ${(counts.writes / EVENTS).toFixed(3).padStart(12)}  ${(counts.reads / EVENTS).toFixed(3).padStart(11)}  ${Math.round(
-        EVENTS / seconds,
-      )
-        .toLocaleString('en-US')
-        .padStart(15)}`,
+      `  ${kind.padEnd(13)}` +
+        `  ${(counts.writes / EVENTS).toFixed(3).padStart(12)}` +
+        `  ${(counts.reads / EVENTS).toFixed(3).padStart(11)}` +
+        `  ${Math.round(EVENTS / seconds)
+          .toLocaleString('en-US')
+          .padStart(15)}`,
     );
   }
   console.log('  targets: < 0.05 writes per send/delivery event, <= 3 per hard bounce');

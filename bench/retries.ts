@@ -149,14 +149,17 @@ export async function benchRetries(): Promise<void> {
     const writes = (counts.get('PutCommand') ?? 0) + (counts.get('PutItemCommand') ?? 0) + (counts.get('UpdateCommand') ?? 0);
     rows.push({ label, reads, writes, sqs: timers.sends, ses: 1, hops });
     console.log(
-      `  ${label.padEnd(8)} ${String(hops).padStart(5)}  ${String(reads).padStart(14)}  ${String(writes).padStart(6)}  ${String(timers.sends).padStart(9)}  ${String(1).padStart(9)}`,
+      `  ${label.padEnd(8)} ${String(hops).padStart(5)}` +
+        `  ${String(reads).padStart(14)}  ${String(writes).padStart(6)}` +
+        `  ${String(timers.sends).padStart(9)}  ${String(1).padStart(9)}`,
     );
   }
 
   // The outbound read is the one large item: it costs one read unit per 4 KB of message.
   const outboundReadUnits = Math.ceil((contentKb + 0.5) / 4);
   console.log(
-    `\ncost per 1,000 retries at list prices (us-east-1 on-demand; message ~${contentKb.toFixed(1)} KB, so its read is ${outboundReadUnits} read units):`,
+    `\ncost per 1,000 retries at list prices (us-east-1 on-demand; message ~${contentKb.toFixed(1)}` +
+      ` KB, so its read is ${outboundReadUnits} read units):`,
   );
   for (const row of rows) {
     const readUnits = row.reads - 1 + outboundReadUnits;
@@ -166,11 +169,17 @@ export async function benchRetries(): Promise<void> {
     const sesCost = row.ses * PRICES.sesEmail;
     const total = (dynamo + sqs + lambda + sesCost) * 1000;
     console.log(
-      `  ${row.label.padEnd(8)} $${total.toFixed(4)}  (SES $${(sesCost * 1000).toFixed(4)}, DynamoDB $${(dynamo * 1000).toFixed(4)}, SQS $${(sqs * 1000).toFixed(4)}, Lambda $${(lambda * 1000).toFixed(4)})`,
+      `  ${row.label.padEnd(8)} $${total.toFixed(4)}` +
+        `  (SES $${(sesCost * 1000).toFixed(4)}` +
+        `, DynamoDB $${(dynamo * 1000).toFixed(4)}` +
+        `, SQS $${(sqs * 1000).toFixed(4)}` +
+        `, Lambda $${(lambda * 1000).toFixed(4)})`,
     );
   }
   console.log(
-    `  (SQS: each timer message is 1 send + ${SQS_REQUESTS_PER_TIMER_CONSUMED} event-source requests at batch size 1, an upper bound; Lambda: ${LAMBDA_MS_PER_TIMER} ms at ${LAMBDA_GB * 1024} MB arm64 per timer, assumed)`,
+    `  (SQS: each timer message is 1 send + ${SQS_REQUESTS_PER_TIMER_CONSUMED}` +
+      ` event-source requests at batch size 1, an upper bound; Lambda: ${LAMBDA_MS_PER_TIMER}` +
+      ` ms at ${LAMBDA_GB * 1024} MB arm64 per timer, assumed)`,
   );
 
   sesClient.destroy();

@@ -96,13 +96,20 @@ bounces/s through the classify use case (${RECIPIENTS} recipients per notificati
     const before = await measure(doc, 20, 1);
     const now = await measure(doc, 20, ADDRESS_CONCURRENCY);
     console.log(
-      `  ${label.padEnd(27)}  20 × ${RECIPIENTS}   ${Math.round(before.rate).toLocaleString('en-US').padStart(9)} /s (${before.seconds.toFixed(1)} s)   ${Math.round(now.rate).toLocaleString('en-US').padStart(9)} /s (${now.seconds.toFixed(1)} s)   ${(now.rate / before.rate).toFixed(1)}×`,
+      `  ${label.padEnd(27)}  20 × ${RECIPIENTS}` +
+        `   ${Math.round(before.rate).toLocaleString('en-US').padStart(9)}` +
+        ` /s (${before.seconds.toFixed(1)}` +
+        ` s)   ${Math.round(now.rate).toLocaleString('en-US').padStart(9)}` +
+        ` /s (${now.seconds.toFixed(1)}` +
+        ` s)   ${(now.rate / before.rate).toFixed(1)}×`,
     );
   }
   console.log('  target: ≥ 4× before');
   const maximal = await measure(delayed, 100, ADDRESS_CONCURRENCY);
   console.log(
-    `  maximal batch (100 × ${RECIPIENTS} = ${(100 * RECIPIENTS).toLocaleString('en-US')} bounces, ${ROUND_TRIP_MS} ms per call): ${maximal.seconds.toFixed(1)} s (function timeout 30 s)`,
+    `  maximal batch (100 × ${RECIPIENTS}` +
+      ` = ${(100 * RECIPIENTS).toLocaleString('en-US')}` +
+      ` bounces, ${ROUND_TRIP_MS} ms per call): ${maximal.seconds.toFixed(1)} s (function timeout 30 s)`,
   );
   plain.destroy();
   delayed.destroy();

@@ -66,7 +66,10 @@ export interface AddressState extends Evidence {
   readonly reason: SuppressionReason;
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
-  /** Events about the address (bounces, complaints, deliveries...) that changed this record; a person's release or suppression is not counted. */
+  /**
+   * Events about the address (bounces, complaints, deliveries...) that changed this record;
+   * a person's release or suppression is not counted.
+   */
   readonly count: number;
   readonly releasedAt: string | null;
   readonly releasedBy: string | null;
