@@ -139,9 +139,8 @@ export async function startJournal(dataDir: string, upstream: string): Promise<J
     })().catch((error: unknown) => {
       // Not journalled: the publisher must not be told it was published.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/xml' });
-      res.end(
-        `<ErrorResponse><Error><Code>InternalError</Code><Message>${String((error as Error).message ?? error).replace(/[<&]/g, '')}</Message></Error></ErrorResponse>`,
-      );
+      const message = String((error as Error).message ?? error).replace(/[<&]/g, '');
+      res.end(`<ErrorResponse><Error><Code>InternalError</Code><Message>${message}</Message></Error></ErrorResponse>`);
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -74,5 +74,8 @@ export async function whyNotRunning(dataDir: string): Promise<string> {
       return `the runtime is not running (no ${path}): start it with "npx bounce start${dataFlag}"`;
     return `the runtime is not running (${path} is unreadable): start it with "npx bounce start${dataFlag}"`;
   }
-  return `the runtime is not running: ${path} was left by pid ${String(pid)}, which is gone (killed or crashed); start it again with "npx bounce start${dataFlag}" (what it had queued comes back)`;
+  return (
+    `the runtime is not running: ${path} was left by pid ${String(pid)}` +
+    `, which is gone (killed or crashed); start it again with "npx bounce start${dataFlag}" (what it had queued comes back)`
+  );
 }

@@ -45,10 +45,14 @@ export const WEB_PAGE = `<!doctype html>
     <div id="figures" class="figures"></div>
     <h2>Findings</h2><div id="findings" class="empty"></div>
     <div class="charts">
-      <div class="chart"><h3>Rates over time (% per hour)</h3><svg id="chart-rates" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
-      <div class="chart"><h3>Bounces by category</h3><svg id="chart-category" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
-      <div class="chart"><h3>Bounces by provider</h3><svg id="chart-provider" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
-      <div class="chart"><h3>Bounces by batch and source</h3><svg id="chart-list" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
+      <div class="chart"><h3>Rates over time (% per hour)</h3>
+        <svg id="chart-rates" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
+      <div class="chart"><h3>Bounces by category</h3>
+        <svg id="chart-category" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
+      <div class="chart"><h3>Bounces by provider</h3>
+        <svg id="chart-provider" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
+      <div class="chart"><h3>Bounces by batch and source</h3>
+        <svg id="chart-list" width="100%" height="180" viewBox="0 0 420 180"></svg></div>
     </div>
   </section>
 </main>
@@ -83,7 +87,8 @@ function lineChart(svg, points, series) {
   el(svg, 'text', { x: left, y: h - 6 }, points[0].hour.slice(5) + 'h');
   el(svg, 'text', { x: w - 70, y: h - 6 }, points[points.length - 1].hour.slice(5) + 'h');
   series.forEach((s, si) => {
-    el(svg, 'polyline', { class: 'series', fill: 'none', stroke: s.color, 'stroke-width': 2, points: points.map((p, i) => x(i) + ',' + y(p[s.key])).join(' ') });
+    const line = points.map((p, i) => x(i) + ',' + y(p[s.key])).join(' ');
+    el(svg, 'polyline', { class: 'series', fill: 'none', stroke: s.color, 'stroke-width': 2, points: line });
     for (const [i, p] of points.entries()) el(svg, 'circle', { cx: x(i), cy: y(p[s.key]), r: 2.5, fill: s.color });
     el(svg, 'text', { x: left + 10 + si * 150, y: 12, fill: s.color }, s.label);
   });
@@ -111,7 +116,10 @@ function barChart(svg, rows, label) {
 async function showCampaign(name) {
   document.querySelectorAll('tr.campaign').forEach((tr) => tr.classList.toggle('selected', tr.dataset.campaign === name));
   const enc = encodeURIComponent(name);
-  const [health, series] = await Promise.all([api('campaigns/' + enc + '/health?hours=' + HOURS), api('campaigns/' + enc + '/series?hours=' + HOURS)]);
+  const [health, series] = await Promise.all([
+    api('campaigns/' + enc + '/health?hours=' + HOURS),
+    api('campaigns/' + enc + '/series?hours=' + HOURS),
+  ]);
   document.getElementById('title').innerHTML = esc(name) + ' <span class="verdict ' + health.verdict + '">' + health.verdict + '</span>';
   document.getElementById('figures').innerHTML = [
     ['sends', health.sends], ['hard-bounce rate', pct(health.hardBounceRate)], ['at least (95 %)', pct(health.hardBounceRateLowerBound)],
@@ -120,8 +128,11 @@ async function showCampaign(name) {
   const findings = document.getElementById('findings');
   findings.className = health.findings.length ? '' : 'empty';
   findings.innerHTML = health.findings.length ? health.findings.map((f) =>
-    '<div class="finding ' + f.verdict + '" data-pattern="' + esc(f.pattern) + '"><span class="verdict ' + f.verdict + '">' + f.verdict + '</span> <b>' + esc(f.pattern) + '</b>: ' + esc(f.summary) +
-    '<div class="numbers">' + Object.entries(f.numbers).map(([k, v]) => esc(k) + ' ' + esc(typeof v === 'number' && /rate|share|lowerBound/.test(k) ? pct(v) : v)).join(', ') + '</div>' +
+    '<div class="finding ' + f.verdict + '" data-pattern="' + esc(f.pattern) + '">' +
+    '<span class="verdict ' + f.verdict + '">' + f.verdict + '</span> <b>' + esc(f.pattern) + '</b>: ' + esc(f.summary) +
+    '<div class="numbers">' + Object.entries(f.numbers)
+      .map(([k, v]) => esc(k) + ' ' + esc(typeof v === 'number' && /rate|share|lowerBound/.test(k) ? pct(v) : v))
+      .join(', ') + '</div>' +
     '<div><i>What to do:</i> ' + esc(f.action) + '</div></div>').join('') : 'No findings.';
   lineChart(document.getElementById('chart-rates'), series.hours, [
     { key: 'hardBounceRate', label: 'hard-bounce rate', color: '#c62828' },
@@ -138,16 +149,25 @@ async function showCampaign(name) {
 async function load() {
   const { campaigns } = await api('campaigns?hours=' + HOURS);
   const list = document.getElementById('campaigns');
-  if (campaigns.length === 0) { list.textContent = 'No campaign in the last ' + HOURS + ' hours.'; document.body.dataset.ready = ''; return; }
+  if (campaigns.length === 0) {
+    list.textContent = 'No campaign in the last ' + HOURS + ' hours.';
+    document.body.dataset.ready = '';
+    return;
+  }
   list.className = '';
   list.innerHTML = '<table><thead><tr><th>campaign</th><th>sends</th><th>hard</th><th>compl.</th><th>verdict</th></tr></thead><tbody>' +
-    campaigns.map((c) => '<tr class="campaign" data-campaign="' + esc(c.campaign) + '"><td>' + esc(c.campaign) + (c.paused ? ' (paused)' : '') + '</td><td class="n">' + c.sends +
-      '</td><td class="n">' + pct(c.hardBounceRate) + '</td><td class="n">' + pct(c.complaintRate) + '</td><td class="verdict ' + c.verdict + '">' + c.verdict + '</td></tr>').join('') +
+    campaigns.map((c) => '<tr class="campaign" data-campaign="' + esc(c.campaign) + '">' +
+      '<td>' + esc(c.campaign) + (c.paused ? ' (paused)' : '') + '</td><td class="n">' + c.sends + '</td>' +
+      '<td class="n">' + pct(c.hardBounceRate) + '</td><td class="n">' + pct(c.complaintRate) + '</td>' +
+      '<td class="verdict ' + c.verdict + '">' + c.verdict + '</td></tr>').join('') +
     '</tbody></table>';
   list.querySelectorAll('tr.campaign').forEach((tr) => tr.addEventListener('click', () => showCampaign(tr.dataset.campaign)));
   await showCampaign(new URLSearchParams(location.search).get('campaign') || campaigns[0].campaign);
 }
-load().catch((error) => { document.getElementById('campaigns').textContent = 'Could not load: ' + error.message; document.body.dataset.ready = 'error'; });
+load().catch((error) => {
+  document.getElementById('campaigns').textContent = 'Could not load: ' + error.message;
+  document.body.dataset.ready = 'error';
+});
 </script>
 </body>
 </html>

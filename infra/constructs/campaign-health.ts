@@ -78,7 +78,10 @@ export class CampaignHealth extends Construct {
     const { region, account, partition } = Stack.of(this);
     const every = props.every ?? Duration.minutes(5);
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
-    const dashboardUrl = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboard.dashboardName}`;
+    const dashboardUrl =
+      `https://${region}` +
+      `.console.aws.amazon.com/cloudwatch/home?region=${region}` +
+      `#dashboards/dashboard/${this.dashboard.dashboardName}`;
     const sets = props.pauseConfigurationSets ?? {};
 
     this.function = new PipelineFunction(this, 'Job', {
@@ -128,7 +131,10 @@ export class CampaignHealth extends Construct {
     const hardBounceLine = props.hardBounceDangerPercent ?? 2;
     const complaintLine = props.complaintDangerPercent ?? 0.1;
     this.hardBounceAlarm = new Alarm(this, 'HardBounceDanger', {
-      alarmDescription: `A campaign's hard-bounce rate is above ${hardBounceLine} % with 95 % confidence: the alert email names it and what to do. Stop sending that list.`,
+      alarmDescription:
+        `A campaign's hard-bounce rate is above ${hardBounceLine} % with 95 % ` +
+        `confidence: the alert email names it and what to do. Stop sending ` +
+        `that list.`,
       metric: healthMetric(names.worstHardBounceRateLowerBound, every),
       threshold: hardBounceLine,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -136,7 +142,9 @@ export class CampaignHealth extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.complaintAlarm = new Alarm(this, 'ComplaintRate', {
-      alarmDescription: `A campaign's complaint rate is above ${complaintLine} %, the line at which SES reviews the account: the alert email names it and what to do.`,
+      alarmDescription:
+        `A campaign's complaint rate is above ${complaintLine} %, the line at ` +
+        `which SES reviews the account: the alert email names it and what to do.`,
       metric: healthMetric(names.worstComplaintRate, every),
       threshold: complaintLine,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -150,7 +158,10 @@ export class CampaignHealth extends Construct {
 
     const perCampaign = (metricName: string, label: string): IMetric =>
       new MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},${CAMPAIGN_DIMENSION},service} MetricName="${metricName}" service="${HEALTH_SERVICE}"', 'Maximum', ${every.toSeconds()})`,
+        expression:
+          `SEARCH('{${METRICS_NAMESPACE},${CAMPAIGN_DIMENSION}` +
+          `,service} MetricName="${metricName}" service="${HEALTH_SERVICE}` +
+          `"', 'Maximum', ${every.toSeconds()})`,
         label,
         period: every,
       });

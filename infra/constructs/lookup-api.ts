@@ -78,9 +78,14 @@ export class LookupApi extends Construct {
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        id:
+          'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/' +
+          'service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         reason:
-          'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented policy of the account-level role API Gateway uses for execution logs; AWS scopes it to the log groups API Gateway creates, whose names are only known at run time.',
+          'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented policy of ' +
+          'the account-level role API Gateway uses for execution logs; AWS scopes ' +
+          'it to the log groups API Gateway creates, whose names are only known ' +
+          'at run time.',
       });
     }
 
@@ -138,12 +143,17 @@ export class LookupApi extends Construct {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG4',
       reason:
-        'Every method uses AWS_IAM (SigV4) authorisation: callers are sending systems and operators with IAM identities, scoped by IAM policies; a Cognito user pool would add a user directory the product does not need.',
+        'Every method uses AWS_IAM (SigV4) authorisation: callers are sending ' +
+        'systems and operators with IAM identities, scoped by IAM policies; a ' +
+        'Cognito user pool would add a user directory the product does not ' +
+        'need.',
     });
     Validations.of(this.api.deploymentStage).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG3',
       reason:
-        'IAM authorisation rejects unsigned requests before they reach the function and the stage is throttled; operators who want WAF rules attach their web ACL to the stage (README).',
+        'IAM authorisation rejects unsigned requests before they reach the ' +
+        'function and the stage is throttled; operators who want WAF rules ' +
+        'attach their web ACL to the stage (README).',
     });
   }
 }

@@ -91,8 +91,11 @@ export class OperationalAlarms extends Construct {
         threshold: limit.toSeconds(),
         evaluationPeriods: isDeadLetterQueue ? 1 : 3,
         description: isDeadLetterQueue
-          ? `Records in the dead-letter queue ${id} are over ${limit.toHumanString()} old and will expire: replay or drop them (bounce dlq).`
-          : `The oldest message in ${id} is over ${limit.toHumanString()} old: its consumer is failing, throttled or stopped. Check the function's errors and logs.`,
+          ? `Records in the dead-letter queue ${id}` +
+            ` are over ${limit.toHumanString()} old and will expire: replay or drop them (bounce dlq).`
+          : `The oldest message in ${id} is over ${limit.toHumanString()} old: its ` +
+            `consumer is failing, throttled or stopped. Check the function's ` +
+            `errors and logs.`,
       });
       if (!isDeadLetterQueue) continue;
       const depth = new Metric({
@@ -109,7 +112,9 @@ export class OperationalAlarms extends Construct {
         metric: depth,
         threshold: 0,
         evaluationPeriods: 1,
-        description: `Messages in the dead-letter queue ${id}: records that could not be processed. Read their "reason" attribute, fix, then replay (bounce dlq).`,
+        description:
+          `Messages in the dead-letter queue ${id}: records that could not be ` +
+          `processed. Read their "reason" attribute, fix, then replay (bounce dlq).`,
       });
     }
 

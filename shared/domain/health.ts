@@ -181,7 +181,8 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
       action:
         rateVerdict === 'danger'
           ? 'Stop sending this list; remove the suppressed addresses (bounce check) and verify the source of the list before resuming.'
-          : 'Before the next send, remove the suppressed addresses (bounce check) and check where the bouncing addresses came from; sending can go on.',
+          : 'Before the next send, remove the suppressed addresses (bounce check) ' +
+            'and check where the bouncing addresses came from; sending can go on.',
     });
   }
 
@@ -191,10 +192,13 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
     findings.push({
       pattern: 'reputation-across-providers',
       verdict: reputationProviders.length > limits.reputationProviders || blocked / Math.max(attempted, 1) > 0.01 ? 'danger' : 'warning',
-      summary: `reputation blocks from ${reputationProviders.length} providers (${reputationProviders.map(([p, c]) => `${p} ${c}`).join(', ')}): a sender reputation problem, not a list problem`,
+      summary:
+        `reputation blocks from ${reputationProviders.length}` +
+        ` providers (${reputationProviders.map(([p, c]) => `${p} ${c}`).join(', ')}): a sender reputation problem, not a list problem`,
       numbers: { providers: reputationProviders.length, blocked },
       action:
-        'Check blocklists for the sending IPs and domain, authentication (SPF, DKIM, DMARC), complaint rates and recent content; slow down sending.',
+        'Check blocklists for the sending IPs and domain, authentication (SPF, ' +
+        'DKIM, DMARC), complaint rates and recent content; slow down sending.',
     });
   }
 
@@ -211,7 +215,9 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
         findings.push({
           pattern: 'mailbox-full-concentration',
           verdict: 'warning',
-          summary: `${pct(share)} of full mailboxes come from ${dimension} "${value}" (${count} of ${sentHere} sent, ${pct(rateHere)}): a stale or bought list`,
+          summary:
+            `${pct(share)} of full mailboxes come from ${dimension} "${value}` +
+            `" (${count} of ${sentHere} sent, ${pct(rateHere)}): a stale or bought list`,
           numbers: { [dimension]: value, mailboxFull: count, sent: sentHere, share },
           action: `Review ${dimension} "${value}": when was it collected, was it permission-based? Re-confirm or drop it.`,
         });
@@ -238,7 +244,9 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
       )}, the line at which SES ${complaintVerdict === 'danger' ? 'reviews the account' : 'starts watching it'}`,
       numbers: { complaints, attempted, rate: complaintRate },
       action:
-        'Send only to people who asked for this mail: drop old and bought segments, make unsubscribing one click (List-Unsubscribe), and check that the content matches what they signed up for.',
+        'Send only to people who asked for this mail: drop old and bought ' +
+        'segments, make unsubscribing one click (List-Unsubscribe), and check ' +
+        'that the content matches what they signed up for.',
     });
   }
 
@@ -249,9 +257,14 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
     findings.push({
       pattern: 'domain-timeouts',
       verdict: hours >= limits.timeoutDangerHours ? 'danger' : 'warning',
-      summary: `connections to ${delays.domain} have timed out ${delays.timeouts} times for ${delays.recipients} recipients over ${hours.toFixed(1)} h: the receiving domain is not taking mail from us`,
+      summary:
+        `connections to ${delays.domain} have timed out ${delays.timeouts}` +
+        ` times for ${delays.recipients} recipients over ${hours.toFixed(1)} h: the receiving domain is not taking mail from us`,
       numbers: { domain: delays.domain, timeouts: delays.timeouts, recipients: delays.recipients, hours: Number(hours.toFixed(2)) },
-      action: `Hold further sends to ${delays.domain}; check its MX hosts and whether it throttles or blocks the sending IPs (its postmaster page, blocklists); resume when deliveries to it succeed again.`,
+      action:
+        `Hold further sends to ${delays.domain}; check its MX hosts and ` +
+        `whether it throttles or blocks the sending IPs (its postmaster page, ` +
+        `blocklists); resume when deliveries to it succeed again.`,
     });
   }
 
