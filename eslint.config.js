@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // Product code is read in review tools and terminals: no line over 140 characters, strings and regexes included.
+    files: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts', 'cli/**/*.ts', 'local/**/*.ts', 'bench/**/*.ts', 'bin/**/*.mjs'],
+    rules: { 'max-len': ['error', { code: 140, ignoreUrls: false, ignoreStrings: false, ignoreTemplateLiterals: false }] },
+  },
+  {
     files: ['shared/app/**/*.ts'],
     rules: {
       // Use cases know ports, not the platform: no AWS SDK, Powertools, Lambda types or Node modules.

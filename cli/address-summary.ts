@@ -1,3 +1,5 @@
+const wasOf = (reason: string | null | undefined): string => (reason ? ` (was ${reason})` : '');
+
 /** The fields of the API's address record that the summary reads (the API answers more). */
 export interface AddressRecord {
   readonly email: string;
@@ -39,8 +41,7 @@ const DIAGNOSTIC_WIDTH = 100;
 const verdict = (record: AddressRecord): string => {
   if (record.status === 'suppressed') return `DO NOT MAIL: suppressed (${record.reason ?? 'no reason'})`;
   if (record.status === 'review') return `DO NOT MAIL (held for review: ${record.reason ?? 'no reason'})`;
-  if (record.status === 'released')
-    return `may be mailed: released${record.suppressedReason ? ` (was ${record.suppressedReason})` : record.reason ? ` (was ${record.reason})` : ''}`;
+  if (record.status === 'released') return `may be mailed: released${wasOf(record.suppressedReason ?? record.reason)}`;
   return 'may be mailed: not on the list (only soft bounces or history are known)';
 };
 
@@ -66,7 +67,8 @@ export function addressSummary(record: AddressRecord): string {
   if (record.firstSeenAt)
     row(
       'seen',
-      `${record.firstSeenAt} first, ${record.lastSeenAt ?? '?'} last (${record.count} event${record.count === 1 ? '' : 's'} about the address)`,
+      `${record.firstSeenAt} first, ${record.lastSeenAt ?? '?'} last ` +
+        `(${record.count} event${record.count === 1 ? '' : 's'} about the address)`,
     );
   if (record.status === 'released')
     row(
@@ -75,7 +77,8 @@ export function addressSummary(record: AddressRecord): string {
     );
   row(
     'soft bounces',
-    `${record.softBounces.count} in the 72-hour window${record.softBounces.windowEndsAt ? ` (the oldest leaves it at ${record.softBounces.windowEndsAt})` : ''}`,
+    `${record.softBounces.count} in the 72-hour window` +
+      (record.softBounces.windowEndsAt ? ` (the oldest leaves it at ${record.softBounces.windowEndsAt})` : ''),
   );
   if (record.history.length > 0) {
     const shown = record.history.slice(0, SHOWN_HISTORY);
@@ -85,7 +88,9 @@ export function addressSummary(record: AddressRecord): string {
       const who = entry.actor ? ` by ${entry.actor}` : '';
       const note = entry.note ? `: ${entry.note}` : '';
       lines.push(
-        `    ${entry.at}  ${entry.signal.padEnd(15)} ${entry.fromStatus ?? '(new)'} → ${entry.toStatus} (${entry.reason})${evidenceOf ? `  ${evidenceOf}` : ''}${who}${note}`,
+        `    ${entry.at}  ${entry.signal.padEnd(15)} ` +
+          `${entry.fromStatus ?? '(new)'} → ${entry.toStatus} (${entry.reason}` +
+          `)${evidenceOf ? `  ${evidenceOf}` : ''}${who}${note}`,
       );
     }
   }

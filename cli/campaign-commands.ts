@@ -129,7 +129,9 @@ export function healthText(view: HealthView, hours: number): string {
     `Campaign ${view.campaign}: ${view.verdict.toUpperCase()}`,
     `  window             last ${hours} h (${view.from ?? '?'}:00 to ${view.to ?? '?'}:59 UTC)`,
     `  sends              ${view.sends}`,
-    `  hard bounces       ${view.hardBounces}: ${percent(view.hardBounceRate)} (at least ${percent(view.hardBounceRateLowerBound)} with 95 % confidence)`,
+    `  hard bounces       ${view.hardBounces}: ` +
+      `${percent(view.hardBounceRate)} (at least ` +
+      `${percent(view.hardBounceRateLowerBound)} with 95 % confidence)`,
     `  complaints         ${view.complaints}: ${percent(view.complaintRate)}`,
   ];
   if (view.findings.length === 0) lines.push('', 'No findings: nothing to do.');

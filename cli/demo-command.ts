@@ -49,7 +49,8 @@ const BOUNCES = {
     subType: 'General',
     status: '5.1.1',
     diagnostic:
-      "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. - gsmtp",
+      'smtp; 550-5.1.1 The email account that you tried to reach does not exist. ' +
+      "Please try double-checking the recipient's email address for typos or unnecessary spaces. - gsmtp",
   },
   outlookUnknown: {
     type: 'Permanent',
@@ -77,7 +78,8 @@ const BOUNCES = {
     subType: 'General',
     status: '5.7.1',
     diagnostic:
-      'smtp; 550-5.7.1 [192.0.2.10] Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain. - gsmtp',
+      'smtp; 550-5.7.1 [192.0.2.10] Our system has detected that this message is likely suspicious ' +
+      'due to the very low reputation of the sending domain. - gsmtp',
   },
   yahooDeferral: {
     type: 'Transient',
@@ -90,7 +92,8 @@ const BOUNCES = {
     subType: 'General',
     status: '5.7.1',
     diagnostic:
-      "smtp; 550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+      "smtp; 550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. " +
+      'Please contact your Internet service provider since part of their network is on our block list (S3150).',
   },
   policyBlock: {
     type: 'Permanent',
@@ -356,12 +359,18 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
     const lines = [
       '',
       `Campaign ${campaign}: ${recipients.length} recipients, ${published} SES events processed in ${seconds.toFixed(1)} s`,
-      `  ${recipients.length} recipients / ${health.sends} sends: ${repeatSends > 0 ? `the ${repeatSends} extra sends are repeat mailings to addresses that had soft-bounced before` : 'one send per recipient'}.`,
+      `  ${recipients.length} recipients / ${health.sends} sends: ` +
+        (repeatSends > 0
+          ? `the ${repeatSends} extra sends are repeat mailings to addresses that had soft-bounced before.`
+          : 'one send per recipient.'),
       '',
       'Figures',
       `  sends ${health.sends}, deliveries ${health.deliveries}, hard bounces ${health.hardBounces}, soft bounces ${health.softBounces},`,
-      `  reputation/auth/content blocks ${health.blocks}, complaints ${health.complaints}, not sent (SES suppression list) ${health.alreadySuppressed}`,
-      `  hard-bounce rate ${pct(health.hardBounceRate)} (at least ${pct(health.hardBounceRateLowerBound)} with 95 % confidence), complaint rate ${pct(health.complaintRate)}`,
+      `  reputation/auth/content blocks ${health.blocks}, complaints ` +
+        `${health.complaints}, not sent (SES suppression list) ${health.alreadySuppressed}`,
+      `  hard-bounce rate ${pct(health.hardBounceRate)} (at least ` +
+        `${pct(health.hardBounceRateLowerBound)} with 95 % confidence), ` +
+        `complaint rate ${pct(health.complaintRate)}`,
       '',
       `Verdict: ${health.verdict.toUpperCase()}`,
       ...health.findings.flatMap((f) => [`  [${f.verdict}] ${f.summary}`, `          → ${f.action}`]),
@@ -369,7 +378,9 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
       'Do-not-mail list for this campaign (status / reason / category):',
       ...[...byWhy.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `  ${String(n).padStart(6)}  ${why}`),
       '',
-      `Soft bounces (${health.softBounces}) count temporary failures, one per failed send; retries (${retries}) are the recipients whose last failure was decided "retry" with a delay.`,
+      `Soft bounces (${health.softBounces}) count temporary failures, one ` +
+        `per failed send; retries (${retries}) are the recipients whose last ` +
+        `failure was decided "retry" with a delay.`,
       '  An address that soft-bounced more than 3 times in 72 h is held in review instead of retried.',
       '',
       ...(example === undefined
@@ -378,7 +389,8 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
             'Look an address up:',
             ...(local
               ? [
-                  '  (this demo ran on a throwaway runtime, now stopped: run "npm start" in another terminal, then "npx bounce demo" again)',
+                  '  (this demo ran on a throwaway runtime, now stopped: ' +
+                    'run "npm start" in another terminal, then "npx bounce demo" again)',
                   `  npx bounce lookup ${example}`,
                 ]
               : [`  npx bounce lookup ${example}`, `  curl ${runtime.apiUrl}/suppressions/${encodeURIComponent(example)}`]),

@@ -135,8 +135,12 @@ export async function demoLoopCommand(options: DemoLoopOptions, io: CommandIo): 
     const refused = results.filter((r) => r.status === 'refused').length;
     const lines = [
       '',
-      `Closed loop: ${recipients.length} recipients, ${results.length - refused} sent, ${refused} refused, in ${((Date.now() - started) / 1000).toFixed(1)} s real`,
-      `  (${((Date.now() - started) / 1000 / 3600) * timeScale > 1 ? (((Date.now() - started) / 3600_000) * timeScale).toFixed(1) : '<1'} h on the demo clock)`,
+      `Closed loop: ${recipients.length} recipients, ` +
+        `${results.length - refused} sent, ${refused} refused, in ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s real`,
+      `  ` +
+        `(${((Date.now() - started) / 1000 / 3600) * timeScale > 1 ? (((Date.now() - started) / 3600_000) * timeScale).toFixed(1) : '<1'}` +
+        ` h on the demo clock)`,
       '',
       `Retries: ${retryStates.length} messages were decided "retry"; ${retriesMade} retries sent. Where they ended:`,
       ...[...byStatus.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `  ${String(n).padStart(6)}  ${why}`),

@@ -87,7 +87,13 @@ async function targetFor(options: DlqOptions, io: CommandIo): Promise<Target | n
   if (!runtime) {
     const saved = await savedDeadLetters(dataDir);
     io.stderr.write(
-      `bounce dlq: ${await whyNotRunning(dataDir)}; or pass --queue-url URL for a deployed stack's DLQ${saved > 0 ? ` (${saved} dead-lettered records are saved in ${join(dataDir, 'queues.json')} and come back at the next start)` : ''}\n`,
+      `bounce dlq: ${await whyNotRunning(dataDir)}; or pass --queue-url URL ` +
+        `for a deployed stack's ` +
+        'DLQ' +
+        (saved > 0
+          ? ` (${saved} dead-lettered records are saved in ${join(dataDir, 'queues.json')} and come back at the next start)`
+          : '') +
+        '\n',
     );
     return null;
   }

@@ -168,15 +168,22 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   sns.destroy();
   const notifications = published - (options.allowInvalid ? invalid.length : 0);
   io.stderr.write(
-    `ingest: ${published} published, ${failed} failed${skipped > 0 ? `, ${plural(skipped, 'SNS subscription message', 'SNS subscription messages')} skipped` : ''}\n`,
+    `ingest: ${published} published, ${failed} ` +
+      `failed${skipped > 0 ? `, ${plural(skipped, 'SNS subscription message', 'SNS subscription messages')} skipped` : ''}\n`,
   );
   if (invalid.length > 0) {
     for (const { where, reason } of invalid.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${where}: ${reason}\n`);
     if (invalid.length > SHOWN_INVALID) io.stderr.write(`  … and ${invalid.length - SHOWN_INVALID} more\n`);
     io.stderr.write(
       options.allowInvalid
-        ? `ingest: ${plural(invalid.length, 'line was not an SES notification', 'lines were not SES notifications')}: published anyway (--allow-invalid); the pipeline puts them in the DLQ with the reason (see "bounce dlq")\n`
-        : `ingest: ${plural(invalid.length, 'line was not an SES notification', 'lines were not SES notifications')}: not published (${notifications} notifications were); pass --allow-invalid to publish them anyway (they end in the DLQ)\n`,
+        ? `ingest: ` +
+            `${plural(invalid.length, 'line was not an SES notification', 'lines were not SES notifications')}` +
+            `: published anyway (--allow-invalid); the pipeline puts them in the ` +
+            `DLQ with the reason (see "bounce dlq")\n`
+        : `ingest: ` +
+            `${plural(invalid.length, 'line was not an SES notification', 'lines were not SES notifications')}` +
+            `: not published (${notifications} notifications were); pass ` +
+            `--allow-invalid to publish them anyway (they end in the DLQ)\n`,
     );
   }
   return failed > 0 || (invalid.length > 0 && !options.allowInvalid) ? 1 : 0;

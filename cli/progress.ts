@@ -57,7 +57,9 @@ export class Progress {
     const seconds = (this.now() - this.startedAt) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const parts = [
-      `${this.label}: ${done.toLocaleString('en-US')}${this.options.total ? ` of ${this.options.total.toLocaleString('en-US')}` : ''} ${this.options.unit}`,
+      `${this.label}: ${done.toLocaleString('en-US')}` +
+        `${this.options.total ? ` of ${this.options.total.toLocaleString('en-US')}` : ''}` +
+        ` ${this.options.unit}`,
     ];
     if (seconds >= 1) parts.push(`${Math.round(rate).toLocaleString('en-US')}/s`);
     if (this.options.total && rate > 0 && done < this.options.total) parts.push(`ETA ${clock((this.options.total - done) / rate)}`);

@@ -106,7 +106,15 @@ export async function outboxCommand(options: { readonly dataDir?: string; readon
     for (const row of rows) {
       const original = row.attempt === 0 ? '' : ` (${row.originalMessageId})`;
       io.stdout.write(
-        `${[row.sentAt.padEnd(24), String(row.attempt).padStart(7), row.to.padEnd(32), (row.campaign ?? '-').padEnd(16), `${row.messageId}${original}`].join('  ')}\n`,
+        [
+          row.sentAt.padEnd(24),
+          String(row.attempt).padStart(7),
+          row.to.padEnd(32),
+          (row.campaign ?? '-').padEnd(16),
+          `${row.messageId}${original}`,
+        ]
+          .join('  ')
+          .concat('\n'),
       );
     }
     io.stdout.write(`${rows.length} message${rows.length === 1 ? '' : 's'} sent (${rows.filter((r) => r.attempt > 0).length} retries)\n`);

@@ -56,7 +56,8 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
   } catch (error) {
     const message = (error as Error).message;
     const hint = /EADDRINUSE/.test(message)
-      ? `\n  port ${options.port} is taken (another runtime, or another program): pass --port 0 for any free port, or --port N for another one\n`
+      ? `\n  port ${options.port} is taken (another runtime, or another ` +
+        `program): pass --port 0 for any free port, or --port N for another one\n`
       : '';
     io.stderr.write(`bounce start: ${message}\n${hint}`);
     return 1;
@@ -67,21 +68,25 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
   const restoredLine =
     restored.notifications + restored.deadLetters > 0
       ? [
-          `  restored             ${restored.notifications} queued notifications and ${restored.deadLetters} dead-lettered records saved by the last stop (${file.dataDir}/queues.json)${restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''}`,
+          `  restored             ${restored.notifications} queued notifications ` +
+            `and ${restored.deadLetters} dead-lettered records saved by the last ` +
+            `stop (${file.dataDir}/queues.json)${restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''}`,
         ]
       : [];
   io.stdout.write(
     [
       `bounce pipeline running (pid ${file.pid})`,
       `  API (suppressions)   ${file.apiUrl}        try: curl ${file.apiUrl}/suppressions`,
-      `  DynamoDB             ${file.endpoints.dynamodb}   tables ${file.tables.addresses}, ${file.tables.campaigns}${options.memory ? ' (in memory)' : ` (stored in ${file.dataDir}/dynamodb)`}`,
+      `  DynamoDB             ${file.endpoints.dynamodb}   tables ` +
+        `${file.tables.addresses}, ${file.tables.campaigns}${options.memory ? ' (in memory)' : ` (stored in ${file.dataDir}/dynamodb)`}`,
       `  SNS topic            ${file.topicArn} at ${file.endpoints.sns}`,
       `  SQS                  ${file.queues.notifications}`,
       `                       ${file.queues.notificationsDlq} (DLQ)`,
       `  classify             polling the notifications queue (batches of up to 100)`,
       ...(file.sesViewerUrl
         ? [
-            `  SES (local)          ${file.endpoints.ses}   sent mail: ${file.sesViewerUrl}${options.worldFile ? `   world: ${options.worldFile}` : ''}`,
+            `  SES (local)          ${file.endpoints.ses}   sent mail: ` +
+              `${file.sesViewerUrl}${options.worldFile ? `   world: ${options.worldFile}` : ''}`,
           ]
         : []),
       `  retries              timers on the retry queue${file.timeScale !== 1 ? `; clock ${file.timeScale}x real time` : ''}`,

@@ -93,7 +93,8 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
     for (const entry of pending) {
       const result = byEmail.get(entry.email);
       io.stdout.write(
-        `${csvRow(entry.valid && result ? [result.email, result.suppressed, result.status, result.reason] : [entry.email, 'invalid', '', ''])}\n`,
+        csvRow(entry.valid && result ? [result.email, result.suppressed, result.status, result.reason] : [entry.email, 'invalid', '', '']) +
+          '\n',
       );
     }
     checked += pending.length;
@@ -220,7 +221,8 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
       if (!isValidAddress(email) || (reason !== 'BOUNCE' && reason !== 'COMPLAINT')) {
         counts.invalid++;
         io.stderr.write(
-          `line ${lineNumber}: skipped (${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`,
+          `line ${lineNumber}: skipped ` +
+            `(${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`,
         );
         continue;
       }

@@ -13,20 +13,38 @@ JSON decision per recipient to stdout, in input order; a bad line writes
 
 Exit status: 0 when all input was read, 1 when a file could not be read, 2 for bad usage.
 `,
-  start: `Usage: bounce start [--port N] [--data DIR] [--memory] [--external] [--log-format text|json] [--world FILE] [--time-scale N] [--campaign-tag/--batch-tag/--source-tag NAME]
+  start:
+    `Usage: bounce start [--port N] [--data DIR] [--memory] [--external] ` +
+    `[--log-format text|json] [--world FILE] [--time-scale N] ` +
+    `[--campaign-tag/--batch-tag/--source-tag NAME]
 
-Start the whole pipeline on this machine (what "npm start" runs) until Ctrl-C or SIGTERM.
+Start the whole ` +
+    `pipeline on this machine (what "npm start" runs) until Ctrl-C or ` +
+    `SIGTERM.
 
-  --port N          API port on 127.0.0.1 (default 3000; 0: any free port)
-  --data DIR        data folder: store, saved queues, runtime.json (default .data)
-  --memory          a throwaway store in memory
-  --external        use the AWS endpoints of the environment, not embedded emulators
-  --log-format F    the runtime's log on stderr: text (default on a terminal) or json (default otherwise)
-  --world FILE      the mailboxes behind the local SES, JSON Lines: {"address": "...", "responses": [R, ...]};
-                    each send takes the next R (the last repeats): {"deliver": true},
-                    {"bounce": {"bounceType", "bounceSubType"?, "status", "diagnosticCode"}}, {"complaint": true},
-                    {"delay": {"status", "diagnosticCode"}}; unlisted addresses are delivered
-  --time-scale N    the runtime's clock runs N times faster than real time (default 1; 3600 plays 72 h in ~72 s)
+  --port N          API port on 127.0.0.1 (default 3000; 0: ` +
+    `any free port)
+  --data DIR        data folder: store, saved queues, ` +
+    `runtime.json (default .data)
+  --memory          a throwaway store in ` +
+    `memory
+  --external        use the AWS endpoints of the environment, ` +
+    `not embedded emulators
+  --log-format F    the runtime's log on ` +
+    `stderr: text (default on a terminal) or json (default otherwise)
+  ` +
+    `--world FILE      the mailboxes behind the local SES, JSON Lines: ` +
+    `{"address": "...", "responses": [R, ...]};
+                    each ` +
+    `send takes the next R (the last repeats): {"deliver": true},
+         ` +
+    `           {"bounce": {"bounceType", "bounceSubType"?, "status", ` +
+    `"diagnosticCode"}}, {"complaint": true},
+                    ` +
+    `{"delay": {"status", "diagnosticCode"}}; unlisted addresses are ` +
+    `delivered
+  --time-scale N    the runtime's clock runs N times faster ` +
+    `than real time (default 1; 3600 plays 72 h in ~72 s)
 `,
   send: `Usage: bounce send FILE|- [--data DIR]
 
