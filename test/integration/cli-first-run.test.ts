@@ -406,8 +406,10 @@ describe('bounce demo (spawned as a user runs it)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-cli-demo-'));
     const runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
     try {
-      const first = await bounce(['demo', '--recipients', '300', '--data', dataDir]);
-      const second = await bounce(['demo', '--recipients', '300', '--data', dataDir]);
+      // Plain progress lines every 0.1 s: the demo may finish before the default 5 s interval.
+      const env = { BOUNCE_PROGRESS_SECONDS: '0.1' };
+      const first = await bounce(['demo', '--recipients', '300', '--data', dataDir], { env });
+      const second = await bounce(['demo', '--recipients', '300', '--data', dataDir], { env });
       const campaigns = [first, second].map((run) => /\nCampaign (demo-[0-9a-z]+): 300 recipients/.exec(run.stdout)?.[1]);
       expect(first.status).toBe(0);
       expect(second.status).toBe(0);
