@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionConflictError } from '../../shared/app/errors.js';
-import type { AddressRepository, SoftBounceItem } from '../../shared/app/ports.js';
+import { counterIdKey, type AddressRepository, type CampaignCounterRepository, type SoftBounceItem } from '../../shared/app/ports.js';
 import { composeStores } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { applySignal, NO_EVIDENCE, type AddressState, type HistoryEntry, type SignalKind } from '../../shared/domain/index.js';
+import { addToSketch, EMPTY_SKETCH, estimateDistinct } from '../../shared/domain/distinct-count.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
-import { FakeAddresses } from '../support/fakes.js';
+import { FakeAddresses, FakeCampaigns } from '../support/fakes.js';
 
 /**
  * One set of cases run against the in-memory fake the use-case tests rely on
@@ -148,5 +149,44 @@ describe.each(implementations)('AddressRepository contract: %s', (_name, make) =
     expect(nov.map((s) => s.email).sort()).toEqual(emails.filter((_, i) => i % 5 !== 0 && i % 3 === 0).sort());
     const recent = await walk({ status: 'review', since: '2026-11-10T00:00:00.000Z' });
     expect(recent.map((s) => s.email).sort()).toEqual(['user10@example.com', 'user15@example.com']);
+  });
+});
+
+const counterImplementations: Array<[string, () => Promise<CampaignCounterRepository>]> = [
+  ['in-memory fake', async () => new FakeCampaigns()],
+  [
+    'DynamoDB adapter on dynalite',
+    async () => {
+      tableSeq++;
+      const tables = { addressTable: `contract-addresses-${tableSeq}`, campaignTable: `contract-campaigns-${tableSeq}` };
+      await ensureTables(dynamo.client, tables);
+      return composeStores(dynamo.client, tables).campaigns;
+    },
+  ],
+];
+
+describe.each(counterImplementations)('CampaignCounterRepository contract: %s', (_name, make) => {
+  const sends = { campaign: 'nov', hour: '2026-11-20T10', name: 'sends' };
+  const bounces = { campaign: 'nov', hour: '2026-11-20T10', name: 'hardBounces|provider|gmail' };
+
+  it('reads nothing for counters never written', async () => {
+    const repo = await make();
+    expect((await repo.readCounters([sends, bounces])).size).toBe(0);
+  });
+
+  it('writes a counter only over the version it read, and reads back the same sketch', async () => {
+    const repo = await make();
+    const small = addToSketch(EMPTY_SKETCH, [1, 2, 3]);
+    expect(await repo.writeCounter(sends, small, estimateDistinct(small), 0)).toBe(true);
+    expect(await repo.writeCounter(sends, small, estimateDistinct(small), 0)).toBe(false);
+    const big = addToSketch(
+      small,
+      Array.from({ length: 500 }, (_, i) => i * 7919 + 11),
+    );
+    expect(await repo.writeCounter(sends, big, estimateDistinct(big), 2)).toBe(false);
+    expect(await repo.writeCounter(sends, big, estimateDistinct(big), 1)).toBe(true);
+    const read = await repo.readCounters([sends, bounces]);
+    expect([...read.keys()]).toEqual([counterIdKey(sends)]);
+    expect(read.get(counterIdKey(sends))).toEqual({ sketch: big, version: 2 });
   });
 });
