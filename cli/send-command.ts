@@ -5,9 +5,8 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { LOCAL_RETRY_NAMES } from '../local/local-retries.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, tagNamesOf, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
 import { scaledClock } from '../local/ses-world.js';
-import { composeSend, documentClient } from '../shared/adapters/compose.js';
+import { composeOutboundStore, composeSend, documentClient } from '../shared/adapters/compose.js';
 import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
-import { DynamoOutboundStore } from '../shared/adapters/outbound/dynamo-retry-stores.js';
 import type { CommandIo } from './suppression-commands.js';
 
 export interface SendCommandOptions {
@@ -89,7 +88,7 @@ export async function outboxCommand(options: { readonly dataDir?: string; readon
   if (!file) return 1;
   const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
   try {
-    const records = await new DynamoOutboundStore(documentClient(dynamo), file.tables.addresses).listAll();
+    const records = await composeOutboundStore(dynamo, tablesOf(file)).listAll();
     const rows = records.map((r) => ({
       messageId: r.messageId,
       to: r.to,

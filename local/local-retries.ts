@@ -5,10 +5,16 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LoggerPort } from '../shared/app/ports.js';
 import type { SendMessage } from '../shared/app/send.js';
-import { composeRetry, composeSend, type RetryQueueInput, type SesInput, type TableNames } from '../shared/adapters/compose.js';
-import { DynamoOutboundStore, scanOpenRetries } from '../shared/adapters/outbound/dynamo-retry-stores.js';
-import { SqsRetryTimerQueue } from '../shared/adapters/outbound/sqs-retry-timers.js';
-import { hopDelaySeconds, type TagNames } from '../shared/domain/index.js';
+import {
+  composeOutboundStore,
+  composeRetry,
+  composeSend,
+  rearmOpenRetries,
+  type RetryQueueInput,
+  type SesInput,
+  type TableNames,
+} from '../shared/adapters/compose.js';
+import type { TagNames } from '../shared/domain/index.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
 import { SqsPoller } from './sqs-poller.js';
@@ -84,7 +90,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
 
   let world: SesWorld | null = null;
   if (inputs.world !== null) {
-    const outbound = new DynamoOutboundStore(dynamo, tables.addressTable, clock);
+    const outbound = composeOutboundStore(dynamo, tables, clock);
     world = await startSesWorld({
       entries: inputs.world,
       timeScale,
@@ -100,7 +106,11 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   const sesEndpoint = world?.ses.url ?? inputs.sesEndpoint ?? null;
   const sesClient = new SESClient({
     region: inputs.region,
-    ...(world ? { endpoint: world.ses.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(world
+      ? { endpoint: world.ses.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : inputs.sesEndpoint
+        ? { endpoint: inputs.sesEndpoint }
+        : {}),
   });
   stops.add(async () => sesClient.destroy());
   const ses: SesInput = {
@@ -130,11 +140,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   });
 
   // Re-arm what a previous run left scheduled: its timers were in the in-memory queue.
-  const timers = new SqsRetryTimerQueue(sqs, queueUrl, timeScale);
-  for (const state of await scanOpenRetries(dynamo, tables.addressTable)) {
-    const timer = { email: state.email, originalMessageId: state.originalMessageId, attempt: state.attempt, dueAt: state.dueAt };
-    await timers.enqueue(timer, hopDelaySeconds(state.dueAt, clock(), timers.maxDelaySeconds));
-  }
+  await rearmOpenRetries({ dynamo, tables, retryQueue, clock });
 
   poller.start((error) => logger.error('Retry poller failed to receive', { errorMessage: (error as Error).message }));
   stops.add(() => poller.stop());

@@ -16,12 +16,12 @@ import { createProcessRetryBatch } from '../app/retry-batch.js';
 import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
 import { createSendMessage, type SendMessage } from '../app/send.js';
 import type { SuppressionDeps } from '../app/suppressions.js';
-import { DEFAULT_TAG_NAMES, type HealthThresholds, type TagNames } from '../domain/index.js';
+import { DEFAULT_TAG_NAMES, hopDelaySeconds, type HealthThresholds, type TagNames } from '../domain/index.js';
 import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
-import { DynamoCampaignPauses, DynamoOutboundStore, DynamoRetryStateRepository } from './outbound/dynamo-retry-stores.js';
+import { DynamoCampaignPauses, DynamoOutboundStore, DynamoRetryStateRepository, scanOpenRetries } from './outbound/dynamo-retry-stores.js';
 import { SesEmailSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
@@ -257,6 +257,31 @@ function sendPorts(inputs: SendInputs) {
     outbound: new DynamoOutboundStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
     logger: inputs.logger ?? DEFAULTS.logger,
   };
+}
+
+/** The send path's records of what it sent (the local SES world's tags, `bounce outbox`). */
+export function composeOutboundStore(dynamo: DynamoInput, tables: TableNames, clock?: () => Date): DynamoOutboundStore {
+  return new DynamoOutboundStore(documentClient(dynamo), tables.addressTable, clock ?? DEFAULTS.clock);
+}
+
+/**
+ * Re-arms a timer for every retry still ahead (a queue that lost its messages,
+ * such as the local runtime's in-memory one); a duplicate timer is harmless.
+ * Returns how many were re-armed.
+ */
+export async function rearmOpenRetries(inputs: {
+  readonly dynamo: DynamoInput;
+  readonly tables: TableNames;
+  readonly retryQueue: RetryQueueInput;
+  readonly clock: () => Date;
+}): Promise<number> {
+  const timers = new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale);
+  const open = await scanOpenRetries(documentClient(inputs.dynamo), inputs.tables.addressTable);
+  for (const state of open) {
+    const timer = { email: state.email, originalMessageId: state.originalMessageId, attempt: state.attempt, dueAt: state.dueAt };
+    await timers.enqueue(timer, hopDelaySeconds(state.dueAt, inputs.clock(), timers.maxDelaySeconds));
+  }
+  return open.length;
 }
 
 /** The send path (the send function, the CLI through the local runtime, the demo). */
