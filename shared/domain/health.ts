@@ -26,7 +26,8 @@ export function wilsonInterval(events: number, trials: number): { lower: number;
   return { lower: Math.max(0, (centre - margin) / denominator), upper: Math.min(1, (centre + margin) / denominator) };
 }
 
-export type Verdict = 'ok' | 'warning' | 'danger';
+export const VERDICTS = ['ok', 'warning', 'danger'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** The patterns campaign health looks for; their names are part of the alert and JSON contracts. */
 export const FINDING_PATTERNS = [

@@ -29,6 +29,9 @@ export const RETRY_STATE_RETENTION_SECONDS = RETRY_WINDOW_SECONDS + 7 * 24 * 360
 export const RETRY_OF_TAG = 'retry-of';
 export const RETRY_ATTEMPT_TAG = 'retry-attempt';
 
+/** Every status a retry state can hold (checked when a state is read back from storage). */
+export const RETRY_STATUSES = ['scheduled', 'sending', 'sent', 'delivered', 'skipped', 'gave-up', 'published'] as const;
+
 export type RetryStatus =
   /** A timer chain runs toward `dueAt`. */
   | 'scheduled'

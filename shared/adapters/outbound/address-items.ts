@@ -41,7 +41,7 @@ const SIGNAL_KINDS: readonly SignalKind[] = [
 ];
 
 /** Typed readers for one item; each names the item type in its error. */
-function fieldsOf(itemType: string, item: Item) {
+export function fieldsOf(itemType: string, item: Item) {
   const fail = (field: string, expected: string) => new CorruptItemError(itemType, `${field} is not ${expected}`);
   const string = (field: string): string => {
     const value = item[field];

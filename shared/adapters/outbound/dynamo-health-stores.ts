@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertLedger, AlertRecord } from '../../app/health-ports.js';
 import type { PauseRecord, PauseStore } from '../../app/pause.js';
-import type { Finding, Verdict } from '../../domain/index.js';
+import type { Verdict } from '../../domain/index.js';
+import { alertFromItem, pauseFromItem } from './health-items.js';
 import { alertKey, pauseKey } from './tables.js';
 
 const failedCondition = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
@@ -28,13 +29,7 @@ export class DynamoAlertLedger implements AlertLedger {
         }),
       );
       for (const item of page.Items ?? []) {
-        records.push({
-          campaign,
-          key: String(item.sk),
-          verdict: item.verdict as Verdict,
-          at: String(item.at),
-          finding: item.finding as Finding,
-        });
+        records.push(alertFromItem(campaign, item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -108,13 +103,7 @@ export class DynamoPauseStore implements PauseStore {
   async get(campaign: string): Promise<PauseRecord | null> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: pauseKey(campaign), ConsistentRead: true }));
     if (!Item) return null;
-    return {
-      campaign,
-      reason: String(Item.reason),
-      actor: String(Item.actor),
-      pausedAt: String(Item.pausedAt),
-      automatic: Item.automatic === true,
-    };
+    return pauseFromItem(campaign, Item);
   }
 
   async pause(record: PauseRecord): Promise<boolean> {

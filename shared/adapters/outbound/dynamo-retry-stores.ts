@@ -1,31 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CampaignPauses, MessageContent, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
+import type { CampaignPauses, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
+import { outboundFromItem, retryStateFromItem } from './retry-items.js';
 import { outboundKey, pauseKey, retryKey, TTL_ATTRIBUTE } from './tables.js';
-
-const RETRY_FIELDS = [
-  'email',
-  'originalMessageId',
-  'category',
-  'campaign',
-  'attempt',
-  'status',
-  'dueAt',
-  'firstFailureAt',
-  'sendingSince',
-  'lastMessageId',
-  'reason',
-  'version',
-] as const;
-
-function toRetryState(item: Record<string, unknown>): RetryState {
-  const state: Record<string, unknown> = {};
-  for (const field of RETRY_FIELDS) state[field] = item[field] ?? null;
-  state.attempt = Number(item.attempt);
-  state.version = Number(item.version);
-  return state as unknown as RetryState;
-}
 
 /** Retry state in the address table, next to the address it belongs to (see tables.ts). */
 export class DynamoRetryStateRepository implements RetryStateRepository {
@@ -38,7 +16,7 @@ export class DynamoRetryStateRepository implements RetryStateRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: retryKey(email, originalMessageId), ConsistentRead: true }),
     );
-    return Item ? toRetryState(Item) : null;
+    return Item ? retryStateFromItem(Item) : null;
   }
 
   async put(state: RetryState, expectedVersion: number): Promise<boolean> {
@@ -88,17 +66,7 @@ export class DynamoOutboundStore implements OutboundStore {
     );
     // TTL deletes late: an expired record is gone for this pipeline's purposes.
     if (!Item || Number(Item[TTL_ATTRIBUTE]) * 1000 <= this.clock().getTime()) return null;
-    return {
-      messageId: String(Item.messageId),
-      to: String(Item.to),
-      from: String(Item.from),
-      tags: { campaign: Item.tags?.campaign ?? null, batch: Item.tags?.batch ?? null, source: Item.tags?.source ?? null },
-      content: (Item.content ?? null) as MessageContent | null,
-      attempt: Number(Item.attempt),
-      originalMessageId: String(Item.originalMessageId),
-      sentAt: String(Item.sentAt),
-      expiresAt: Number(Item.expiresAt),
-    };
+    return outboundFromItem(Item);
   }
 
   /** Every sent message, oldest first: a whole-table scan, for the local outbox only. */
@@ -117,16 +85,8 @@ export class DynamoOutboundStore implements OutboundStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        records.push({
-          messageId: String(item.messageId),
-          to: String(item.to),
-          from: String(item.from),
-          tags: { campaign: item.tags?.campaign ?? null, batch: item.tags?.batch ?? null, source: item.tags?.source ?? null },
-          attempt: Number(item.attempt),
-          originalMessageId: String(item.originalMessageId),
-          sentAt: String(item.sentAt),
-          expiresAt: Number(item.expiresAt),
-        });
+        const { content: _content, ...record } = outboundFromItem(item);
+        records.push(record);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -163,7 +123,7 @@ export async function scanOpenRetries(client: DynamoDBDocumentClient, tableName:
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) states.push(toRetryState(item));
+    for (const item of page.Items ?? []) states.push(retryStateFromItem(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return states;
