@@ -341,7 +341,8 @@ describe('progress in place and a readable runtime log (spawned as a user runs i
   it('ingest without a terminal: plain periodic progress lines, no control characters', async () => {
     const run = await bounce(['ingest', bigFile, '--data', dataDir], { env: { BOUNCE_PROGRESS_SECONDS: '0.1' } });
     expect(run.status).toBe(0);
-    const progress = run.stderr.split('\n').filter((l) => /^ingest: [\d,]+ published · [\d,]+\/s$/.test(l));
+    // The rate appears after the first second; an unloaded machine may finish sooner.
+    const progress = run.stderr.split('\n').filter((l) => /^ingest: [\d,]+ published( · [\d,]+\/s)?$/.test(l));
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(run.stderr).not.toContain('\r');
     expect(run.stderr).not.toContain('\x1b[');
@@ -352,10 +353,10 @@ describe('progress in place and a readable runtime log (spawned as a user runs i
     const run = await inTerminal(`node bin/bounce.mjs ingest ${bigFile} --data ${dataDir}`);
     expect(run.status).toBe(0);
     const redrawn = run.transcript.split('\r\x1b[2K').slice(1);
-    expect(redrawn.some((part) => /^ingest: [\d,]+ published · [\d,]+\/s/.test(part))).toBe(true);
+    expect(redrawn.some((part) => /^ingest: [\d,]+ published( · [\d,]+\/s)?(\r|$)/.test(part))).toBe(true);
     expect(run.transcript).toContain('\r\x1b[2Kingest: 1500 published, 0 failed');
     // Rewritten in place: no progress text ends with a newline of its own.
-    expect(run.transcript).not.toMatch(/ingest: [\d,]+ published · [^\n\r]*\r?\n/);
+    expect(run.transcript).not.toMatch(/ingest: [\d,]+ published(?!,)[^\n\r]*\r?\n/);
   }, 60_000);
 
   it('the runtime log is JSON Lines when stderr is not a terminal, and text in a terminal', async () => {
