@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
 import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../../app/ports.js';
@@ -139,26 +139,25 @@ export class DynamoAddressRepository implements AddressRepository {
     let count = 0;
     let newest: SoftBounceItem | null = null;
     let oldestExpiresAt: number | null = null;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          // Keys sort by time: after a release only the soft bounces since then count.
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          // TTL deletes hours or days late: an expired item is outside the window whatever the table holds.
-          FilterExpression: '#ttl > :now',
-          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: {
-            ':pk': addressKey(email).pk,
-            ':from': since === null ? 'SOFT#' : `SOFT#${since}\uffff`,
-            ':to': 'SOFT#\uffff',
-            ':now': Math.floor(now.getTime() / 1000),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        // Keys sort by time: after a release only the soft bounces since then count.
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        // TTL deletes hours or days late: an expired item is outside the window whatever the table holds.
+        FilterExpression: '#ttl > :now',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':pk': addressKey(email).pk,
+          ':from': since === null ? 'SOFT#' : `SOFT#${since}\uffff`,
+          ':to': 'SOFT#\uffff',
+          ':now': Math.floor(now.getTime() / 1000),
+        },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       const items = page.Items ?? [];
       count += items.length;
       // Keys sort by time, so the last item of the last page is the newest.
@@ -168,8 +167,7 @@ export class DynamoAddressRepository implements AddressRepository {
       }
       const last = items.at(-1);
       if (last) newest = softBounceFromItem(email, last, TTL_ATTRIBUTE);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return { count, newest, oldestExpiresAt };
   }
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import {
   counterIdKey,
@@ -86,16 +86,15 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   async delaysSince(domain: string, since: string, now: Date): Promise<DeliveryDelayItem[]> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const found: DeliveryDelayItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': delayKey(domain, '', '').pk, ':since': since },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: { ':pk': delayKey(domain, '', '').pk, ':since': since },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         // TTL deletes late: an expired record is gone as far as readers are concerned.
         if (typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds) continue;
@@ -110,8 +109,7 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
           expiresAt: Number(item.expiresAt),
         });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return found;
   }
 
@@ -127,20 +125,18 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   async campaignsActiveIn(hours: readonly string[]): Promise<string[]> {
     const campaigns = new Set<string>();
     for (const hour of hours) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': activeKey(hour, '').pk },
-            ProjectionExpression: 'sk',
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': activeKey(hour, '').pk },
+          ProjectionExpression: 'sk',
+        },
+      );
+      for await (const page of pages) {
         for (const item of page.Items ?? []) campaigns.add(String(item.sk));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     }
     return [...campaigns].sort();
   }
@@ -148,24 +144,22 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {
     const totals: Record<string, number> = {};
     for (const hour of hours) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': counterKey(campaign, hour, '').pk },
-            ProjectionExpression: 'sk, #count',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': counterKey(campaign, hour, '').pk },
+          ProjectionExpression: 'sk, #count',
+          ExpressionAttributeNames: { '#count': 'count' },
+        },
+      );
+      for await (const page of pages) {
         for (const item of page.Items ?? []) {
           const name = String(item.sk);
           if (typeof item.count === 'number') totals[name] = (totals[name] ?? 0) + item.count;
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     }
     return totals;
   }

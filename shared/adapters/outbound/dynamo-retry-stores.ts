@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignPauses, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
 import { outboundFromItem, retryStateFromItem } from './retry-items.js';
@@ -72,24 +72,22 @@ export class DynamoOutboundStore implements OutboundStore {
   /** Every sent message, oldest first: a whole-table scan, for the local outbox only. */
   async listAll(): Promise<Omit<OutboundRecord, 'content'>[]> {
     const records: Omit<OutboundRecord, 'content'>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :msg)',
-          ExpressionAttributeValues: { ':msg': 'MSG#' },
-          ProjectionExpression: 'messageId, #to, #from, tags, attempt, originalMessageId, sentAt, expiresAt',
-          ExpressionAttributeNames: { '#to': 'to', '#from': 'from' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :msg)',
+        ExpressionAttributeValues: { ':msg': 'MSG#' },
+        ProjectionExpression: 'messageId, #to, #from, tags, attempt, originalMessageId, sentAt, expiresAt',
+        ExpressionAttributeNames: { '#to': 'to', '#from': 'from' },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const { content: _content, ...record } = outboundFromItem(item);
         records.push(record);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return records.sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.attempt - b.attempt);
   }
 }
@@ -112,19 +110,17 @@ export class DynamoCampaignPauses implements CampaignPauses {
 /** Retry states whose attempt is still ahead (scheduled or claimed): a whole-table scan, for the local runtime's restart only. */
 export async function scanOpenRetries(client: DynamoDBDocumentClient, tableName: string): Promise<RetryState[]> {
   const states: RetryState[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':retry': 'RETRY#', ':scheduled': 'scheduled', ':sending': 'sending' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':retry': 'RETRY#', ':scheduled': 'scheduled', ':sending': 'sending' },
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) states.push(retryStateFromItem(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return states;
 }
