@@ -5,8 +5,9 @@ import dynalite from 'dynalite';
 import { startLocalSes } from '../local/ses-server.js';
 import { composeSend, documentClient } from '../shared/adapters/compose.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
-import { DynamoCampaignPauses, DynamoOutboundStore, DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoOutboundStore, DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-retry-stores.js';
 import { DynamoAddressRepository } from '../shared/adapters/outbound/dynamo-address-repository.js';
+import { DynamoPauseStore } from '../shared/adapters/outbound/dynamo-health-stores.js';
 import { SesEmailSender } from '../shared/adapters/outbound/ses-sender.js';
 import { silentLogger } from '../shared/app/ports.js';
 import { createRetryRunner, createRetryScheduler } from '../shared/app/retries.js';
@@ -115,7 +116,7 @@ export async function benchRetries(): Promise<void> {
       addresses: new DynamoAddressRepository(doc, tables.addressTable),
       retries: new DynamoRetryStateRepository(doc, tables.addressTable),
       outbound: new DynamoOutboundStore(doc, tables.addressTable, clock),
-      pauses: new DynamoCampaignPauses(doc, tables.campaignTable),
+      pauses: new DynamoPauseStore(doc, tables.campaignTable),
       logger: silentLogger,
     };
     const to = `bench-${delay}@example.org`;

@@ -21,7 +21,7 @@ import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
-import { DynamoCampaignPauses, DynamoOutboundStore, DynamoRetryStateRepository, scanOpenRetries } from './outbound/dynamo-retry-stores.js';
+import { DynamoOutboundStore, DynamoRetryStateRepository, scanOpenRetries } from './outbound/dynamo-retry-stores.js';
 import { SesEmailSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
@@ -252,7 +252,7 @@ function sendPorts(inputs: SendInputs) {
   const doc = documentClient(inputs.dynamo);
   return {
     addresses: new DynamoAddressRepository(doc, inputs.tables.addressTable),
-    pauses: new DynamoCampaignPauses(doc, inputs.tables.campaignTable),
+    pauses: new DynamoPauseStore(doc, inputs.tables.campaignTable),
     sender: new SesEmailSender(inputs.ses.ses, inputs.ses.configurationSetName, inputs.ses.tagNames ?? DEFAULTS.tagNames),
     outbound: new DynamoOutboundStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
     logger: inputs.logger ?? DEFAULTS.logger,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApi, composeHealthJob, composePauses, documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
-import { DynamoCampaignPauses } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoPauseStore } from '../../shared/adapters/outbound/dynamo-health-stores.js';
 import { HEALTH_SERVICE, METRICS_NAMESPACE, PowertoolsHealthMetrics } from '../../shared/adapters/outbound/health-metrics.js';
 import { hourOf } from '../../shared/domain/index.js';
 import { seedCounts } from '../support/counters.js';
@@ -219,8 +219,8 @@ describe('pause against dynalite', () => {
       },
     });
     expect(await pauses.pauses.isPaused('nov')).toBe(true);
-    // The send and retry path's reader sees the same item.
-    const sendPathReader = new DynamoCampaignPauses(documentClient(dynamo.client), tables.campaignTable);
+    // The send and retry paths' presence check (a key-only read) sees the same item.
+    const sendPathReader = new DynamoPauseStore(documentClient(dynamo.client), tables.campaignTable);
     expect(await sendPathReader.isPaused('nov')).toBe(true);
     const { Item } = await documentClient(dynamo.client).send(
       new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: tables.campaignTable, Key: { pk: 'CAMPAIGN#nov', sk: 'PAUSE' } }),

@@ -5,11 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSes, type LocalSes } from '../../local/ses-server.js';
 import { documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
-import {
-  DynamoCampaignPauses,
-  DynamoOutboundStore,
-  DynamoRetryStateRepository,
-} from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoPauseStore } from '../../shared/adapters/outbound/dynamo-health-stores.js';
+import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { SesEmailSender } from '../../shared/adapters/outbound/ses-sender.js';
 import { SqsRetryTimerQueue } from '../../shared/adapters/outbound/sqs-retry-timers.js';
 import { pauseKey } from '../../shared/adapters/outbound/tables.js';
@@ -92,10 +89,17 @@ describe('retry adapters against dynalite, fauxqs and aws-ses-v2-local', () => {
 
   it('a campaign is paused while its CAMPAIGN#<id> / PAUSE item exists', async () => {
     const doc = documentClient(dynamo.client);
-    const pauses = new DynamoCampaignPauses(doc, tables.campaignTable);
+    const pauses = new DynamoPauseStore(doc, tables.campaignTable);
     expect(await pauses.isPaused('spring')).toBe(false);
     await doc.send(new PutCommand({ TableName: tables.campaignTable, Item: { ...pauseKey('spring'), pausedBy: 'test' } }));
     expect(await pauses.isPaused('spring')).toBe(true);
+    expect(await pauses.isPaused('summer')).toBe(false);
+    // The same adapter writes the item the send path reads.
+    const record = { campaign: 'summer', reason: 'list check', actor: 'ops', pausedAt: '2026-11-20T12:00:00.000Z', automatic: false };
+    expect(await pauses.pause(record)).toBe(true);
+    expect(await pauses.isPaused('summer')).toBe(true);
+    expect(await pauses.get('summer')).toEqual(record);
+    expect(await pauses.resume('summer')).toEqual(record);
     expect(await pauses.isPaused('summer')).toBe(false);
   });
 

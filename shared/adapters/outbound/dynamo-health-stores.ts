@@ -85,15 +85,19 @@ export class DynamoAlertLedger implements AlertLedger {
   }
 }
 
-/** Campaign pauses in the campaign table (`CAMPAIGN#<campaign>` / `PAUSE`): present means paused. */
+/** Campaign pauses in the campaign table (`CAMPAIGN#<campaign>` / `PAUSE`): present means paused. The one adapter of that item. */
 export class DynamoPauseStore implements PauseStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  /** Presence is the flag (the send and retry paths ask this on every message): the key alone is read, not checked. */
   async isPaused(campaign: string): Promise<boolean> {
-    return (await this.get(campaign)) !== null;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: pauseKey(campaign), ProjectionExpression: 'pk', ConsistentRead: true }),
+    );
+    return Item !== undefined;
   }
 
   async get(campaign: string): Promise<PauseRecord | null> {

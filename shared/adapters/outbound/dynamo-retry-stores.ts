@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CampaignPauses, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
+import type { OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
 import { outboundFromItem, retryStateFromItem } from './retry-items.js';
-import { outboundKey, pauseKey, retryKey, TTL_ATTRIBUTE } from './tables.js';
+import { OUTBOUND_PK_PREFIX, outboundKey, RETRY_SK_PREFIX, retryKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** Retry state in the address table, next to the address it belongs to (see tables.ts). */
 export class DynamoRetryStateRepository implements RetryStateRepository {
@@ -77,7 +77,7 @@ export class DynamoOutboundStore implements OutboundStore {
       {
         TableName: this.tableName,
         FilterExpression: 'begins_with(pk, :msg)',
-        ExpressionAttributeValues: { ':msg': 'MSG#' },
+        ExpressionAttributeValues: { ':msg': OUTBOUND_PK_PREFIX },
         ProjectionExpression: 'messageId, #to, #from, tags, attempt, originalMessageId, sentAt, expiresAt',
         ExpressionAttributeNames: { '#to': 'to', '#from': 'from' },
       },
@@ -92,21 +92,6 @@ export class DynamoOutboundStore implements OutboundStore {
   }
 }
 
-/** A campaign's pause flag in the campaign table: `CAMPAIGN#<campaign>` / `PAUSE` present means paused. */
-export class DynamoCampaignPauses implements CampaignPauses {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async isPaused(campaign: string): Promise<boolean> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: pauseKey(campaign), ProjectionExpression: 'pk', ConsistentRead: true }),
-    );
-    return Item !== undefined;
-  }
-}
-
 /** Retry states whose attempt is still ahead (scheduled or claimed): a whole-table scan, for the local runtime's restart only. */
 export async function scanOpenRetries(client: DynamoDBDocumentClient, tableName: string): Promise<RetryState[]> {
   const states: RetryState[] = [];
@@ -116,7 +101,7 @@ export async function scanOpenRetries(client: DynamoDBDocumentClient, tableName:
       TableName: tableName,
       FilterExpression: 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':retry': 'RETRY#', ':scheduled': 'scheduled', ':sending': 'sending' },
+      ExpressionAttributeValues: { ':retry': RETRY_SK_PREFIX, ':scheduled': 'scheduled', ':sending': 'sending' },
     },
   );
   for await (const page of pages) {

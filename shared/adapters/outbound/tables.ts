@@ -40,8 +40,15 @@ export const softBounceKey = (email: string, occurredAt: string, eventId: string
   pk: `ADDR#${email}`,
   sk: `SOFT#${occurredAt}#${eventId}`,
 });
-export const retryKey = (email: string, originalMessageId: string) => ({ pk: `ADDR#${email}`, sk: `RETRY#${originalMessageId}` });
-export const outboundKey = (messageId: string) => ({ pk: `MSG#${messageId}`, sk: 'OUTBOUND' });
+/** Sort key prefix of retry states (`ADDR#<email>` / `RETRY#<original MessageId>`). */
+export const RETRY_SK_PREFIX = 'RETRY#';
+/** Partition key prefix of sent messages (`MSG#<MessageId>` / `OUTBOUND`). */
+export const OUTBOUND_PK_PREFIX = 'MSG#';
+export const retryKey = (email: string, originalMessageId: string) => ({
+  pk: `ADDR#${email}`,
+  sk: `${RETRY_SK_PREFIX}${originalMessageId}`,
+});
+export const outboundKey = (messageId: string) => ({ pk: `${OUTBOUND_PK_PREFIX}${messageId}`, sk: 'OUTBOUND' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
 export const counterKey = (campaign: string, hour: string, name: string) => ({ pk: `COUNT#${campaign}#${hour}`, sk: name });
 export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
