@@ -1,39 +1,9 @@
+import type { AddressView } from '../shared/app/suppressions.js';
+
 const wasOf = (reason: string | null | undefined): string => (reason ? ` (was ${reason})` : '');
 
-/** The fields of the API's address record that the summary reads (the API answers more). */
-export interface AddressRecord {
-  readonly email: string;
-  readonly suppressed: boolean;
-  readonly status: string | null;
-  readonly reason: string | null;
-  readonly suppressedReason?: string | null;
-  readonly category: string | null;
-  readonly rule: string | null;
-  readonly smtpCode: number | null;
-  readonly enhancedCode: string | null;
-  readonly diagnostic: string | null;
-  readonly provider: string | null;
-  readonly campaign: string | null;
-  readonly firstSeenAt: string | null;
-  readonly lastSeenAt: string | null;
-  readonly count: number;
-  readonly releasedAt: string | null;
-  readonly releasedBy: string | null;
-  readonly releaseReason: string | null;
-  readonly softBounces: { readonly count: number; readonly windowEndsAt: string | null };
-  readonly history: ReadonlyArray<{
-    readonly at: string;
-    readonly signal: string;
-    readonly fromStatus: string | null;
-    readonly toStatus: string;
-    readonly reason: string;
-    readonly category: string | null;
-    readonly enhancedCode: string | null;
-    readonly smtpCode: number | null;
-    readonly actor: string | null;
-    readonly note: string | null;
-  }>;
-}
+/** The API's address record (JSON of the look-up use case's view). */
+export type AddressRecord = AddressView;
 
 const SHOWN_HISTORY = 5;
 const DIAGNOSTIC_WIDTH = 100;

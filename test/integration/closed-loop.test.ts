@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldEntry } from '../../local/mailbox-world.js';
+import { DEAD, STORY_WORLD } from '../support/worlds.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { composeStores, documentClient } from '../../shared/adapters/compose.js';
@@ -12,20 +13,7 @@ import { outboxCommand, sendCommand } from '../../cli/send-command.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const FULL = { bounce: { bounceType: 'Transient', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full' } } as const;
-const DEAD = { bounce: { bounceType: 'Permanent', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 User unknown' } } as const;
-const BUSY = {
-  bounce: { bounceType: 'Transient', status: '4.3.2', diagnosticCode: 'smtp; 421 4.3.2 Service not available, try again later' },
-} as const;
-
-const world: WorldEntry[] = [
-  { address: 'dead@example.org', responses: [DEAD] },
-  { address: 'twice@example.org', responses: [FULL, FULL, { deliver: true }] },
-  { address: 'full@example.org', responses: [FULL] },
-  { address: 'busy@example.org', responses: [BUSY] },
-  { address: 'angry@example.org', responses: [{ complaint: true }] },
-  { address: 'gone@example.org', responses: [DEAD] },
-];
+const world: WorldEntry[] = [...STORY_WORLD, { address: 'gone@example.org', responses: [DEAD] }];
 
 /** The local runtime's clock runs this much faster: 72 h of retries take about a minute. */
 const TIME_SCALE = 3600;

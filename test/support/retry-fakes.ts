@@ -1,5 +1,4 @@
 import type {
-  CampaignPauses,
   EmailSender,
   OutboundEmail,
   OutboundRecord,
@@ -9,6 +8,7 @@ import type {
   RetryTimerQueue,
 } from '../../shared/app/retry-ports.js';
 import type { RetryDueEvent, RetryState, RetryTimer } from '../../shared/domain/index.js';
+import type { PauseRecord, PauseStore } from '../../shared/app/pause.js';
 
 /** Retry state with the same compare-and-set as the DynamoDB adapter. */
 export class FakeRetryStates implements RetryStateRepository {
@@ -84,10 +84,28 @@ export class FakeSender implements EmailSender {
   }
 }
 
-export class FakePauses implements CampaignPauses {
-  readonly paused = new Set<string>();
+/** The pause store in memory: the send path, the retry loop, the pause use case and the health job's auto-pause. */
+export class FakePauses implements PauseStore {
+  readonly records = new Map<string, PauseRecord>();
   async isPaused(campaign: string) {
-    return this.paused.has(campaign);
+    return this.records.has(campaign);
+  }
+  async get(campaign: string) {
+    return this.records.get(campaign) ?? null;
+  }
+  async pause(record: PauseRecord) {
+    if (this.records.has(record.campaign)) return false;
+    this.records.set(record.campaign, record);
+    return true;
+  }
+  async resume(campaign: string) {
+    const record = this.records.get(campaign) ?? null;
+    this.records.delete(campaign);
+    return record;
+  }
+  /** Marks a campaign paused by a person, for tests that only need the flag. */
+  pausedByHand(campaign: string): void {
+    this.records.set(campaign, { campaign, reason: 'test', actor: 'tester', pausedAt: '2026-01-01T00:00:00.000Z', automatic: false });
   }
 }
 

@@ -10,7 +10,8 @@ import type {
   WorstFigures,
 } from '../../shared/app/health-ports.js';
 import { runHealthJob, type HealthJobDeps } from '../../shared/app/health-job.js';
-import type { PauseRecord, PauseStore, SendingSwitch } from '../../shared/app/pause.js';
+import type { SendingSwitch } from '../../shared/app/pause.js';
+import { FakePauses } from '../support/retry-fakes.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
 import type { Verdict } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
@@ -69,26 +70,6 @@ class RecordingMetrics implements HealthMetricsPort {
   }
   async flush() {
     this.flushes++;
-  }
-}
-
-class FakePauses implements PauseStore {
-  readonly records = new Map<string, PauseRecord>();
-  async isPaused(campaign: string) {
-    return this.records.has(campaign);
-  }
-  async get(campaign: string) {
-    return this.records.get(campaign) ?? null;
-  }
-  async pause(record: PauseRecord) {
-    if (this.records.has(record.campaign)) return false;
-    this.records.set(record.campaign, record);
-    return true;
-  }
-  async resume(campaign: string) {
-    const record = this.records.get(campaign) ?? null;
-    this.records.delete(campaign);
-    return record;
   }
 }
 

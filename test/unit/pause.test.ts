@@ -2,7 +2,8 @@ import { SESClient, UpdateConfigurationSetSendingEnabledCommand } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../shared/app/errors.js';
-import { pauseCampaign, resumeCampaign, type PauseDeps, type PauseRecord, type PauseStore } from '../../shared/app/pause.js';
+import { pauseCampaign, resumeCampaign, type PauseDeps } from '../../shared/app/pause.js';
+import { FakePauses } from '../support/retry-fakes.js';
 import { SesSendingSwitch } from '../../shared/adapters/outbound/ses-sending-switch.js';
 
 const ses = mockClient(SESClient);
@@ -11,29 +12,9 @@ beforeEach(() => {
   ses.on(UpdateConfigurationSetSendingEnabledCommand).resolves({});
 });
 
-class MemoryPauses implements PauseStore {
-  readonly records = new Map<string, PauseRecord>();
-  async isPaused(campaign: string) {
-    return this.records.has(campaign);
-  }
-  async get(campaign: string) {
-    return this.records.get(campaign) ?? null;
-  }
-  async pause(record: PauseRecord) {
-    if (this.records.has(record.campaign)) return false;
-    this.records.set(record.campaign, record);
-    return true;
-  }
-  async resume(campaign: string) {
-    const record = this.records.get(campaign) ?? null;
-    this.records.delete(campaign);
-    return record;
-  }
-}
-
-function deps(): PauseDeps & { pauses: MemoryPauses } {
+function deps(): PauseDeps & { pauses: FakePauses } {
   return {
-    pauses: new MemoryPauses(),
+    pauses: new FakePauses(),
     clock: () => new Date('2026-11-25T12:00:00Z'),
     sending: { switch: new SesSendingSwitch(new SESClient({ region: 'us-east-1' })), configurationSets: { nov: 'marketing-nov' } },
   };

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { WorldEntry } from '../../local/mailbox-world.js';
+import { STORY_WORLD } from '../support/worlds.js';
 import { SendRefusedError } from '../../shared/app/retry-ports.js';
 import { MAX_STORED_CONTENT_BYTES } from '../../shared/app/send.js';
 import { RetryLoop } from '../support/retry-loop.js';
 
-const FULL = { bounce: { bounceType: 'Transient', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full' } } as const;
-const DEAD = { bounce: { bounceType: 'Permanent', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 User unknown' } } as const;
-const BUSY = {
-  bounce: { bounceType: 'Transient', status: '4.3.2', diagnosticCode: 'smtp; 421 4.3.2 Service not available, try again later' },
-} as const;
-
-const world: WorldEntry[] = [
-  { address: 'dead@example.org', responses: [DEAD] },
-  { address: 'twice@example.org', responses: [FULL, FULL, { deliver: true }] },
-  { address: 'full@example.org', responses: [FULL] },
-  { address: 'busy@example.org', responses: [BUSY] },
-  { address: 'angry@example.org', responses: [{ complaint: true }] },
-];
+const world = STORY_WORLD;
 
 describe('the retry loop over the use cases (fakes, virtual clock)', () => {
   it('hard bounce: one send, suppressed, no retry', async () => {
@@ -221,7 +209,7 @@ describe('exactly one send per attempt', () => {
   it('a paused campaign skips the due attempt', async () => {
     const loop = new RetryLoop(world);
     const { timer } = await untilFirstDue(loop);
-    loop.pauses.paused.add('spring');
+    loop.pauses.pausedByHand('spring');
     expect(await loop.runTimer(timer, loop.now)).toBe('skipped');
     expect(loop.retries.only().reason).toBe('campaign-paused');
   });

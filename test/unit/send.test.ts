@@ -86,7 +86,7 @@ describe('send path', () => {
 
   it('refuses a paused campaign and an invalid address; other campaigns still go', async () => {
     const { send, sender, pauses } = setup();
-    pauses.paused.add('spring');
+    pauses.pausedByHand('spring');
     expect(await send(request('kim@example.org'), NOW)).toEqual({ to: 'kim@example.org', status: 'refused', reason: 'campaign-paused' });
     expect(await send(request('not an address', 'autumn'), NOW)).toEqual({
       to: 'not an address',
