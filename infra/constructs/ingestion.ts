@@ -98,7 +98,14 @@ export class Ingestion extends Construct {
     // Exactly the calls the adapters make, on the tables only (the classify path uses no index).
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+        ],
         resources: [props.addressTable.tableArn],
       }),
     );

@@ -4,6 +4,22 @@ import type { AddressRepository } from './ports.js';
 
 const MAX_ATTEMPTS = 6;
 
+/** How a commit may spare round trips when the caller knows more than the store's key. */
+export interface CommitOptions {
+  /**
+   * The record as the caller last saw it (null: known absent), read in a batch or left by its own
+   * previous commit. Used for the first attempt only: a stale one fails the version condition, and
+   * every later attempt reads the record again.
+   */
+  readonly known?: AddressState | null;
+  /**
+   * Takes the new change's history entry instead of writing it at once, for one batched write later.
+   * The caller must write it before it reports the event done; if it cannot, it fails the event back:
+   * the record carries the entry (`lastChange`), and the redelivery puts it again.
+   */
+  readonly deferHistory?: (entry: HistoryEntry, expiresAt: number) => void;
+}
+
 export interface Commit {
   readonly before: AddressState | null;
   readonly after: AddressState | null;
@@ -13,9 +29,10 @@ export interface Commit {
 const historyExpiry = (entry: HistoryEntry): number => Math.floor(Date.parse(entry.at) / 1000) + HISTORY_RETENTION_SECONDS;
 
 /**
- * Read an address's record, decide a signal from it, apply it, and write the
- * record under its version condition, then the change's history entry; on a
- * lost race, read again.
+ * Read an address's record (or start from the one the caller knows), decide a
+ * signal from it, apply it, and write the record under its version condition,
+ * then the change's history entry (or hand it to the caller for a batched
+ * write); on a lost race, read again.
  *
  * The record carries the history entry of the change that made it
  * (`lastChange`), so history never depends on one writer surviving: the
@@ -29,9 +46,10 @@ export async function commitSignal(
   addresses: AddressRepository,
   email: string,
   decide: (state: AddressState | null) => Promise<AddressSignal | null> | AddressSignal | null,
+  options: CommitOptions = {},
 ): Promise<Commit> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = await addresses.getState(email);
+    const state = attempt === 0 && options.known !== undefined ? options.known : await addresses.getState(email);
     const signal = await decide(state);
     const transition = signal === null ? null : applySignal(email, state, signal);
     const previous = state?.lastChange ?? null;
@@ -47,7 +65,8 @@ export async function commitSignal(
       if (error instanceof VersionConflictError) continue;
       throw error;
     }
-    await addresses.putHistory(transition.history, historyExpiry(transition.history));
+    if (options.deferHistory) options.deferHistory(transition.history, historyExpiry(transition.history));
+    else await addresses.putHistory(transition.history, historyExpiry(transition.history));
     return { before: state, after: transition.next, changed: true };
   }
   throw new ContentionError(`address record kept changing under ${MAX_ATTEMPTS} attempts`);

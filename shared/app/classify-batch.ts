@@ -1,6 +1,20 @@
-import { outcomeRejection, redactAddresses, type CountedOutcome, type RecipientOutcome } from '../domain/index.js';
-import { applyAddressEffects, classifyRecord, recordCampaignCounters, type IngestDeps, type RecordResult } from './ingest.js';
-import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
+import {
+  outcomeRejection,
+  redactAddresses,
+  type AddressState,
+  type CountedOutcome,
+  type HistoryEntry,
+  type RecipientOutcome,
+} from '../domain/index.js';
+import {
+  applyAddressEffects,
+  classifyRecord,
+  readsAddressState,
+  recordCampaignCounters,
+  type IngestDeps,
+  type RecordResult,
+} from './ingest.js';
+import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
 
 export interface ClassifyBatchDeps extends IngestDeps {
@@ -10,12 +24,45 @@ export interface ClassifyBatchDeps extends IngestDeps {
   readonly clock: () => Date;
   /** Schedules retries at `retry` decisions and follows retry sends; none: retries are not acted on. */
   readonly retries?: RetryScheduler;
-  /** Addresses applied at the same time (each address's own events stay in queue order). Default 16. */
+  /** Addresses applied at the same time (each address's own events stay in queue order). Default ADDRESS_CONCURRENCY. */
   readonly addressConcurrency?: number;
+  /**
+   * Read the batch's address records up front in batched reads and write the changes' history
+   * entries in batched writes after the chains (default). False: every event reads its record and
+   * writes its history itself, one round trip each (the path a failed batched read falls back to).
+   */
+  readonly readAhead?: boolean;
 }
 
-/** Default of ClassifyBatchDeps.addressConcurrency. */
-export const ADDRESS_CONCURRENCY = 16;
+/**
+ * Default of ClassifyBatchDeps.addressConcurrency. Each address is its own DynamoDB partition, so
+ * parallel addresses never contend with each other; the bound keeps one invocation under the SDK's
+ * 50 sockets per client (with room for the counter and retry writes) and a burst of one batch at
+ * 32 × 1–2 writes per round trip, far below a table's on-demand write throughput.
+ */
+export const ADDRESS_CONCURRENCY = 32;
+
+/** BatchGetItem reads at most 100 keys; this many such reads run at once. */
+const KEYS_PER_READ = 100;
+const READS_IN_FLIGHT = 4;
+
+/** The history entry's identity (its key in the store). */
+const historyId = (entry: HistoryEntry): string => `${entry.email}\u0000${entry.at}\u0000${entry.eventId}`;
+
+/**
+ * The records of these addresses in batched reads (null: no record). An address whose read failed
+ * is left out: its events read their record themselves.
+ */
+async function readStatesAhead(deps: IngestDeps, emails: readonly string[]): Promise<Map<string, AddressState | null>> {
+  const known = new Map<string, AddressState | null>();
+  const chunks: string[][] = [];
+  for (let start = 0; start < emails.length; start += KEYS_PER_READ) chunks.push(emails.slice(start, start + KEYS_PER_READ));
+  await forEachLimited(chunks, READS_IN_FLIGHT, async (chunk) => {
+    const states = await deps.addresses.getStates(chunk).catch(() => null);
+    if (states) for (const email of chunk) known.set(email, states.get(email) ?? null);
+  });
+  return known;
+}
 
 /** One recipient's outcome, with the record it came from. */
 interface Step {
@@ -69,8 +116,16 @@ const errorFields = (error: unknown) =>
  * on its own (one bad record never fails the others); the recipients' effects
  * are applied per address, different addresses in parallel, each address's
  * events in queue order (two events for one address apply as they were
- * queued, the same on every run); campaign counters are then written once per
- * counter for the whole batch.
+ * queued, the same on every run), each event's retry effects right after its
+ * address effects; campaign counters are then written once per counter for
+ * the whole batch.
+ *
+ * Round trips: the records the batch touches are read up front in batched
+ * reads (an event then starts from the record as read, or as the previous
+ * event of its address left it; a stale one fails its version condition and
+ * is read again), and the changes' history entries are written together after
+ * the chains; an event whose entry could not be written is failed back, and
+ * its redelivery writes it from the record (see commitSignal).
  *
  * Records that can never succeed (not JSON, not SES) are sent straight to the
  * DLQ with the reason and reported as done: retrying them only delays the DLQ
@@ -149,10 +204,24 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       }
     }
 
+    const hints = { inReview, changedInBatch };
+    const readAhead = deps.readAhead ?? true;
+    // The records this batch will read, in a few batched reads up front instead of one read per event.
+    const known = readAhead
+      ? await readStatesAhead(
+          deps,
+          [...chains].filter(([, chain]) => chain.some(({ outcome }) => readsAddressState(outcome, hints))).map(([email]) => email),
+        )
+      : new Map<string, AddressState | null>();
+    // History entries of the changes, written together after the chains (see CommitOptions.deferHistory).
+    const deferred: Array<HistoryWrite & { readonly recordId: string }> = [];
+
     // Different addresses in parallel (bounded); one address's events one after another, in queue order.
     // When one fails, its later events wait for the redelivery too, so they never apply ahead of it.
-    await forEachLimited([...chains.values()], deps.addressConcurrency ?? ADDRESS_CONCURRENCY, async (chain) => {
+    await forEachLimited([...chains.entries()], deps.addressConcurrency ?? ADDRESS_CONCURRENCY, async ([email, chain]) => {
       let broken = false;
+      // The record as this chain last saw it; undefined: not known, read it.
+      let state = known.has(email) ? known.get(email) : undefined;
       for (const { recordId, outcome } of chain) {
         if (broken) {
           recordFailed(recordId, new Error('an earlier event for the same address failed'));
@@ -164,22 +233,37 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           continue;
         }
         try {
-          await applyAddressEffects(outcome, deps, now, { inReview, changedInBatch });
+          const commit = await applyAddressEffects(outcome, deps, now, hints, {
+            ...(state === undefined ? {} : { known: state }),
+            // A delivery's change is written at once: its redelivery may skip the record (not in review any more).
+            ...(readAhead && outcome.eventType !== 'Delivery'
+              ? { deferHistory: (entry: HistoryEntry, expiresAt: number) => deferred.push({ entry, expiresAt, recordId }) }
+              : {}),
+          });
+          if (commit) state = commit.after;
+          const retries = deps.retries;
+          if (retries) {
+            // After this event's address effects, so a give-up sees the address as this event left it.
+            await retries.afterOutcomes([outcome], applied.get(recordId)?.retryLink ?? null, now);
+            // A give-up writes the record too: read it again before the next event.
+            if (outcome.eventType === 'Bounce') state = undefined;
+          }
         } catch (error) {
           broken = true;
           recordFailed(recordId, error);
         }
       }
     });
-    for (const [recordId, { outcomes, retryLink }] of applied) {
-      if (failed.has(recordId)) continue;
-      try {
-        // After the address effects, so a give-up sees the address as this record left it.
-        await deps.retries?.afterOutcomes(outcomes, retryLink, now);
-      } catch (error) {
-        recordFailed(recordId, error);
-        continue;
+    if (deferred.length > 0) {
+      const { unwritten, errors } = await deps.addresses.putHistories(deferred);
+      for (const error of errors) logger.error('History entries not written; their records will be delivered again', errorFields(error));
+      const unwrittenKeys = new Set(unwritten.map((entry) => historyId(entry)));
+      for (const { entry, recordId } of deferred) {
+        if (unwrittenKeys.has(historyId(entry))) recordFailed(recordId, new Error('history entry not written'));
       }
+    }
+    for (const [recordId, { outcomes }] of applied) {
+      if (failed.has(recordId)) continue;
       outcomesByRecord.set(recordId, outcomes);
       for (const outcome of outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
     }

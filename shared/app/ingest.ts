@@ -22,7 +22,7 @@ import {
   type RetryLink,
   type TagNames,
 } from '../domain/index.js';
-import { commitSignal } from './address-writer.js';
+import { commitSignal, type Commit, type CommitOptions } from './address-writer.js';
 import { ContentionError } from './errors.js';
 import {
   counterIdKey,
@@ -52,16 +52,34 @@ const MAX_COUNTER_ATTEMPTS = 15;
 const epochSeconds = (iso: string, plusSeconds: number): number => Math.floor(Date.parse(iso) / 1000) + plusSeconds;
 
 /**
+ * Whether applying this outcome reads (and may write) its address record: deliveries of addresses
+ * not in review, delivery delays, and events that carry no signal (a send, a reputation block)
+ * leave the record alone.
+ */
+export function readsAddressState(outcome: RecipientOutcome, hints: AddressHints = {}): boolean {
+  const email = outcome.recipient;
+  // A delivery only matters to an address in review; the batch already knows which those are.
+  if (outcome.eventType === 'Delivery' && hints.inReview && !hints.inReview.has(email) && !hints.changedInBatch?.has(email)) return false;
+  if (outcome.eventType === 'DeliveryDelay') return false;
+  return isSoftBounce(outcome) || signalOf(outcome) !== null;
+}
+
+/**
  * Apply one outcome to its address: soft-bounce window, state and history.
  * Every write has a deterministic key or a version condition, so running it
  * again (redelivery, or a retry after a crash between any two writes)
- * leaves exactly what one run leaves.
+ * leaves exactly what one run leaves. Resolves with the commit (the record
+ * before and after), or null when the record was not read.
  */
-export async function applyAddressEffects(outcome: RecipientOutcome, deps: IngestDeps, now: Date, hints: AddressHints = {}): Promise<void> {
+export async function applyAddressEffects(
+  outcome: RecipientOutcome,
+  deps: IngestDeps,
+  now: Date,
+  hints: AddressHints = {},
+  commit: CommitOptions = {},
+): Promise<Commit | null> {
   const { addresses } = deps;
   const email = outcome.recipient;
-  // A delivery only matters to an address in review; the batch already knows which those are.
-  if (outcome.eventType === 'Delivery' && hints.inReview && !hints.inReview.has(email) && !hints.changedInBatch?.has(email)) return;
   if (outcome.eventType === 'DeliveryDelay') {
     await deps.delays.putDelay({
       domain: domainOf(email),
@@ -73,36 +91,41 @@ export async function applyAddressEffects(outcome: RecipientOutcome, deps: Inges
       campaign: outcome.tags.campaign,
       expiresAt: epochSeconds(outcome.occurredAt, DELIVERY_DELAY_RETENTION_SECONDS),
     });
-    return;
+    return null;
   }
+  if (!readsAddressState(outcome, hints)) return null;
   const soft = isSoftBounce(outcome);
-  if (!soft && signalOf(outcome) === null) return;
 
   let windowWritten = false;
-  await commitSignal(addresses, email, async (state): Promise<AddressSignal | null> => {
-    if (!soft) {
-      const kind = signalOf(outcome);
-      return kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
-    }
-    if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
-    if (!windowWritten) {
-      // Written before counting, so a retry after a crash counts it too.
-      await addresses.putSoftBounce({
-        email,
-        eventId: outcome.eventId,
-        occurredAt: outcome.occurredAt,
-        evidence: evidenceOf(outcome),
-        expiresAt: epochSeconds(outcome.occurredAt, SOFT_BOUNCE_WINDOW_SECONDS),
-      });
-      windowWritten = true;
-    }
-    const window = await addresses.softBounceWindow(email, now, state?.status === 'released' ? state.releasedAt : null);
-    // The threshold is crossed by the newest soft bounce in the window, whichever record is being
-    // processed: a redelivered older bounce then reproduces exactly the same change.
-    return signalOf(outcome, window.count, SOFT_BOUNCE_THRESHOLD) === 'soft-threshold' && window.newest
-      ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
-      : null;
-  });
+  return commitSignal(
+    addresses,
+    email,
+    async (state): Promise<AddressSignal | null> => {
+      if (!soft) {
+        const kind = signalOf(outcome);
+        return kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
+      }
+      if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
+      if (!windowWritten) {
+        // Written before counting, so a retry after a crash counts it too.
+        await addresses.putSoftBounce({
+          email,
+          eventId: outcome.eventId,
+          occurredAt: outcome.occurredAt,
+          evidence: evidenceOf(outcome),
+          expiresAt: epochSeconds(outcome.occurredAt, SOFT_BOUNCE_WINDOW_SECONDS),
+        });
+        windowWritten = true;
+      }
+      const window = await addresses.softBounceWindow(email, now, state?.status === 'released' ? state.releasedAt : null);
+      // The threshold is crossed by the newest soft bounce in the window, whichever record is being
+      // processed: a redelivered older bounce then reproduces exactly the same change.
+      return signalOf(outcome, window.count, SOFT_BOUNCE_THRESHOLD) === 'soft-threshold' && window.newest
+        ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
+        : null;
+    },
+    commit,
+  );
 }
 
 /** What the batch learnt up front, to spare per-record reads. */

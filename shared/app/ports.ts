@@ -10,6 +10,17 @@ export interface SoftBounceItem {
   readonly expiresAt: number;
 }
 
+/** One history entry to write, with its expiry (epoch seconds). */
+export interface HistoryWrite {
+  readonly entry: HistoryEntry;
+  readonly expiresAt: number;
+}
+
+export interface HistoryWriteResult {
+  readonly unwritten: readonly HistoryEntry[];
+  readonly errors: readonly unknown[];
+}
+
 export interface SoftBounceWindow {
   readonly count: number;
   /** The most recent soft bounce in the window (by time), or null. */
@@ -62,6 +73,11 @@ export interface AddressRepository {
   putState(state: AddressState, expectedVersion: number): Promise<void>;
   /** Idempotent: the entry's key is deterministic. */
   putHistory(entry: HistoryEntry, expiresAt: number): Promise<void>;
+  /**
+   * Many history entries in few requests (idempotent, as putHistory). Never rejects: resolves with the
+   * entries that could not be written and why, so the caller can fail back the events they belong to.
+   */
+  putHistories(entries: readonly HistoryWrite[]): Promise<HistoryWriteResult>;
   /** Idempotent: the item's key is deterministic. */
   putSoftBounce(item: SoftBounceItem): Promise<void>;
   /** Soft bounces whose expiry is after `now` and that happened after `since` (TTL deletes late: never trust it). */

@@ -157,7 +157,14 @@ describe('classify function', () => {
         Statement: Match.arrayWith([
           {
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+            Action: [
+              'dynamodb:GetItem',
+              'dynamodb:BatchGetItem',
+              'dynamodb:PutItem',
+              'dynamodb:BatchWriteItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:Query',
+            ],
             Resource: { 'Fn::GetAtt': [addressTable, 'Arn'] },
           },
           {

@@ -8,6 +8,8 @@ import {
   type DeadLetterSink,
   type DeliveryDelayItem,
   type DeliveryDelayRepository,
+  type HistoryWrite,
+  type HistoryWriteResult,
   type ListPage,
   type ListQuery,
   type LoggerPort,
@@ -34,6 +36,7 @@ export class FakeAddresses implements AddressRepository {
     return new Set(emails.filter((email) => this.states.get(email)?.status === 'review'));
   }
   async putState(state: AddressState, expectedVersion: number) {
+    if (this.failFor.has(state.email)) throw new Error('DynamoDB is throttling');
     if ((this.states.get(state.email)?.version ?? 0) !== expectedVersion) throw new VersionConflictError(state.email);
     this.states.set(state.email, state);
   }
@@ -46,8 +49,21 @@ export class FakeAddresses implements AddressRepository {
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, limit);
   }
+  /** Reads through getState, so a failure (or a test's override) there fails the batched read too. */
   async getStates(emails: readonly string[]) {
-    return new Map(emails.flatMap((email) => (this.states.has(email) ? [[email, this.states.get(email) as AddressState] as const] : [])));
+    const found = new Map<string, AddressState>();
+    for (const email of new Set(emails)) {
+      const state = await this.getState(email);
+      if (state) found.set(email, state);
+    }
+    return found;
+  }
+  /** History entries of these addresses are refused by putHistories (a batched write that keeps failing). */
+  failHistoryFor = new Set<string>();
+  async putHistories(entries: readonly HistoryWrite[]): Promise<HistoryWriteResult> {
+    const unwritten = entries.filter(({ entry }) => this.failHistoryFor.has(entry.email)).map(({ entry }) => entry);
+    for (const { entry } of entries) if (!this.failHistoryFor.has(entry.email)) await this.putHistory(entry);
+    return { unwritten, errors: unwritten.length > 0 ? [new Error('history batch write throttled')] : [] };
   }
   async list(query: ListQuery): Promise<ListPage> {
     const all = [...this.states.values()]

@@ -1,11 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
-import type { AddressRepository, ListPage, ListQuery, SoftBounceItem, SoftBounceWindow } from '../../app/ports.js';
+import type {
+  AddressRepository,
+  HistoryWrite,
+  HistoryWriteResult,
+  ListPage,
+  ListQuery,
+  SoftBounceItem,
+  SoftBounceWindow,
+} from '../../app/ports.js';
 import type { AddressState, HistoryEntry } from '../../domain/index.js';
 import { historyFromItem, historyToItem, softBounceFromItem, stateFromItem, stateToItem } from './address-items.js';
 import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
+
+/** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times with backoff. */
+const ITEMS_PER_WRITE = 25;
+const WRITE_ATTEMPTS = 6;
 
 const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
 
@@ -124,6 +136,37 @@ export class DynamoAddressRepository implements AddressRepository {
         Item: { ...historyKey(entry.email, entry.at, entry.eventId), ...historyToItem(entry), [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
+  }
+
+  async putHistories(entries: readonly HistoryWrite[]): Promise<HistoryWriteResult> {
+    const keyOf = ({ entry }: HistoryWrite) => historyKey(entry.email, entry.at, entry.eventId);
+    const keyText = (key: Record<string, unknown>) => `${String(key.pk)}\u0000${String(key.sk)}`;
+    // One write per key: BatchWriteItem refuses a request that names a key twice.
+    const unique = [...new Map(entries.map((write) => [keyText(keyOf(write)), write])).values()];
+    const chunks: HistoryWrite[][] = [];
+    for (let start = 0; start < unique.length; start += ITEMS_PER_WRITE) chunks.push(unique.slice(start, start + ITEMS_PER_WRITE));
+    const result: { unwritten: HistoryEntry[]; errors: unknown[] } = { unwritten: [], errors: [] };
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending = chunk;
+        try {
+          for (let attempt = 0; pending.length > 0 && attempt < WRITE_ATTEMPTS; attempt++) {
+            if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+            const requests = pending.map((write) => ({
+              PutRequest: { Item: { ...keyOf(write), ...historyToItem(write.entry), [TTL_ATTRIBUTE]: write.expiresAt } },
+            }));
+            const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+            const left = new Set((UnprocessedItems?.[this.tableName] ?? []).map((request) => keyText(request.PutRequest?.Item ?? {})));
+            pending = pending.filter((write) => left.has(keyText(keyOf(write))));
+          }
+          if (pending.length > 0) result.errors.push(new Error(`history batch write left ${pending.length} items unprocessed`));
+        } catch (error) {
+          result.errors.push(error);
+        }
+        result.unwritten.push(...pending.map((write) => write.entry));
+      }),
+    );
+    return result;
   }
 
   async putSoftBounce(item: SoftBounceItem): Promise<void> {
