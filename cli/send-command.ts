@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
-import { LOCAL_RETRY_NAMES } from '../local/local-retries.js';
+import { localSesClients } from '../local/local-ses.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, tagNamesOf, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
 import { scaledClock } from '../local/ses-world.js';
 import { composeOutboundStore, composeSend, documentClient } from '../shared/adapters/compose.js';
@@ -34,13 +33,14 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   const file = await runtimeOr(dataDir, io, 'send');
   if (!file) return 1;
   const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
-  const ses = new SESClient(clientConfigFor(file, 'ses'));
+  // The runtime's tag names: classify reads the campaign from the tag the runtime was started with.
+  // A runtime with the embedded SES (it has a viewer) takes templates on the SES v2 API.
+  const ses = localSesClients(clientConfigFor(file, 'ses'), { embedded: file.sesViewerUrl !== null, tagNames: tagNamesOf(file) });
   const clock = scaledClock(file.timeScale ?? 1, Date.parse(file.startedAt));
   const send = composeSend({
     dynamo: documentClient(dynamo),
     tables: tablesOf(file),
-    // The runtime's tag names: classify reads the campaign from the tag the runtime was started with.
-    ses: { ses, configurationSetName: LOCAL_RETRY_NAMES.configurationSet, tagNames: tagNamesOf(file) },
+    ses: ses.input,
     clock,
   });
   const input = options.source === '-' ? io.stdin : createReadStream(options.source, 'utf8');

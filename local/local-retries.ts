@@ -1,4 +1,3 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -16,6 +15,7 @@ import {
 } from '../shared/adapters/compose.js';
 import type { TagNames } from '../shared/domain/index.js';
 import type { WorldEntry } from './mailbox-world.js';
+import { LOCAL_CONFIGURATION_SET, localSesClients } from './local-ses.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
 import { SqsPoller } from './sqs-poller.js';
 
@@ -23,8 +23,7 @@ export const LOCAL_RETRY_NAMES = {
   retryQueue: 'bounce-retry-timers',
   retryDeadLetterQueue: 'bounce-retry-timers-dlq',
   retryDueTopic: 'bounce-retry-due',
-  /** The configuration set local sends name (the local SES accepts it without keeping it). */
-  configurationSet: 'bounce-local',
+  configurationSet: LOCAL_CONFIGURATION_SET,
 } as const;
 
 export interface LocalRetriesInputs {
@@ -104,20 +103,19 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     stops.add(() => started.stop());
   }
   const sesEndpoint = world?.ses.url ?? inputs.sesEndpoint ?? null;
-  const sesClient = new SESClient({
-    region: inputs.region,
-    ...(world
-      ? { endpoint: world.ses.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : inputs.sesEndpoint
-        ? { endpoint: inputs.sesEndpoint }
-        : {}),
-  });
-  stops.add(async () => sesClient.destroy());
-  const ses: SesInput = {
-    ses: sesClient,
-    configurationSetName: LOCAL_RETRY_NAMES.configurationSet,
-    ...(inputs.tagNames ? { tagNames: inputs.tagNames } : {}),
-  };
+  const sesClients = localSesClients(
+    {
+      region: inputs.region,
+      ...(world
+        ? { endpoint: world.ses.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : inputs.sesEndpoint
+          ? { endpoint: inputs.sesEndpoint }
+          : {}),
+    },
+    { embedded: world !== null, ...(inputs.tagNames ? { tagNames: inputs.tagNames } : {}) },
+  );
+  stops.add(async () => sesClients.destroy());
+  const ses: SesInput = sesClients.input;
   const retryQueue: RetryQueueInput = { sqs, queueUrl, timeScale };
 
   const poller = new SqsPoller({

@@ -22,7 +22,7 @@ import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
 import { DynamoOutboundStore, DynamoRetryStateRepository, scanOpenRetries } from './outbound/dynamo-retry-stores.js';
-import { SesEmailSender } from './outbound/ses-sender.js';
+import { SesEmailSender, type TemplateSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
 import { SnsAlertPublisher } from './outbound/alert-publishers.js';
@@ -238,6 +238,8 @@ export interface SesInput {
   readonly ses: SESClient;
   readonly configurationSetName: string;
   readonly tagNames?: TagNames;
+  /** Templated sends go here instead of v1 `SendTemplatedEmail` (the local SES: templates on its v2 API only). */
+  readonly templates?: TemplateSender;
 }
 
 export interface SendInputs {
@@ -253,7 +255,12 @@ function sendPorts(inputs: SendInputs) {
   return {
     addresses: new DynamoAddressRepository(doc, inputs.tables.addressTable),
     pauses: new DynamoPauseStore(doc, inputs.tables.campaignTable),
-    sender: new SesEmailSender(inputs.ses.ses, inputs.ses.configurationSetName, inputs.ses.tagNames ?? DEFAULTS.tagNames),
+    sender: new SesEmailSender(
+      inputs.ses.ses,
+      inputs.ses.configurationSetName,
+      inputs.ses.tagNames ?? DEFAULTS.tagNames,
+      inputs.ses.templates ?? null,
+    ),
     outbound: new DynamoOutboundStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
     logger: inputs.logger ?? DEFAULTS.logger,
   };

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldEntry } from '../../local/mailbox-world.js';
-import { DEAD, STORY_WORLD } from '../support/worlds.js';
+import { BUSY, DEAD, STORY_WORLD } from '../support/worlds.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { composeStores, documentClient } from '../../shared/adapters/compose.js';
@@ -13,7 +14,11 @@ import { outboxCommand, sendCommand } from '../../cli/send-command.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const world: WorldEntry[] = [...STORY_WORLD, { address: 'gone@example.org', responses: [DEAD] }];
+const world: WorldEntry[] = [
+  ...STORY_WORLD,
+  { address: 'gone@example.org', responses: [DEAD] },
+  { address: 'templated@example.org', responses: [BUSY, { deliver: true }] },
+];
 
 /** The local runtime's clock runs this much faster: 72 h of retries take about a minute. */
 const TIME_SCALE = 3600;
@@ -31,11 +36,39 @@ const message = (to: string, campaign: string): SendRequest => ({
   tags: { campaign, batch: 'import-1', source: null },
 });
 
-async function sendsTo(address: string): Promise<number> {
+interface StoredMail {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+async function mailTo(address: string): Promise<StoredMail[]> {
   const ses = runtime.file.endpoints.ses;
   const response = await fetch(`${ses}/store`);
-  const { emails } = (await response.json()) as { emails: { destination: { to: string[] } }[] };
-  return emails.filter((e) => e.destination.to.includes(address)).length;
+  const { emails } = (await response.json()) as { emails: StoredMail[] };
+  return emails.filter((e) => e.destination.to.includes(address));
+}
+
+async function sendsTo(address: string): Promise<number> {
+  return (await mailTo(address)).length;
+}
+
+/** Stdin, stdout and stderr for a CLI command, and what it printed. */
+function commandIo() {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  return {
+    io: { stdin, stdout, stderr: new PassThrough() },
+    stdin,
+    lines: () =>
+      out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, seconds = 150): Promise<void> {
@@ -167,5 +200,52 @@ describe('closed loop on the local runtime (send → SES → events → classify
     expect(new Set(twice.map((r) => r.originalMessageId)).size).toBe(1);
     expect(twice[0]?.originalMessageId).toBe(twice[0]?.messageId);
     expect(rows.find((r) => r.to === 'cli@example.org')).toMatchObject({ attempt: 0, campaign: 'cli' });
+  }, 60_000);
+
+  it('a templated message goes through bounce send to the local SES (v2 template), and its retry renders the same template', async () => {
+    const sesV2 = new SESv2Client({
+      region: runtime.file.region,
+      endpoint: runtime.file.endpoints.ses,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    try {
+      await sesV2.send(
+        new CreateEmailTemplateCommand({
+          TemplateName: 'welcome',
+          TemplateContent: { Subject: 'Welcome, {{name}}', Text: 'Hello {{name}}, your code is {{code}}.' },
+        }),
+      );
+    } finally {
+      sesV2.destroy();
+    }
+    const line = (template: string) =>
+      JSON.stringify({
+        to: 'templated@example.org',
+        from: 'news@mail.example.com',
+        template,
+        templateData: { name: 'Kim', code: 'K-42' },
+        tags: { campaign: 'templates' },
+      });
+    const send = commandIo();
+    send.stdin.end([line('welcome'), line('no-such-template')].join('\n'));
+    expect(await sendCommand({ source: '-', dataDir }, send.io)).toBe(0);
+    const [sent, missing] = send.lines();
+    expect(sent).toEqual({ to: 'templated@example.org', status: 'sent', messageId: expect.stringMatching(/^ses-/) });
+    expect(missing).toEqual({ to: 'templated@example.org', status: 'refused', reason: 'ses-refused: NotFoundException' });
+
+    // The world bounces the first send (server busy) and delivers the retry: the retry sends the stored template again.
+    const original = String(sent?.messageId);
+    await waitFor('templated@ delivered', async () => (await retries.get('templated@example.org', original))?.status === 'delivered');
+    const mail = await mailTo('templated@example.org');
+    expect(mail.map((m) => [m.subject, m.body.text])).toEqual([
+      ['Welcome, Kim', 'Hello Kim, your code is K-42.'],
+      ['Welcome, Kim', 'Hello Kim, your code is K-42.'],
+    ]);
+    expect(mail[0]?.messageId).toBe(original);
+    expect(await retries.get('templated@example.org', original)).toMatchObject({
+      attempt: 1,
+      status: 'delivered',
+      lastMessageId: mail[1]?.messageId,
+    });
   }, 60_000);
 });

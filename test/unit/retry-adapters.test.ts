@@ -1,4 +1,5 @@
 import { MessageRejected, SendEmailCommand, SendRawEmailCommand, SendTemplatedEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { NotFoundException, SendEmailCommand as SendEmailV2Command, SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,16 +8,19 @@ import { SendRefusedError } from '../../shared/app/retry-ports.js';
 import { sendBatchHandler } from '../../shared/adapters/inbound/send-batch.js';
 import { parseSendLine } from '../../shared/adapters/inbound/send-request.js';
 import { SesEmailSender } from '../../shared/adapters/outbound/ses-sender.js';
+import { SesV2TemplateSender } from '../../shared/adapters/outbound/ses-v2-template-sender.js';
 import { SnsRetryDuePublisher } from '../../shared/adapters/outbound/sns-retry-due.js';
 import { SqsRetryTimerQueue } from '../../shared/adapters/outbound/sqs-retry-timers.js';
 import { DEFAULT_TAG_NAMES, parseTimer } from '../../shared/domain/index.js';
 
 const ses = mockClient(SESClient);
+const sesV2 = mockClient(SESv2Client);
 const sqs = mockClient(SQSClient);
 const sns = mockClient(SNSClient);
 
 beforeEach(() => {
   ses.reset();
+  sesV2.reset();
   sqs.reset();
   sns.reset();
 });
@@ -74,6 +78,53 @@ describe('SES sender', () => {
     ses.on(SendEmailCommand).rejectsOnce(new Error('socket hang up'));
     const unknown = await sender.send({ ...email, content: { kind: 'simple', subject: 'Hi', text: 't' } }).catch((e: unknown) => e);
     expect(unknown).not.toBeInstanceOf(SendRefusedError);
+  });
+});
+
+describe('SES sender with templates on the v2 API (the local SES)', () => {
+  const sender = new SesEmailSender(
+    new SESClient({ region: 'us-east-1' }),
+    'bounce-local',
+    DEFAULT_TAG_NAMES,
+    new SesV2TemplateSender(new SESv2Client({ region: 'us-east-1' })),
+  );
+  const templated = { ...email, content: { kind: 'template' as const, template: 'offer', templateData: '{"n":1}' } };
+
+  it('sends a template through v2 SendEmail with Content.Template, the configuration set and every tag; simple content stays on v1', async () => {
+    sesV2.on(SendEmailV2Command).resolves({ MessageId: 'v2-1' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'v1-1' });
+    expect(await sender.send(templated)).toBe('v2-1');
+    expect(sesV2).toHaveReceivedCommandWith(SendEmailV2Command, {
+      ConfigurationSetName: 'bounce-local',
+      FromEmailAddress: 'news@mail.example.com',
+      Destination: { ToAddresses: ['kim@example.org'] },
+      Content: { Template: { TemplateName: 'offer', TemplateData: '{"n":1}' } },
+      EmailTags: [
+        { Name: 'campaign', Value: 'spring-sale' },
+        { Name: 'batch', Value: 'b1' },
+        { Name: 'retry-of', Value: 'orig-1' },
+        { Name: 'retry-attempt', Value: '2' },
+      ],
+    });
+    expect(ses).not.toHaveReceivedCommand(SendTemplatedEmailCommand);
+    expect(await sender.send({ ...email, content: { kind: 'simple', subject: 'Hi', text: 't' } })).toBe('v1-1');
+    expect(sesV2).toHaveReceivedCommandTimes(SendEmailV2Command, 1);
+  });
+
+  it('a missing template or a bad request is a refusal (named or, from the local SES, by status); a 5xx is an unknown outcome', async () => {
+    const refusal = async () => (await sender.send(templated).catch((e: unknown) => e)) as Error;
+    const unnamed = (status: number) =>
+      new SESv2ServiceException({ name: 'Unknown', $fault: 'client', message: 'x', $metadata: { httpStatusCode: status } });
+    sesV2
+      .on(SendEmailV2Command)
+      .rejectsOnce(new NotFoundException({ message: 'no template', $metadata: { httpStatusCode: 404 } }))
+      .rejectsOnce(unnamed(400))
+      .rejectsOnce(unnamed(503));
+    expect(await refusal()).toMatchObject({ name: 'SendRefusedError', code: 'NotFoundException' });
+    expect(await refusal()).toMatchObject({ name: 'SendRefusedError', code: 'BadRequestException' });
+    const unknown = await refusal();
+    expect(unknown).not.toBeInstanceOf(SendRefusedError);
+    expect(unknown.name).toBe('Unknown');
   });
 });
 

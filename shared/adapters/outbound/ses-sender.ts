@@ -20,6 +20,21 @@ const REFUSALS = new Set([
   'InvalidParameterValue',
 ]);
 
+/** One templated send, as the v1 call would carry it. */
+export interface TemplatedSend {
+  readonly to: string;
+  readonly from: string;
+  readonly template: string;
+  readonly templateData: string;
+  readonly configurationSetName: string;
+  readonly tags: readonly MessageTag[];
+}
+
+/** Another way to send SES templates (an endpoint without v1 `SendTemplatedEmail`); returns the MessageId. */
+export interface TemplateSender {
+  send(request: TemplatedSend): Promise<string>;
+}
+
 /**
  * SES v1 (`@aws-sdk/client-ses`): simple content through SendEmail, MIME
  * through SendRawEmail, SES templates through SendTemplatedEmail; always with
@@ -32,6 +47,8 @@ export class SesEmailSender implements EmailSender {
     private readonly ses: SESClient,
     private readonly configurationSetName: string,
     private readonly tagNames: TagNames,
+    /** Sends templated messages instead of v1 `SendTemplatedEmail` (the local SES has templates on v2 only). */
+    private readonly templates: TemplateSender | null = null,
   ) {}
 
   private tags(email: OutboundEmail): MessageTag[] {
@@ -47,6 +64,16 @@ export class SesEmailSender implements EmailSender {
   async send(email: OutboundEmail): Promise<string> {
     const common = { ConfigurationSetName: this.configurationSetName, Tags: this.tags(email) };
     const { content } = email;
+    if (content.kind === 'template' && this.templates) {
+      return this.templates.send({
+        to: email.to,
+        from: email.from,
+        template: content.template,
+        templateData: content.templateData,
+        configurationSetName: this.configurationSetName,
+        tags: common.Tags,
+      });
+    }
     try {
       const output =
         content.kind === 'simple'
