@@ -1,11 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { composeRetry, documentClient } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
-import { loggerPort, metricsPort } from '../../shared/adapters/outbound/powertools.js';
+import { loggerPort, metricsPort, pipelineMetrics, RETRY_SERVICE } from '../../shared/adapters/outbound/powertools.js';
 import { tagNamesOf } from '../../shared/adapters/env.js';
 import { loadConfig } from './config.js';
 
@@ -25,7 +24,7 @@ export const handler = sqsBatchHandler(
     retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL },
     retryDue: { sns: new SNSClient({}), topicArn: config.RETRY_DUE_TOPIC_ARN },
     deadLetters: { sqs, queueUrl: config.RETRY_DEAD_LETTER_QUEUE_URL },
-    logger: loggerPort(new Logger({ serviceName: 'bounce-retry' })),
-    metrics: metricsPort(new Metrics({ namespace: 'BouncePipeline', serviceName: 'bounce-retry' })),
+    logger: loggerPort(new Logger({ serviceName: RETRY_SERVICE })),
+    metrics: metricsPort(pipelineMetrics(RETRY_SERVICE)),
   }),
 );

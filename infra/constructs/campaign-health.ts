@@ -17,6 +17,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CAMPAIGN_DIMENSION, HEALTH_METRICS, HEALTH_SERVICE, METRICS_NAMESPACE } from '../../shared/adapters/outbound/health-metrics.js';
+import { RETRY_SERVICE } from '../../shared/adapters/outbound/powertools.js';
+import { retryMetricName } from '../../shared/app/retry-batch.js';
 import { PipelineFunction } from './pipeline-function.js';
 
 export interface CampaignHealthProps {
@@ -165,9 +167,10 @@ export class CampaignHealth extends Construct {
         label,
         period: every,
       });
-    const pipeline = (metricName: string): IMetric =>
+    // One function's counter: exactly the namespace, dimension set and service value it emits.
+    const pipeline = (metricName: string, service: string): IMetric =>
       new MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},service} MetricName="${metricName}"', 'Sum', 300)`,
+        expression: `SEARCH('{${METRICS_NAMESPACE},service} MetricName="${metricName}" service="${service}"', 'Sum', 300)`,
         label: metricName,
         period: Duration.minutes(5),
       });
@@ -203,7 +206,7 @@ export class CampaignHealth extends Construct {
         stacked: true,
         width: 12,
       }),
-      new GraphWidget({ title: 'Retries sent', left: [pipeline('Retry.sent')], width: 12 }),
+      new GraphWidget({ title: 'Retries sent', left: [pipeline(retryMetricName('sent'), RETRY_SERVICE)], width: 12 }),
     );
   }
 }

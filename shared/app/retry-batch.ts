@@ -1,7 +1,10 @@
 import { maskAddress, parseTimer } from '../domain/index.js';
 import type { ProcessBatch } from './classify-batch.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
-import type { RunRetryTimer } from './retries.js';
+import type { RunRetryTimer, TimerResult } from './retries.js';
+
+/** The count metric of one timer outcome (`Retry.sent`, …, `Retry.failed`); the dashboard reads the same names. */
+export const retryMetricName = (result: TimerResult | 'failed'): string => `Retry.${result}`;
 
 export interface RetryBatchDeps {
   readonly runTimer: RunRetryTimer;
@@ -35,10 +38,10 @@ export function createProcessRetryBatch(deps: RetryBatchDeps): ProcessBatch {
       }
       try {
         const result = await deps.runTimer(parsed.timer, deps.clock());
-        metrics.count(`Retry.${result}`, 1);
+        metrics.count(retryMetricName(result), 1);
       } catch (error) {
         failed.add(record.id);
-        metrics.count('Retry.failed', 1);
+        metrics.count(retryMetricName('failed'), 1);
         logger.error('Retry timer failed; it will come back', {
           messageId: record.id,
           address: maskAddress(parsed.timer.email),
