@@ -100,10 +100,18 @@ export class CampaignHealth extends Construct {
       },
     });
     const fn = this.function.function;
-    // Reads counters, markers and delays; writes the alert ledger and pauses. No scans.
+    // Reads counters, markers and delays; writes the alert ledger, its campaign marks (an atomic
+    // version increment: UpdateItem), pauses and the decision-event outbox. No scans.
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:UpdateItem',
+        ],
         resources: [props.campaignTable.tableArn],
       }),
     );

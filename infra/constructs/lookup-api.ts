@@ -48,7 +48,8 @@ export class LookupApi extends Construct {
         resources: [props.addressTable.tableArn, `${props.addressTable.tableArn}/index/byStatus`],
       }),
     );
-    // Health reads counters (batch) and delays (query); pausing reads, writes and deletes the PAUSE item.
+    // Health reads counters (batch) and delays (query); pausing reads, writes and deletes the PAUSE item;
+    // an event that cannot be published is put in the OUTBOX partition.
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],

@@ -9,8 +9,9 @@ import type { AlertPublisher, HealthMetricsPort } from '../app/health-ports.js';
 import { noHealthMetrics } from '../app/health-ports.js';
 import { runHealthJob, type HealthRun } from '../app/health-job.js';
 import type { PauseDeps } from '../app/pause.js';
-import type { DecisionEventSink } from '../app/decision-events.js';
+import { withOutbox, type DecisionEventSink } from '../app/decision-events.js';
 import { EventBridgeDecisionEvents } from './outbound/decision-event-sinks.js';
+import { DynamoDecisionOutbox } from './outbound/dynamo-decision-outbox.js';
 import { noMetrics, silentLogger, type DeadLetterSink, type LoggerPort, type MetricsPort } from '../app/ports.js';
 import { createProcessRetryBatch } from '../app/retry-batch.js';
 import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
@@ -141,13 +142,24 @@ export interface PauseInputs {
   readonly ses?: SESClient;
   /** Where pauses and resumes are published. */
   readonly events?: EventsInput;
+  /** Where a publish failure is reported. */
+  readonly logger?: LoggerPort;
 }
 
 /** Decision events: an EventBridge bus, or any sink (the local runtime's events.jsonl). */
 export type EventsInput = DecisionEventSink | { readonly eventBridge: EventBridgeClient; readonly busName: string };
 
-const eventSink = (input: EventsInput | undefined): DecisionEventSink | undefined =>
-  input === undefined ? undefined : 'publish' in input ? input : new EventBridgeDecisionEvents(input.eventBridge, input.busName);
+const bareSink = (input: EventsInput): DecisionEventSink =>
+  'publish' in input ? input : new EventBridgeDecisionEvents(input.eventBridge, input.busName);
+
+/** What cannot be published is kept in the campaign table's outbox, for the next health run. */
+function eventSink(
+  input: EventsInput,
+  inputs: { readonly dynamo: DynamoInput; readonly tables: TableNames; readonly clock?: () => Date; readonly logger?: LoggerPort },
+): DecisionEventSink {
+  const outbox = new DynamoDecisionOutbox(documentClient(inputs.dynamo), inputs.tables.campaignTable);
+  return withOutbox(bareSink(input), outbox, inputs.clock ?? DEFAULTS.clock, inputs.logger ?? DEFAULTS.logger);
+}
 
 /** Pausing and resuming campaigns (the API, the health job's auto-pause). */
 export function composePauses(inputs: PauseInputs): PauseDeps {
@@ -157,7 +169,8 @@ export function composePauses(inputs: PauseInputs): PauseDeps {
     pauses: new DynamoPauseStore(documentClient(inputs.dynamo), inputs.tables.campaignTable),
     clock: inputs.clock ?? DEFAULTS.clock,
     sending: inputs.ses && Object.keys(sets).length > 0 ? { switch: new SesSendingSwitch(inputs.ses), configurationSets: sets } : null,
-    ...(inputs.events ? { events: eventSink(inputs.events) as DecisionEventSink } : {}),
+    ...(inputs.events ? { events: eventSink(inputs.events, inputs) } : {}),
+    ...(inputs.logger ? { logger: inputs.logger } : {}),
   };
 }
 
@@ -168,7 +181,13 @@ export function composeApi(
   return createApiHandler(
     composeSuppressions(inputs),
     inputs.logger ?? DEFAULTS.logger,
-    composePauses({ dynamo: inputs.dynamo, tables: inputs.tables, ...(inputs.clock ? { clock: inputs.clock } : {}), ...inputs.pause }),
+    composePauses({
+      dynamo: inputs.dynamo,
+      tables: inputs.tables,
+      ...(inputs.clock ? { clock: inputs.clock } : {}),
+      ...(inputs.logger ? { logger: inputs.logger } : {}),
+      ...inputs.pause,
+    }),
   );
 }
 
@@ -193,7 +212,13 @@ export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthR
   const doc = documentClient(inputs.dynamo);
   const publisher = 'publish' in inputs.alerts ? inputs.alerts : new SnsAlertPublisher(inputs.alerts.sns, inputs.alerts.topicArn);
   const autoPause = inputs.autoPause
-    ? composePauses({ dynamo: doc, tables: inputs.tables, ...(inputs.clock ? { clock: inputs.clock } : {}), ...inputs.autoPause })
+    ? composePauses({
+        dynamo: doc,
+        tables: inputs.tables,
+        ...(inputs.clock ? { clock: inputs.clock } : {}),
+        ...(inputs.logger ? { logger: inputs.logger } : {}),
+        ...inputs.autoPause,
+      })
     : null;
   const deps = {
     ...suppressions,
@@ -203,7 +228,12 @@ export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthR
     logger: inputs.logger ?? DEFAULTS.logger,
     link: inputs.link ?? null,
     autoPause,
-    ...(inputs.events ? { events: eventSink(inputs.events) as DecisionEventSink } : {}),
+    ...(inputs.events
+      ? {
+          events: eventSink(inputs.events, inputs),
+          kept: { sink: bareSink(inputs.events), outbox: new DynamoDecisionOutbox(doc, inputs.tables.campaignTable) },
+        }
+      : {}),
     ...(inputs.recentHours ? { recentHours: inputs.recentHours } : {}),
     ...(inputs.lifetimeHours ? { lifetimeHours: inputs.lifetimeHours } : {}),
   };

@@ -45,6 +45,20 @@ export interface AlertLedger {
   clear(campaign: string, key: string, expected: Verdict): Promise<boolean>;
   /** Puts back what a claim replaced (the alert could not be sent, so the next run tries again). */
   undo(next: AlertRecord, previous: AlertRecord | null): Promise<void>;
+  /**
+   * Marks a campaign as having open alerts (one small item per campaign, not a scan), so the job
+   * visits it after it stops sending, until its findings clear. Every mark moves the mark's version.
+   */
+  mark(campaign: string): Promise<void>;
+  /** The marked campaigns, each with the version its mark was read at. */
+  marked(): Promise<AlertingMark[]>;
+  /** Removes a mark only if it is still at the version read: a campaign marked since stays marked. */
+  unmark(mark: AlertingMark): Promise<void>;
+}
+
+export interface AlertingMark {
+  readonly campaign: string;
+  readonly version: number;
 }
 
 /** Figures of one campaign for CloudWatch (rates as fractions). */

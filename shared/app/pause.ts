@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from './errors.js';
-import type { DecisionEventSink } from './decision-events.js';
+import type { DecisionEvent, DecisionEventSink } from './decision-events.js';
+import type { LoggerPort } from './ports.js';
 import type { CampaignPauses } from './retry-ports.js';
 
 /** A paused campaign: the send path refuses it and due retries wait until a person resumes it. */
@@ -32,6 +33,26 @@ export interface PauseDeps {
   readonly sending?: { readonly switch: SendingSwitch; readonly configurationSets: Readonly<Record<string, string>> } | null;
   /** Where pauses and resumes are published for other systems. */
   readonly events?: DecisionEventSink;
+  /** Where a publish failure is reported (the pause itself stands). */
+  readonly logger?: LoggerPort;
+}
+
+/**
+ * The pause or resume is stored and takes effect whatever happens to its
+ * event: a failure is logged, never thrown (the composed sink keeps the event
+ * in the outbox for the next health run, so it still goes out).
+ */
+async function announce(event: DecisionEvent, deps: PauseDeps): Promise<void> {
+  try {
+    await deps.events?.publish([event]);
+  } catch (error) {
+    deps.logger?.error('Pause event not published', {
+      campaign: event.campaign,
+      type: event.type,
+      eventId: event.id,
+      errorName: (error as Error).name,
+    });
+  }
 }
 
 export interface PauseView {
@@ -60,7 +81,7 @@ export async function pauseCampaign(
     if (automatic) return { campaign, paused: true, pause: await deps.pauses.get(campaign), configurationSet, changed: false };
     throw new ConflictError(`campaign ${campaign} is already paused`);
   }
-  await deps.events?.publish([
+  await announce(
     {
       version: 1,
       type: 'campaign.paused',
@@ -69,7 +90,8 @@ export async function pauseCampaign(
       campaign,
       pause: { reason, actor, automatic },
     },
-  ]);
+    deps,
+  );
   if (configurationSet && deps.sending) await deps.sending.switch.setSending(configurationSet, false);
   return { campaign, paused: true, pause: record, configurationSet, changed: true };
 }
@@ -78,7 +100,7 @@ export async function resumeCampaign(campaign: string, deps: PauseDeps, resumedB
   const removed = await deps.pauses.resume(campaign);
   if (!removed) throw new NotFoundError(`campaign ${campaign} is not paused`);
   const at = deps.clock().toISOString();
-  await deps.events?.publish([
+  await announce(
     {
       version: 1,
       type: 'campaign.resumed',
@@ -87,7 +109,8 @@ export async function resumeCampaign(campaign: string, deps: PauseDeps, resumedB
       campaign,
       pause: { reason: resumedBy?.reason ?? '', actor: resumedBy?.actor ?? 'unknown', automatic: false },
     },
-  ]);
+    deps,
+  );
   const configurationSet = configurationSetOf(campaign, deps);
   if (configurationSet && deps.sending) await deps.sending.switch.setSending(configurationSet, true);
   return { campaign, paused: false, pause: null, configurationSet, changed: true };

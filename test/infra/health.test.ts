@@ -90,7 +90,7 @@ describe('health schedule', () => {
 });
 
 describe('health function permissions', () => {
-  it('may publish only to the alert topic and use only its key, read the campaign table and write its alert and pause items', () => {
+  it('may publish only to the alert topic and use only its key, read the campaign table and write its alert, mark, pause and outbox items', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: Match.anyValue() }) } },
     });
@@ -100,7 +100,7 @@ describe('health function permissions', () => {
     const statements = (policy?.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement;
     expect(statements.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
       'sns:Publish',
       ['kms:GenerateDataKey', 'kms:Decrypt'],
       'events:PutEvents',

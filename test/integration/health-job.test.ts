@@ -238,3 +238,86 @@ describe('pause against dynalite', () => {
     expect((await call('PUT', '/campaigns/nov/pause', {})).status).toBe(400);
   });
 });
+
+describe('idle campaigns and kept events against dynalite', () => {
+  it('clears the open finding of a campaign idle for more than 24 hours, marked by its ALERTING item, then forgets it', async () => {
+    const { tables, repository } = await freshTables();
+    const topic = await alertTopic();
+    await seedCampaign(repository, 'nov', { sends: 1000, deliveries: 970 }, { hardBounces: 30 });
+    const at = (iso: string) =>
+      composeHealthJob({
+        dynamo: dynamo.client,
+        tables,
+        clock: () => new Date(iso),
+        alerts: { sns: messaging.sns, topicArn: topic.topicArn },
+        lifetimeHours: 48,
+      })();
+    await at(NOW.toISOString());
+    const doc = documentClient(dynamo.client);
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const mark = async () => (await doc.send(new GetCommand({ TableName: tables.campaignTable, Key: { pk: 'ALERTING', sk: 'nov' } }))).Item;
+    expect(await mark()).toMatchObject({ campaign: 'nov', version: 1 });
+
+    // 30 hours later: no ACTIVE item of the last 24 hours names it, its lifetime (48 h here) still holds the bounces.
+    const idle = await at('2026-11-26T18:30:00Z');
+    expect(idle.idle).toEqual(['nov']);
+    expect(idle.alerts).toEqual([]);
+    // 50 hours later: the bounces left the lifetime window, the finding clears and the mark goes.
+    const cleared = await at('2026-11-27T14:30:00Z');
+    expect(cleared.alerts.map((a) => [a.campaign, a.verdict, a.previous])).toEqual([['nov', 'cleared', 'danger']]);
+    expect((await topic.received()).map((m) => m.Subject)).toEqual([
+      '[DANGER] hard-bounce-rate in campaign nov',
+      '[CLEARED] hard-bounce-rate in campaign nov',
+    ]);
+    expect(await mark()).toBeUndefined();
+    expect((await at('2026-11-27T14:35:00Z')).checks).toEqual([]);
+  });
+
+  it('a pause whose event cannot be published answers 201 with the pause stored; the next health run publishes the event', async () => {
+    const { tables } = await freshTables();
+    let busDown = true;
+    const delivered: unknown[] = [];
+    const bus = {
+      publish: async (events: readonly unknown[]) => {
+        if (busDown) throw new Error('EventBridge unavailable');
+        delivered.push(...events);
+      },
+    };
+    const errors: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = {
+      info: () => {},
+      warn: () => {},
+      error: (message: string, extra?: Record<string, unknown>) => errors.push([message, extra]),
+    };
+    const handler = composeApi({ dynamo: dynamo.client, tables, clock, logger, pause: { events: bus } });
+    const response = await handler({
+      httpMethod: 'PUT',
+      path: '/campaigns/nov/pause',
+      body: JSON.stringify({ reason: 'bought list' }),
+      isBase64Encoded: false,
+      queryStringParameters: null,
+      requestContext: { identity: { userArn: 'arn:aws:iam::111122223333:user/ops' } },
+    } as never);
+    expect(response.statusCode).toBe(201);
+    expect(JSON.parse(response.body)).toMatchObject({ campaign: 'nov', paused: true, changed: true });
+    expect(await composePauses({ dynamo: dynamo.client, tables }).pauses.isPaused('nov')).toBe(true);
+    expect(errors.map(([message]) => message)).toEqual(['Decision events not published: kept for the next health run']);
+    expect(delivered).toEqual([]);
+
+    const run = composeHealthJob({ dynamo: dynamo.client, tables, clock, alerts: { publish: async () => {} }, events: bus, logger });
+    expect((await run()).eventsRepublished).toBe(0); // still down: kept
+    busDown = false;
+    expect((await run()).eventsRepublished).toBe(1);
+    expect(delivered).toEqual([
+      {
+        version: 1,
+        type: 'campaign.paused',
+        id: `pause:nov:${NOW.toISOString()}`,
+        at: NOW.toISOString(),
+        campaign: 'nov',
+        pause: { reason: 'bought list', actor: 'arn:aws:iam::111122223333:user/ops', automatic: false },
+      },
+    ]);
+    expect((await run()).eventsRepublished).toBe(0); // published once
+  });
+});

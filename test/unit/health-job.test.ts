@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alertText } from '../../shared/app/alert-text.js';
 import type { DecisionEvent } from '../../shared/app/decision-events.js';
 import type {
+  AlertingMark,
   AlertLedger,
   AlertRecord,
   CampaignFigures,
@@ -18,17 +19,20 @@ import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
-/** Counters per campaign, all in the current hour. */
+/** Counters per campaign, all in the current hour; an idle campaign's are older than the recent 24 hours. */
 class FakeCampaigns implements CampaignReader {
   readonly totalsOf = new Map<string, Record<string, number>>();
+  readonly idle = new Set<string>();
   async activeHours(campaign: string, hours: readonly string[]) {
-    return this.totalsOf.has(campaign) ? hours.slice(-1) : [];
+    if (!this.totalsOf.has(campaign)) return [];
+    if (!this.idle.has(campaign)) return hours.slice(-1);
+    return hours.length > 24 ? hours.slice(0, 1) : [];
   }
   async campaignsActiveIn() {
-    return [...this.totalsOf.keys()];
+    return [...this.totalsOf.keys()].filter((campaign) => !this.idle.has(campaign));
   }
-  async totals(campaign: string) {
-    return this.totalsOf.get(campaign) ?? {};
+  async totals(campaign: string, hours: readonly string[]) {
+    return hours.length > 0 ? (this.totalsOf.get(campaign) ?? {}) : {};
   }
 }
 
@@ -55,6 +59,16 @@ class FakeLedger implements AlertLedger {
   async undo(next: AlertRecord, previous: AlertRecord | null) {
     if (previous) this.records.set(this.id(previous.campaign, previous.key), previous);
     else this.records.delete(this.id(next.campaign, next.key));
+  }
+  readonly marks = new Map<string, number>();
+  async mark(campaign: string) {
+    this.marks.set(campaign, (this.marks.get(campaign) ?? 0) + 1);
+  }
+  async marked() {
+    return [...this.marks].map(([campaign, version]) => ({ campaign, version }));
+  }
+  async unmark(mark: AlertingMark) {
+    if (this.marks.get(mark.campaign) === mark.version) this.marks.delete(mark.campaign);
   }
 }
 
@@ -254,6 +268,79 @@ describe('health job', () => {
       at: NOW.toISOString(),
       finding: { pattern: 'hard-bounce-rate', numbers: { hardBounces: 30 } },
     });
+  });
+
+  it('keeps visiting a campaign that stopped sending while it has open alerts, and clears them when its lifetime window does', async () => {
+    const { deps, campaigns, ledger, published, metrics } = setup();
+    campaigns.totalsOf.set('nov', BAD);
+    await runHealthJob(deps);
+    expect(ledger.marks.has('nov')).toBe(true);
+
+    campaigns.idle.add('nov'); // nothing in the last 24 hours: no ACTIVE item names it any more
+    const idleRun = await runHealthJob(deps);
+    expect(idleRun.idle).toEqual(['nov']);
+    expect(idleRun.checks.map((c) => [c.campaign, c.recent.sends, c.lifetime.sends])).toEqual([['nov', 0, 1000]]);
+    expect(published.map((a) => a.verdict)).toEqual(['danger']); // the lifetime window still says danger
+    expect(metrics.campaigns.map(([name]) => name)).toEqual(['nov']); // the active run only: no zeros for an idle campaign
+
+    campaigns.totalsOf.delete('nov'); // its sends left the 14-day window
+    await runHealthJob(deps);
+    expect(published.map((a) => [a.campaign, a.verdict, a.previous])).toEqual([
+      ['nov', 'danger', null],
+      ['nov', 'cleared', 'danger'],
+    ]);
+    expect(ledger.marks.has('nov')).toBe(false);
+    expect(ledger.records.size).toBe(0);
+    expect((await runHealthJob(deps)).checks).toEqual([]); // nothing left to visit
+  });
+
+  it('marks a campaign whose alert predates the marks, and keeps a mark another run renewed', async () => {
+    const { deps, campaigns, ledger } = setup();
+    campaigns.totalsOf.set('nov', BAD);
+    const finding = (await runHealthJob(deps)).checks[0]?.findings[0];
+    ledger.marks.clear(); // as stored before marks existed
+    await runHealthJob(deps);
+    expect(ledger.marks.get('nov')).toBe(1);
+
+    const stale = { campaign: 'nov', version: 1 };
+    await ledger.mark('nov'); // another run claimed a new alert since the mark was read
+    await ledger.unmark(stale);
+    expect(ledger.marks.get('nov')).toBe(2);
+    expect(finding?.pattern).toBe('hard-bounce-rate');
+  });
+
+  it('publishes events an earlier run could not publish, before anything else, and only once', async () => {
+    const kept: DecisionEvent[] = [
+      {
+        version: 1,
+        type: 'campaign.paused',
+        id: 'pause:nov:2026-11-25T11:00:00.000Z',
+        at: '2026-11-25T11:00:00.000Z',
+        campaign: 'nov',
+        pause: { reason: 'bought list', actor: 'ops', automatic: false },
+      },
+    ];
+    const outbox = {
+      keep: async () => {},
+      pending: async () => kept.slice(),
+      remove: async (ids: readonly string[]) => void kept.splice(0, kept.length, ...kept.filter((e) => !ids.includes(e.id))),
+    };
+    const delivered: DecisionEvent[] = [];
+    let down = true;
+    const sink = {
+      publish: async (batch: readonly DecisionEvent[]) => {
+        if (down) throw new Error('bus unavailable');
+        delivered.push(...batch);
+      },
+    };
+    const { deps, logger } = setup({ kept: { sink, outbox } });
+    expect((await runHealthJob(deps)).eventsRepublished).toBe(0);
+    expect(kept).toHaveLength(1); // still kept for the next run
+    expect(logger.entries.map((e) => e.message)).toContain('Kept decision events not published; the next run tries again');
+    down = false;
+    expect((await runHealthJob(deps)).eventsRepublished).toBe(1);
+    expect(delivered.map((e) => e.id)).toEqual(['pause:nov:2026-11-25T11:00:00.000Z']);
+    expect((await runHealthJob(deps)).eventsRepublished).toBe(0);
   });
 
   it('never pauses when auto-pause is off (the default)', async () => {

@@ -59,3 +59,29 @@ describe('pause with SES configuration sets', () => {
     expect(await d.pauses.isPaused('nov')).toBe(true);
   });
 });
+
+describe('pause when its event cannot be published', () => {
+  it('stands, switches SES, answers the stored pause, and logs the failure without the reason', async () => {
+    const errors: Array<[string, Record<string, unknown> | undefined]> = [];
+    const d: PauseDeps & { pauses: MemoryPauses } = {
+      ...deps(),
+      events: { publish: async () => Promise.reject(Object.assign(new Error('bus down'), { name: 'InternalException' })) },
+      logger: { info: () => {}, warn: () => {}, error: (message, extra) => errors.push([message, extra]) },
+    };
+    const view = await pauseCampaign('nov', 'list from jane@example.com', 'ops', false, d);
+    expect(view).toMatchObject({ paused: true, changed: true, pause: { reason: 'list from jane@example.com' } });
+    expect(await d.pauses.isPaused('nov')).toBe(true);
+    expect(ses).toHaveReceivedCommandWith(UpdateConfigurationSetSendingEnabledCommand, {
+      ConfigurationSetName: 'marketing-nov',
+      Enabled: false,
+    });
+    expect(errors).toEqual([
+      [
+        'Pause event not published',
+        { campaign: 'nov', type: 'campaign.paused', eventId: 'pause:nov:2026-11-25T12:00:00.000Z', errorName: 'InternalException' },
+      ],
+    ]);
+    expect((await resumeCampaign('nov', d, { reason: 'cleaned', actor: 'ops' })).paused).toBe(false);
+    expect(errors.map(([, extra]) => extra?.type)).toEqual(['campaign.paused', 'campaign.resumed']);
+  });
+});

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AlertLedger, AlertRecord } from '../../app/health-ports.js';
+import { DeleteCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertingMark, AlertLedger, AlertRecord } from '../../app/health-ports.js';
 import type { PauseRecord, PauseStore } from '../../app/pause.js';
 import type { Verdict } from '../../domain/index.js';
-import { alertFromItem, pauseFromItem } from './health-items.js';
-import { alertKey, pauseKey } from './tables.js';
+import { alertFromItem, alertingMarkFromItem, pauseFromItem } from './health-items.js';
+import { alertingKey, alertKey, pauseKey } from './tables.js';
 
 const failedCondition = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
@@ -72,6 +72,49 @@ export class DynamoAlertLedger implements AlertLedger {
   async undo(next: AlertRecord, previous: AlertRecord | null): Promise<void> {
     if (previous) await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(previous) }));
     else await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: alertKey(next.campaign, next.key) }));
+  }
+
+  async mark(campaign: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: alertingKey(campaign),
+        UpdateExpression: 'SET campaign = :campaign ADD version :one',
+        ExpressionAttributeValues: { ':campaign': campaign, ':one': 1 },
+      }),
+    );
+  }
+
+  async marked(): Promise<AlertingMark[]> {
+    const marks: AlertingMark[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': alertingKey('').pk },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) marks.push(alertingMarkFromItem(item));
+    }
+    return marks;
+  }
+
+  async unmark(mark: AlertingMark): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: alertingKey(mark.campaign),
+          ConditionExpression: 'version = :seen',
+          ExpressionAttributeValues: { ':seen': mark.version },
+        }),
+      );
+    } catch (error) {
+      if (!failedCondition(error)) throw error; // marked again since: it stays
+    }
   }
 
   private item(record: AlertRecord) {

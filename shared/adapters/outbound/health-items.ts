@@ -1,4 +1,4 @@
-import type { AlertRecord } from '../../app/health-ports.js';
+import type { AlertingMark, AlertRecord } from '../../app/health-ports.js';
 import type { PauseRecord } from '../../app/pause.js';
 import { FINDING_PATTERNS, VERDICTS, type Finding } from '../../domain/index.js';
 import { CorruptItemError, fieldsOf } from './address-items.js';
@@ -37,4 +37,10 @@ export function pauseFromItem(campaign: string, item: Item): PauseRecord {
     pausedAt: f.string('pausedAt'),
     automatic: item.automatic === true,
   };
+}
+
+/** A campaign's open-alerts mark, checked field by field. */
+export function alertingMarkFromItem(item: Item): AlertingMark {
+  const f = fieldsOf('alerting mark', item);
+  return { campaign: f.string('sk'), version: f.number('version') };
 }

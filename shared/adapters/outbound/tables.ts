@@ -31,7 +31,9 @@ export const ADDRESS_TABLE: TableDescription = {
  * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
  * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL);
  * - `CAMPAIGN#<campaign>` / `PAUSE`: the campaign is paused (present) or not (absent); sends and retries wait;
- * - `ALERT#<campaign>` / `<finding key>`: the finding last alerted for a campaign (so each change alerts once).
+ * - `ALERT#<campaign>` / `<finding key>`: the finding last alerted for a campaign (so each change alerts once);
+ * - `ALERTING` / `<campaign>`: the campaign has (or recently had) open alerts, so the health job visits it even when idle;
+ * - `OUTBOX` / `<event id>`: a decision event whose publish failed, until the next health run publishes it (TTL).
  */
 export const CAMPAIGN_TABLE: TableDescription = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
 
@@ -59,3 +61,5 @@ export const delayKey = (domain: string, occurredAt: string, eventId: string) =>
 
 export const pauseKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PAUSE' });
 export const alertKey = (campaign: string, findingKey: string) => ({ pk: `ALERT#${campaign}`, sk: findingKey });
+export const alertingKey = (campaign: string) => ({ pk: 'ALERTING', sk: campaign });
+export const outboxKey = (eventId: string) => ({ pk: 'OUTBOX', sk: eventId });
