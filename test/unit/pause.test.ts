@@ -63,7 +63,7 @@ describe('pause with SES configuration sets', () => {
 describe('pause when its event cannot be published', () => {
   it('stands, switches SES, answers the stored pause, and logs the failure without the reason', async () => {
     const errors: Array<[string, Record<string, unknown> | undefined]> = [];
-    const d: PauseDeps & { pauses: MemoryPauses } = {
+    const d: PauseDeps & { pauses: FakePauses } = {
       ...deps(),
       events: { publish: async () => Promise.reject(Object.assign(new Error('bus down'), { name: 'InternalException' })) },
       logger: { info: () => {}, warn: () => {}, error: (message, extra) => errors.push([message, extra]) },
