@@ -23,6 +23,7 @@ import type { WorldEntry } from './mailbox-world.js';
 import { startLocalRetries, type LocalRetries } from './local-retries.js';
 import { scaledClock } from './ses-world.js';
 import { startPublishJournal } from './journal.js';
+import { faultsFromEnvironment } from './fault-injection.js';
 
 /** Resource names of the local pipeline (the CDK app lets CloudFormation name its own). */
 export const LOCAL_NAMES = {
@@ -311,6 +312,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const services = await startEmulators(options, dataDir, stops);
     const clients = createClients(services, stops);
+    const faults = faultsFromEnvironment(clients.dynamo, logger);
+    if (faults) stops.add(async () => logger.warn('DynamoDB faults injected in this run', { ...faults }));
     const tables = { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable };
     for (const problem of await ensureTables(clients.dynamo, tables, { durable: options.external === true })) {
       logger.warn('Table setting not applied', { problem });

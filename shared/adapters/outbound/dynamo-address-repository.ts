@@ -118,7 +118,8 @@ export class DynamoAddressRepository implements AddressRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, ...stateToItem(state), statusSort: `${state.lastSeenAt}#${state.email}` },
+          // writtenAt: processing time of this write (not read back): how late a record follows its events.
+          Item: { ...key, ...stateToItem(state), statusSort: `${state.lastSeenAt}#${state.email}`, writtenAt: new Date().toISOString() },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
           ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),

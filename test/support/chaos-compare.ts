@@ -1,0 +1,132 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ChaosStream } from './chaos-stream.js';
+import type { DriveResult } from './chaos-run.js';
+
+type Item = Record<string, unknown>;
+
+/** Kinds of item, from their keys (shared/adapters/outbound/tables.ts). */
+export type ItemKind = 'state' | 'history' | 'window' | 'retry' | 'outbound' | 'counter' | 'active' | 'delay' | 'alert' | 'pause' | 'other';
+
+export function kindOf(item: Item): ItemKind {
+  const pk = String(item.pk);
+  const sk = String(item.sk);
+  if (pk.startsWith('ADDR#')) {
+    if (sk === 'STATE') return 'state';
+    if (sk.startsWith('HIST#')) return 'history';
+    if (sk.startsWith('SOFT#')) return 'window';
+    if (sk.startsWith('RETRY#')) return 'retry';
+  }
+  if (pk.startsWith('MSG#')) return 'outbound';
+  if (pk.startsWith('COUNT#')) return 'counter';
+  if (pk.startsWith('ACTIVE#')) return 'active';
+  if (pk.startsWith('DELAY#')) return 'delay';
+  if (pk.startsWith('ALERT#')) return 'alert';
+  if (pk.startsWith('CAMPAIGN#')) return 'pause';
+  return 'other';
+}
+
+/**
+ * What is compared, and the fields left out of each kind because they record
+ * when or how often something was written rather than what the events say.
+ */
+export const COMPARED: Readonly<Partial<Record<ItemKind, readonly string[]>>> = {
+  // version: how many writes (out-of-order events write a record more often); writtenAt: processing time;
+  // lastChange: the history entry of the last write, which depends on arrival order (the entries themselves are compared).
+  // appliedEventIds is compared as a set (it is kept newest-applied first).
+  state: ['version', 'writtenAt', 'lastChange'],
+  // fromStatus, reason: the record as the event found it. When two events of one address change it (a complaint
+  // and a hard bounce), arrival order decides which found the other's change; the final record is compared above.
+  history: ['fromStatus', 'reason'],
+  // version: how many writes.
+  counter: ['version'],
+  active: [],
+  delay: [],
+};
+
+/** Why the other kinds are not compared. */
+export const NOT_COMPARED: Readonly<Partial<Record<ItemKind, string>>> = {
+  window: 'soft-bounce window items: a soft bounce processed after its address was suppressed is not written, by design',
+  retry: 'retry states: their timers run on the runtime clock (status and attempts depend on when a timer fired)',
+  alert: 'health-job alerts: written by a 60 s timer',
+};
+
+function normalise(kind: ItemKind, item: Item): Item {
+  const left = new Set(COMPARED[kind] ?? []);
+  const out: Item = {};
+  for (const [field, value] of Object.entries(item)) {
+    if (left.has(field)) continue;
+    out[field] = field === 'appliedEventIds' && Array.isArray(value) ? [...(value as string[])].sort() : value;
+  }
+  return out;
+}
+
+export interface Comparison {
+  /** Items compared, per kind. */
+  readonly compared: Readonly<Record<string, number>>;
+  /** Items found in the chaos run and not compared, per kind. */
+  readonly skipped: Readonly<Record<string, number>>;
+  /** One line per difference (key, then what differs). */
+  readonly differences: readonly string[];
+}
+
+const keyOf = (item: Item) => `${String(item.table)} ${String(item.pk)} ${String(item.sk)}`;
+
+/** Every compared item of the clean run must be in the chaos run with equal fields, and nothing more. */
+export function compareRuns(clean: readonly Item[], chaos: readonly Item[]): Comparison {
+  const compared: Record<string, number> = {};
+  const skipped: Record<string, number> = {};
+  const differences: string[] = [];
+  const index = (items: readonly Item[], count: boolean) => {
+    const map = new Map<string, Item>();
+    for (const item of items) {
+      const kind = kindOf(item);
+      if (COMPARED[kind] === undefined) {
+        if (count) skipped[kind] = (skipped[kind] ?? 0) + 1;
+        continue;
+      }
+      map.set(keyOf(item), normalise(kind, item));
+    }
+    return map;
+  };
+  const expected = index(clean, false);
+  const actual = index(chaos, true);
+  for (const [key, item] of expected) {
+    const kind = kindOf(item);
+    compared[kind] = (compared[kind] ?? 0) + 1;
+    const other = actual.get(key);
+    if (!other) {
+      differences.push(`${key}: missing in the chaos run`);
+      continue;
+    }
+    if (isDeepStrictEqual(item, other)) continue;
+    const fields = [...new Set([...Object.keys(item), ...Object.keys(other)])].filter(
+      (field) => !isDeepStrictEqual(item[field], other[field]),
+    );
+    differences.push(`${key}: ${fields.map((f) => `${f} clean=${JSON.stringify(item[f])} chaos=${JSON.stringify(other[f])}`).join('; ')}`);
+  }
+  for (const key of actual.keys()) if (!expected.has(key)) differences.push(`${key}: only in the chaos run`);
+  return { compared, skipped, differences };
+}
+
+/**
+ * Notification-to-state latency, one sample per address record: from the
+ * acknowledged publication of the event that made the record's last change
+ * (`lastChange.eventId`; its first copy) to the record's `writtenAt`, both
+ * wall-clock times on this machine.
+ */
+export function stateLatenciesMs(stream: ChaosStream, result: DriveResult): number[] {
+  const indexOfEvent = new Map(stream.eventIds.map((id, i) => [id, i]));
+  const samples: number[] = [];
+  for (const item of result.items) {
+    if (kindOf(item) !== 'state') continue;
+    const eventId = (item.lastChange as Item | null)?.eventId;
+    const index = typeof eventId === 'string' ? indexOfEvent.get(eventId) : undefined;
+    const published = index === undefined ? undefined : result.publishedAt.get(index);
+    const written = Date.parse(String(item.writtenAt));
+    if (published !== undefined && Number.isFinite(written)) samples.push(written - published);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { compareRuns } from '../support/chaos-compare.js';
+import { chaosOrder, chaosStream } from '../support/chaos-stream.js';
+
+const state = (email: string, fields: Record<string, unknown> = {}) => ({
+  table: 'addresses',
+  pk: `ADDR#${email}`,
+  sk: 'STATE',
+  status: 'suppressed',
+  reason: 'hard-bounce',
+  count: 1,
+  appliedEventIds: ['a', 'b'],
+  version: 1,
+  writtenAt: '2026-11-30T10:00:00.000Z',
+  ...fields,
+});
+const history = (email: string, fields: Record<string, unknown> = {}) => ({
+  table: 'addresses',
+  pk: `ADDR#${email}`,
+  sk: 'HIST#2026-11-30T09:00:00.000Z#e1',
+  signal: 'hard-bounce',
+  fromStatus: null,
+  toStatus: 'suppressed',
+  reason: 'hard-bounce',
+  ...fields,
+});
+const counter = (count: number, version = 1) => ({
+  table: 'campaigns',
+  pk: 'COUNT#c#2026-11-30T09',
+  sk: 'sends',
+  count,
+  sketch: 'x',
+  version,
+});
+
+describe('the chaos comparison', () => {
+  it('ignores only write counts, write times and arrival-order bookkeeping', () => {
+    const clean = [state('a@x.org'), history('a@x.org'), counter(5)];
+    const chaos = [
+      state('a@x.org', { version: 4, writtenAt: '2026-11-30T11:00:00.000Z', appliedEventIds: ['b', 'a'], lastChange: { eventId: 'b' } }),
+      history('a@x.org', { fromStatus: 'suppressed', reason: 'complaint' }),
+      counter(5, 9),
+      { table: 'addresses', pk: 'ADDR#a@x.org', sk: 'SOFT#2026-11-30T08:00:00.000Z#s1' },
+    ];
+    const result = compareRuns(clean, chaos);
+    expect(result.differences).toEqual([]);
+    expect(result.compared).toEqual({ state: 1, history: 1, counter: 1 });
+    expect(result.skipped).toEqual({ window: 1 });
+  });
+
+  it('reports a different field, a missing item and an extra item', () => {
+    const clean = [state('a@x.org'), history('a@x.org'), counter(5)];
+    const chaos = [state('a@x.org', { status: 'review', count: 2 }), counter(6), history('b@x.org')];
+    expect(compareRuns(clean, chaos).differences).toEqual([
+      'addresses ADDR#a@x.org STATE: status clean="suppressed" chaos="review"; count clean=1 chaos=2',
+      'addresses ADDR#a@x.org HIST#2026-11-30T09:00:00.000Z#e1: missing in the chaos run',
+      'campaigns COUNT#c#2026-11-30T09 sends: count clean=5 chaos=6',
+      'addresses ADDR#b@x.org HIST#2026-11-30T09:00:00.000Z#e1: only in the chaos run',
+    ]);
+  });
+});
+
+describe('the chaos stream', () => {
+  it('is the same for the same seed, in event-time order, with every event twice in the chaos order', () => {
+    const now = Date.parse('2026-11-30T12:00:00.000Z');
+    const stream = chaosStream({ events: 2000, seed: 3, now });
+    expect(chaosStream({ events: 2000, seed: 3, now }).events).toEqual(stream.events);
+    expect(stream.events.length).toBeGreaterThanOrEqual(2000);
+    const times = stream.events.map((e) => {
+      const event = JSON.parse(e) as Record<string, { timestamp?: string }>;
+      const inner = Object.entries(event).find(([key]) => key !== 'mail' && key !== 'eventType' && event[key]?.timestamp);
+      return Date.parse(inner?.[1].timestamp ?? (event.mail as { timestamp: string }).timestamp);
+    });
+    expect(times.every((t, i) => i === 0 || t >= (times[i - 1] as number))).toBe(true);
+    expect(Math.max(...times)).toBeLessThan(now);
+    for (const story of ['hard-bounce', 'complaint', 'soft-threshold', 'soft-below-threshold', 'delivered'])
+      expect(stream.stories[story]).toBeGreaterThan(0);
+
+    const order = chaosOrder(stream.events.length, 3, 200);
+    expect(order).toHaveLength(2 * stream.events.length);
+    expect([...order].sort((a, b) => a - b)).toEqual(stream.events.flatMap((_, i) => [i, i]));
+    expect(order.some((index, i) => i > 0 && index < (order[i - 1] as number))).toBe(true);
+    // Out of order within windows only: no copy moves more than three windows ahead.
+    expect(order.every((index, i) => Math.abs(i / 2 - index) < 600)).toBe(true);
+  });
+});
