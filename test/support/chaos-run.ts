@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { clientConfigFor, type RuntimeFile } from '../../local/runtime-file.js';
 import { spawnRuntime, type RuntimeProcess } from './runtime-process.js';
 
@@ -83,12 +83,9 @@ async function scanAll(file: RuntimeFile): Promise<Item[]> {
   const items: Item[] = [];
   try {
     for (const table of Object.values(file.tables)) {
-      let startKey: Item | undefined;
-      do {
-        const page = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      for await (const page of paginateScan({ client: doc }, { TableName: table, ConsistentRead: true })) {
         for (const item of page.Items ?? []) items.push({ table, ...item });
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     }
   } finally {
     client.destroy();
