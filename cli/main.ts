@@ -46,6 +46,8 @@ Suppression list (talk to the API of a running local runtime or a deployed stack
   lookup EMAIL              Everything known about one address (JSON)
   check FILE|-              CSV of verdicts for addresses (one per line, or CSV)
   release EMAIL --reason T  Release an address (history keeps who and why)
+  erase EMAIL [--reason T]  Erase an address's data; a held address stays suppressed
+                            under a keyed hash (data-protection requests)
   export [--format ses|full] [--status S] [--reason R] [--campaign C] [--since T]
                             The list as CSV (ses: "email,BOUNCE|COMPLAINT", SES's format)
   import FILE|-             Import a CSV in SES's suppression-list format (idempotent)
@@ -149,6 +151,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'lookup':
     case 'check':
     case 'release':
+    case 'erase':
     case 'import': {
       const parsed = parse(command, rest, { ...API_OPTIONS, reason: { type: 'string' }, json: { type: 'boolean', default: false } });
       if (!parsed) return 2;
@@ -158,6 +161,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (command === 'release' && !parsed.values.reason) return usageError('release needs --reason');
       const api = await apiFor(parsed.values);
       if (!api) return 1;
+      if (command === 'erase') {
+        const { eraseCommand } = await import('./erase-command.js');
+        return eraseCommand(api, target, parsed.values.reason, io, parsed.values.json);
+      }
       const { checkCommand, importCommand, lookupCommand, releaseCommand } = await import('./suppression-commands.js');
       if (command === 'lookup') return lookupCommand(api, target, io, parsed.values.json);
       if (command === 'check') return checkCommand(api, target, io);

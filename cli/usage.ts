@@ -113,6 +113,16 @@ only when a field names the column (email, address, ...).
 
 Release an address (history keeps who and why); prints the record after the release.
 `,
+  erase: `Usage: bounce erase EMAIL [--reason TEXT] [--json] [--data DIR | --url URL]
+
+Data-protection erasure: deletes the address's record, history, soft bounces,
+retry states, the copies of sent messages those name, and its delivery delays.
+A suppressed or held address stays so under a keyed hash of the address
+(verdict, reason, category and dates only); one that may be mailed leaves
+nothing. Prints what was deleted and what is kept (--json: the API's answer).
+The reason (default "data-protection erasure request") is kept and must not
+hold an address. Exit 1 when nothing is known about the address.
+`,
   export: `Usage: bounce export [--format ses|full] [--status S] [--reason R] [--campaign C] [--since T] [--data DIR | --url URL]
 
 The list as CSV on stdout. ses (default): "email,BOUNCE|COMPLAINT" of suppressed
@@ -162,7 +172,7 @@ runtime of --data DIR (default .data).
 export function usageOf(command: string): string | null {
   const usage = COMMAND_USAGE[command];
   if (!usage) return null;
-  return ['lookup', 'check', 'release', 'export', 'import', 'campaigns', 'health', 'pause', 'resume'].includes(command)
+  return ['lookup', 'check', 'release', 'erase', 'export', 'import', 'campaigns', 'health', 'pause', 'resume'].includes(command)
     ? `${usage}${API_NOTE}`
     : usage;
 }

@@ -4,6 +4,7 @@ import { AddressStore } from './constructs/address-store.js';
 import { Alerts } from './constructs/alerts.js';
 import { CampaignHealth } from './constructs/campaign-health.js';
 import { DecisionEvents } from './constructs/decision-events.js';
+import { ErasureKey } from './constructs/erasure-key.js';
 import { OperationalAlarms } from './constructs/operational-alarms.js';
 import { Ingestion } from './constructs/ingestion.js';
 import { LookupApi } from './constructs/lookup-api.js';
@@ -60,6 +61,10 @@ export class BouncePipelineStack extends Stack {
     // Every queue and function of the stack, including those added below or later.
     new OperationalAlarms(this, 'Operations', { topic: alerts.topic, dashboard: health.dashboard });
     const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
+    // Every function that reads or writes addresses sees erased ones' tombstones.
+    const erasure = new ErasureKey(this, 'Erasure');
+    for (const fn of [ingestion.classify, retries.send, retries.retry, api.handler]) erasure.grantRead(fn.function);
+    erasure.allowErase(api.handler.function, [store.addressTable, store.campaignTable]);
     const decisions = new DecisionEvents(this, 'Decisions');
     decisions.allowPublish(health.function.function);
     decisions.allowPublish(api.handler.function);

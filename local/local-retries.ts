@@ -8,6 +8,7 @@ import {
   composeOutboundStore,
   composeRetry,
   composeSend,
+  type ErasureKeyInput,
   rearmOpenRetries,
   type RetryQueueInput,
   type SesInput,
@@ -42,6 +43,8 @@ export interface LocalRetriesInputs {
   readonly tagNames?: TagNames;
   readonly logger: LoggerPort;
   readonly stops: { add(action: () => Promise<void>): void };
+  /** The erasure key: sends and due retries see erased addresses' tombstones. */
+  readonly erasureKey?: ErasureKeyInput;
 }
 
 export interface LocalRetries {
@@ -130,6 +133,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
       retryQueue,
       retryDue: { sns, topicArn: retryDueTopicArn },
       deadLetters: { sqs, queueUrl: deadLetterQueueUrl },
+      ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
     }),
     batchSize: 10,
     waitTimeSeconds: 1,
@@ -149,7 +153,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     retryDueTopicArn,
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,
-    send: composeSend({ dynamo, tables, ses, clock, logger }),
+    send: composeSend({ dynamo, tables, ses, clock, logger, ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}) }),
     drain: async () => {
       await world?.settle();
       await poller.drain();

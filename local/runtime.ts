@@ -10,6 +10,7 @@ import { startFauxqs } from 'fauxqs';
 import type { LoggerPort } from '../shared/app/ports.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
 import { composeApi, composeClassify, documentClient } from '../shared/adapters/compose.js';
+import { localErasureKey } from './erasure-key.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
 import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/messaging.js';
@@ -325,6 +326,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
 
     const dynamo = documentClient(clients.dynamo);
+    const erasureKey = await localErasureKey(dataDir);
+    const erasure = { erasureKey: async () => erasureKey };
     const timeScale = options.timeScale ?? 1;
     const startedAt = Date.now();
     const clock = scaledClock(timeScale, startedAt);
@@ -342,9 +345,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.tagNames ? { tagNames: options.tagNames } : {}),
       logger,
       stops,
+      ...erasure,
     });
     const events = localDecisionEvents(dataDir);
-    const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, pause: { events } })), options.port, stops);
+    const api = await startApi(
+      withWebPage(composeApi({ dynamo, tables, clock, logger, pause: { events }, ...erasure })),
+      options.port,
+      stops,
+    );
     const snapshotPath = join(dataDir, SNAPSHOT);
     const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
@@ -366,6 +374,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       clock,
       logger,
       retryQueue: retries.retryQueue,
+      ...erasure,
     });
 
     const poller = new SqsPoller({

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { composeApi, documentClient } from '../../shared/adapters/compose.js';
 import { loggerPort } from '../../shared/adapters/outbound/powertools.js';
+import { secretsManagerKey } from '../../shared/adapters/outbound/secrets-manager-key.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -11,5 +12,6 @@ export const handler = composeApi({
   dynamo: documentClient(),
   tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
   logger: loggerPort(new Logger({ serviceName: 'bounce-api' })),
+  ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
   ...(config.EVENT_BUS_NAME ? { pause: { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } } : {}),
 });

@@ -11,6 +11,8 @@ const ClassifyEnv = z.object({
   DEAD_LETTER_QUEUE_URL: z.url(),
   /** Where `retry` decisions are scheduled; unset: they are recorded but not acted on. */
   RETRY_QUEUE_URL: z.optional(z.url()),
+  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses); unset: erased addresses read as unknown. */
+  ERASURE_SECRET_ARN: z.optional(name()),
   CAMPAIGN_TAG: z._default(name(), DEFAULT_TAG_NAMES.campaign),
   BATCH_TAG: z._default(name(), DEFAULT_TAG_NAMES.batch),
   SOURCE_TAG: z._default(name(), DEFAULT_TAG_NAMES.source),

@@ -5,6 +5,7 @@ import { composeClassify, documentClient } from '../../shared/adapters/compose.j
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { loggerPort, metricsPort } from '../../shared/adapters/outbound/powertools.js';
 import { tagNamesOf } from '../../shared/adapters/env.js';
+import { secretsManagerKey } from '../../shared/adapters/outbound/secrets-manager-key.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -18,6 +19,7 @@ export const handler = sqsBatchHandler(
     deadLetters: { sqs, queueUrl: config.DEAD_LETTER_QUEUE_URL },
     ...(config.RETRY_QUEUE_URL ? { retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL } } : {}),
     tagNames: tagNamesOf(config),
+    ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
     logger: loggerPort(new Logger({ serviceName: 'bounce-classify' })),
     metrics: metricsPort(new Metrics({ namespace: 'BouncePipeline', serviceName: 'bounce-classify' })),
   }),

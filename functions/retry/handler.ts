@@ -6,6 +6,7 @@ import { composeRetry, documentClient } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { loggerPort, metricsPort, pipelineMetrics, RETRY_SERVICE } from '../../shared/adapters/outbound/powertools.js';
 import { tagNamesOf } from '../../shared/adapters/env.js';
+import { secretsManagerKey } from '../../shared/adapters/outbound/secrets-manager-key.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -25,6 +26,7 @@ export const handler = sqsBatchHandler(
     retryDue: { sns: new SNSClient({}), topicArn: config.RETRY_DUE_TOPIC_ARN },
     deadLetters: { sqs, queueUrl: config.RETRY_DEAD_LETTER_QUEUE_URL },
     logger: loggerPort(new Logger({ serviceName: RETRY_SERVICE })),
+    ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
     metrics: metricsPort(pipelineMetrics(RETRY_SERVICE)),
   }),
 );

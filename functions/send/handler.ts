@@ -4,6 +4,7 @@ import { composeSend, documentClient } from '../../shared/adapters/compose.js';
 import { sendBatchHandler } from '../../shared/adapters/inbound/send-batch.js';
 import { loggerPort } from '../../shared/adapters/outbound/powertools.js';
 import { tagNamesOf } from '../../shared/adapters/env.js';
+import { secretsManagerKey } from '../../shared/adapters/outbound/secrets-manager-key.js';
 import { loadConfig } from './config.js';
 
 // Built once per cold start.
@@ -19,5 +20,6 @@ export const handler = sendBatchHandler(
       tagNames: tagNamesOf(config),
     },
     logger: loggerPort(new Logger({ serviceName: 'bounce-send' })),
+    ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
   }),
 );

@@ -129,7 +129,12 @@ export class LookupApi extends Construct {
     const one = suppressions.addResource('{email}');
     plain(one, 'GET', { 'method.request.path.email': true });
     withBody(one, 'PUT', reasonBody);
-    withBody(one, 'DELETE', reasonBody);
+    // DELETE releases; with ?erase=true it erases the address's data (same body).
+    one.addMethod('DELETE', integration, {
+      requestValidator: validateAll,
+      requestModels: { 'application/json': reasonBody },
+      requestParameters: { 'method.request.querystring.erase': false },
+    });
     const campaigns = this.api.root.addResource('campaigns');
     plain(campaigns, 'GET', { 'method.request.querystring.hours': false });
     const campaign = campaigns.addResource('{id}');

@@ -30,6 +30,9 @@ import { SnsAlertPublisher } from './outbound/alert-publishers.js';
 import { SesSendingSwitch } from './outbound/ses-sending-switch.js';
 import { SqsDeadLetterSink } from './outbound/sqs-dead-letter.js';
 import { SqsRetryTimerQueue } from './outbound/sqs-retry-timers.js';
+import type { ErasureDeps } from '../app/erasure.js';
+import { DynamoErasureStore } from './outbound/dynamo-erasure-store.js';
+import { HmacAddressHasher } from './outbound/hmac-address-hasher.js';
 
 /**
  * The one composition root: every entry point (the Lambda handlers, the local
@@ -73,6 +76,24 @@ export function composeStores(dynamo: DynamoInput, tables: TableNames): Stores {
   };
 }
 
+/**
+ * The erasure key's loader (a Secrets Manager secret on AWS, a file in the
+ * data folder locally). Without one, erased addresses read as unknown and
+ * cannot be erased: every entry point that reads or writes addresses gets it.
+ */
+export type ErasureKeyInput = () => Promise<string>;
+
+/** Tombstones and the keyed hash of addresses. */
+export function composeErasure(dynamo: DynamoInput, tables: TableNames, key: ErasureKeyInput): ErasureDeps {
+  return {
+    hasher: new HmacAddressHasher(key),
+    store: new DynamoErasureStore(documentClient(dynamo), tables.addressTable, tables.campaignTable),
+  };
+}
+
+const erasureOf = (inputs: { dynamo: DynamoInput; tables: TableNames; erasureKey?: ErasureKeyInput | undefined }) =>
+  inputs.erasureKey ? { erasure: composeErasure(inputs.dynamo, inputs.tables, inputs.erasureKey) } : {};
+
 export interface ClassifyInputs {
   readonly dynamo: DynamoInput;
   readonly tables: TableNames;
@@ -84,6 +105,7 @@ export interface ClassifyInputs {
   readonly metrics?: MetricsPort;
   /** The retry queue: `retry` decisions are scheduled there. None: retries are decided but not acted on. */
   readonly retryQueue?: RetryQueueInput;
+  readonly erasureKey?: ErasureKeyInput;
 }
 
 /** The classify use case over one batch of queued notifications. */
@@ -100,6 +122,7 @@ export function composeClassify(inputs: ClassifyInputs): ProcessBatch {
     clock: inputs.clock ?? DEFAULTS.clock,
     logger: inputs.logger ?? DEFAULTS.logger,
     metrics: inputs.metrics ?? DEFAULTS.metrics,
+    ...erasureOf(inputs),
     ...(inputs.retryQueue
       ? {
           retries: composeRetryScheduler({
@@ -107,6 +130,7 @@ export function composeClassify(inputs: ClassifyInputs): ProcessBatch {
             tables: inputs.tables,
             retryQueue: inputs.retryQueue,
             logger: inputs.logger,
+            erasureKey: inputs.erasureKey,
           }),
         }
       : {}),
@@ -118,6 +142,7 @@ export interface ReadInputs {
   readonly tables: TableNames;
   readonly clock?: () => Date;
   readonly thresholds?: Partial<HealthThresholds>;
+  readonly erasureKey?: ErasureKeyInput;
 }
 
 /** What the look-up API and the health job read and change. */
@@ -129,6 +154,7 @@ export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
     delays: campaigns,
     clock: inputs.clock ?? DEFAULTS.clock,
     ...(inputs.thresholds ? { thresholds: inputs.thresholds } : {}),
+    ...erasureOf(inputs),
   };
 }
 
@@ -253,6 +279,7 @@ export function composeRetryScheduler(inputs: {
   readonly tables: TableNames;
   readonly retryQueue: RetryQueueInput;
   readonly logger?: LoggerPort;
+  readonly erasureKey?: ErasureKeyInput | undefined;
 }): RetryScheduler {
   const doc = documentClient(inputs.dynamo);
   return createRetryScheduler({
@@ -261,6 +288,7 @@ export function composeRetryScheduler(inputs: {
     addresses: new DynamoAddressRepository(doc, inputs.tables.addressTable),
     delays: new DynamoCampaignRepository(doc, inputs.tables.campaignTable),
     logger: inputs.logger ?? DEFAULTS.logger,
+    ...erasureOf(inputs),
   });
 }
 
@@ -278,6 +306,7 @@ export interface SendInputs {
   readonly ses: SesInput;
   readonly clock?: () => Date;
   readonly logger?: LoggerPort;
+  readonly erasureKey?: ErasureKeyInput;
 }
 
 function sendPorts(inputs: SendInputs) {
@@ -293,6 +322,7 @@ function sendPorts(inputs: SendInputs) {
     ),
     outbound: new DynamoOutboundStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
     logger: inputs.logger ?? DEFAULTS.logger,
+    ...erasureOf(inputs),
   };
 }
 

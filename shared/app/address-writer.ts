@@ -1,4 +1,5 @@
 import { applySignal, HISTORY_RETENTION_SECONDS, type AddressSignal, type AddressState, type HistoryEntry } from '../domain/index.js';
+import { commitToTombstone, isErasedRecord, type ErasureDeps } from './erasure.js';
 import { ContentionError, VersionConflictError } from './errors.js';
 import type { AddressRepository } from './ports.js';
 
@@ -18,6 +19,10 @@ export interface CommitOptions {
    * the record carries the entry (`lastChange`), and the redelivery puts it again.
    */
   readonly deferHistory?: (entry: HistoryEntry, expiresAt: number) => void;
+  /** Tombstones of erased addresses: a signal about one changes its tombstone, never writes the address again. */
+  readonly erasure?: ErasureDeps;
+  /** `known` was read with the tombstones (`recordsOf`): null then means neither a record nor a tombstone. */
+  readonly knownIncludesTombstones?: boolean;
 }
 
 export interface Commit {
@@ -50,6 +55,11 @@ export async function commitSignal(
 ): Promise<Commit> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = attempt === 0 && options.known !== undefined ? options.known : await addresses.getState(email);
+    // An erased address has no record, only a tombstone: the signal goes there, and the address is never written again.
+    if (options.erasure && (isErasedRecord(state) || (state === null && !(attempt === 0 && options.knownIncludesTombstones)))) {
+      const erased = await commitToTombstone(email, decide, options.erasure);
+      if (erased) return erased;
+    }
     const signal = await decide(state);
     const transition = signal === null ? null : applySignal(email, state, signal);
     const previous = state?.lastChange ?? null;

@@ -14,6 +14,7 @@ import {
   type IngestDeps,
   type RecordResult,
 } from './ingest.js';
+import { recordsOf } from './erasure.js';
 import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
 
@@ -58,7 +59,8 @@ async function readStatesAhead(deps: IngestDeps, emails: readonly string[]): Pro
   const chunks: string[][] = [];
   for (let start = 0; start < emails.length; start += KEYS_PER_READ) chunks.push(emails.slice(start, start + KEYS_PER_READ));
   await forEachLimited(chunks, READS_IN_FLIGHT, async (chunk) => {
-    const states = await deps.addresses.getStates(chunk).catch(() => null);
+    // Tombstones too: an erased address reads as its tombstone, and null means neither.
+    const states = await recordsOf(chunk, deps.addresses, deps.erasure).catch(() => null);
     if (states) for (const email of chunk) known.set(email, states.get(email) ?? null);
   });
   return known;
@@ -234,7 +236,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
         }
         try {
           const commit = await applyAddressEffects(outcome, deps, now, hints, {
-            ...(state === undefined ? {} : { known: state }),
+            ...(state === undefined ? {} : { known: state, knownIncludesTombstones: true }),
             // A delivery's change is written at once: its redelivery may skip the record (not in review any more).
             ...(readAhead && outcome.eventType !== 'Delivery'
               ? { deferHistory: (entry: HistoryEntry, expiresAt: number) => deferred.push({ entry, expiresAt, recordId }) }

@@ -23,6 +23,7 @@ import {
   type TagNames,
 } from '../domain/index.js';
 import { commitSignal, type Commit, type CommitOptions } from './address-writer.js';
+import { isErasedRecord, type ErasureDeps } from './erasure.js';
 import { ContentionError } from './errors.js';
 import {
   counterIdKey,
@@ -37,6 +38,8 @@ export interface IngestDeps {
   readonly delays: DeliveryDelayRepository;
   readonly counters: CampaignCounterRepository;
   readonly tagNames?: TagNames;
+  /** Tombstones of erased addresses: events about one change its tombstone, never write the address again. */
+  readonly erasure?: ErasureDeps;
 }
 
 export type RecordResult =
@@ -106,6 +109,7 @@ export async function applyAddressEffects(
         return kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
       }
       if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
+      if (isErasedRecord(state)) return null; // its window would hold the address again
       if (!windowWritten) {
         // Written before counting, so a retry after a crash counts it too.
         await addresses.putSoftBounce({
@@ -124,7 +128,7 @@ export async function applyAddressEffects(
         ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
         : null;
     },
-    commit,
+    deps.erasure ? { ...commit, erasure: deps.erasure } : commit,
   );
 }
 

@@ -1,4 +1,12 @@
-import type { AddressState, DistinctSketch, Evidence, HistoryEntry, SuppressionReason, SuppressionStatus } from '../domain/index.js';
+import type {
+  AddressState,
+  DistinctSketch,
+  Evidence,
+  HistoryEntry,
+  SuppressionReason,
+  SuppressionStatus,
+  Tombstone,
+} from '../domain/index.js';
 
 /** One soft bounce inside an address's rolling window, with its evidence. */
 export interface SoftBounceItem {
@@ -82,6 +90,36 @@ export interface AddressRepository {
   putSoftBounce(item: SoftBounceItem): Promise<void>;
   /** Soft bounces whose expiry is after `now` and that happened after `since` (TTL deletes late: never trust it). */
   softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow>;
+}
+
+/** A keyed one-way hash of a normalised address (an HMAC with a secret key): the key of its tombstone. */
+export interface AddressHasher {
+  hash(email: string): Promise<string>;
+}
+
+/** What an erasure deleted, per kind of item. */
+export interface ErasedItems {
+  readonly records: number;
+  readonly history: number;
+  readonly softBounces: number;
+  readonly retries: number;
+  readonly sentMessages: number;
+  readonly deliveryDelays: number;
+}
+
+/** Tombstones of erased addresses (keyed by the address's keyed hash), and the deletion of an address's data. */
+export interface ErasureStore {
+  getTombstone(key: string): Promise<Tombstone | null>;
+  /** Batched reads; absent ones are missing from the map. */
+  getTombstones(keys: readonly string[]): Promise<Map<string, Tombstone>>;
+  /** Writes only if the stored version is `expectedVersion` (0: none); false when it is not. */
+  putTombstone(key: string, tombstone: Tombstone, expectedVersion: number): Promise<boolean>;
+  /**
+   * Deletes every item that holds the address in clear and can be found from it: its record (only
+   * if its version is still `recordVersion`; 0: there is none), history, soft bounces, retry states,
+   * the sent messages those name, and its delivery delays. Null when the record changed meanwhile.
+   */
+  deleteAddressData(email: string, recordVersion: number): Promise<ErasedItems | null>;
 }
 
 export interface DeliveryDelayRepository {

@@ -17,6 +17,7 @@ import {
   type RetryTimer,
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
+import { recordOf, type ErasureDeps } from './erasure.js';
 import { ContentionError } from './errors.js';
 import type { AddressRepository, DeliveryDelayRepository, LoggerPort } from './ports.js';
 import {
@@ -51,6 +52,7 @@ export interface RetrySchedulerDeps {
   readonly timers: RetryTimerQueue;
   readonly addresses: AddressRepository;
   readonly logger: LoggerPort;
+  readonly erasure?: ErasureDeps;
 }
 
 /**
@@ -135,13 +137,18 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
           return;
         case 'give-up':
           // The address first: a crash before the state write repeats this, and the signal is idempotent.
-          await commitSignal(deps.addresses, outcome.recipient, () => ({
-            kind: 'retries-exhausted',
-            eventId: `retries-exhausted:${originalMessageId}:${outcome.recipient}`,
-            occurredAt: outcome.occurredAt,
-            evidence: evidenceOf(outcome),
-            note: plan.reason,
-          }));
+          await commitSignal(
+            deps.addresses,
+            outcome.recipient,
+            () => ({
+              kind: 'retries-exhausted',
+              eventId: `retries-exhausted:${originalMessageId}:${outcome.recipient}`,
+              occurredAt: outcome.occurredAt,
+              evidence: evidenceOf(outcome),
+              note: plan.reason,
+            }),
+            deps.erasure ? { erasure: deps.erasure } : {},
+          );
           if (!(await retries.put(plan.state, plan.expectedVersion))) continue;
           logger.warn('Retries given up: address held for review', { address: maskAddress(outcome.recipient), reason: plan.reason });
           return;
@@ -175,6 +182,8 @@ export interface RetryRunnerDeps {
   readonly pauses: CampaignPauses;
   readonly retryDue: RetryDuePublisher;
   readonly logger: LoggerPort;
+  /** Tombstones of erased addresses: a retry due for an erased held address is skipped. */
+  readonly erasure?: ErasureDeps;
 }
 
 /** One timer message of the retry queue. */
@@ -213,7 +222,7 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
     const address = maskAddress(claimed.email);
 
     const [addressState, outbound] = await Promise.all([
-      deps.addresses.getState(claimed.email),
+      recordOf(claimed.email, deps.addresses, deps.erasure),
       deps.outbound.get(claimed.originalMessageId),
     ]);
     const campaign = outbound?.tags.campaign ?? claimed.campaign;

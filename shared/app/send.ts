@@ -1,4 +1,5 @@
 import { isValidAddress, maskAddress, normaliseAddress, RETRY_STATE_RETENTION_SECONDS, type CampaignTags } from '../domain/index.js';
+import { recordOf, type ErasureDeps } from './erasure.js';
 import type { AddressRepository, LoggerPort } from './ports.js';
 import { SendRefusedError, type CampaignPauses, type EmailSender, type MessageContent, type OutboundStore } from './retry-ports.js';
 
@@ -29,6 +30,8 @@ export interface SendDeps {
   readonly sender: EmailSender;
   readonly outbound: OutboundStore;
   readonly logger: LoggerPort;
+  /** Tombstones of erased addresses: an erased suppressed address is refused like any other. */
+  readonly erasure?: ErasureDeps;
 }
 
 export type SendMessage = (request: SendRequest, now: Date) => Promise<SendResult>;
@@ -45,7 +48,7 @@ export function createSendMessage(deps: SendDeps): SendMessage {
     const to = normaliseAddress(request.to);
     if (!isValidAddress(to)) return { to: request.to, status: 'refused', reason: 'invalid-address' };
     const [state, paused] = await Promise.all([
-      deps.addresses.getState(to),
+      recordOf(to, deps.addresses, deps.erasure),
       request.tags.campaign === null ? Promise.resolve(false) : deps.pauses.isPaused(request.tags.campaign),
     ]);
     if (state?.status === 'suppressed') return { to, status: 'refused', reason: 'address-suppressed' };

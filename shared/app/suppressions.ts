@@ -6,6 +6,7 @@ import {
   type HealthThresholds,
   NO_EVIDENCE,
   SUPPRESSION_STATUSES,
+  tombstoneRecord,
   type AddressState,
   type CampaignHealth,
   type HistoryEntry,
@@ -13,6 +14,7 @@ import {
   type SuppressionStatus,
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
+import { recordsOf, tombstoneOf, type ErasureDeps } from './erasure.js';
 import { ConflictError, InvalidCursorError, NotFoundError } from './errors.js';
 import type { AddressRepository, CampaignReader, DelayReader } from './ports.js';
 
@@ -23,6 +25,8 @@ export interface SuppressionDeps {
   /** SES delivery delays per receiving domain (for the domain-timeouts finding); without it, that finding is not looked for. */
   readonly delays?: DelayReader;
   readonly thresholds?: Partial<HealthThresholds>;
+  /** Tombstones of erased addresses: without it, an erased address reads as unknown. */
+  readonly erasure?: ErasureDeps;
 }
 
 /** Receiving domains whose delays are read per campaign: the most delayed ones. */
@@ -54,6 +58,8 @@ export interface AddressView {
   readonly releaseReason: string | null;
   readonly softBounces: { readonly count: number; readonly windowEndsAt: string | null };
   readonly history: readonly HistoryEntry[];
+  /** When the address's data was erased (only its verdict and dates are kept), else null. */
+  readonly erasedAt: string | null;
 }
 
 const HISTORY_LIMIT = 50;
@@ -63,6 +69,7 @@ function view(
   state: AddressState | null,
   soft: { count: number; windowEndsAt: string | null },
   history: readonly HistoryEntry[],
+  erasedAt: string | null = null,
 ): AddressView {
   return {
     email,
@@ -85,6 +92,7 @@ function view(
     releaseReason: state?.releaseReason ?? null,
     softBounces: soft,
     history,
+    erasedAt,
   };
 }
 
@@ -96,11 +104,13 @@ export async function lookup(email: string, deps: SuppressionDeps): Promise<Addr
     deps.addresses.softBounceWindow(email, now, null),
     deps.addresses.history(email, HISTORY_LIMIT),
   ]);
-  if (state === null && window.count === 0 && history.length === 0) throw new NotFoundError(`no record for ${email}`);
   const soft = {
     count: window.count,
     windowEndsAt: window.oldestExpiresAt === null ? null : new Date(window.oldestExpiresAt * 1000).toISOString(),
   };
+  const tombstone = state === null && deps.erasure ? await tombstoneOf(email, deps.erasure) : null;
+  if (tombstone) return view(email, tombstoneRecord(email, tombstone), soft, history, tombstone.erasedAt);
+  if (state === null && window.count === 0 && history.length === 0) throw new NotFoundError(`no record for ${email}`);
   return view(email, state, soft, history);
 }
 
@@ -113,7 +123,7 @@ export interface CheckResult {
 
 /** Pre-send check of many addresses: batched reads, answers in the order asked. */
 export async function check(emails: readonly string[], deps: SuppressionDeps): Promise<CheckResult[]> {
-  const states = await deps.addresses.getStates(emails);
+  const states = await recordsOf(emails, deps.addresses, deps.erasure);
   return emails.map((email) => {
     const state = states.get(email) ?? null;
     return { email, suppressed: isDoNotMail(state?.status ?? null), status: state?.status ?? null, reason: state?.reason ?? null };
@@ -242,26 +252,36 @@ export async function suppress(
   deps: SuppressionDeps,
 ): Promise<{ created: boolean; view: AddressView }> {
   const at = deps.clock().toISOString();
-  const commit = await commitSignal(deps.addresses, email, () => ({
-    kind: 'manual-suppress',
-    eventId: `manual:${at}:${actor}`,
-    occurredAt: at,
-    evidence: NO_EVIDENCE,
-    reason: request.sesReason === 'COMPLAINT' ? 'complaint' : 'manual',
-    actor,
-    note: request.note,
-  }));
+  const commit = await commitSignal(
+    deps.addresses,
+    email,
+    () => ({
+      kind: 'manual-suppress',
+      eventId: `manual:${at}:${actor}`,
+      occurredAt: at,
+      evidence: NO_EVIDENCE,
+      reason: request.sesReason === 'COMPLAINT' ? 'complaint' : 'manual',
+      actor,
+      note: request.note,
+    }),
+    deps.erasure ? { erasure: deps.erasure } : {},
+  );
   return { created: commit.before === null, view: await lookup(email, deps) };
 }
 
 /** Release an address: it may be mailed again; history keeps who and why. */
 export async function release(email: string, note: string, actor: string, deps: SuppressionDeps): Promise<AddressView> {
   const at = deps.clock().toISOString();
-  const commit = await commitSignal(deps.addresses, email, (state) => {
-    if (state === null) throw new NotFoundError(`no record for ${email}`);
-    if (state.status === 'released') throw new ConflictError(`${email} is already released (${state.releasedAt ?? ''})`);
-    return { kind: 'release', eventId: `release:${at}:${actor}`, occurredAt: at, evidence: NO_EVIDENCE, actor, note };
-  });
+  const commit = await commitSignal(
+    deps.addresses,
+    email,
+    (state) => {
+      if (state === null) throw new NotFoundError(`no record for ${email}`);
+      if (state.status === 'released') throw new ConflictError(`${email} is already released (${state.releasedAt ?? ''})`);
+      return { kind: 'release', eventId: `release:${at}:${actor}`, occurredAt: at, evidence: NO_EVIDENCE, actor, note };
+    },
+    deps.erasure ? { erasure: deps.erasure } : {},
+  );
   if (!commit.changed) throw new ConflictError(`${email} could not be released`);
   return lookup(email, deps);
 }

@@ -14,3 +14,4 @@ export * from './health.js';
 export * from './retry.js';
 export * from './distinct-count.js';
 export * from './input-limits.js';
+export * from './erasure.js';

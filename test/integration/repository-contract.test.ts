@@ -1,12 +1,34 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VersionConflictError } from '../../shared/app/errors.js';
-import { counterIdKey, type AddressRepository, type CampaignCounterRepository, type SoftBounceItem } from '../../shared/app/ports.js';
-import { composeStores } from '../../shared/adapters/compose.js';
+import { commitSignal } from '../../shared/app/address-writer.js';
+import { erase, type ErasureDeps } from '../../shared/app/erasure.js';
+import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../../shared/app/errors.js';
+import { createProcessBatch } from '../../shared/app/classify-batch.js';
+import {
+  counterIdKey,
+  noMetrics,
+  silentLogger,
+  type AddressRepository,
+  type CampaignCounterRepository,
+  type CampaignReader,
+  type DeliveryDelayRepository,
+  type SoftBounceItem,
+} from '../../shared/app/ports.js';
+import type { OutboundStore, RetryStateRepository } from '../../shared/app/retry-ports.js';
+import { createSendMessage } from '../../shared/app/send.js';
+import { check, list, lookup, release, type SuppressionDeps } from '../../shared/app/suppressions.js';
+import { composeErasure, composeStores } from '../../shared/adapters/compose.js';
+import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
+import type { Tombstone } from '../../shared/domain/index.js';
+import { bounceFor, complaintFor, deliveryFor } from '../support/batches.js';
+import { FakeErasureStore } from '../support/erasure-fakes.js';
+import { FakeOutbound, FakePauses, FakeRetryStates, FakeSender } from '../support/retry-fakes.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { applySignal, NO_EVIDENCE, type AddressState, type HistoryEntry, type SignalKind } from '../../shared/domain/index.js';
 import { addToSketch, EMPTY_SKETCH, estimateDistinct } from '../../shared/domain/distinct-count.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
-import { FakeAddresses, FakeCampaigns } from '../support/fakes.js';
+import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger } from '../support/fakes.js';
 
 /**
  * One set of cases run against the in-memory fake the use-case tests rely on
@@ -188,5 +210,325 @@ describe.each(counterImplementations)('CampaignCounterRepository contract: %s', 
     const read = await repo.readCounters([sends, bounces]);
     expect([...read.keys()]).toEqual([counterIdKey(sends)]);
     expect(read.get(counterIdKey(sends))).toEqual({ sketch: big, version: 2 });
+  });
+});
+
+/**
+ * Erasure, against the fakes and against DynamoDB: the same use cases over
+ * each, so the fake tombstone store cannot drift from the adapter.
+ */
+interface ErasureWorld {
+  readonly addresses: AddressRepository;
+  readonly campaigns: CampaignReader & DeliveryDelayRepository & CampaignCounterRepository;
+  readonly erasure: ErasureDeps;
+  readonly retries: RetryStateRepository;
+  readonly outbound: OutboundStore;
+  /** Every stored item of the world, as JSON text. */
+  dump(): Promise<string[]>;
+}
+
+const ERASURE_KEY = 'a'.repeat(64);
+const hasher = () => new HmacAddressHasher(async () => ERASURE_KEY);
+const noReads: CampaignReader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
+
+const erasureWorlds: Array<[string, () => Promise<ErasureWorld>]> = [
+  [
+    'in-memory fakes',
+    async () => {
+      const addresses = new FakeAddresses();
+      const campaigns = Object.assign(new FakeCampaigns(), noReads);
+      const retries = new FakeRetryStates();
+      const outbound = new FakeOutbound();
+      const store = new FakeErasureStore(addresses, { campaigns, retries, outbound });
+      return {
+        addresses,
+        campaigns,
+        erasure: { hasher: hasher(), store },
+        retries,
+        outbound,
+        dump: async () =>
+          [
+            ...addresses.states.values(),
+            ...addresses.historyEntries,
+            ...addresses.softBounces.values(),
+            ...retries.states.values(),
+            ...outbound.records.values(),
+            ...campaigns.delays,
+            ...[...store.tombstones].map(([key, t]) => ({ key, ...t })),
+          ].map((item) => JSON.stringify(item)),
+      };
+    },
+  ],
+  [
+    'DynamoDB adapters on dynalite',
+    async () => {
+      tableSeq++;
+      const tables = { addressTable: `erasure-addresses-${tableSeq}`, campaignTable: `erasure-campaigns-${tableSeq}` };
+      await ensureTables(dynamo.client, tables);
+      const stores = composeStores(dynamo.client, tables);
+      const erasure = composeErasure(dynamo.client, tables, async () => ERASURE_KEY);
+      return {
+        addresses: stores.addresses,
+        campaigns: stores.campaigns,
+        erasure,
+        retries: new DynamoRetryStateRepository(stores.doc, tables.addressTable),
+        outbound: new DynamoOutboundStore(stores.doc, tables.addressTable, () => new Date('2026-11-20T12:00:00.000Z')),
+        dump: async () => {
+          const items: string[] = [];
+          for (const table of [tables.addressTable, tables.campaignTable]) {
+            const { Items = [] } = await stores.doc.send(new ScanCommand({ TableName: table }));
+            items.push(...Items.map((item) => JSON.stringify(item)));
+          }
+          return items;
+        },
+      };
+    },
+  ],
+];
+
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+const at = (hour: number) => `2026-11-20T${String(hour).padStart(2, '0')}:00:00.000Z`;
+
+/** The notifications through the classify batch use case (read-ahead of records and tombstones), one batch each. */
+async function applyAll(world: ErasureWorld, notifications: readonly object[]): Promise<void> {
+  const process = createProcessBatch({
+    addresses: world.addresses,
+    counters: world.campaigns,
+    delays: world.campaigns,
+    deadLetters: new FakeDeadLetters(),
+    logger: silentLogger,
+    metrics: noMetrics,
+    clock: () => NOW,
+    erasure: world.erasure,
+  });
+  for (const [i, notification] of notifications.entries()) {
+    const { failedIds } = await process([{ id: `r${i}`, body: JSON.stringify(notification) }]);
+    expect([...failedIds]).toEqual([]);
+  }
+}
+
+describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
+  const email = 'kim.erased@example.org';
+  const recorder = () => new RecordingLogger();
+  const suppressionDeps = (world: ErasureWorld): SuppressionDeps => ({
+    addresses: world.addresses,
+    campaigns: world.campaigns,
+    clock: () => NOW,
+    erasure: world.erasure,
+  });
+  const eraseDeps = (world: ErasureWorld, logger = recorder()) => ({
+    addresses: world.addresses,
+    erasure: world.erasure,
+    clock: () => NOW,
+    logger,
+  });
+
+  it('erases every item holding the address, keeps it suppressed for check, lookup and the send path, and lists nothing of it', async () => {
+    const world = await make();
+    await applyAll(world, [
+      bounceFor(email, { feedbackId: 'soft-1', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at: at(8) }),
+      bounceFor(email, { feedbackId: 'hard-1', status: '5.1.1', diagnosticCode: `smtp; 550 5.1.1 <${email}>: user unknown`, at: at(10) }),
+      bounceFor('other@example.org', { feedbackId: 'hard-2', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown', at: at(10) }),
+    ]);
+    const messageId = 'sent-1';
+    await world.outbound.put({
+      messageId,
+      to: email,
+      from: 'news@example.com',
+      tags: { campaign: 'nov', batch: null, source: null },
+      content: { kind: 'simple', subject: `Hello ${email}`, text: 'hi' },
+      attempt: 0,
+      originalMessageId: messageId,
+      sentAt: at(7),
+      expiresAt: 2_000_000_000,
+    });
+    await world.retries.put(
+      {
+        email,
+        originalMessageId: messageId,
+        category: 'mailbox-full',
+        campaign: 'nov',
+        attempt: 1,
+        status: 'scheduled',
+        dueAt: at(14),
+        firstFailureAt: at(8),
+        sendingSince: null,
+        lastMessageId: null,
+        reason: null,
+        version: 1,
+      },
+      0,
+    );
+    await world.campaigns.putDelay({
+      domain: 'example.org',
+      eventId: 'delay-1',
+      occurredAt: at(9),
+      email,
+      category: 'connection-timeout',
+      enhancedCode: '4.4.7',
+      campaign: 'nov',
+      expiresAt: 2_000_000_000,
+    });
+    expect((await world.dump()).filter((item) => item.includes('kim.erased')).length).toBeGreaterThanOrEqual(6);
+
+    const logger = recorder();
+    const result = await erase(email, { note: 'GDPR request 42', actor: 'ops' }, eraseDeps(world, logger));
+    expect(result).toEqual({
+      email,
+      kept: true,
+      suppressed: true,
+      status: 'suppressed',
+      reason: 'hard-bounce',
+      category: 'invalid-address',
+      firstSeenAt: at(10),
+      lastSeenAt: at(10),
+      erasedAt: NOW.toISOString(),
+      deleted: { records: 1, history: 1, softBounces: 1, retries: 1, sentMessages: 1, deliveryDelays: 1 },
+    });
+    // Nothing anywhere holds the address (or its local part); the other address is untouched.
+    const items = await world.dump();
+    expect(items.filter((item) => item.includes('kim.erased'))).toEqual([]);
+    expect(items.some((item) => item.includes('other@example.org'))).toBe(true);
+    // Logs carry a hash prefix, never the address.
+    expect(JSON.stringify(logger.entries)).not.toContain('kim.erased');
+    expect(logger.entries).toEqual([
+      expect.objectContaining({
+        message: 'Address erased',
+        extra: expect.objectContaining({ key: expect.stringMatching(/^[0-9a-f]{12}$/) }),
+      }),
+    ]);
+
+    const deps = suppressionDeps(world);
+    expect(await world.addresses.getState(email)).toBeNull();
+    expect(await check([email, 'other@example.org', 'new@example.org'], deps)).toEqual([
+      { email, suppressed: true, status: 'suppressed', reason: 'hard-bounce' },
+      { email: 'other@example.org', suppressed: true, status: 'suppressed', reason: 'hard-bounce' },
+      { email: 'new@example.org', suppressed: false, status: null, reason: null },
+    ]);
+    expect(await lookup(email, deps)).toMatchObject({
+      email,
+      suppressed: true,
+      status: 'suppressed',
+      reason: 'hard-bounce',
+      category: 'invalid-address',
+      diagnostic: null,
+      campaign: null,
+      count: 0,
+      history: [],
+      softBounces: { count: 0, windowEndsAt: null },
+      erasedAt: NOW.toISOString(),
+    });
+    expect((await list({ limit: 100 }, deps)).items.map((item) => item.email)).toEqual(['other@example.org']);
+    const send = createSendMessage({
+      addresses: world.addresses,
+      pauses: new FakePauses(),
+      sender: new FakeSender(),
+      outbound: world.outbound,
+      logger: silentLogger,
+      erasure: world.erasure,
+    });
+    const request = {
+      from: 'news@example.com',
+      content: { kind: 'simple' as const, subject: 'hi' },
+      tags: { campaign: null, batch: null, source: null },
+    };
+    expect(await send({ ...request, to: ' Kim.Erased@Example.org ' }, NOW)).toEqual({
+      to: email,
+      status: 'refused',
+      reason: 'address-suppressed',
+    });
+    // Without the key, the same address reads as unknown: the tombstone is found only through the keyed hash.
+    expect(
+      await check([email], { ...deps, erasure: { ...world.erasure, hasher: new HmacAddressHasher(async () => 'b'.repeat(64)) } }),
+    ).toEqual([{ email, suppressed: false, status: null, reason: null }]);
+  });
+
+  it('later events change only the tombstone: a complaint upgrades it, a delivery never clears a review, soft bounces write nothing', async () => {
+    const world = await make();
+    await commitSignal(world.addresses, email, () => ({
+      kind: 'policy-block',
+      eventId: 'block-1',
+      occurredAt: at(9),
+      evidence: NO_EVIDENCE,
+    }));
+    expect((await erase(email, { note: 'erasure', actor: 'ops' }, eraseDeps(world))).status).toBe('review');
+    await applyAll(world, [
+      deliveryFor(email, at(11)),
+      bounceFor(email, { feedbackId: 'soft-2', status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 Mailbox full', at: at(11) }),
+    ]);
+    expect(await check([email], suppressionDeps(world))).toEqual([
+      { email, suppressed: true, status: 'review', reason: 'policy-block-review' },
+    ]);
+    await applyAll(world, [complaintFor(email, { feedbackId: 'complaint-1', at: at(11) })]);
+    expect(await check([email], suppressionDeps(world))).toEqual([{ email, suppressed: true, status: 'suppressed', reason: 'complaint' }]);
+    expect(await lookup(email, suppressionDeps(world))).toMatchObject({ status: 'suppressed', lastSeenAt: at(11), firstSeenAt: at(9) });
+    expect((await world.dump()).filter((item) => item.includes('kim.erased'))).toEqual([]);
+    // A replay of the same complaint changes nothing; a later hard bounce keeps the complaint.
+    await applyAll(world, [
+      complaintFor(email, { feedbackId: 'complaint-1', at: at(11) }),
+      bounceFor(email, { feedbackId: 'hard-3', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown', at: at(11) }),
+    ]);
+    expect(await check([email], suppressionDeps(world))).toEqual([{ email, suppressed: true, status: 'suppressed', reason: 'complaint' }]);
+  });
+
+  it('an address that may be mailed leaves no tombstone; nothing known is not found; erasing again changes nothing', async () => {
+    const world = await make();
+    const deps = suppressionDeps(world);
+    await applyAll(world, [bounceFor(email, { feedbackId: 'hard-1', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 no', at: at(10) })]);
+    await release(email, 'confirmed by phone', 'ops', deps);
+    const result = await erase(email, { note: 'erasure', actor: 'ops' }, eraseDeps(world));
+    expect(result).toMatchObject({ kept: false, suppressed: false, status: null, deleted: { records: 1, history: 2 } });
+    expect(await check([email], deps)).toEqual([{ email, suppressed: false, status: null, reason: null }]);
+    await expect(lookup(email, deps)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(erase(email, { note: 'again', actor: 'ops' }, eraseDeps(world))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(erase(email, { note: `asked by ${email}`, actor: 'ops' }, eraseDeps(world))).rejects.toBeInstanceOf(ValidationError);
+
+    await applyAll(world, [
+      bounceFor('dead@example.org', { feedbackId: 'hard-9', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 no', at: at(10) }),
+    ]);
+    const first = await erase('dead@example.org', { note: 'erasure', actor: 'ops' }, eraseDeps(world));
+    const later = { ...eraseDeps(world), clock: () => new Date('2026-11-21T00:00:00.000Z') };
+    const again = await erase('dead@example.org', { note: 'erasure', actor: 'ops' }, later);
+    expect(again).toEqual({
+      ...first,
+      deleted: { records: 0, history: 0, softBounces: 0, retries: 0, sentMessages: 0, deliveryDelays: 0 },
+    });
+  });
+
+  it('a person may release an erased address (kept as released), and a later hard bounce suppresses it again', async () => {
+    const world = await make();
+    const deps = suppressionDeps(world);
+    await applyAll(world, [bounceFor(email, { feedbackId: 'hard-1', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 no', at: at(10) })]);
+    await erase(email, { note: 'erasure', actor: 'ops' }, eraseDeps(world));
+    const released = await release(email, 'subscribed again', 'ops', deps);
+    expect(released).toMatchObject({ status: 'released', suppressed: false, suppressedReason: 'hard-bounce', releasedBy: 'ops' });
+    await expect(release(email, 'twice', 'ops', deps)).rejects.toBeInstanceOf(ConflictError);
+    expect(await check([email], deps)).toEqual([{ email, suppressed: false, status: 'released', reason: 'hard-bounce' }]);
+    await applyAll(world, [bounceFor(email, { feedbackId: 'hard-2', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 no', at: at(11) })]);
+    expect(await check([email], deps)).toEqual([{ email, suppressed: true, status: 'suppressed', reason: 'hard-bounce' }]);
+    expect((await world.dump()).filter((item) => item.includes('kim.erased'))).toEqual([]);
+  });
+
+  it('keeps tombstones under a version condition and reads many at once', async () => {
+    const { erasure } = await make();
+    const tombstone: Tombstone = {
+      status: 'suppressed',
+      reason: 'complaint',
+      category: 'complaint',
+      firstSeenAt: at(1),
+      lastSeenAt: at(2),
+      erasedAt: at(3),
+      erasedBy: 'ops',
+      erasureReason: 'request',
+      releasedAt: null,
+      releasedBy: null,
+      version: 1,
+    };
+    expect(await erasure.store.putTombstone('k1', tombstone, 0)).toBe(true);
+    expect(await erasure.store.putTombstone('k1', tombstone, 0)).toBe(false);
+    expect(await erasure.store.putTombstone('k1', { ...tombstone, version: 2 }, 1)).toBe(true);
+    expect(await erasure.store.getTombstone('k1')).toEqual({ ...tombstone, version: 2 });
+    expect(await erasure.store.getTombstone('k2')).toBeNull();
+    expect([...(await erasure.store.getTombstones(['k2', 'k1'])).entries()]).toEqual([['k1', { ...tombstone, version: 2 }]]);
   });
 });

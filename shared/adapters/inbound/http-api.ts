@@ -5,10 +5,12 @@ import { campaignSeries, listCampaigns } from '../../app/campaigns.js';
 import { pauseCampaign, pauseStatus, resumeCampaign, type PauseDeps } from '../../app/pause.js';
 import type { LoggerPort } from '../../app/ports.js';
 import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../../app/suppressions.js';
+import { erase } from '../../app/erasure.js';
 import {
   isValidAddress,
   maskAddress,
   normaliseAddress,
+  redactAddresses,
   SUPPRESSION_REASONS,
   SUPPRESSION_STATUSES,
   unstorableAddressReason,
@@ -44,6 +46,8 @@ const SuppressBody = z
   .strict();
 const CampaignName = z.string().min(1).max(256);
 const ReleaseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+/** `?erase=true` turns a release into a data-protection erasure. */
+const DeleteQuery = z.object({ erase: z.literal('true').optional() }).strict();
 const ListQuery = z
   .object({
     status: z.enum(SUPPRESSION_STATUSES).optional(),
@@ -185,9 +189,14 @@ export function createApiHandler(
       method: 'DELETE',
       pattern: /^\/suppressions\/([^/]+)$/,
       route: async (event, [email]) => {
-        noQuery(event);
+        const query = validate(DeleteQuery, event.queryStringParameters ?? {}, 'query');
         const address = storedEmailFromPath(email ?? '');
         const body = validate(ReleaseBody, bodyOf(event), 'body');
+        if (query.erase) {
+          if (!deps.erasure) throw new HttpError(404, 'erasure is not available here (no erasure key)');
+          const erasure = { addresses: deps.addresses, erasure: deps.erasure, clock: deps.clock, logger };
+          return json(200, await erase(address, { note: body.reason, actor: callerOf(event) }, erasure));
+        }
         const view = await release(address, body.reason, callerOf(event), deps);
         logger.info('Address released', { email: maskAddress(address) });
         return json(200, view);
@@ -280,7 +289,7 @@ export function createApiHandler(
         method: event.httpMethod,
         resource: path.replace(/\/suppressions\/[^/]+/, '/suppressions/{email}'),
         errorName: (error as Error).name,
-        errorMessage: (error as Error).message,
+        errorMessage: redactAddresses((error as Error).message),
       });
       return json(500, { error: 'internal error' });
     }

@@ -16,7 +16,9 @@ export interface TableDescription {
  * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
  * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
  * - `ADDR#<email>` / `RETRY#<original MessageId>`: retry state of one logical message (TTL past the window);
- * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL).
+ * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL);
+ * - `ERASED#<keyed hash of the address>` / `TOMBSTONE`: what an erasure kept of a held address (its verdict
+ *   and dates, never the address; `verdict`, not `status`, so the status index never holds it).
  */
 export const ADDRESS_TABLE: TableDescription = {
   partitionKey: 'pk',
@@ -50,6 +52,7 @@ export const retryKey = (email: string, originalMessageId: string) => ({
   pk: `ADDR#${email}`,
   sk: `${RETRY_SK_PREFIX}${originalMessageId}`,
 });
+export const tombstoneKey = (hash: string) => ({ pk: `ERASED#${hash}`, sk: 'TOMBSTONE' });
 export const outboundKey = (messageId: string) => ({ pk: `${OUTBOUND_PK_PREFIX}${messageId}`, sk: 'OUTBOUND' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
 export const counterKey = (campaign: string, hour: string, name: string) => ({ pk: `COUNT#${campaign}#${hour}`, sk: name });

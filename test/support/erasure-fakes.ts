@@ -1,0 +1,64 @@
+import type { ErasedItems, ErasureStore } from '../../shared/app/ports.js';
+import type { Tombstone } from '../../shared/domain/index.js';
+import type { FakeAddresses, FakeCampaigns } from './fakes.js';
+import type { FakeOutbound, FakeRetryStates } from './retry-fakes.js';
+
+/** Tombstones in memory, and erasure over the other fakes, with the DynamoDB adapter's semantics. */
+export class FakeErasureStore implements ErasureStore {
+  readonly tombstones = new Map<string, Tombstone>();
+
+  constructor(
+    private readonly addresses: FakeAddresses,
+    private readonly others: { campaigns?: FakeCampaigns; retries?: FakeRetryStates; outbound?: FakeOutbound } = {},
+  ) {}
+
+  async getTombstone(key: string) {
+    return this.tombstones.get(key) ?? null;
+  }
+  async getTombstones(keys: readonly string[]) {
+    return new Map(keys.flatMap((key) => (this.tombstones.has(key) ? [[key, this.tombstones.get(key) as Tombstone] as const] : [])));
+  }
+  async putTombstone(key: string, tombstone: Tombstone, expectedVersion: number) {
+    if ((this.tombstones.get(key)?.version ?? 0) !== expectedVersion) return false;
+    this.tombstones.set(key, tombstone);
+    return true;
+  }
+  async deleteAddressData(email: string, recordVersion: number): Promise<ErasedItems | null> {
+    const { addresses } = this;
+    const state = addresses.states.get(email);
+    if ((state?.version ?? 0) !== recordVersion) return null;
+    addresses.states.delete(email);
+    const history = addresses.historyEntries.filter((h) => h.email === email);
+    const soft = [...addresses.softBounces.entries()].filter(([, item]) => item.email === email);
+    const retries = [...(this.others.retries?.states.entries() ?? [])].filter(([, r]) => r.email === email);
+    const messageIds = new Set(
+      [
+        state?.messageId,
+        ...history.map((h) => h.messageId),
+        ...soft.map(([, s]) => s.evidence.messageId),
+        ...retries.flatMap(([, r]) => [r.originalMessageId, r.lastMessageId]),
+      ].filter((id): id is string => typeof id === 'string'),
+    );
+    const sent = [...(this.others.outbound?.records.values() ?? [])].filter((r) => messageIds.has(r.messageId) && r.to === email);
+    const delays = this.others.campaigns?.delays.filter((d) => d.email === email) ?? [];
+
+    addresses.historyEntries.splice(0, addresses.historyEntries.length, ...addresses.historyEntries.filter((h) => h.email !== email));
+    for (const [key] of soft) addresses.softBounces.delete(key);
+    for (const [key] of retries) this.others.retries?.states.delete(key);
+    for (const record of sent) this.others.outbound?.records.delete(record.messageId);
+    if (this.others.campaigns)
+      this.others.campaigns.delays.splice(
+        0,
+        this.others.campaigns.delays.length,
+        ...this.others.campaigns.delays.filter((d) => d.email !== email),
+      );
+    return {
+      records: state ? 1 : 0,
+      history: history.length,
+      softBounces: soft.length,
+      retries: retries.length,
+      sentMessages: sent.length,
+      deliveryDelays: delays.length,
+    };
+  }
+}
