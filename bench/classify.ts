@@ -1,39 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { classifyRecipient, parseNotification, recipientOutcomes } from '../shared/domain/index.js';
+import { classifyRecipient, clearVerdictCache, parseNotification, recipientOutcomes } from '../shared/domain/index.js';
+import { bounceStream, type Repetition } from './bounce-stream.js';
 
-interface CorpusLine {
-  recipient: string;
-  status: string | null;
-  diagnosticCode: string;
-  bounceType: string;
-  bounceSubType: string;
-}
-
-const root = new URL('../', import.meta.url);
-const recipients = readFileSync(new URL('examples/recipients.jsonl', root), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as CorpusLine);
-const template = JSON.parse(readFileSync(new URL('test/fixtures/corpus/notifications/event-bounce-permanent.json', root), 'utf8')) as {
-  bounce: Record<string, unknown>;
-  mail: Record<string, unknown>;
-};
-
-/** Each corpus line as the full SNS-wrapped notification the queue would carry. */
-const payloads = recipients.map((r, i) => {
-  const notification = {
-    ...template,
-    bounce: {
-      ...template.bounce,
-      feedbackId: `feedback-${i}`,
-      bounceType: r.bounceType,
-      bounceSubType: r.bounceSubType,
-      bouncedRecipients: [{ emailAddress: r.recipient, action: 'failed', status: r.status, diagnosticCode: r.diagnosticCode }],
-    },
-    mail: { ...template.mail, destination: [r.recipient] },
-  };
-  return JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: JSON.stringify(notification) });
-});
+const NOTIFICATIONS = 20_000;
+const ROUNDS = 7;
 
 /** Median rate over several interleaved rounds: steadier than one long run on a busy machine. */
 function median(values: number[]): number {
@@ -42,25 +11,37 @@ function median(values: number[]): number {
 }
 
 /** Units per second of wall time and per second of this process's CPU time (steadier on a shared machine). */
-function rate(body: () => number, repeat: number): { wall: number; cpu: number } {
+function rate(body: () => number): { wall: number; cpu: number } {
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  let units = 0;
-  for (let i = 0; i < repeat; i++) units += body();
+  const units = body();
   const cpu = process.cpuUsage(cpuStart);
   return { wall: units / (Number(process.hrtime.bigint() - start) / 1e9), cpu: units / ((cpu.user + cpu.system) / 1e6) };
 }
 
+interface StreamRounds {
+  readonly json: number[];
+  readonly full: number[];
+  readonly fullWall: number[];
+  readonly ratio: number[];
+}
+
 export function benchClassify(): void {
   let sink = 0;
-  const jsonOnly = () => {
+  const streams = (['realistic', 'distinct'] as const).map((repetition: Repetition) => ({
+    repetition,
+    ...bounceStream(NOTIFICATIONS, repetition),
+  }));
+  const jsonOnly = (payloads: readonly string[]) => () => {
     for (const payload of payloads) {
       const envelope = JSON.parse(payload) as { Message: string };
       sink += (JSON.parse(envelope.Message) as object) ? 1 : 0;
     }
     return payloads.length;
   };
-  const parseAndClassify = () => {
+  // Every pass starts with an empty verdict cache: hits only come from repeats inside the stream.
+  const parseAndClassify = (payloads: readonly string[]) => () => {
+    clearVerdictCache();
     let decisions = 0;
     for (const payload of payloads) {
       const result = parseNotification(payload);
@@ -68,31 +49,67 @@ export function benchClassify(): void {
     }
     return decisions;
   };
-  const classifyOnly = () => {
-    for (const r of recipients) sink += classifyRecipient(r).suppress ? 1 : 0;
-    return recipients.length;
+  const evidence = streams[1]?.payloads.map((payload) => {
+    const message = JSON.parse((JSON.parse(payload) as { Message: string }).Message) as {
+      bounce: {
+        bounceType: string;
+        bounceSubType: string;
+        bouncedRecipients: Array<{ emailAddress: string; status: string | null; diagnosticCode: string }>;
+      };
+    };
+    const r = message.bounce.bouncedRecipients[0];
+    return {
+      recipient: r?.emailAddress ?? '',
+      status: r?.status,
+      diagnosticCode: r?.diagnosticCode,
+      bounceType: message.bounce.bounceType,
+    };
+  });
+  const classifyUncached = () => {
+    for (const e of evidence ?? []) sink += classifyRecipient(e, false).suppress ? 1 : 0;
+    return evidence?.length ?? 0;
   };
+
   // Warm up every path, then alternate them so machine noise hits all alike.
-  for (let i = 0; i < 50; i++) sink += jsonOnly() + parseAndClassify() + classifyOnly();
-  const rounds = { json: [] as number[], full: [] as number[], fullCpu: [] as number[], classify: [] as number[], ratio: [] as number[] };
-  for (let round = 0; round < 15; round++) {
-    const json = rate(jsonOnly, 40);
-    const full = rate(parseAndClassify, 40);
-    rounds.json.push(json.cpu);
-    rounds.full.push(full.wall);
-    rounds.fullCpu.push(full.cpu);
-    rounds.ratio.push(json.cpu / full.cpu);
-    rounds.classify.push(rate(classifyOnly, 100).cpu);
+  for (let i = 0; i < 2; i++) {
+    for (const stream of streams) sink += jsonOnly(stream.payloads)() + parseAndClassify(stream.payloads)();
+    sink += classifyUncached();
+  }
+  const rounds = new Map<Repetition, StreamRounds>(streams.map((s) => [s.repetition, { json: [], full: [], fullWall: [], ratio: [] }]));
+  const uncached: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const stream of streams) {
+      const json = rate(jsonOnly(stream.payloads));
+      const full = rate(parseAndClassify(stream.payloads));
+      const figures = rounds.get(stream.repetition) as StreamRounds;
+      figures.json.push(json.cpu);
+      figures.full.push(full.cpu);
+      figures.fullWall.push(full.wall);
+      figures.ratio.push(json.cpu / full.cpu);
+    }
+    uncached.push(rate(classifyUncached).cpu);
   }
   const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
-  console.log('\nclassifier in process (one core, %d SNS-wrapped bounce notifications, median of 15 rounds)', payloads.length);
   console.log(
-    '  parse + classify:        %s decisions/s wall, %s per CPU second (target >= 100,000)',
-    fmt(median(rounds.full)),
-    fmt(median(rounds.fullCpu)),
+    '\nclassifier in process (one core; %s SNS-wrapped bounce notifications per stream, one recipient each; ' +
+      'verdict cache emptied before each pass; median of %d rounds)',
+    fmt(NOTIFICATIONS),
+    ROUNDS,
   );
-  console.log('  classifyRecipient alone: %s decisions per CPU second', fmt(median(rounds.classify)));
-  console.log('  JSON.parse alone:        %s payloads per CPU second', fmt(median(rounds.json)));
-  console.log('  ratio (parse + classify) / JSON.parse: %s', median(rounds.ratio).toFixed(2));
+  for (const stream of streams) {
+    const figures = rounds.get(stream.repetition) as StreamRounds;
+    console.log('  %s stream (%s distinct diagnostics):', stream.repetition, fmt(stream.distinctDiagnostics));
+    console.log(
+      '    parse + classify:  %s decisions per CPU second (target >= 100,000), %s/s wall',
+      fmt(median(figures.full)),
+      fmt(median(figures.fullWall)),
+    );
+    console.log(
+      '    JSON.parse alone:  %s payloads per CPU second (ratio %s)',
+      fmt(median(figures.json)),
+      median(figures.ratio).toFixed(2),
+    );
+  }
+  console.log('  classifyRecipient alone, distinct texts, no cache: %s decisions per CPU second', fmt(median(uncached)));
   if (sink < 0) console.log(sink);
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bounceStream, type Repetition } from './bounce-stream.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const NOTIFICATIONS = 100_000;
@@ -53,35 +54,11 @@ function medians(runs: readonly Run[]): Run {
   return { wall: median(runs.map((r) => r.wall)), cpu: cpus.every((c) => c !== null) ? median(cpus as number[]) : null };
 }
 
-function notificationsFile(dir: string): string {
-  const recipients = readFileSync(join(root, 'examples/recipients.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, string | null>);
-  const template = JSON.parse(readFileSync(join(root, 'test/fixtures/corpus/notifications/event-bounce-permanent.json'), 'utf8')) as {
-    bounce: Record<string, unknown>;
-    mail: Record<string, unknown>;
-  };
-  const lines: string[] = [];
-  for (let i = 0; i < NOTIFICATIONS; i++) {
-    const r = recipients[i % recipients.length] as Record<string, string | null>;
-    const recipient = `u${i}.${r.recipient}`;
-    const message = {
-      ...template,
-      bounce: {
-        ...template.bounce,
-        feedbackId: `feedback-${i}`,
-        bounceType: r.bounceType,
-        bounceSubType: r.bounceSubType,
-        bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status: r.status, diagnosticCode: r.diagnosticCode }],
-      },
-      mail: { ...template.mail, messageId: `message-${i}`, destination: [recipient] },
-    };
-    lines.push(JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: JSON.stringify(message) }));
-  }
-  const file = join(dir, 'notifications.jsonl');
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
+function notificationsFile(dir: string, repetition: Repetition): { file: string; distinctDiagnostics: number } {
+  const stream = bounceStream(NOTIFICATIONS, repetition);
+  const file = join(dir, `notifications-${repetition}.jsonl`);
+  writeFileSync(file, `${stream.payloads.join('\n')}\n`);
+  return { file, distinctDiagnostics: stream.distinctDiagnostics };
 }
 
 const ratio = (a: number | null, b: number | null): string => (a === null || b === null ? 'n/a' : (a / b).toFixed(2));
@@ -91,23 +68,26 @@ const seconds = (value: number | null): string => (value === null ? 'n/a' : `${v
 export function benchCli(): void {
   const dir = mkdtempSync(join(tmpdir(), 'bounce-bench-'));
   try {
-    const file = notificationsFile(dir);
     const baseline = join(dir, 'baseline.mjs');
     writeFileSync(baseline, BASELINE);
     const bin = join(root, 'bin/bounce.mjs');
     const builtOrSources = existsSync(join(root, 'dist/main.js')) ? 'bundled dist/' : 'sources through tsx (run npm run build)';
-    const cli: Run[] = [];
-    const plain: Run[] = [];
-    for (let round = 0; round < 3; round++) {
-      plain.push(run([baseline, file]));
-      cli.push(run([bin, 'classify', file]));
-    }
-    const c = medians(cli);
-    const p = medians(plain);
     console.log(`\nbounce classify, ${NOTIFICATIONS.toLocaleString('en-US')} SNS-wrapped notifications (${builtOrSources}; median of 3)`);
-    console.log(`  bounce classify:  ${seconds(c.wall)} wall, ${seconds(c.cpu)} CPU`);
-    console.log(`  plain script:     ${seconds(p.wall)} wall, ${seconds(p.cpu)} CPU`);
-    console.log(`  ratio: ${ratio(c.wall, p.wall)} wall, ${ratio(c.cpu, p.cpu)} CPU (target <= 2)`);
+    for (const repetition of ['realistic', 'distinct'] as const) {
+      const { file, distinctDiagnostics } = notificationsFile(dir, repetition);
+      const cli: Run[] = [];
+      const plain: Run[] = [];
+      for (let round = 0; round < 3; round++) {
+        plain.push(run([baseline, file]));
+        cli.push(run([bin, 'classify', file]));
+      }
+      const c = medians(cli);
+      const p = medians(plain);
+      console.log(`  ${repetition} stream (${distinctDiagnostics.toLocaleString('en-US')} distinct diagnostics):`);
+      console.log(`    bounce classify:  ${seconds(c.wall)} wall, ${seconds(c.cpu)} CPU`);
+      console.log(`    plain script:     ${seconds(p.wall)} wall, ${seconds(p.cpu)} CPU`);
+      console.log(`    ratio: ${ratio(c.wall, p.wall)} wall, ${ratio(c.cpu, p.cpu)} CPU (target <= 2)`);
+    }
 
     const version: Run[] = [];
     const bare: Run[] = [];

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import {
   classifyRecipient,
@@ -73,8 +73,13 @@ function lineOf(
   };
 }
 
+/** A string JSON.stringify writes unchanged between quotes: no quote, backslash, control character or surrogate. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const PLAIN_JSON_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 /** A value as JSON; null for null (DecisionLine has no optional fields). */
 function json(value: string | number | boolean | null): string {
+  if (typeof value === 'string' && PLAIN_JSON_STRING.test(value)) return `"${value}"`;
   return value === null ? 'null' : JSON.stringify(value);
 }
 
@@ -206,7 +211,60 @@ class Summary {
   }
 }
 
-async function* linesOf(source: string, stdin: Readable): AsyncGenerator<string> {
+/**
+ * Splits text into lines as `readline` does with `crlfDelay: Infinity`: at
+ * `\n`, `\r\n` and a lone `\r`; a last line without a break is a line, an
+ * empty rest after the last break is not. Whole chunks in, whole lines out,
+ * so a large input costs one await per chunk rather than one per line.
+ */
+export class LineSplitter {
+  private rest = '';
+
+  /** The lines a chunk completes (a `\r` at its end waits: a `\n` may follow in the next chunk). */
+  push(chunk: string): string[] {
+    // readline forgets a pending `\r` at an empty chunk: a `\n` after it is a line break of its own.
+    if (chunk === '' && this.rest.endsWith('\r')) {
+      const line = this.rest.slice(0, -1);
+      this.rest = '';
+      return [line];
+    }
+    const text = this.rest + chunk;
+    const lines: string[] = [];
+    let from = 0;
+    if (!text.includes('\r')) {
+      for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
+        lines.push(text.slice(from, newline));
+        from = newline + 1;
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) {
+          lines.push(text.slice(from, i));
+          from = i + 1;
+        } else if (c === 13) {
+          if (i === text.length - 1) break;
+          lines.push(text.slice(from, i));
+          if (text.charCodeAt(i + 1) === 10) i++;
+          from = i + 1;
+        }
+      }
+    }
+    this.rest = text.slice(from);
+    return lines;
+  }
+
+  /** The last line, when the input did not end with a break. */
+  end(): string[] {
+    const rest = this.rest;
+    this.rest = '';
+    if (rest === '') return [];
+    return [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
+  }
+}
+
+/** Lines of one input in batches (one per chunk read), in order. */
+async function* lineBatchesOf(source: string, stdin: Readable): AsyncGenerator<readonly string[]> {
   if (source !== '-' && source.endsWith('.json')) {
     // A `.json` file holds one document (possibly pretty-printed) or an array of them.
     const text = await readFile(source, 'utf8');
@@ -214,14 +272,22 @@ async function* linesOf(source: string, stdin: Readable): AsyncGenerator<string>
     try {
       value = JSON.parse(text);
     } catch {
-      yield text.replace(/\s*\n\s*/g, ' '); // reported as one bad line, like any other
+      yield [text.replace(/\s*\n\s*/g, ' ')]; // reported as one bad line, like any other
       return;
     }
-    for (const item of Array.isArray(value) ? value : [value]) yield JSON.stringify(item);
+    yield (Array.isArray(value) ? value : [value]).map((item) => JSON.stringify(item));
     return;
   }
-  const input = source === '-' ? stdin : createReadStream(source, { encoding: 'utf8' });
-  yield* createInterface({ input, crlfDelay: Infinity });
+  const input = source === '-' ? stdin : createReadStream(source, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const splitter = new LineSplitter();
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of input as AsyncIterable<string | Buffer>) {
+    const lines = splitter.push(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    if (lines.length > 0) yield lines;
+  }
+  const last = splitter.push(decoder.end());
+  last.push(...splitter.end());
+  if (last.length > 0) yield last;
 }
 
 /**
@@ -237,24 +303,26 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
   for (const source of sources) {
     let lineNumber = 0;
     try {
-      for await (const text of linesOf(source, io.stdin)) {
-        lineNumber++;
-        if (text.trim() === '') continue;
-        const result = classifyText(text, options.tagNames);
-        if (result.ok) {
-          for (const decision of result.decisions) {
-            summary.add(decision);
-            const flushed = writer.write(decisionLineJson(decision));
-            if (flushed) await flushed;
+      for await (const batch of lineBatchesOf(source, io.stdin)) {
+        for (const text of batch) {
+          lineNumber++;
+          if (text.trim() === '') continue;
+          const result = classifyText(text, options.tagNames);
+          if (result.ok) {
+            for (const decision of result.decisions) {
+              if (options.summary) summary.add(decision);
+              const flushed = writer.write(decisionLineJson(decision));
+              if (flushed) await flushed;
+            }
+            continue;
           }
-          continue;
+          summary.errors++;
+          const where = source === '-' ? {} : { file: source };
+          await writer.write(
+            JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }),
+          );
+          io.stderr.write(`bounce classify: ${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}\n`);
         }
-        summary.errors++;
-        const where = source === '-' ? {} : { file: source };
-        await writer.write(
-          JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }),
-        );
-        io.stderr.write(`bounce classify: ${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}\n`);
       }
     } catch (error) {
       io.stderr.write(`bounce classify: cannot read ${source}: ${(error as Error).message}\n`);

@@ -10,6 +10,12 @@
  * SES suppresses the exact address too.
  */
 export function normaliseAddress(raw: string): string {
+  // Already normal (lower-case ASCII, nothing to strip): every step below would return it unchanged.
+  return ALREADY_NORMAL.test(raw) ? raw : normaliseStepByStep(raw);
+}
+
+/** The rule above, every step taken (tests check the shortcut gives the same address). */
+export function normaliseStepByStep(raw: string): string {
   let address = raw.trim();
   const angle = /<([^<>]*)>\s*$/.exec(address);
   if (angle?.[1] !== undefined) address = angle[1].trim();
@@ -18,6 +24,9 @@ export function normaliseAddress(raw: string): string {
   const at = address.lastIndexOf('@');
   return at < 0 ? address : `${address.slice(0, at + 1)}${asciiDomain(address.slice(at + 1))}`;
 }
+
+/** Lower-case letters, digits and the common specials, one `@`: no space, `<`, `:` or `;` for a step to change. */
+const ALREADY_NORMAL = /^[a-z0-9._%+=-]+@[a-z0-9.-]+$/;
 
 /** Characters that would make a URL host parse as something else: such a domain is left as it is. */
 const NOT_A_HOST = /[\s/?#@:[\]\\%<>^|"`{}]/;

@@ -1,6 +1,6 @@
 import { domainOf, normaliseAddress } from './address.js';
 import { CATEGORY_POLICY, retryDelayFor } from './policy.js';
-import { providerOf } from './provider.js';
+import { providerOfDomain, providerOfText } from './provider.js';
 import { CLASSIFICATION_RULES, UNKNOWN_RULE_ID, type ClassificationRule } from './rules.js';
 import { failureClassOf, parseSmtpReply } from './smtp.js';
 import type { BounceCategory, Decision, FailureClass, Provider, RecipientEvidence } from './types.js';
@@ -315,34 +315,6 @@ export function firstMatchingRule(
   return undefined;
 }
 
-/** Build a decision for a category, applying the category's policy. */
-export function decisionFor(
-  category: BounceCategory,
-  rule: string,
-  context: {
-    recipient: string;
-    failureClass: FailureClass;
-    provider: Provider;
-    smtpCode: number | null;
-    enhancedCode: string | null;
-    diagnostic: string | null;
-  },
-): Decision {
-  const policy = CATEGORY_POLICY[category];
-  return {
-    category,
-    action: policy.action,
-    suppress: policy.suppress,
-    retryAfterSeconds: retryDelayFor(category, context.failureClass, context.recipient),
-    failureClass: context.failureClass,
-    provider: context.provider,
-    smtpCode: context.smtpCode,
-    enhancedCode: context.enhancedCode,
-    rule,
-    diagnostic: context.diagnostic,
-  };
-}
-
 export function truncateDiagnostic(text: string | null | undefined): string | null {
   if (!text) return null;
   const trimmed = text.trim();
@@ -351,15 +323,36 @@ export function truncateDiagnostic(text: string | null | undefined): string | nu
 }
 
 /**
- * Classify one bounced recipient. Pure and total: any input, however odd,
- * yields a decision (`unknown` when nothing is recognisable).
+ * Everything in a decision that follows from the evidence alone: the reply,
+ * SES's labels and the provider the recipient's domain names. Only the retry
+ * delay depends on the address itself (a stable spread per address).
  */
-export function classifyRecipient(evidence: RecipientEvidence): Decision {
-  const recipient = normaliseAddress(evidence.recipient ?? '');
-  const reply = parseSmtpReply(evidence.diagnosticCode, evidence.status);
-  const bounceType = evidence.bounceType ?? '';
+export interface RuleVerdict {
+  readonly category: BounceCategory;
+  readonly rule: string;
+  readonly failureClass: FailureClass;
+  readonly provider: Provider;
+  readonly smtpCode: number | null;
+  readonly enhancedCode: string | null;
+  readonly diagnostic: string | null;
+}
+
+/**
+ * The verdict for one piece of evidence. `domainProvider` is what the
+ * recipient's domain alone says (`providerOfDomain`); the reply text decides
+ * the provider only when it is null, as in `providerOf`. Absent, null and
+ * empty texts are the same evidence ("") for every step below.
+ */
+export function verdictOf(
+  domainProvider: Provider | null,
+  diagnosticCode: string,
+  status: string,
+  bounceType: string,
+  bounceSubType: string,
+): RuleVerdict {
+  const reply = parseSmtpReply(diagnosticCode, status);
   const failureClass = failureClassOf(reply, bounceType);
-  const provider = providerOf(domainOf(recipient), reply.text);
+  const provider = domainProvider ?? providerOfText(reply.text);
   const rule = firstMatchingRule({
     enhanced: reply.enhancedCode ?? '',
     smtp: reply.smtpCode === null ? '' : String(reply.smtpCode),
@@ -367,14 +360,151 @@ export function classifyRecipient(evidence: RecipientEvidence): Decision {
     failureClass,
     provider,
     bounceType,
-    bounceSubType: evidence.bounceSubType ?? '',
+    bounceSubType,
   });
-  return decisionFor(rule?.category ?? 'unknown', rule?.id ?? UNKNOWN_RULE_ID, {
-    recipient,
+  return {
+    category: rule?.category ?? 'unknown',
+    rule: rule?.id ?? UNKNOWN_RULE_ID,
     failureClass,
     provider,
     smtpCode: reply.smtpCode,
     enhancedCode: reply.enhancedCode,
-    diagnostic: truncateDiagnostic(evidence.diagnosticCode),
-  });
+    diagnostic: truncateDiagnostic(diagnosticCode),
+  };
+}
+
+/** One cached verdict with every argument of `verdictOf` it was computed from, the diagnostic aside. */
+interface CachedVerdict {
+  readonly domainProvider: Provider | null;
+  readonly status: string;
+  readonly bounceType: string;
+  readonly bounceSubType: string;
+  readonly verdict: RuleVerdict;
+}
+
+/**
+ * Verdicts of recently seen evidence, by diagnostic text. Real bounce streams
+ * repeat a limited set of texts (one mail server's wording for one cause).
+ * `verdictOf` is a pure function of its arguments, and an entry is only used
+ * when every argument equals the one it was computed from: a cached verdict
+ * is exactly the verdict `verdictOf` would return.
+ *
+ * Bounded and least-recently-used first, in two generations: lookups go to the
+ * current one, then to the previous one (a hit there moves the entry up); when
+ * the current one is full the previous one is dropped. Hits cost one lookup.
+ */
+export const VERDICT_CACHE_LIMIT = 4096;
+/** Longer diagnostics are not kept, so the cache holds at most about 4096 × 2048 characters of them. */
+export const VERDICT_CACHE_MAX_KEY_LENGTH = 2048;
+/** Verdicts kept per diagnostic (one per recipient provider, status and SES labels seen with it). */
+const VERDICTS_PER_DIAGNOSTIC = 8;
+/** Evidence with longer status and SES labels than this (together) is not kept. */
+const MAX_LABELS_LENGTH = 64;
+const GENERATION_SIZE = VERDICT_CACHE_LIMIT / 2;
+let currentGeneration = new Map<string, CachedVerdict[]>();
+let previousGeneration = new Map<string, CachedVerdict[]>();
+
+function findVerdict(
+  entries: readonly CachedVerdict[] | undefined,
+  domainProvider: Provider | null,
+  status: string,
+  bounceType: string,
+  bounceSubType: string,
+): CachedVerdict | undefined {
+  if (entries === undefined) return undefined;
+  for (const entry of entries) {
+    if (
+      entry.domainProvider === domainProvider &&
+      entry.status === status &&
+      entry.bounceType === bounceType &&
+      entry.bounceSubType === bounceSubType
+    ) {
+      return entry;
+    }
+  }
+  return undefined;
+}
+
+function remember(diagnosticCode: string, entry: CachedVerdict): void {
+  const entries = currentGeneration.get(diagnosticCode);
+  if (entries !== undefined) {
+    if (entries.length >= VERDICTS_PER_DIAGNOSTIC) entries.shift();
+    entries.push(entry);
+    return;
+  }
+  if (currentGeneration.size >= GENERATION_SIZE) {
+    previousGeneration = currentGeneration;
+    currentGeneration = new Map();
+  }
+  currentGeneration.set(diagnosticCode, [entry]);
+}
+
+function cachedVerdictOf(
+  domainProvider: Provider | null,
+  diagnosticCode: string,
+  status: string,
+  bounceType: string,
+  bounceSubType: string,
+): RuleVerdict {
+  if (
+    diagnosticCode.length > VERDICT_CACHE_MAX_KEY_LENGTH ||
+    status.length + bounceType.length + bounceSubType.length > MAX_LABELS_LENGTH
+  ) {
+    return verdictOf(domainProvider, diagnosticCode, status, bounceType, bounceSubType);
+  }
+  const current = findVerdict(currentGeneration.get(diagnosticCode), domainProvider, status, bounceType, bounceSubType);
+  if (current !== undefined) return current.verdict;
+  const previous = findVerdict(previousGeneration.get(diagnosticCode), domainProvider, status, bounceType, bounceSubType);
+  const entry = previous ?? {
+    domainProvider,
+    status,
+    bounceType,
+    bounceSubType,
+    verdict: verdictOf(domainProvider, diagnosticCode, status, bounceType, bounceSubType),
+  };
+  remember(diagnosticCode, entry);
+  return entry.verdict;
+}
+
+/** How many distinct diagnostics the verdict cache holds (tests and the bench read it). */
+export function verdictCacheSize(): number {
+  let size = currentGeneration.size;
+  for (const key of previousGeneration.keys()) if (!currentGeneration.has(key)) size++;
+  return size;
+}
+
+/** Empty the verdict cache (tests and the bench start cold with it). */
+export function clearVerdictCache(): void {
+  currentGeneration = new Map();
+  previousGeneration = new Map();
+}
+
+/**
+ * Classify one bounced recipient. Pure and total: any input, however odd,
+ * yields a decision (`unknown` when nothing is recognisable). `useCache =
+ * false` computes the verdict afresh (tests check both give the same decision).
+ */
+export function classifyRecipient(evidence: RecipientEvidence, useCache = true): Decision {
+  const recipient = normaliseAddress(evidence.recipient ?? '');
+  const domainProvider = providerOfDomain(domainOf(recipient));
+  const verdict = (useCache ? cachedVerdictOf : verdictOf)(
+    domainProvider,
+    evidence.diagnosticCode ?? '',
+    evidence.status ?? '',
+    evidence.bounceType ?? '',
+    evidence.bounceSubType ?? '',
+  );
+  const policy = CATEGORY_POLICY[verdict.category];
+  return {
+    category: verdict.category,
+    action: policy.action,
+    suppress: policy.suppress,
+    retryAfterSeconds: retryDelayFor(verdict.category, verdict.failureClass, recipient),
+    failureClass: verdict.failureClass,
+    provider: verdict.provider,
+    smtpCode: verdict.smtpCode,
+    enhancedCode: verdict.enhancedCode,
+    rule: verdict.rule,
+    diagnostic: verdict.diagnostic,
+  };
 }

@@ -1,6 +1,6 @@
 import { domainOf, isValidAddress, normaliseAddress } from './address.js';
 import { classifyRecipient, truncateDiagnostic } from './classify.js';
-import type { SesEvent, SesMail } from './notification.js';
+import type { BouncedRecipient, SesEvent, SesMail } from './notification.js';
 import { providerOf } from './provider.js';
 import { parseSmtpReply } from './smtp.js';
 import type { CampaignTags, Category, Decision, EventType } from './types.js';
@@ -71,69 +71,71 @@ function complaintDecision(recipient: string, subType: string | null | undefined
   return { ...outcomeDecision('complaint', 'ses-complaint', recipient), action: 'suppress', suppress: true };
 }
 
-interface Recipient {
-  readonly address: string;
-  readonly decision: (normalised: string) => Decision;
+/** The recipients of one event, and how to decide for the one at `index` (once its address is normalised). */
+interface EventRecipients {
+  readonly feedbackId: string | null;
+  readonly addresses: readonly string[];
+  readonly decide: (index: number, normalised: string) => Decision;
 }
 
-function recipientsOf(event: SesEvent): { feedbackId: string | null; recipients: Recipient[] } {
+function recipientsOf(event: SesEvent): EventRecipients {
   switch (event.eventType) {
     case 'Bounce': {
-      const { bounceType, bounceSubType } = event.bounce;
+      const { bounceType, bounceSubType, bouncedRecipients } = event.bounce;
       return {
         feedbackId: event.bounce.feedbackId,
-        recipients: event.bounce.bouncedRecipients.map((r) => ({
-          address: r.emailAddress,
-          decision: () =>
-            classifyRecipient({ recipient: r.emailAddress, status: r.status, diagnosticCode: r.diagnosticCode, bounceType, bounceSubType }),
-        })),
+        addresses: bouncedRecipients.map((r) => r.emailAddress),
+        decide: (index) => {
+          const r = bouncedRecipients[index] as BouncedRecipient;
+          return classifyRecipient({
+            recipient: r.emailAddress,
+            status: r.status,
+            diagnosticCode: r.diagnosticCode,
+            bounceType,
+            bounceSubType,
+          });
+        },
       };
     }
     case 'Complaint': {
       const { complaintSubType, complaintFeedbackType } = event.complaint;
       return {
         feedbackId: event.complaint.feedbackId,
-        recipients: event.complaint.complainedRecipients.map((r) => ({
-          address: r.emailAddress,
-          decision: (normalised) => complaintDecision(normalised, complaintSubType, complaintFeedbackType),
-        })),
+        addresses: event.complaint.complainedRecipients.map((r) => r.emailAddress),
+        decide: (_, normalised) => complaintDecision(normalised, complaintSubType, complaintFeedbackType),
       };
     }
     case 'Delivery':
       return {
         feedbackId: null,
-        recipients: event.delivery.recipients.map((address) => ({
-          address,
-          decision: (normalised) => outcomeDecision('delivered', 'ses-delivery', normalised, event.delivery.smtpResponse),
-        })),
+        addresses: event.delivery.recipients,
+        decide: (_, normalised) => outcomeDecision('delivered', 'ses-delivery', normalised, event.delivery.smtpResponse),
       };
     case 'Send':
       return {
         feedbackId: null,
-        recipients: (event.mail.destination ?? []).map((address) => ({
-          address,
-          decision: (normalised) => outcomeDecision('sent', 'ses-send', normalised),
-        })),
+        addresses: event.mail.destination ?? [],
+        decide: (_, normalised) => outcomeDecision('sent', 'ses-send', normalised),
       };
     case 'Reject':
       // SES refused the message before sending (it found a virus): a content matter, never the address's fault.
       return {
         feedbackId: null,
-        recipients: (event.mail.destination ?? []).map((address) => ({
-          address,
-          decision: (normalised) => ({
-            ...outcomeDecision('content-rejected', 'ses-reject', normalised, event.reject.reason),
-            action: 'investigate',
-          }),
-        })),
+        addresses: event.mail.destination ?? [],
+        decide: (_, normalised) => ({
+          ...outcomeDecision('content-rejected', 'ses-reject', normalised, event.reject.reason),
+          action: 'investigate',
+        }),
       };
-    case 'DeliveryDelay':
+    case 'DeliveryDelay': {
       // SES is still retrying: classify the reason (timeouts feed escalation) but never act on the address.
+      const { delayedRecipients } = event.deliveryDelay;
       return {
         feedbackId: null,
-        recipients: event.deliveryDelay.delayedRecipients.map((r) => ({
-          address: r.emailAddress,
-          decision: () => ({
+        addresses: delayedRecipients.map((r) => r.emailAddress),
+        decide: (index) => {
+          const r = delayedRecipients[index] as BouncedRecipient;
+          return {
             ...classifyRecipient({
               recipient: r.emailAddress,
               status: r.status,
@@ -143,22 +145,24 @@ function recipientsOf(event: SesEvent): { feedbackId: string | null; recipients:
             action: 'none',
             suppress: false,
             retryAfterSeconds: null,
-          }),
-        })),
+          };
+        },
       };
+    }
   }
 }
 
 /** Every recipient of an event gets its own outcome, in the order SES lists them. */
 export function recipientOutcomes(event: SesEvent, tagNames: TagNames = DEFAULT_TAG_NAMES): RecipientOutcome[] {
-  const { feedbackId, recipients } = recipientsOf(event);
+  const { feedbackId, addresses, decide } = recipientsOf(event);
   const tags = campaignTagsOf(event.mail, tagNames);
   const messageId = event.mail.messageId;
   // Several delays may be reported for one message; their time tells them apart.
   const instance = event.eventType === 'DeliveryDelay' ? `${messageId}@${event.occurredAt}` : (feedbackId ?? messageId);
-  return recipients.map(({ address, decision }) => {
-    const recipient = normaliseAddress(address);
-    return {
+  const outcomes = new Array<RecipientOutcome>(addresses.length);
+  for (let index = 0; index < addresses.length; index++) {
+    const recipient = normaliseAddress(addresses[index] as string);
+    outcomes[index] = {
       eventType: event.eventType,
       recipient,
       addressValid: isValidAddress(recipient),
@@ -167,8 +171,9 @@ export function recipientOutcomes(event: SesEvent, tagNames: TagNames = DEFAULT_
       occurredAt: event.occurredAt,
       sentAt: event.mail.timestamp,
       tags,
-      decision: decision(recipient),
+      decision: decide(index, recipient),
       eventId: `${event.eventType}:${instance}:${recipient}`,
     };
-  });
+  }
+  return outcomes;
 }

@@ -58,7 +58,8 @@ const TEXT_PROVIDERS: ReadonlyArray<readonly [Provider, RegExp]> = [
   ['amazon-ses', /^Amazon SES\b/],
 ];
 
-function providerOfDomain(domain: string): Provider | null {
+/** The provider a recipient domain belongs to, or null when the domain names none. */
+export function providerOfDomain(domain: string): Provider | null {
   const exact = EXACT.get(domain);
   if (exact) return exact;
   for (const [prefix, provider] of PREFIXES) {
@@ -67,14 +68,17 @@ function providerOfDomain(domain: string): Provider | null {
   return null;
 }
 
-/** The receiving provider, from the recipient's domain and, failing that, the reply text. */
-export function providerOf(domain: string, text: string | null | undefined): Provider {
-  const byDomain = providerOfDomain(domain);
-  if (byDomain) return byDomain;
+/** The provider a reply text shows (hosted mail, gateways), or `other`. */
+export function providerOfText(text: string | null | undefined): Provider {
   if (text) {
     for (const [provider, pattern] of TEXT_PROVIDERS) {
       if (pattern.test(text)) return provider;
     }
   }
   return 'other';
+}
+
+/** The receiving provider, from the recipient's domain and, failing that, the reply text. */
+export function providerOf(domain: string, text: string | null | undefined): Provider {
+  return providerOfDomain(domain) ?? providerOfText(text);
 }

@@ -25,14 +25,19 @@ describe('bounce classify output lines', () => {
 
   it('escapes ids, addresses and campaign names like JSON.stringify', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.integer(), fc.double()), fc.string({ minLength: 1 }), fc.string(), (id, recipient, campaign) => {
-        const result = classifyValue({ id, recipient, diagnosticCode: 'smtp; 550 5.1.1 user unknown', bounceType: 'Permanent' });
-        if (!result.ok) return;
-        for (const line of result.decisions) {
-          const withCampaign = { ...line, campaign, messageId: `${campaign}"\\\n` };
-          expect(decisionLineJson(withCampaign)).toBe(JSON.stringify(withCampaign));
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.integer(), fc.double()),
+        fc.string({ minLength: 1, unit: 'binary' }),
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' })),
+        (id, recipient, campaign) => {
+          const result = classifyValue({ id, recipient, diagnosticCode: 'smtp; 550 5.1.1 user unknown', bounceType: 'Permanent' });
+          if (!result.ok) return;
+          for (const line of result.decisions) {
+            const withCampaign = { ...line, campaign, messageId: `${campaign}"\\\n` };
+            expect(decisionLineJson(withCampaign)).toBe(JSON.stringify(withCampaign));
+          }
+        },
+      ),
     );
   });
 });

@@ -98,6 +98,24 @@ describe('parseNotification', () => {
       '{"notificationType":"Complaint","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"complaint":{"complainedRecipients":[{"emailAddress":"a@b.c"}]}}',
       'complaint.feedbackId',
     ],
+    // Paths inside lists and tags name the entry.
+    [
+      '{"eventType":"Bounce","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"bounce":{"feedbackId":"f","bounceType":"Permanent","bouncedRecipients":[{"emailAddress":"a@b.c"},{"emailAddress":7}]}}',
+      '(bounce.bouncedRecipients.1.emailAddress: expected a string)',
+    ],
+    [
+      '{"eventType":"Send","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z","tags":{"campaign":["a",null]}}}',
+      '(mail.tags.campaign.1: expected a string)',
+    ],
+    [
+      '{"eventType":"Send","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z","destination":"a@b.c"}}',
+      '(mail.destination: expected an array)',
+    ],
+    [
+      '{"eventType":"Delivery","mail":{"messageId":"m","timestamp":"2026-11-20T10:00:00Z"},"delivery":{"recipients":[[]]}}',
+      '(delivery.recipients.0: expected a string)',
+    ],
+    ['{"eventType":"Bounce","mail":[],"bounce":{}}', 'without a usable mail object (mail: expected an object)'],
   ])('rejects %s with a clear reason', (body, reason) => {
     const result = parseNotification(body);
     expect(result.ok).toBe(false);
