@@ -16,7 +16,7 @@ import {
 } from '../../shared/app/ports.js';
 import type { OutboundStore, RetryStateRepository } from '../../shared/app/retry-ports.js';
 import { createSendMessage } from '../../shared/app/send.js';
-import { check, list, lookup, release, type SuppressionDeps } from '../../shared/app/suppressions.js';
+import { check, list, lookup, release, suppress, type SuppressionDeps } from '../../shared/app/suppressions.js';
 import { composeErasure, composeStores } from '../../shared/adapters/compose.js';
 import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
@@ -504,6 +504,12 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
     expect(released).toMatchObject({ status: 'released', suppressed: false, suppressedReason: 'hard-bounce', releasedBy: 'ops' });
     await expect(release(email, 'twice', 'ops', deps)).rejects.toBeInstanceOf(ConflictError);
     expect(await check([email], deps)).toEqual([{ email, suppressed: false, status: 'released', reason: 'hard-bounce' }]);
+    // A person's suppression and release go to the tombstone too.
+    expect(await suppress(email, { note: 'by hand' }, 'ops', deps)).toMatchObject({
+      created: false,
+      view: { status: 'suppressed', reason: 'manual' },
+    });
+    await release(email, 'again', 'ops', deps);
     await applyAll(world, [bounceFor(email, { feedbackId: 'hard-2', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 no', at: at(11) })]);
     expect(await check([email], deps)).toEqual([{ email, suppressed: true, status: 'suppressed', reason: 'hard-bounce' }]);
     expect((await world.dump()).filter((item) => item.includes('kim.erased'))).toEqual([]);
