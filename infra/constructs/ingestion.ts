@@ -11,6 +11,9 @@ import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../../shared/domain/index.js';
 
+/** The classify function's memory: Lambda gives one full vCPU from 1,769 MB. */
+export const CLASSIFY_MEMORY_MB = 1769;
+
 export interface IngestionProps {
   readonly addressTable: ITable;
   readonly campaignTable: ITable;
@@ -85,6 +88,9 @@ export class Ingestion extends Construct {
       name: 'classify',
       description: 'Classifies SES notifications and records suppressions, windows and campaign counters',
       timeout,
+      // A maximal batch (100 × 50 recipients) is ~10 CPU-seconds of SDK work (`npm run bench`): with one
+      // full vCPU it ends well inside the timeout; at 512 MB (about 0.3 vCPU) it would not.
+      memorySize: CLASSIFY_MEMORY_MB,
       environment: {
         ADDRESS_TABLE_NAME: props.addressTable.tableName,
         CAMPAIGN_TABLE_NAME: props.campaignTable.tableName,

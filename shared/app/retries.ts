@@ -116,8 +116,10 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
     };
     const originalMessageId = link?.originalMessageId ?? outcome.messageId;
     for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
-      const current = await retries.get(outcome.recipient, originalMessageId);
-      const plan = planRetry(current, failure);
+      // A first send's failure has no retry state yet (the common case): plan a schedule from none and
+      // let the create's condition say otherwise (then read), sparing a read; any other plan reads first.
+      const assumed = i === 0 && link === null ? planRetry(null, failure) : null;
+      const plan = assumed?.kind === 'schedule' ? assumed : planRetry(await retries.get(outcome.recipient, originalMessageId), failure);
       switch (plan.kind) {
         case 'ignore':
           return;
