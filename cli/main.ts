@@ -39,8 +39,9 @@ Local runtime (the whole pipeline on this machine):
   outbox [--json] [--data DIR]
                             What was sent, retries included:
                             {messageId,to,attempt,originalMessageId,campaign,sentAt}
-  demo [--data DIR] [--recipients N] [--seed N]
-                            Run a realistic ~20,000-recipient campaign and report
+  demo [--recipients N] [--seed N] [--time-scale N]
+                            The closed loop on a throwaway runtime: a campaign sent into
+                            a world of mailboxes, bounces classified, retries, a report
 
 Suppression list (talk to the API of a running local runtime or a deployed stack):
   lookup EMAIL              Everything known about one address (JSON)
@@ -293,29 +294,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     case 'demo': {
       const parsed = parse('demo', rest, {
-        data: { type: 'string' },
         recipients: { type: 'string' },
-        loop: { type: 'boolean', default: false },
-        'time-scale': { type: 'string', default: '3600' },
+        'time-scale': { type: 'string' },
         seed: { type: 'string' },
       });
       if (!parsed) return 2;
-      const recipients = Number(parsed.values.recipients ?? (parsed.values.loop ? '1000' : '20000'));
+      const { demoCommand, DEMO_RECIPIENTS, DEMO_TIME_SCALE } = await import('./demo-command.js');
+      const recipients = Number(parsed.values.recipients ?? DEMO_RECIPIENTS);
       if (!Number.isInteger(recipients) || recipients < 100) return usageError('--recipients is a number of at least 100');
-      if (parsed.values.loop) {
-        const timeScale = Number(parsed.values['time-scale']);
-        if (!Number.isFinite(timeScale) || timeScale < 1) return usageError('--time-scale is a number of at least 1');
-        const { demoLoopCommand } = await import('./demo-loop.js');
-        return demoLoopCommand({ recipients, timeScale }, io);
-      }
-      const { demoCommand } = await import('./demo-command.js');
+      const timeScale = Number(parsed.values['time-scale'] ?? DEMO_TIME_SCALE);
+      if (!Number.isFinite(timeScale) || timeScale < 1) return usageError('--time-scale is a number of at least 1');
       const seed = parsed.values.seed === undefined ? undefined : Number(parsed.values.seed);
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 31))
         return usageError('--seed is a whole number below 2^31');
-      return demoCommand(
-        { recipients, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}), ...(seed === undefined ? {} : { seed }) },
-        io,
-      );
+      return demoCommand({ recipients, timeScale, ...(seed === undefined ? {} : { seed }) }, io);
     }
     case 'dlq': {
       const parsed = parse('dlq', rest, {

@@ -70,18 +70,17 @@ named (file:line and why) and the exit status is 1.
   --topic-arn ARN   a deployed stack's NotificationTopicArn (default AWS credentials)
   --allow-invalid   publish them anyway (the pipeline dead-letters them) and exit 0
 `,
-  demo: `Usage: bounce demo [--data DIR] [--recipients N] [--seed N]
-       bounce demo --loop [--recipients N] [--time-scale N]
+  demo: `Usage: bounce demo [--recipients N] [--seed N] [--time-scale N]
 
-Run a realistic campaign (default 20,000 recipients) through the pipeline and
-report. Uses the running runtime, or starts a throwaway one in memory. Each run
-is a new campaign with new addresses; --seed N repeats one (same id, same addresses).
-
---loop: the closed loop on a throwaway runtime: the campaign (default 1,000
-recipients) goes through the send path into a mailbox world generated from it
-(dead, full, busy, blocked and complaining mailboxes, a stale import batch),
-the clock runs --time-scale times faster (default 3600), and the report shows
-the retries made and what they achieved.
+The closed loop, on a throwaway runtime in memory: a realistic campaign
+(default 300 recipients) goes through the send path into the local SES and a
+world of mailboxes generated from it (dead, full, busy, blocked and
+complaining mailboxes, a stale import batch); the SES events go through the
+pipeline, soft bounces are retried on a clock running --time-scale times faster
+(default 14400: 72 h in 18 s), and the report shows the campaign's health, the
+retries made and what they achieved, and the do-not-mail list. Each run is a
+new campaign with new addresses; --seed N repeats one (same id, same addresses).
+A running runtime is not used (its clock runs at real time).
 `,
   dlq: `Usage: bounce dlq [list|replay|purge] [--id ID] [--json] [--data DIR | --queue-url URL] [--to-queue-url URL]
 

@@ -57,9 +57,19 @@ export interface LocalRetries {
   /** The local SES's web viewer of sent mail (null in external mode). */
   readonly sesViewerUrl: string | null;
   readonly send: SendMessage;
+  /** Publishes the world's events of what SES accepted so far, then counts the retry timers (a retry ahead always has one). */
+  pendingWork(): Promise<number>;
   /** Process due timers and play out the world until both are idle. */
   drain(): Promise<void>;
   stopPolling(): Promise<void>;
+}
+
+const DEPTH = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+
+/** Messages on a queue: visible, in flight and delayed. */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...DEPTH] }));
+  return DEPTH.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0);
 }
 
 async function ensureRetryQueues(sqs: SQSClient): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
@@ -154,6 +164,10 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,
     send: composeSend({ dynamo, tables, ses, clock, logger, ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}) }),
+    pendingWork: async () => {
+      await world?.settle();
+      return queueDepth(sqs, queueUrl);
+    },
     drain: async () => {
       await world?.settle();
       await poller.drain();

@@ -21,7 +21,7 @@ import { localDecisionEvents, localHealthJob } from './health-timer.js';
 import { withWebPage } from './web-page.js';
 import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
-import { startLocalRetries, type LocalRetries } from './local-retries.js';
+import { queueDepth, startLocalRetries, type LocalRetries } from './local-retries.js';
 import { scaledClock } from './ses-world.js';
 import { startPublishJournal } from './journal.js';
 import { faultsFromEnvironment } from './fault-injection.js';
@@ -69,6 +69,12 @@ export interface Runtime {
   send(request: SendRequest): Promise<SendResult>;
   /** The runtime's clock (sped up by the time scale). */
   readonly clock: () => Date;
+  /**
+   * Work still ahead, without waiting for it: the mailbox world's events of every message SES accepted
+   * are published first, then the notifications and retry-timer messages queued, in flight or delayed are
+   * counted. 0 means the story has played out (no event to classify, no retry ahead).
+   */
+  pendingWork(): Promise<number>;
   /** Finish the batch in hand, process what is queued for up to `drainSeconds` (default 20), keep the rest. */
   stop(drainSeconds?: number): Promise<void>;
 }
@@ -415,6 +421,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       send: (request) => retries.send(request, clock()),
       clock,
+      pendingWork: async () => (await retries.pendingWork()) + (await queueDepth(clients.sqs, messaging.queueUrl)),
       checkHealth,
       stop: async (drainSeconds = 20) => {
         if (stopped) return;

@@ -17,12 +17,12 @@ import { createProcessRetryBatch } from '../app/retry-batch.js';
 import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
 import { createSendMessage, type SendMessage } from '../app/send.js';
 import type { SuppressionDeps } from '../app/suppressions.js';
-import { DEFAULT_TAG_NAMES, hopDelaySeconds, type HealthThresholds, type TagNames } from '../domain/index.js';
+import { DEFAULT_TAG_NAMES, hopDelaySeconds, type HealthThresholds, type RetryState, type TagNames } from '../domain/index.js';
 import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
-import { DynamoOutboundStore, DynamoRetryStateRepository, scanOpenRetries } from './outbound/dynamo-retry-stores.js';
+import { DynamoOutboundStore, DynamoRetryStateRepository, scanRetryStates } from './outbound/dynamo-retry-stores.js';
 import { SesEmailSender, type TemplateSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
@@ -343,12 +343,17 @@ export async function rearmOpenRetries(inputs: {
   readonly clock: () => Date;
 }): Promise<number> {
   const timers = new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale);
-  const open = await scanOpenRetries(documentClient(inputs.dynamo), inputs.tables.addressTable);
+  const open = await scanRetryStates(documentClient(inputs.dynamo), inputs.tables.addressTable, true);
   for (const state of open) {
     const timer = { email: state.email, originalMessageId: state.originalMessageId, attempt: state.attempt, dueAt: state.dueAt };
     await timers.enqueue(timer, hopDelaySeconds(state.dueAt, inputs.clock(), timers.maxDelaySeconds));
   }
   return open.length;
+}
+
+/** Every retry state in the address table (a whole-table scan: for the local demo's report only). */
+export function listRetryStates(dynamo: DynamoInput, tables: TableNames): Promise<RetryState[]> {
+  return scanRetryStates(documentClient(dynamo), tables.addressTable, false);
 }
 
 /** The send path (the send function, the CLI through the local runtime, the demo). */

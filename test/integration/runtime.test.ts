@@ -162,7 +162,8 @@ describe('local runtime, end to end', () => {
 
 describe('local runtime, health job', () => {
   it('appends one alert per finding of a campaign that turns bad, and its metrics as EMF', async () => {
-    const { generateCampaign, eventsFor } = await import('../../cli/demo-command.js');
+    const { generateCampaign } = await import('../../cli/demo-campaign.js');
+    const { eventsFor } = await import('../support/demo-events.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-health-'));
     const runtime = await startRuntime({ port: 0, dataDir, memory: true, healthEverySeconds: 0, logger: silentLogger });
     try {

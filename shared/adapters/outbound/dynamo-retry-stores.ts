@@ -92,16 +92,19 @@ export class DynamoOutboundStore implements OutboundStore {
   }
 }
 
-/** Retry states whose attempt is still ahead (scheduled or claimed): a whole-table scan, for the local runtime's restart only. */
-export async function scanOpenRetries(client: DynamoDBDocumentClient, tableName: string): Promise<RetryState[]> {
+/**
+ * Retry states, every one or (`openOnly`) those whose attempt is still ahead (scheduled or claimed): a
+ * whole-table scan, for the local runtime only (re-arming timers at start, the demo's report).
+ */
+export async function scanRetryStates(client: DynamoDBDocumentClient, tableName: string, openOnly: boolean): Promise<RetryState[]> {
   const states: RetryState[] = [];
   const pages = paginateScan(
     { client },
     {
       TableName: tableName,
-      FilterExpression: 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':retry': RETRY_SK_PREFIX, ':scheduled': 'scheduled', ':sending': 'sending' },
+      FilterExpression: openOnly ? 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)' : 'begins_with(sk, :retry)',
+      ...(openOnly ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ExpressionAttributeValues: { ':retry': RETRY_SK_PREFIX, ...(openOnly ? { ':scheduled': 'scheduled', ':sending': 'sending' } : {}) },
     },
   );
   for await (const page of pages) {
