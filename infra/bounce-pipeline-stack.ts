@@ -68,6 +68,7 @@ export class BouncePipelineStack extends Stack {
     const decisions = new DecisionEvents(this, 'Decisions');
     decisions.allowPublish(health.function.function);
     decisions.allowPublish(api.handler.function);
+    decisions.allowPublish(ingestion.classify.function);
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
     new CfnOutput(this, 'NotificationTopicArn', {
       value: ingestion.topic.topicArn,

@@ -354,11 +354,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...erasure,
     });
     const events = localDecisionEvents(dataDir);
-    const api = await startApi(
-      withWebPage(composeApi({ dynamo, tables, clock, logger, pause: { events }, ...erasure })),
-      options.port,
-      stops,
-    );
+    const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, events, ...erasure })), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
     const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
@@ -381,6 +377,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       retryQueue: retries.retryQueue,
       ...erasure,
+      events,
     });
 
     const poller = new SqsPoller({

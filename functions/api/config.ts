@@ -4,7 +4,7 @@ import { parseEnv } from '../../shared/adapters/env.js';
 const ApiEnv = z.object({
   ADDRESS_TABLE_NAME: z.string().min(1),
   CAMPAIGN_TABLE_NAME: z.string().min(1),
-  /** Where pauses and resumes are published; unset: not published. */
+  /** Where pauses, resumes and address changes are published; unset: not published. */
   EVENT_BUS_NAME: z.string().min(1).optional(),
   /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses); unset: erased addresses read as unknown. */
   ERASURE_SECRET_ARN: z.string().min(1).optional(),

@@ -13,5 +13,6 @@ export const handler = composeApi({
   tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
   logger: loggerPort(new Logger({ serviceName: 'bounce-api' })),
   ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
-  ...(config.EVENT_BUS_NAME ? { pause: { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } } : {}),
+  // Pauses, resumes and address changes (suppress, release) are published here.
+  ...(config.EVENT_BUS_NAME ? { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } : {}),
 });

@@ -13,6 +13,8 @@ const ClassifyEnv = z.object({
   RETRY_QUEUE_URL: z.optional(z.url()),
   /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses); unset: erased addresses read as unknown. */
   ERASURE_SECRET_ARN: z.optional(name()),
+  /** Where address changes are published; unset: not published. */
+  EVENT_BUS_NAME: z.optional(name()),
   CAMPAIGN_TAG: z._default(name(), DEFAULT_TAG_NAMES.campaign),
   BATCH_TAG: z._default(name(), DEFAULT_TAG_NAMES.batch),
   SOURCE_TAG: z._default(name(), DEFAULT_TAG_NAMES.source),

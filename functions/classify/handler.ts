@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { composeClassify, documentClient } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
@@ -18,6 +19,8 @@ export const handler = sqsBatchHandler(
     tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
     deadLetters: { sqs, queueUrl: config.DEAD_LETTER_QUEUE_URL },
     ...(config.RETRY_QUEUE_URL ? { retryQueue: { sqs, queueUrl: config.RETRY_QUEUE_URL } } : {}),
+    // Address changes (suppressed, review, released) are published here.
+    ...(config.EVENT_BUS_NAME ? { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } : {}),
     tagNames: tagNamesOf(config),
     ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
     logger: loggerPort(new Logger({ serviceName: 'bounce-classify' })),

@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
 /**
- * The bus decision events go to (findings, pauses): an EventBridge bus rather
+ * The bus decision events go to (findings, pauses, address changes): an EventBridge bus rather
  * than an SNS topic because a CRM integration is a rule on it (match on
  * `detail-type` and any `detail` field, an API destination calls the CRM's
  * HTTP API with no code of ours), events can be archived and replayed, and
@@ -15,7 +15,9 @@ export class DecisionEvents extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bus = new EventBus(this, 'Bus', { description: 'Decisions of the bounce pipeline: campaign findings, pauses and resumes' });
+    this.bus = new EventBus(this, 'Bus', {
+      description: 'Decisions of the bounce pipeline: campaign findings, pauses and resumes, address changes',
+    });
   }
 
   /** Lets a function put events on the bus (and nothing else), and tells it the bus's name. */

@@ -106,6 +106,8 @@ export interface ClassifyInputs {
   /** The retry queue: `retry` decisions are scheduled there. None: retries are decided but not acted on. */
   readonly retryQueue?: RetryQueueInput;
   readonly erasureKey?: ErasureKeyInput;
+  /** Where address changes are published (an EventBridge bus, or any sink); none: not published. */
+  readonly events?: EventsInput;
 }
 
 /** The classify use case over one batch of queued notifications. */
@@ -123,6 +125,7 @@ export function composeClassify(inputs: ClassifyInputs): ProcessBatch {
     logger: inputs.logger ?? DEFAULTS.logger,
     metrics: inputs.metrics ?? DEFAULTS.metrics,
     ...erasureOf(inputs),
+    ...(inputs.events ? { events: eventSink(inputs.events, inputs) } : {}),
     ...(inputs.retryQueue
       ? {
           retries: composeRetryScheduler({
@@ -131,6 +134,7 @@ export function composeClassify(inputs: ClassifyInputs): ProcessBatch {
             retryQueue: inputs.retryQueue,
             logger: inputs.logger,
             erasureKey: inputs.erasureKey,
+            ...(inputs.events ? { events: inputs.events } : {}),
           }),
         }
       : {}),
@@ -143,6 +147,9 @@ export interface ReadInputs {
   readonly clock?: () => Date;
   readonly thresholds?: Partial<HealthThresholds>;
   readonly erasureKey?: ErasureKeyInput;
+  /** Where address changes (and, for the API, pauses) are published; none: not published. */
+  readonly events?: EventsInput;
+  readonly logger?: LoggerPort;
 }
 
 /** What the look-up API and the health job read and change. */
@@ -155,6 +162,7 @@ export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
     clock: inputs.clock ?? DEFAULTS.clock,
     ...(inputs.thresholds ? { thresholds: inputs.thresholds } : {}),
     ...erasureOf(inputs),
+    ...(inputs.events ? { events: eventSink(inputs.events, inputs) } : {}),
   };
 }
 
@@ -212,6 +220,7 @@ export function composeApi(
       tables: inputs.tables,
       ...(inputs.clock ? { clock: inputs.clock } : {}),
       ...(inputs.logger ? { logger: inputs.logger } : {}),
+      ...(inputs.events ? { events: inputs.events } : {}),
       ...inputs.pause,
     }),
   );
@@ -280,6 +289,7 @@ export function composeRetryScheduler(inputs: {
   readonly retryQueue: RetryQueueInput;
   readonly logger?: LoggerPort;
   readonly erasureKey?: ErasureKeyInput | undefined;
+  readonly events?: EventsInput;
 }): RetryScheduler {
   const doc = documentClient(inputs.dynamo);
   return createRetryScheduler({
@@ -289,6 +299,7 @@ export function composeRetryScheduler(inputs: {
     delays: new DynamoCampaignRepository(doc, inputs.tables.campaignTable),
     logger: inputs.logger ?? DEFAULTS.logger,
     ...erasureOf(inputs),
+    ...(inputs.events ? { events: eventSink(inputs.events, inputs) } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { applySignal, HISTORY_RETENTION_SECONDS, type AddressSignal, type AddressState, type HistoryEntry } from '../domain/index.js';
 import { commitToTombstone, isErasedRecord, type ErasureDeps } from './erasure.js';
+import { addressEventOf, type DecisionEventSink } from './decision-events.js';
 import { ContentionError, VersionConflictError } from './errors.js';
 import type { AddressRepository } from './ports.js';
 
@@ -23,6 +24,14 @@ export interface CommitOptions {
   readonly erasure?: ErasureDeps;
   /** `known` was read with the tombstones (`recordsOf`): null then means neither a record nor a tombstone. */
   readonly knownIncludesTombstones?: boolean;
+  /**
+   * Where each change is published as a decision event, after the record: the writer publishes it,
+   * and a reader that finds the record's change not yet published (its writer crashed, or its
+   * publish failed) publishes it again, with the same event id. A redelivered event that changes
+   * nothing publishes nothing once its change went out. A failed publish throws (the caller fails
+   * the event back; its redelivery publishes).
+   */
+  readonly events?: DecisionEventSink;
 }
 
 export interface Commit {
@@ -32,6 +41,24 @@ export interface Commit {
 }
 
 const historyExpiry = (entry: HistoryEntry): number => Math.floor(Date.parse(entry.at) / 1000) + HISTORY_RETENTION_SECONDS;
+
+/**
+ * Publishes the change that made this record, then notes on the record that it went out (only if
+ * the record is still at this version: a newer change carries its own event). Returns the record
+ * as stored now. A publish that throws leaves the record unpublished for the next reader.
+ */
+async function publishChange(addresses: AddressRepository, state: AddressState, events: DecisionEventSink): Promise<AddressState> {
+  if (!state.lastChange) return state;
+  await events.publish([addressEventOf(state.lastChange, state.version)]);
+  const published: AddressState = { ...state, lastChangePublished: true };
+  try {
+    await addresses.putState(published, state.version);
+    return published;
+  } catch (error) {
+    if (error instanceof VersionConflictError) return state;
+    throw error;
+  }
+}
 
 /**
  * Read an address's record (or start from the one the caller knows), decide a
@@ -54,7 +81,7 @@ export async function commitSignal(
   options: CommitOptions = {},
 ): Promise<Commit> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = attempt === 0 && options.known !== undefined ? options.known : await addresses.getState(email);
+    let state = attempt === 0 && options.known !== undefined ? options.known : await addresses.getState(email);
     // An erased address has no record, only a tombstone: the signal goes there, and the address is never written again.
     if (options.erasure && (isErasedRecord(state) || (state === null && !(attempt === 0 && options.knownIncludesTombstones)))) {
       const erased = await commitToTombstone(email, decide, options.erasure);
@@ -67,6 +94,8 @@ export async function commitSignal(
     // was this very event, applied by a rival instance): put it again whenever an event bears on the record.
     if (previous && signal !== null) {
       await addresses.putHistory(previous, historyExpiry(previous));
+      // Likewise its event, unless it is known to have gone out.
+      if (options.events && state?.lastChangePublished === false) state = await publishChange(addresses, state, options.events);
     }
     if (transition === null) return { before: state, after: state, changed: false };
     try {
@@ -77,7 +106,8 @@ export async function commitSignal(
     }
     if (options.deferHistory) options.deferHistory(transition.history, historyExpiry(transition.history));
     else await addresses.putHistory(transition.history, historyExpiry(transition.history));
-    return { before: state, after: transition.next, changed: true };
+    const after = options.events ? await publishChange(addresses, transition.next, options.events) : transition.next;
+    return { before: state, after, changed: true };
   }
   throw new ContentionError(`address record kept changing under ${MAX_ATTEMPTS} attempts`);
 }

@@ -1,4 +1,4 @@
-import type { Finding, Verdict } from '../domain/index.js';
+import type { Category, Finding, HistoryEntry, SignalKind, SuppressionReason, SuppressionStatus, Verdict } from '../domain/index.js';
 import type { LoggerPort } from './ports.js';
 
 /**
@@ -8,6 +8,9 @@ import type { LoggerPort } from './ports.js';
  * - `campaign.finding`: a finding is new, changed its verdict, or cleared
  *   (`verdict: "cleared"`); `finding` as in the health JSON plus `key`.
  * - `campaign.paused` / `campaign.resumed`: `pause` says why and who.
+ * - `address.suppressed` / `address.review` / `address.released`: an address's
+ *   record changed (the type is its new status); `id` is the address and the
+ *   record version, so a re-publish of the same change has the same id.
  */
 export type DecisionEvent =
   | {
@@ -27,7 +30,64 @@ export type DecisionEvent =
       readonly at: string;
       readonly campaign: string;
       readonly pause: { readonly reason: string; readonly actor: string; readonly automatic: boolean };
-    };
+    }
+  | AddressEvent;
+
+/** One change of an address's record, for a CRM to mirror (it carries the address: never log it). */
+export interface AddressEvent {
+  readonly version: 1;
+  readonly type: 'address.suppressed' | 'address.review' | 'address.released';
+  readonly id: string;
+  /** When the change happened (the event that caused it, or the person's action). */
+  readonly at: string;
+  readonly address: string;
+  readonly status: SuppressionStatus;
+  readonly previousStatus: SuppressionStatus | null;
+  readonly reason: SuppressionReason;
+  /** What changed it: a bounce kind, a complaint, a delivery, or a person (`manual-suppress`, `release`). */
+  readonly signal: SignalKind;
+  readonly campaign: string | null;
+  readonly evidence: {
+    readonly category: Category | null;
+    readonly rule: string | null;
+    readonly smtpCode: number | null;
+    readonly enhancedCode: string | null;
+    readonly diagnostic: string | null;
+    readonly messageId: string | null;
+  };
+  /** Who, for a person's change; null otherwise. */
+  readonly actor: string | null;
+  readonly note: string | null;
+  /** The address record's version after the change. */
+  readonly recordVersion: number;
+}
+
+/** The event of the change that made record version `recordVersion`. */
+export function addressEventOf(change: HistoryEntry, recordVersion: number): AddressEvent {
+  return {
+    version: 1,
+    type: `address.${change.toStatus}`,
+    id: `address:${change.email}:${recordVersion}`,
+    at: change.at,
+    address: change.email,
+    status: change.toStatus,
+    previousStatus: change.fromStatus,
+    reason: change.reason,
+    signal: change.signal,
+    campaign: change.campaign,
+    evidence: {
+      category: change.category,
+      rule: change.rule,
+      smtpCode: change.smtpCode,
+      enhancedCode: change.enhancedCode,
+      diagnostic: change.diagnostic,
+      messageId: change.messageId,
+    },
+    actor: change.actor,
+    note: change.note,
+    recordVersion,
+  };
+}
 
 export interface DecisionEventSink {
   publish(events: readonly DecisionEvent[]): Promise<void>;
@@ -36,7 +96,14 @@ export interface DecisionEventSink {
 export const noDecisionEvents: DecisionEventSink = { publish: async () => {} };
 
 /** The types of every event of schema version 1. */
-export const DECISION_EVENT_TYPES = ['campaign.finding', 'campaign.paused', 'campaign.resumed'] as const;
+export const DECISION_EVENT_TYPES = [
+  'campaign.finding',
+  'campaign.paused',
+  'campaign.resumed',
+  'address.suppressed',
+  'address.review',
+  'address.released',
+] as const;
 
 /**
  * Events whose publish failed, kept until a later run publishes them (the

@@ -24,6 +24,7 @@ import {
 } from '../domain/index.js';
 import { commitSignal, type Commit, type CommitOptions } from './address-writer.js';
 import { isErasedRecord, type ErasureDeps } from './erasure.js';
+import type { DecisionEventSink } from './decision-events.js';
 import { ContentionError } from './errors.js';
 import {
   counterIdKey,
@@ -40,6 +41,8 @@ export interface IngestDeps {
   readonly tagNames?: TagNames;
   /** Tombstones of erased addresses: events about one change its tombstone, never write the address again. */
   readonly erasure?: ErasureDeps;
+  /** Where address changes are published as decision events; none: not published. */
+  readonly events?: DecisionEventSink;
 }
 
 export type RecordResult =
@@ -128,7 +131,7 @@ export async function applyAddressEffects(
         ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
         : null;
     },
-    deps.erasure ? { ...commit, erasure: deps.erasure } : commit,
+    { ...commit, ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
   );
 }
 

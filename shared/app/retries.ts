@@ -18,6 +18,7 @@ import {
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
 import { recordOf, type ErasureDeps } from './erasure.js';
+import type { DecisionEventSink } from './decision-events.js';
 import { ContentionError } from './errors.js';
 import type { AddressRepository, DeliveryDelayRepository, LoggerPort } from './ports.js';
 import {
@@ -53,6 +54,8 @@ export interface RetrySchedulerDeps {
   readonly addresses: AddressRepository;
   readonly logger: LoggerPort;
   readonly erasure?: ErasureDeps;
+  /** Where an address held for review after its retries is published; none: not published. */
+  readonly events?: DecisionEventSink;
 }
 
 /**
@@ -149,7 +152,7 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
               evidence: evidenceOf(outcome),
               note: plan.reason,
             }),
-            deps.erasure ? { erasure: deps.erasure } : {},
+            { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
           );
           if (!(await retries.put(plan.state, plan.expectedVersion))) continue;
           logger.warn('Retries given up: address held for review', { address: maskAddress(outcome.recipient), reason: plan.reason });

@@ -15,6 +15,7 @@ import {
 } from '../domain/index.js';
 import { commitSignal } from './address-writer.js';
 import { recordsOf, tombstoneOf, type ErasureDeps } from './erasure.js';
+import type { DecisionEventSink } from './decision-events.js';
 import { ConflictError, InvalidCursorError, NotFoundError } from './errors.js';
 import type { AddressRepository, CampaignReader, DelayReader } from './ports.js';
 
@@ -27,6 +28,8 @@ export interface SuppressionDeps {
   readonly thresholds?: Partial<HealthThresholds>;
   /** Tombstones of erased addresses: without it, an erased address reads as unknown. */
   readonly erasure?: ErasureDeps;
+  /** Where a person's suppressions and releases are published as decision events; none: not published. */
+  readonly events?: DecisionEventSink;
 }
 
 /** Receiving domains whose delays are read per campaign: the most delayed ones. */
@@ -244,6 +247,8 @@ export interface ManualSuppression {
   readonly sesReason?: SesSuppressionReason;
 }
 
+const eventsOf = (deps: SuppressionDeps) => (deps.events ? { events: deps.events } : {});
+
 /** Suppress an address by hand. Suppressing a suppressed address changes nothing (imports can run twice). */
 export async function suppress(
   email: string,
@@ -264,7 +269,7 @@ export async function suppress(
       actor,
       note: request.note,
     }),
-    deps.erasure ? { erasure: deps.erasure } : {},
+    { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...eventsOf(deps) },
   );
   return { created: commit.before === null, view: await lookup(email, deps) };
 }
@@ -280,7 +285,7 @@ export async function release(email: string, note: string, actor: string, deps: 
       if (state.status === 'released') throw new ConflictError(`${email} is already released (${state.releasedAt ?? ''})`);
       return { kind: 'release', eventId: `release:${at}:${actor}`, occurredAt: at, evidence: NO_EVIDENCE, actor, note };
     },
-    deps.erasure ? { erasure: deps.erasure } : {},
+    { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...eventsOf(deps) },
   );
   if (!commit.changed) throw new ConflictError(`${email} could not be released`);
   return lookup(email, deps);

@@ -83,6 +83,12 @@ export interface AddressState extends Evidence {
    * write and its own write, and none is ever written for a change that did not happen.
    */
   readonly lastChange: HistoryEntry | null;
+  /**
+   * Whether `lastChange` went out as a decision event. False from the change
+   * until its publish is confirmed, so whoever next reads the record
+   * publishes it again (same event id); absent on records from before events: published.
+   */
+  readonly lastChangePublished?: boolean;
   /** Optimistic-concurrency version; 0 means "no record yet". */
   readonly version: number;
 }
@@ -346,6 +352,7 @@ export function applySignal(email: string, state: AddressState | null, signal: A
     ...release,
     appliedEventIds: [signal.eventId, ...(state?.appliedEventIds ?? [])].slice(0, APPLIED_EVENT_MEMORY),
     lastChange: history,
+    lastChangePublished: false,
     version: (state?.version ?? 0) + 1,
   };
   return { next, history };

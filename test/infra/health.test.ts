@@ -260,7 +260,7 @@ describe('dashboard', () => {
 });
 
 describe('decision events', () => {
-  it('go to an EventBridge bus the health and API functions may put events on, and nothing else', () => {
+  it('go to an EventBridge bus the health, API and classify functions may put events on, and nothing else', () => {
     const buses = Object.keys(template.findResources('AWS::Events::EventBus'));
     expect(buses).toHaveLength(1);
     const bus = buses[0] as string;
@@ -269,6 +269,7 @@ describe('decision events', () => {
     });
     expect(Object.keys(withBus).sort()).toEqual([
       expect.stringMatching(/^HealthJobFunction/),
+      expect.stringMatching(/^IngestionClassifyFunction/),
       expect.stringMatching(/^LookupApiHandlerFunction/),
     ]);
     const puts = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]).flatMap((p) =>
@@ -276,7 +277,7 @@ describe('decision events', () => {
         (s) => s.Action === 'events:PutEvents',
       ),
     );
-    expect(puts).toHaveLength(2);
+    expect(puts).toHaveLength(3);
     for (const statement of puts) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
   });
 });

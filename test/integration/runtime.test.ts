@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { DecisionEventSchema } from '../../shared/app/decision-event-schema.js';
+import type { AddressEvent, DecisionEvent } from '../../shared/app/decision-events.js';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,10 +203,21 @@ describe('local runtime, health job', () => {
       const decisions = readFileSync(join(dataDir, 'events.jsonl'), 'utf8')
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line) as { type: string; campaign: string; finding: { key: string } });
-      expect(decisions.map((e) => [e.type, e.campaign, e.finding.key])).toEqual(
+        .map((line) => JSON.parse(line) as DecisionEvent);
+      const findings = decisions.filter((e) => e.type === 'campaign.finding');
+      expect(findings.map((e) => [e.type, e.campaign, e.finding.key])).toEqual(
         alerts.map((a) => ['campaign.finding', 'spring-sale', a.pattern === 'mailbox-full-concentration' ? expect.any(String) : a.pattern]),
       );
+      // Every address change too: one event per suppressed address (the demo suppresses each at most once), each
+      // line exactly of the documented schema.
+      for (const event of decisions) expect(DecisionEventSchema.parse(event)).toEqual(event);
+      const suppressedEvents = decisions.filter((e): e is AddressEvent => e.type === 'address.suppressed');
+      const listed = (await (await fetch(`${runtime.file.apiUrl}/suppressions?status=suppressed&limit=1000`)).json()) as {
+        items: Array<{ email: string }>;
+      };
+      expect(listed.items.length).toBeGreaterThan(0);
+      expect(suppressedEvents.map((e) => e.address).sort()).toEqual(listed.items.map((i) => i.email).sort());
+      expect(new Set(decisions.map((e) => e.id)).size).toBe(decisions.length);
     } finally {
       await runtime.stop();
     }

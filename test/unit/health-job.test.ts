@@ -256,7 +256,7 @@ describe('health job', () => {
       events.map((e) => [
         e.type,
         e.campaign,
-        e.type === 'campaign.finding' ? `${e.finding.key}:${e.verdict}:${e.previous}` : e.pause.actor,
+        e.type === 'campaign.finding' ? `${e.finding.key}:${e.verdict}:${e.previous}` : 'pause' in e ? e.pause.actor : e.address,
       ]),
     ).toEqual([
       ['campaign.finding', 'nov', 'hard-bounce-rate:danger:null'],

@@ -114,6 +114,14 @@ export function historyFromItem(item: Item): HistoryEntry {
   };
 }
 
+/** `lastChangePublished` as stored; absent (a record from before decision events) reads as absent: published. */
+function publishedFrom(f: ReturnType<typeof fieldsOf>, item: Item): { lastChangePublished?: boolean } {
+  const value = item.lastChangePublished;
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'boolean') throw f.fail('lastChangePublished', 'a boolean or absent');
+  return { lastChangePublished: value };
+}
+
 /** The suppression record (`STATE` item). */
 export function stateFromItem(item: Item): AddressState {
   const f = fieldsOf('address state', item);
@@ -134,6 +142,7 @@ export function stateFromItem(item: Item): AddressState {
     releaseReason: f.optionalString('releaseReason'),
     appliedEventIds: applied as string[],
     lastChange: lastChange ? historyFromItem(lastChange as Item) : null,
+    ...publishedFrom(f, item),
     version: f.number('version', 0),
   };
 }

@@ -1,0 +1,93 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { createProcessBatch } from '../../shared/app/classify-batch.js';
+import { DecisionEventSchema, decisionEventJsonSchema } from '../../shared/app/decision-event-schema.js';
+import type { DecisionEvent } from '../../shared/app/decision-events.js';
+import { pauseCampaign, resumeCampaign } from '../../shared/app/pause.js';
+import { release } from '../../shared/app/suppressions.js';
+import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
+import { bounceFor, deliveryFor, sqsEvent } from '../support/batches.js';
+import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { FakePauses } from '../support/retry-fakes.js';
+
+const SCHEMA_FILE = fileURLToPath(new URL('../../docs/decision-events.schema.json', import.meta.url));
+
+// Both ways assignable: the schema describes exactly the TypeScript type the code builds.
+type FromSchema = z.infer<typeof DecisionEventSchema>;
+const toType = (event: FromSchema): DecisionEvent => event;
+const toSchema = (event: DecisionEvent): FromSchema => event;
+
+/** Events of every address type and of pauses, built by the use cases themselves. */
+async function builtEvents(): Promise<DecisionEvent[]> {
+  const events: DecisionEvent[] = [];
+  const bus = { publish: async (batch: readonly DecisionEvent[]) => void events.push(...batch) };
+  const addresses = new FakeAddresses();
+  const campaigns = new FakeCampaigns();
+  const clock = () => new Date('2026-11-20T12:00:00Z');
+  const handler = sqsBatchHandler(
+    createProcessBatch({
+      addresses,
+      counters: campaigns,
+      delays: campaigns,
+      deadLetters: new FakeDeadLetters(),
+      logger: new RecordingLogger(),
+      metrics: new RecordingMetrics(),
+      clock,
+      events: bus,
+    }),
+  );
+  const bounce = (to: string, status: string, diagnosticCode: string) =>
+    JSON.stringify(bounceFor(to, { feedbackId: `fb-${to}`, status, diagnosticCode, at: '2026-11-20T10:00:00.000Z', campaign: 'nov' }));
+  await handler(sqsEvent([bounce('gone@example.com', '5.1.1', 'smtp; 550 5.1.1 user unknown')]));
+  await handler(sqsEvent([bounce('held@contoso.example', '5.4.1', 'smtp; 550 5.4.1 Recipient address rejected: Access denied')]));
+  await handler(sqsEvent([JSON.stringify(deliveryFor('held@contoso.example', '2026-11-20T11:00:00.000Z'))], 'd'));
+  const reader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
+  await release('gone@example.com', 'fixed', 'ops', { addresses, campaigns: reader, clock, events: bus });
+  const pauses = { pauses: new FakePauses(), clock, events: bus };
+  await pauseCampaign('nov', 'bought list', 'ops', false, pauses);
+  await resumeCampaign('nov', pauses, { reason: 'cleaned', actor: 'ops' });
+  return events;
+}
+
+describe('decision event schema', () => {
+  it('docs/decision-events.schema.json is generated from the schema (UPDATE_SCHEMA=1 rewrites it; then run prettier on it)', () => {
+    if (process.env.UPDATE_SCHEMA === '1') writeFileSync(SCHEMA_FILE, `${JSON.stringify(decisionEventJsonSchema(), null, 2)}\n`);
+    expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(decisionEventJsonSchema());
+  });
+
+  it('holds every address and pause event the use cases build, field for field (an undocumented field fails)', async () => {
+    const events = await builtEvents();
+    expect(events.map((e) => e.type)).toEqual([
+      'address.suppressed',
+      'address.review',
+      'address.released',
+      'address.released',
+      'campaign.paused',
+      'campaign.resumed',
+    ]);
+    for (const event of events) {
+      // The schema strips what it does not name: parsing gives back the event only if it names every field.
+      expect(DecisionEventSchema.parse(event)).toEqual(event);
+    }
+    expect([toType, toSchema]).toHaveLength(2);
+  });
+
+  it('refuses what is not an event of version 1', () => {
+    const [good] = [
+      {
+        version: 1,
+        type: 'campaign.paused',
+        id: 'p',
+        at: '2026-11-20T12:00:00.000Z',
+        campaign: 'nov',
+        pause: { reason: 'r', actor: 'a', automatic: false },
+      },
+    ];
+    expect(DecisionEventSchema.safeParse(good).success).toBe(true);
+    expect(DecisionEventSchema.safeParse({ ...good, version: 2 }).success).toBe(false);
+    expect(DecisionEventSchema.safeParse({ ...good, type: 'address.suppressed' }).success).toBe(false);
+    expect(DecisionEventSchema.safeParse({ ...good, at: 'yesterday' }).success).toBe(false);
+  });
+});
