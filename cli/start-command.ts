@@ -73,6 +73,8 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
             `stop (${file.dataDir}/queues.json)${restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''}`,
         ]
       : [];
+  if (restored.retryDeadLetters > 0)
+    restoredLine.push(`  restored             ${restored.retryDeadLetters} bodies on the retry timer DLQ (bounce-retry-timers-dlq)`);
   io.stdout.write(
     [
       `bounce pipeline running (pid ${file.pid})`,

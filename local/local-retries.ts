@@ -51,6 +51,7 @@ export interface LocalRetries {
   /** For the classify use case: where it schedules retries. */
   readonly retryQueue: RetryQueueInput;
   readonly retryQueueUrl: string;
+  readonly retryDeadLetterQueueUrl: string;
   readonly retryDueTopicArn: string;
   /** The SES endpoint (embedded aws-ses-v2-local, or the environment's). */
   readonly sesEndpoint: string | null;
@@ -160,6 +161,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   return {
     retryQueue,
     retryQueueUrl: queueUrl,
+    retryDeadLetterQueueUrl: deadLetterQueueUrl,
     retryDueTopicArn,
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,

@@ -21,7 +21,7 @@ import { localDecisionEvents, localHealthJob } from './health-timer.js';
 import { withWebPage } from './web-page.js';
 import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
-import { queueDepth, startLocalRetries, type LocalRetries } from './local-retries.js';
+import { LOCAL_RETRY_NAMES, queueDepth, startLocalRetries, type LocalRetries } from './local-retries.js';
 import { scaledClock } from './ses-world.js';
 import { startPublishJournal } from './journal.js';
 import { faultsFromEnvironment } from './fault-injection.js';
@@ -82,13 +82,16 @@ export interface Runtime {
 export interface RestoredCounts {
   readonly notifications: number;
   readonly deadLetters: number;
+  /** Bodies on the retry timer queue's DLQ (not timers), put back on it. */
+  readonly retryDeadLetters: number;
 }
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SNAPSHOT = 'queues.json';
 
 interface QueuedMessage {
-  readonly queue: 'notifications' | 'dlq';
+  /** `retryDlq`: the retry timer queue's DLQ (bodies that were not timers). */
+  readonly queue: 'notifications' | 'dlq' | 'retryDlq';
   readonly body: string;
   readonly attributes?: Record<string, MessageAttributeValue>;
 }
@@ -225,7 +228,12 @@ async function startApi(handler: Parameters<typeof serveApi>[0], port: number, s
  * replaces it, so a start that fails or a process that is killed loses none of it (replaying a
  * notification twice is harmless: every effect is idempotent).
  */
-async function restoreSnapshot(snapshotPath: string, sqs: SQSClient, messaging: Messaging): Promise<RestoredCounts> {
+async function restoreSnapshot(
+  snapshotPath: string,
+  sqs: SQSClient,
+  messaging: Messaging,
+  retryDeadLetterQueueUrl: string,
+): Promise<RestoredCounts> {
   const snapshot = await readFile(snapshotPath, 'utf8').then(
     (text) => JSON.parse(text) as QueuedMessage[],
     () => [],
@@ -233,14 +241,20 @@ async function restoreSnapshot(snapshotPath: string, sqs: SQSClient, messaging: 
   for (const message of snapshot) {
     await sqs.send(
       new SendMessageCommand({
-        QueueUrl: message.queue === 'dlq' ? messaging.deadLetterQueueUrl : messaging.queueUrl,
+        QueueUrl:
+          message.queue === 'dlq'
+            ? messaging.deadLetterQueueUrl
+            : message.queue === 'retryDlq'
+              ? retryDeadLetterQueueUrl
+              : messaging.queueUrl,
         MessageBody: message.body,
         ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
       }),
     );
   }
   const deadLetters = snapshot.filter((message) => message.queue === 'dlq').length;
-  return { notifications: snapshot.length - deadLetters, deadLetters };
+  const retryDeadLetters = snapshot.filter((message) => message.queue === 'retryDlq').length;
+  return { notifications: snapshot.length - deadLetters - retryDeadLetters, deadLetters, retryDeadLetters };
 }
 
 /** What is left on the queues (more than the drain could do, records waiting for a retry, the DLQ), for the next start. */
@@ -248,6 +262,7 @@ async function saveSnapshot(snapshotPath: string, inspect: NonNullable<Services[
   const left: QueuedMessage[] = [
     ...inspect(LOCAL_NAMES.queue).map((m) => ({ queue: 'notifications' as const, ...m })),
     ...inspect(LOCAL_NAMES.deadLetterQueue).map((m) => ({ queue: 'dlq' as const, ...m })),
+    ...inspect(LOCAL_RETRY_NAMES.retryDeadLetterQueue).map((m) => ({ queue: 'retryDlq' as const, ...m })),
   ];
   if (left.length > 0) {
     await writeFile(`${snapshotPath}.tmp`, JSON.stringify(left));
@@ -356,7 +371,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const events = localDecisionEvents(dataDir);
     const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, events, ...erasure })), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
-    const restored = options.memory ? { notifications: 0, deadLetters: 0 } : await restoreSnapshot(snapshotPath, clients.sqs, messaging);
+    const restored = options.memory
+      ? { notifications: 0, deadLetters: 0, retryDeadLetters: 0 }
+      : await restoreSnapshot(snapshotPath, clients.sqs, messaging, retries.retryDeadLetterQueueUrl);
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
     const journal =
       services.messagingEndpoint && services.inspect && !options.memory

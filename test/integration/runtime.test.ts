@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { ingestCommand } from '../../cli/ingest-command.js';
 import type { RuntimeFile } from '../../local/runtime-file.js';
@@ -230,6 +230,8 @@ describe('local runtime, queue snapshot', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-snapshot-'));
     const saved = [
       { queue: 'dlq', body: 'kept from last time', attributes: { reason: { DataType: 'String', StringValue: 'not valid JSON' } } },
+      // A body the retry function could not read as a timer, on the retry timer queue's DLQ.
+      { queue: 'retryDlq', body: '{"not":"a timer"}', attributes: { reason: { DataType: 'String', StringValue: 'not a retry timer' } } },
     ];
     writeFileSync(join(dataDir, 'queues.json'), JSON.stringify(saved));
     const blocker = createServer();
@@ -243,6 +245,14 @@ describe('local runtime, queue snapshot', () => {
     const runtime = await startRuntime({ port: 0, dataDir, logger: silentLogger });
     try {
       expect(await dlqCount(runtime.file)).toBe(1);
+      expect(runtime.restored).toEqual({ notifications: 0, deadLetters: 1, retryDeadLetters: 1 });
+      const sqs = sqsFor(runtime.file);
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'bounce-retry-timers-dlq' }));
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      sqs.destroy();
+      expect(Number(Attributes.ApproximateNumberOfMessages)).toBe(1);
     } finally {
       await runtime.stop();
     }
