@@ -20,7 +20,7 @@ export function kindOf(item: Item): ItemKind {
   if (pk.startsWith('COUNT#')) return 'counter';
   if (pk.startsWith('ACTIVE#')) return 'active';
   if (pk.startsWith('DELAY#')) return 'delay';
-  if (pk.startsWith('ALERT#')) return 'alert';
+  if (pk.startsWith('ALERT#') || pk === 'ALERTING' || pk === 'OUTBOX') return 'alert';
   if (pk.startsWith('CAMPAIGN#')) return 'pause';
   return 'other';
 }
@@ -47,7 +47,7 @@ export const COMPARED: Readonly<Partial<Record<ItemKind, readonly string[]>>> = 
 export const NOT_COMPARED: Readonly<Partial<Record<ItemKind, string>>> = {
   window: 'soft-bounce window items: a soft bounce processed after its address was suppressed is not written, by design',
   retry: 'retry states: their timers run on the runtime clock (status and attempts depend on when a timer fired)',
-  alert: 'health-job alerts: written by a 60 s timer',
+  alert: "the health job's alerts, open-alert list and event outbox: written by a 60 s timer",
 };
 
 function normalise(kind: ItemKind, item: Item): Item {
