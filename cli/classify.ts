@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { z } from 'zod';
 import {
   classifyRecipient,
   DEFAULT_TAG_NAMES,
@@ -36,14 +37,44 @@ export interface DecisionLine {
 export type LineResult =
   { readonly ok: true; readonly decisions: DecisionLine[] } | { readonly ok: false; readonly id?: string | number; readonly error: string };
 
-const RecipientLineSchema = z.object({
-  id: z.union([z.string(), z.number()]).optional(),
-  recipient: z.string().min(1),
-  status: z.string().nullish(),
-  diagnosticCode: z.string().nullish(),
-  bounceType: z.string().nullish(),
-  bounceSubType: z.string().nullish(),
-});
+/** What a recipient line holds; the schema names what is wrong with one that does not. */
+interface RecipientLine {
+  readonly id?: string | number | undefined;
+  readonly recipient: string;
+  readonly status?: string | null | undefined;
+  readonly diagnosticCode?: string | null | undefined;
+  readonly bounceType?: string | null | undefined;
+  readonly bounceSubType?: string | null | undefined;
+}
+
+const isOptionalText = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
+
+/** The check the schema below makes, by hand: the schema library is loaded only to explain a bad line. */
+export function isValidRecipientLine(value: Record<string, unknown>): value is Record<string, unknown> & RecipientLine {
+  const id = value.id;
+  return (
+    (id === undefined || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) &&
+    typeof value.recipient === 'string' &&
+    value.recipient.length > 0 &&
+    isOptionalText(value.status) &&
+    isOptionalText(value.diagnosticCode) &&
+    isOptionalText(value.bounceType) &&
+    isOptionalText(value.bounceSubType)
+  );
+}
+
+/** The recipient line schema, built on first use (loading zod costs more than classifying thousands of lines). */
+export function recipientLineSchema() {
+  const { z } = createRequire(import.meta.url)('zod') as typeof Zod;
+  return z.object({
+    id: z.union([z.string(), z.number()]).optional(),
+    recipient: z.string().min(1),
+    status: z.string().nullish(),
+    diagnosticCode: z.string().nullish(),
+    bounceType: z.string().nullish(),
+    bounceSubType: z.string().nullish(),
+  });
+}
 
 function lineOf(
   id: string | number | null,
@@ -118,19 +149,18 @@ function idOf(value: unknown): string | number | undefined {
 export function classifyValue(value: unknown, tagNames: TagNames = DEFAULT_TAG_NAMES): LineResult {
   const id = idOf(value);
   if (isRecipientLine(value)) {
-    const line = RecipientLineSchema.safeParse(value);
-    if (!line.success) {
-      const issue = line.error.issues[0];
+    if (!isValidRecipientLine(value)) {
+      const issue = recipientLineSchema().safeParse(value).error?.issues[0];
       return {
         ok: false,
         ...(id === undefined ? {} : { id }),
         error: `invalid recipient line: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
       };
     }
-    const recipient = normaliseAddress(line.data.recipient);
+    const recipient = normaliseAddress(value.recipient);
     return {
       ok: true,
-      decisions: [lineOf(id ?? null, 'Bounce', recipient, isValidAddress(recipient), classifyRecipient(line.data), null, null)],
+      decisions: [lineOf(id ?? null, 'Bounce', recipient, isValidAddress(recipient), classifyRecipient(value), null, null)],
     };
   }
   const parsed = parseNotification(value);

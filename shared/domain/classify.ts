@@ -267,8 +267,15 @@ function codesHold(rule: ClassificationRule, input: RuleInput): boolean {
  * provider and SES labels. Few combinations occur in practice, so the walk over
  * the table only tests text patterns. Bounded: cleared when it grows past the limit.
  */
-const candidatesByEvidence = new WeakMap<readonly ClassificationRule[], Map<string, readonly CompiledRule[]>>();
+interface CandidateEntry {
+  readonly bounceType: string;
+  readonly bounceSubType: string;
+  readonly candidates: readonly CompiledRule[];
+}
+
+const candidatesByEvidence = new WeakMap<readonly ClassificationRule[], Map<string, CandidateEntry[]>>();
 const CANDIDATE_CACHE_LIMIT = 4096;
+const ENTRIES_PER_CODE_KEY = 16;
 
 function candidatesFor(rules: readonly ClassificationRule[], input: RuleInput): readonly CompiledRule[] {
   let cache = candidatesByEvidence.get(rules);
@@ -276,13 +283,23 @@ function candidatesFor(rules: readonly ClassificationRule[], input: RuleInput): 
     cache = new Map();
     candidatesByEvidence.set(rules, cache);
   }
-  const key = `${input.enhanced}|${input.smtp}|${input.failureClass}|${input.provider}|${input.bounceType}|${input.bounceSubType}`;
-  let candidates = cache.get(key);
-  if (!candidates) {
-    candidates = compiled(rules).filter((entry) => codesHold(entry.rule, input));
-    if (cache.size >= CANDIDATE_CACHE_LIMIT) cache.clear();
-    cache.set(key, candidates);
+  // Codes length-prefixed, class and provider plain words: no two inputs share a key. SES's labels (free
+  // text) are compared as they are.
+  const key = `${input.enhanced.length}:${input.enhanced}${input.smtp.length}:${input.smtp}|${input.failureClass}|${input.provider}`;
+  let entries = cache.get(key);
+  if (entries !== undefined) {
+    for (const entry of entries) {
+      if (entry.bounceType === input.bounceType && entry.bounceSubType === input.bounceSubType) return entry.candidates;
+    }
   }
+  const candidates = compiled(rules).filter((entry) => codesHold(entry.rule, input));
+  if (entries === undefined) {
+    if (cache.size >= CANDIDATE_CACHE_LIMIT) cache.clear();
+    entries = [];
+    cache.set(key, entries);
+  }
+  if (entries.length >= ENTRIES_PER_CODE_KEY) entries.shift();
+  entries.push({ bounceType: input.bounceType, bounceSubType: input.bounceSubType, candidates });
   return candidates;
 }
 

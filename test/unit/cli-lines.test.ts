@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../cli/classify.js';
+import { isValidRecipientLine, LineSplitter, recipientLineSchema } from '../../cli/classify.js';
 
 async function readlineLines(chunks: readonly string[]): Promise<string[]> {
   const lines: string[] = [];
@@ -25,5 +25,29 @@ describe('bounce classify line splitting', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('bounce classify recipient-line check', () => {
+  it('accepts exactly the lines the schema accepts', () => {
+    const field = fc.oneof(
+      { arbitrary: fc.constantFrom(undefined, null, '', 'a@b.c', '5.1.1'), weight: 12 },
+      { arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({})), weight: 1 },
+    );
+    const schema = recipientLineSchema();
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.record({ id: field, recipient: field, status: field, diagnosticCode: field, bounceType: field, bounceSubType: field }),
+        (line) => {
+          const value = Object.fromEntries(Object.entries(line).filter(([, v]) => v !== undefined));
+          const valid = isValidRecipientLine(value);
+          expect(valid).toBe(schema.safeParse(value).success);
+          if (valid) accepted++;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(10);
   });
 });

@@ -5,6 +5,8 @@ import {
   classifyRecipient,
   clearVerdictCache,
   isoTime,
+  isValidAddress,
+  isValidStepByStep,
   normaliseAddress,
   normaliseStepByStep,
   VERDICT_CACHE_LIMIT,
@@ -85,6 +87,19 @@ describe('verdict cache', () => {
     );
   });
 
+  it('never mixes up SES labels that contain separators', () => {
+    const labelledSuppressed = {
+      recipient: 'kim@example.com',
+      diagnosticCode: 'smtp; 550 blocked',
+      bounceType: 'P|Q',
+      bounceSubType: 'Suppressed',
+    };
+    const notSuppressed = { ...labelledSuppressed, bounceType: 'P', bounceSubType: 'Q|Suppressed' };
+    expect(classifyRecipient(labelledSuppressed, false).rule).toBe('ses-suppression-list');
+    expect(classifyRecipient(notSuppressed, false).rule).not.toBe('ses-suppression-list');
+    expect(classifyRecipient(notSuppressed).rule).not.toBe('ses-suppression-list');
+  });
+
   it('stays bounded', () => {
     clearVerdictCache();
     for (let i = 0; i < VERDICT_CACHE_LIMIT * 3; i++)
@@ -138,5 +153,30 @@ describe('shortcuts on the notification hot path', () => {
     );
     expect(normaliseAddress('kim.lee+x@gmail.com')).toBe('kim.lee+x@gmail.com');
     expect(normaliseAddress('Kim <KIM@Example.COM>')).toBe('kim@example.com');
+  });
+
+  it('takes the plainly-valid shortcut only for addresses every validity check accepts', () => {
+    const character = fc.constantFrom(...'abz09._%+=-@-.ü "'.split(''));
+    let validCount = 0;
+    fc.assert(
+      fc.property(
+        fc.array(character, { maxLength: 80 }),
+        fc.constantFrom('', 'kim@', '.a@', 'a-@b.'),
+        fc.constantFrom('', '.com', 'x'.repeat(64)),
+        (chars, prefix, suffix) => {
+          const address = `${prefix}${chars.join('')}${suffix}`;
+          const valid = isValidAddress(address);
+          expect(valid).toBe(address.length <= 254 && isValidStepByStep(address));
+          if (valid) validCount++;
+        },
+      ),
+      { numRuns: 4000 },
+    );
+    expect(validCount).toBeGreaterThan(20);
+    expect(isValidAddress(`${'a'.repeat(64)}@b.co`)).toBe(true);
+    expect(isValidAddress(`${'a'.repeat(65)}@b.co`)).toBe(false);
+    expect(isValidAddress(`a@${'b'.repeat(63)}.co`)).toBe(true);
+    expect(isValidAddress(`a@${'b'.repeat(64)}.co`)).toBe(false);
+    expect(isValidAddress('a..b@c.de')).toBe(false);
   });
 });
