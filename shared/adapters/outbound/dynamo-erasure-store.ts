@@ -10,7 +10,14 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ErasedItems, ErasureStore } from '../../app/ports.js';
-import { domainOf, SUPPRESSION_REASONS, SUPPRESSION_STATUSES, type Tombstone } from '../../domain/index.js';
+import {
+  BOUNCE_CATEGORIES,
+  domainOf,
+  OUTCOME_CATEGORIES,
+  SUPPRESSION_REASONS,
+  SUPPRESSION_STATUSES,
+  type Tombstone,
+} from '../../domain/index.js';
 import { fieldsOf } from './address-items.js';
 import { batchGetAll } from './dynamo-batch.js';
 import { addressKey, outboundKey, tombstoneKey } from './tables.js';
@@ -19,6 +26,7 @@ type Item = Record<string, unknown>;
 type Key = Record<string, unknown>;
 
 const TOMBSTONE_PREFIX = 'ERASED#';
+const CATEGORIES = [...BOUNCE_CATEGORIES, ...OUTCOME_CATEGORIES] as const;
 /** BatchWriteItem takes 25 requests at most. */
 const DELETES_PER_REQUEST = 25;
 const ATTEMPTS = 6;
@@ -28,8 +36,7 @@ function tombstoneFromItem(item: Item): Tombstone {
   return {
     status: f.oneOf('verdict', SUPPRESSION_STATUSES),
     reason: f.oneOf('reason', SUPPRESSION_REASONS),
-    // Kept as the record had it; a category the classifier no longer knows still reads.
-    category: f.optionalString('category') as Tombstone['category'],
+    category: f.optionalOneOf('category', CATEGORIES),
     firstSeenAt: f.string('firstSeenAt'),
     lastSeenAt: f.string('lastSeenAt'),
     erasedAt: f.string('erasedAt'),
