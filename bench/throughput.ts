@@ -97,6 +97,9 @@ async function dynaliteChild(): Promise<Server> {
     "const server = require('dynalite')({ createTableMs: 0 });" +
     "server.listen(0, '127.0.0.1', () => console.log(server.address().port));";
   const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  // Never outlives the bench, even when the bench fails.
+  const stopChild = () => child.kill();
+  process.once('exit', stopChild);
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()));
     child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}`)));
@@ -105,6 +108,7 @@ async function dynaliteChild(): Promise<Server> {
     endpoint: `http://127.0.0.1:${port}`,
     cpuSeconds: () => (child.pid === undefined ? null : cpuSecondsOf(child.pid)),
     stop: async () => {
+      process.off('exit', stopChild);
       child.kill();
       await new Promise((resolve) => child.once('exit', resolve));
     },

@@ -18,6 +18,7 @@ import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } f
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times with backoff. */
 const ITEMS_PER_WRITE = 25;
 const WRITE_ATTEMPTS = 6;
+const WRITES_IN_FLIGHT = 8;
 
 const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
 
@@ -147,8 +148,10 @@ export class DynamoAddressRepository implements AddressRepository {
     const chunks: HistoryWrite[][] = [];
     for (let start = 0; start < unique.length; start += ITEMS_PER_WRITE) chunks.push(unique.slice(start, start + ITEMS_PER_WRITE));
     const result: { unwritten: HistoryEntry[]; errors: unknown[] } = { unwritten: [], errors: [] };
-    await Promise.all(
-      chunks.map(async (chunk) => {
+    // A few requests at a time: a maximal batch's thousands of entries do not land as one burst.
+    let next = 0;
+    const writeChunks = async () => {
+      for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) {
         let pending = chunk;
         try {
           for (let attempt = 0; pending.length > 0 && attempt < WRITE_ATTEMPTS; attempt++) {
@@ -165,8 +168,9 @@ export class DynamoAddressRepository implements AddressRepository {
           result.errors.push(error);
         }
         result.unwritten.push(...pending.map((write) => write.entry));
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, chunks.length) }, writeChunks));
     return result;
   }
 
