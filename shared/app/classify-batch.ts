@@ -14,7 +14,7 @@ import {
   type IngestDeps,
   type RecordResult,
 } from './ingest.js';
-import { recordsOf } from './erasure.js';
+import { isErasedRecord, recordsOf } from './erasure.js';
 import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
 
@@ -244,7 +244,8 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           });
           if (commit) state = commit.after;
           const retries = deps.retries;
-          if (retries) {
+          // No retry state or timer for an erased address: they would hold the address again.
+          if (retries && !isErasedRecord(state ?? null)) {
             // After this event's address effects, so a give-up sees the address as this event left it.
             await retries.afterOutcomes([outcome], applied.get(recordId)?.retryLink ?? null, now);
             // A give-up writes the record too: read it again before the next event.

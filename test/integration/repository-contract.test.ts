@@ -15,6 +15,7 @@ import {
   type SoftBounceItem,
 } from '../../shared/app/ports.js';
 import type { OutboundStore, RetryStateRepository } from '../../shared/app/retry-ports.js';
+import { createRetryScheduler } from '../../shared/app/retries.js';
 import { createSendMessage } from '../../shared/app/send.js';
 import { check, list, lookup, release, suppress, type SuppressionDeps } from '../../shared/app/suppressions.js';
 import { composeErasure, composeStores } from '../../shared/adapters/compose.js';
@@ -23,7 +24,7 @@ import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-h
 import type { Tombstone } from '../../shared/domain/index.js';
 import { bounceFor, complaintFor, deliveryFor } from '../support/batches.js';
 import { FakeErasureStore } from '../support/erasure-fakes.js';
-import { FakeOutbound, FakePauses, FakeRetryStates, FakeSender } from '../support/retry-fakes.js';
+import { FakeOutbound, FakePauses, FakeRetryStates, FakeSender, FakeTimerQueue } from '../support/retry-fakes.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { applySignal, NO_EVIDENCE, type AddressState, type HistoryEntry, type SignalKind } from '../../shared/domain/index.js';
 import { addToSketch, EMPTY_SKETCH, estimateDistinct } from '../../shared/domain/distinct-count.js';
@@ -300,6 +301,13 @@ async function applyAll(world: ErasureWorld, notifications: readonly object[]): 
     metrics: noMetrics,
     clock: () => NOW,
     erasure: world.erasure,
+    retries: createRetryScheduler({
+      retries: world.retries,
+      timers: new FakeTimerQueue(() => NOW),
+      addresses: world.addresses,
+      logger: silentLogger,
+      erasure: world.erasure,
+    }),
   });
   for (const [i, notification] of notifications.entries()) {
     const { failedIds } = await process([{ id: `r${i}`, body: JSON.stringify(notification) }]);
@@ -383,7 +391,7 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
       firstSeenAt: at(10),
       lastSeenAt: at(10),
       erasedAt: NOW.toISOString(),
-      deleted: { records: 1, history: 1, softBounces: 1, retries: 1, sentMessages: 1, deliveryDelays: 1 },
+      deleted: { records: 1, history: 1, softBounces: 1, retries: 2, sentMessages: 1, deliveryDelays: 1 },
     });
     // Nothing anywhere holds the address (or its local part); the other address is untouched.
     const items = await world.dump();
