@@ -29,6 +29,8 @@ export const DEMO_TIME_SCALE = 14_400;
 export const DEMO_RECIPIENTS = 300;
 /** Sends in flight at once, as a sender would batch them. */
 const SEND_CONCURRENCY = 24;
+/** Events and timers queued before the next sends wait for the pipeline to catch up. */
+const BACKLOG = 2 * SEND_CONCURRENCY;
 
 interface Health {
   sends: number;
@@ -61,6 +63,8 @@ async function sendCampaign(runtime: Runtime, recipients: readonly Recipient[], 
   const progress = new Progress(io.stderr, 'demo', { unit: 'messages sent', total: recipients.length });
   const results: SendResult[] = [];
   for (let i = 0; i < recipients.length; i += SEND_CONCURRENCY) {
+    // Back-pressure: a backlog of events would be classified late, and late on a fast clock is hours late.
+    while ((await runtime.pendingWork()) > BACKLOG) await sleep(50);
     const chunk = recipients.slice(i, i + SEND_CONCURRENCY);
     results.push(
       ...(await Promise.all(
