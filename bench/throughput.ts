@@ -222,6 +222,8 @@ export async function benchThroughput(): Promise<void> {
       roundTripMs?: number;
       /** Run as a Lambda invocation with this timeout (its time budget applies); none: no budget. */
       timeoutMs?: number;
+      /** Publish address changes as decision events (EventBridge PutEvents, modelled as one round trip each). */
+      events?: boolean;
     },
   ): Promise<Run> => {
     const roundTripMs = options.roundTripMs ?? ROUND_TRIP_MS;
@@ -246,6 +248,16 @@ export async function benchThroughput(): Promise<void> {
       addressConcurrency: options.concurrency,
       readAhead: options.readAhead,
       ...(retries ? { retries } : {}),
+      ...(options.events
+        ? {
+            events: {
+              publish: async () => {
+                log.add('EventBridge.PutEvents');
+                await sleep(roundTripMs);
+              },
+            },
+          }
+        : {}),
     });
     const records = batch(`t${++table}`, options.notifications);
     const server = servers[kind];
@@ -323,13 +335,15 @@ classify throughput: alternating hard and soft bounces, ${RECIPIENTS} recipients
   maximal batch: 100 × ${RECIPIENTS} = ${num(100 * RECIPIENTS)} bounces, ${ROUND_TRIP_MS} ms per call` +
       ` (function timeout 30 s; no new address is started with < ${TIME_RESERVE_MS / 1000} s left)`,
   );
-  for (const [label, kind, retries, timeoutMs] of [
-    ['dynalite in a child process', 'child', false, undefined],
-    ['dynalite in a child process, with retries', 'child', true, undefined],
-    ['the same as a 30 s invocation (time budget on)', 'child', true, 30_000],
-    ['latency only, with retries', 'latency', true, undefined],
+  for (const [label, kind, retries, timeoutMs, events] of [
+    ['dynalite in a child process', 'child', false, undefined, false],
+    ['dynalite in a child process, with retries', 'child', true, undefined, false],
+    ['the same as a 30 s invocation (time budget on)', 'child', true, 30_000, false],
+    ['latency only, with retries', 'latency', true, undefined, false],
+    ['latency only, with retries and decision events', 'latency', true, undefined, true],
+    ['dynalite child, retries and decision events', 'child', true, undefined, true],
   ] as const) {
-    const run = await measure(kind, { notifications: 100, concurrency: ADDRESS_CONCURRENCY, readAhead: true, retries, timeoutMs });
+    const run = await measure(kind, { notifications: 100, concurrency: ADDRESS_CONCURRENCY, readAhead: true, retries, timeoutMs, events });
     const calls = [...run.callsPerBounce.values()].reduce((sum, n) => sum + n, 0);
     console.log(
       `  ${label.padEnd(47)}  ${num(run.seconds, 1).padStart(5)} s` +
