@@ -14,9 +14,11 @@ import { classifyRecipient } from '../shared/domain/index.js';
  *   27 of the 72 texts carry such a token, so most of those are never seen twice.
  * - `distinct`: as realistic, and every other text gets a unique reference
  *   too: no diagnostic occurs twice, the cache never hits.
+ * - `repeated`: the 72 texts as written, over and over: the cache's best case
+ *   (an upper bound, not a real stream).
  * Each changed text is checked to get the same verdict as the written one.
  */
-export type Repetition = 'realistic' | 'distinct';
+export type Repetition = 'realistic' | 'distinct' | 'repeated';
 
 export interface BounceStream {
   readonly payloads: readonly string[];
@@ -92,8 +94,13 @@ export function bounceStream(count: number, repetition: Repetition): BounceStrea
     const index = i % examples.length;
     const example = examples[index] as ExampleRecipient;
     const recipient = `u${i}.${example.recipient}`;
-    let diagnosticCode = example.diagnosticCode.split(example.recipient).join(recipient);
-    diagnosticCode = diagnosticCode.replace(PER_MESSAGE_TOKEN, (token) => redraw(token, next));
+    let diagnosticCode = example.diagnosticCode;
+    if (repetition !== 'repeated') {
+      diagnosticCode = diagnosticCode
+        .split(example.recipient)
+        .join(recipient)
+        .replace(PER_MESSAGE_TOKEN, (token) => redraw(token, next));
+    }
     if (repetition === 'distinct' && diagnostics.has(diagnosticCode)) {
       const reference = ` (ref ${i})`;
       let beforeParenthesis = placeBeforeParenthesis.get(index);
