@@ -1,10 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { composeClassify, documentClient } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
-import { loggerPort, metricsPort } from '../../shared/adapters/outbound/powertools.js';
+import { CLASSIFY_SERVICE, loggerPort, metricsPort, pipelineMetrics } from '../../shared/adapters/outbound/powertools.js';
 import { tagNamesOf } from '../../shared/adapters/env.js';
 import { secretsManagerKey } from '../../shared/adapters/outbound/secrets-manager-key.js';
 import { loadConfig } from './config.js';
@@ -23,7 +22,7 @@ export const handler = sqsBatchHandler(
     ...(config.EVENT_BUS_NAME ? { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } : {}),
     tagNames: tagNamesOf(config),
     ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
-    logger: loggerPort(new Logger({ serviceName: 'bounce-classify' })),
-    metrics: metricsPort(new Metrics({ namespace: 'BouncePipeline', serviceName: 'bounce-classify' })),
+    logger: loggerPort(new Logger({ serviceName: CLASSIFY_SERVICE })),
+    metrics: metricsPort(pipelineMetrics(CLASSIFY_SERVICE)),
   }),
 );

@@ -17,8 +17,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CAMPAIGN_DIMENSION, HEALTH_METRICS, HEALTH_SERVICE, METRICS_NAMESPACE } from '../../shared/adapters/outbound/health-metrics.js';
-import { RETRY_SERVICE } from '../../shared/adapters/outbound/powertools.js';
+import { CLASSIFY_SERVICE, RETRY_SERVICE } from '../../shared/adapters/outbound/powertools.js';
+import { decisionMetricName } from '../../shared/app/classify-batch.js';
 import { retryMetricName } from '../../shared/app/retry-batch.js';
+import { BOUNCE_CATEGORIES, OUTCOME_CATEGORIES } from '../../shared/domain/types.js';
 import { PipelineFunction } from './pipeline-function.js';
 
 export interface CampaignHealthProps {
@@ -182,6 +184,10 @@ export class CampaignHealth extends Construct {
         label: metricName,
         period: Duration.minutes(5),
       });
+    // Every category's exact name: an unquoted term would be a partial (token) match, e.g. any metric named *Decision*.
+    const decisionNames = [...BOUNCE_CATEGORIES, ...OUTCOME_CATEGORIES]
+      .map((category) => `MetricName="${decisionMetricName(category)}"`)
+      .join(' OR ');
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Worst campaign rates (%)',
@@ -206,7 +212,7 @@ export class CampaignHealth extends Construct {
         title: 'Decisions by category',
         left: [
           new MathExpression({
-            expression: `SEARCH('{${METRICS_NAMESPACE},service} MetricName=Decision', 'Sum', 300)`,
+            expression: `SEARCH('{${METRICS_NAMESPACE},service} service="${CLASSIFY_SERVICE}" (${decisionNames})', 'Sum', 300)`,
             label: '',
             period: Duration.minutes(5),
           }),

@@ -2,6 +2,7 @@ import {
   outcomeRejection,
   redactAddresses,
   type AddressState,
+  type Category,
   type CountedOutcome,
   type HistoryEntry,
   type RecipientOutcome,
@@ -42,6 +43,9 @@ export interface ClassifyBatchDeps extends IngestDeps {
  * 32 × 1–2 writes per round trip, far below a table's on-demand write throughput.
  */
 export const ADDRESS_CONCURRENCY = 32;
+
+/** The counter of one decision category (one metric per category, so a dashboard can stack them). */
+export const decisionMetricName = (category: Category): string => `Decision.${category}`;
 
 /** BatchGetItem reads at most 100 keys; this many such reads run at once. */
 const KEYS_PER_READ = 100;
@@ -268,7 +272,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
     for (const [recordId, { outcomes }] of applied) {
       if (failed.has(recordId)) continue;
       outcomesByRecord.set(recordId, outcomes);
-      for (const outcome of outcomes) metrics.count(`Decision.${outcome.decision.category}`, 1);
+      for (const outcome of outcomes) metrics.count(decisionMetricName(outcome.decision.category), 1);
     }
 
     const counted: CountedOutcome[] = [];

@@ -9,6 +9,9 @@ export const loggerPort = (logger: Logger): LoggerPort => ({
   error: (message, extra = {}) => logger.error(message, extra),
 });
 
+/** The classify function's Powertools service name: the `service` dimension of every metric it emits. */
+export const CLASSIFY_SERVICE = 'bounce-classify';
+
 /** The retry function's Powertools service name: the `service` dimension of every metric it emits. */
 export const RETRY_SERVICE = 'bounce-retry';
 
