@@ -414,7 +414,9 @@ describe('bounce demo (spawned as a user runs it)', () => {
     expect(out).toContain('of full mailboxes come from batch "import-2019-legacy"');
     // The do-not-mail list: the dead mailboxes suppressed, the ones that never recovered held for review, never suppressed.
     expect(out).toMatch(/\n +([4-9]|\d\d+) {2}suppressed \/ hard-bounce \/ invalid-address\n/);
-    expect(out).toMatch(/\n +\d+ {2}review \/ retries-exhausted \/ mailbox-(full|busy)\n/);
+    // Which rule holds them depends on the demo clock against the machine's speed (the window's threshold or the
+    // retries running out first); either way they are held, not suppressed.
+    expect(out).toMatch(/\n +\d+ {2}review \/ (retries-exhausted|soft-bounce-threshold) \/ mailbox-(full|busy)\n/);
     expect(out).not.toMatch(/suppressed \/ [^\n]*mailbox-(full|busy)\n/);
     expect(out).toMatch(/One of them, as `bounce lookup` shows it:\n {2}\S+@\S+: DO NOT MAIL/);
   }, 120_000);
