@@ -1,4 +1,11 @@
-import { applySignal, type AddressSignal, type AddressState, type SuppressionReason, type SuppressionStatus } from './address-state.js';
+import {
+  applySignal,
+  NO_EVIDENCE,
+  type AddressSignal,
+  type AddressState,
+  type SuppressionReason,
+  type SuppressionStatus,
+} from './address-state.js';
 import type { Category } from './types.js';
 
 /**
@@ -74,15 +81,8 @@ export function tombstoneRecord(email: string, tombstone: Tombstone): AddressSta
     email,
     status: tombstone.status,
     reason: tombstone.reason,
+    ...NO_EVIDENCE,
     category: tombstone.category,
-    rule: null,
-    smtpCode: null,
-    enhancedCode: null,
-    diagnostic: null,
-    provider: null,
-    campaign: null,
-    messageId: null,
-    feedbackId: null,
     firstSeenAt: tombstone.firstSeenAt,
     lastSeenAt: tombstone.lastSeenAt,
     count: 0,
