@@ -89,6 +89,11 @@ export interface AddressState extends Evidence {
    * publishes it again (same event id); absent on records from before events: published.
    */
   readonly lastChangePublished?: boolean;
+  /**
+   * When the event behind the record's evidence happened: of two events with the same reason,
+   * the earlier one's evidence is kept. Absent or null on records from before it: unknown.
+   */
+  readonly evidenceAt?: string | null;
   /** Optimistic-concurrency version; 0 means "no record yet". */
   readonly version: number;
 }
@@ -237,17 +242,38 @@ function releaseStands(state: AddressState | null, signal: AddressSignal): boole
   return time(signal.occurredAt) <= time(state.releasedAt);
 }
 
-/** Suppress; a complaint outranks every other reason, otherwise the first reason stays. */
+/** How strongly an event's reason holds a suppressed address: the record keeps the strongest. */
+const SUPPRESSION_RANK: Readonly<Partial<Record<SuppressionReason, number>>> = {
+  complaint: 3,
+  'hard-bounce': 2,
+  'ses-suppression-list': 1,
+};
+
+const isEarlier = (a: string, b: string | null | undefined): boolean => b !== null && b !== undefined && time(a) < time(b);
+
+/**
+ * Suppress. On an address already suppressed:
+ * - by a person: a complaint outranks the reason, otherwise nothing changes (an import can run twice);
+ * - by an event: it is always recorded, and the record keeps the strongest reason (complaint, hard
+ *   bounce, SES's account list) with the evidence of that reason's earliest event, so the record, its
+ *   count and its history are the same whatever order the events arrive in. A reason set by a person
+ *   stays (a complaint still outranks it).
+ */
 const suppress =
   (kind: SuppressingSignal): TransitionRule =>
   (state, signal) => {
     const reason = kind === 'manual-suppress' ? (signal.reason ?? REASON_OF[kind]) : REASON_OF[kind];
     if (state?.status !== 'suppressed') return { status: 'suppressed', reason, takesEvidence: true };
-    const kept = reason === 'complaint' ? 'complaint' : state.reason;
-    // Suppressing a suppressed address by hand, or SES saying it did not send, changes nothing
-    // (so an import can run twice and a suppressed address does not fill its history).
-    if ((kind === 'manual-suppress' || kind === 'ses-suppressed') && kept === state.reason) return null;
-    return { status: 'suppressed', reason: kept, takesEvidence: kept !== state.reason };
+    const current = SUPPRESSION_RANK[state.reason];
+    if (kind === 'manual-suppress' || current === undefined) {
+      const kept = reason === 'complaint' ? 'complaint' : state.reason;
+      if (kind === 'manual-suppress' && kept === state.reason) return null;
+      return { status: 'suppressed', reason: kept, takesEvidence: kept !== state.reason };
+    }
+    const incoming = SUPPRESSION_RANK[reason] ?? 0;
+    if (incoming > current) return { status: 'suppressed', reason, takesEvidence: true };
+    const earliest = incoming === current && isEarlier(signal.occurredAt, state.evidenceAt);
+    return { status: 'suppressed', reason: state.reason, takesEvidence: earliest };
   };
 
 /** Hold for review; a review is entered once, and only a later policy block moves its last-seen time. */
@@ -304,7 +330,7 @@ const TRANSITIONS: Readonly<Record<SignalKind, TransitionRule>> = {
  *   released); only a delivery (a review) or a person releases;
  * - a person's release stands against signals dated before it, except a
  *   complaint or hard bounce not applied yet (see `releaseStands`);
- * - a complaint upgrades any reason.
+ * - a complaint upgrades any reason; of events, a hard bounce upgrades SES's account list.
  */
 export function applySignal(email: string, state: AddressState | null, signal: AddressSignal): Transition | null {
   if (state?.appliedEventIds.includes(signal.eventId)) return null;
@@ -313,7 +339,8 @@ export function applySignal(email: string, state: AddressState | null, signal: A
   if (change === null) return null;
   if (state && !RELEASING.has(signal.kind) && HOLD[change.status] < HOLD[state.status]) return null;
 
-  const kept: Evidence = change.takesEvidence || state === null ? signal.evidence : state;
+  const takesEvidence = change.takesEvidence || state === null;
+  const kept: Evidence = takesEvidence ? signal.evidence : state;
   const release: ReleaseFields =
     change.status === 'released'
       ? (change.release ?? {
@@ -346,6 +373,7 @@ export function applySignal(email: string, state: AddressState | null, signal: A
     status: change.status,
     reason: change.reason,
     ...pickEvidence(kept),
+    evidenceAt: takesEvidence ? signal.occurredAt : (state.evidenceAt ?? null),
     firstSeenAt: state ? earlier(state.firstSeenAt, signal.occurredAt) : signal.occurredAt,
     lastSeenAt: state ? later(state.lastSeenAt, signal.occurredAt) : signal.occurredAt,
     count: (state?.count ?? 0) + (PERSON_ACTIONS.has(signal.kind) ? 0 : 1),

@@ -25,8 +25,6 @@ export const LEFT_OUT = [
   'a delivery dated after the policy block that put its address in review (documented limit)',
   'a delivery dated after the soft bounce that crossed the threshold (the same limit; found by chaos)',
   'a fifth soft bounce in one window (found by chaos: the one that crossed the threshold depends on arrival order)',
-  'two hard bounces, or a hard bounce and an account-list bounce, for one address ' +
-    '(found by chaos: the first to arrive keeps the evidence, and with the account list the reason)',
 ] as const;
 
 /** A small seeded generator (mulberry32): the same seed gives the same stream. */
@@ -69,9 +67,12 @@ const REPUTATION_BLOCK = {
 } as const;
 const ON_ACCOUNT_LIST = { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList', status: '5.1.1' } as const;
 
-/** Stories and their share of addresses. Each ends with at most one event that suppresses its address. */
+/**
+ * Stories and their share of addresses. Most end with at most one event that suppresses the address;
+ * three have two (a complaint then a hard bounce, two hard bounces, a hard bounce then SES's account list).
+ */
 const STORIES = [
-  ['delivered', 0.52],
+  ['delivered', 0.48],
   ['delayed-then-delivered', 0.06],
   ['reputation-blocked', 0.05],
   ['timeouts', 0.03],
@@ -82,9 +83,13 @@ const STORIES = [
   ['complaint', 0.04],
   ['complaint-then-hard-bounce', 0.02],
   ['ses-suppressed', 0.02],
+  // Mailed again after its hard bounce (outside the send path): the second bounces hard, or SES refuses it.
+  ['two-hard-bounces', 0.02],
+  ['hard-bounce-then-account-list', 0.02],
   ['policy-block', 0.01],
 ] as const;
 type Story = (typeof STORIES)[number][0];
+const TWO_SUPPRESSING: ReadonlySet<Story> = new Set(['complaint-then-hard-bounce', 'two-hard-bounces', 'hard-bounce-then-account-list']);
 
 interface Timed {
   readonly at: number;
@@ -118,7 +123,7 @@ export function chaosStream(options: { events: number; seed: number; now: number
     stories[story] = (stories[story] ?? 0) + 1;
     const email = `user${addresses}.${options.seed}@${pick(DOMAINS)}`;
     addresses++;
-    const needed = story === 'soft-threshold' ? 4 : story === 'complaint-then-hard-bounce' ? 2 : 1;
+    const needed = story === 'soft-threshold' ? 4 : TWO_SUPPRESSING.has(story) ? 2 : 1;
     const messageCount = Math.max(needed, between(1, 4));
     // Distinct campaigns in send order: the address's messages go out one after another.
     const campaigns = [...Array(campaignCount).keys()]
@@ -126,8 +131,12 @@ export function chaosStream(options: { events: number; seed: number; now: number
       .slice(0, messageCount)
       .sort((a, b) => a - b);
     let softBounces = 0;
+    const sentTimes = campaigns.map((c) => start + c * 2 * 3600_000 + between(0, 90 * 60) * 1000);
+    // An earlier message's bounce that comes back late (its server accepted it, then bounced it), minutes
+    // from the last message's send: two events that suppress, close enough to arrive in either order.
+    const lateBounceAt = (sentTimes.at(-1) ?? start) + between(-5 * 60, 5 * 60) * 1000;
     campaigns.forEach((c, m) => {
-      const sentAt = start + c * 2 * 3600_000 + between(0, 90 * 60) * 1000;
+      const sentAt = sentTimes[m] ?? start;
       const messageId = `0100chaos-${options.seed}-${addresses}-${m}`;
       const mail: MailOf = {
         messageId,
@@ -158,6 +167,13 @@ export function chaosStream(options: { events: number; seed: number; now: number
           break;
         case 'hard-bounce':
           if (fromEnd === 1) return void (send(), bounce(soon(), HARD_BOUNCE));
+          break;
+        case 'two-hard-bounces':
+          if (fromEnd <= 2) return void (send(), bounce(fromEnd === 2 ? lateBounceAt : soon(), HARD_BOUNCE));
+          break;
+        case 'hard-bounce-then-account-list':
+          if (fromEnd === 2) return void (send(), bounce(lateBounceAt, HARD_BOUNCE));
+          if (fromEnd === 1) return void (send(), bounce(sentAt + 1000, ON_ACCOUNT_LIST));
           break;
         case 'complaint':
         case 'complaint-then-hard-bounce':

@@ -56,6 +56,15 @@ describe('DynamoAddressRepository', () => {
     await expect(repo.putState(state, 2)).rejects.toBeInstanceOf(VersionConflictError);
   });
 
+  it("stores and reads back the time of the record's evidence", async () => {
+    dynamo.on(PutCommand).resolves({});
+    await repo.putState({ ...state, evidenceAt: '2026-11-20T09:00:00.000Z' }, 2);
+    const written = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {};
+    expect(written.evidenceAt).toBe('2026-11-20T09:00:00.000Z');
+    dynamo.on(GetCommand).resolves({ Item: written });
+    expect(await repo.getState('kim@example.com')).toMatchObject({ evidenceAt: '2026-11-20T09:00:00.000Z' });
+  });
+
   it('creates a record only where none exists', async () => {
     dynamo.on(PutCommand).resolves({});
     await repo.putState({ ...state, version: 1 }, 0);
@@ -76,7 +85,9 @@ describe('DynamoAddressRepository', () => {
         version: 5,
       },
     });
-    expect(await repo.getState('kim@example.com')).toMatchObject({ status: 'review', appliedEventIds: [], diagnostic: null, version: 5 });
+    const read = await repo.getState('kim@example.com');
+    expect(read).toMatchObject({ status: 'review', appliedEventIds: [], diagnostic: null, version: 5 });
+    expect(read && 'evidenceAt' in read).toBe(false); // unknown, not "no time"
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true, Key: { pk: 'ADDR#kim@example.com', sk: 'STATE' } });
   });
 

@@ -93,9 +93,64 @@ describe('applySignal', () => {
     expect(state?.status).toBe('suppressed');
   });
 
-  it('SES saying it did not send changes nothing on a suppressed address', () => {
+  it('SES saying it did not send is recorded on a suppressed address, and never replaces a hard bounce', () => {
     const suppressed = run(signal('hard-bounce', 'h', '2026-11-20T04:00:00.000Z'));
-    expect(applySignal(email, suppressed, signal('ses-suppressed', 's', '2026-11-21T04:00:00.000Z'))).toBeNull();
+    const transition = applySignal(email, suppressed, signal('ses-suppressed', 's', '2026-11-21T04:00:00.000Z'));
+    expect(transition?.next).toMatchObject({ status: 'suppressed', reason: 'hard-bounce', rule: 'rule-h', count: 2 });
+    expect(transition?.history).toMatchObject({ eventId: 's', signal: 'ses-suppressed', reason: 'hard-bounce' });
+    // Arriving the other way round, the hard bounce takes the reason and its evidence.
+    const reversed = run(signal('ses-suppressed', 's', '2026-11-21T04:00:00.000Z'), signal('hard-bounce', 'h', '2026-11-20T04:00:00.000Z'));
+    expect(reversed).toMatchObject({ reason: 'hard-bounce', rule: 'rule-h', count: 2, evidenceAt: '2026-11-20T04:00:00.000Z' });
+  });
+
+  it('of two hard bounces, the earlier one keeps the evidence whichever arrives first', () => {
+    const early = signal('hard-bounce', 'early', '2026-11-20T04:00:00.000Z');
+    const late = signal('hard-bounce', 'late', '2026-11-20T09:00:00.000Z');
+    expect(run(early, late)).toMatchObject({ rule: 'rule-early', evidenceAt: early.occurredAt, count: 2 });
+    expect(run(late, early)).toMatchObject({ rule: 'rule-early', evidenceAt: early.occurredAt, count: 2 });
+  });
+
+  it('a record from before evidence times keeps its evidence against a same-reason event', () => {
+    const old = run(signal('hard-bounce', 'old', '2026-11-20T09:00:00.000Z'));
+    const legacy = { ...old, evidenceAt: undefined } as AddressState;
+    expect(applySignal(email, legacy, signal('hard-bounce', 'earlier', '2026-11-20T04:00:00.000Z'))?.next.rule).toBe('rule-old');
+  });
+
+  it('events that suppress give the same record, count and history in every arrival order', () => {
+    // Every order of every pair and triple of complaints, hard bounces and SES account-list bounces.
+    const kinds: SignalKind[] = ['complaint', 'hard-bounce', 'ses-suppressed'];
+    const permutations = <T>(items: readonly T[]): T[][] =>
+      items.length <= 1
+        ? [[...items]]
+        : items.flatMap((item, i) => permutations(items.filter((_, j) => j !== i)).map((rest) => [item, ...rest]));
+    const comparable = (signals: AddressSignal[]) => {
+      let state: AddressState | null = null;
+      const history: unknown[] = [];
+      for (const s of signals) {
+        const transition = applySignal(email, state, s);
+        if (!transition) continue;
+        state = transition.next;
+        const { fromStatus: _from, reason: _reason, ...entry } = transition.history;
+        history.push(entry);
+      }
+      const { version: _v, lastChange: _l, appliedEventIds, ...record } = state as AddressState;
+      return {
+        record: { ...record, appliedEventIds: [...appliedEventIds].sort() },
+        history: history.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      };
+    };
+    let sets = 0;
+    for (const a of kinds)
+      for (const b of kinds)
+        for (const c of [...kinds, null]) {
+          const events = [a, b, c]
+            .filter((kind): kind is SignalKind => kind !== null)
+            .map((kind, i) => signal(kind, `${kind}-${i}`, `2026-11-20T0${(i * 5) % 9}:00:00.000Z`));
+          const [first, ...others] = permutations(events).map(comparable);
+          for (const other of others) expect(other).toEqual(first);
+          sets++;
+        }
+    expect(sets).toBe(36);
   });
 
   describe('after a release', () => {

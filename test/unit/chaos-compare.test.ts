@@ -73,7 +73,15 @@ describe('the chaos stream', () => {
     });
     expect(times.every((t, i) => i === 0 || t >= (times[i - 1] as number))).toBe(true);
     expect(Math.max(...times)).toBeLessThan(now);
-    for (const story of ['hard-bounce', 'complaint', 'soft-threshold', 'soft-below-threshold', 'delivered'])
+    for (const story of [
+      'hard-bounce',
+      'complaint',
+      'soft-threshold',
+      'soft-below-threshold',
+      'delivered',
+      'two-hard-bounces',
+      'hard-bounce-then-account-list',
+    ])
       expect(stream.stories[story]).toBeGreaterThan(0);
 
     const order = chaosOrder(stream.events.length, 3, 200);

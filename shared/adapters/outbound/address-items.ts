@@ -143,6 +143,7 @@ export function stateFromItem(item: Item): AddressState {
     appliedEventIds: applied as string[],
     lastChange: lastChange ? historyFromItem(lastChange as Item) : null,
     ...publishedFrom(f, item),
+    ...(item.evidenceAt === undefined ? {} : { evidenceAt: f.optionalString('evidenceAt') }),
     version: f.number('version', 0),
   };
 }
