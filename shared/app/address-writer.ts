@@ -1,6 +1,7 @@
 import { applySignal, HISTORY_RETENTION_SECONDS, type AddressSignal, type AddressState, type HistoryEntry } from '../domain/index.js';
 import { commitToTombstone, isErasedRecord, type ErasureDeps } from './erasure.js';
-import { addressEventOf, type DecisionEventSink } from './decision-events.js';
+import type { DeferredPublish } from './address-event-batch.js';
+import { addressEventOf, publishEach, type DecisionEventSink } from './decision-events.js';
 import { ContentionError, VersionConflictError } from './errors.js';
 import type { AddressRepository } from './ports.js';
 
@@ -32,6 +33,13 @@ export interface CommitOptions {
    * the event back; its redelivery publishes).
    */
   readonly events?: DecisionEventSink;
+  /**
+   * With `events`: the new change's event is handed to the caller, to go out with its batch's
+   * (the record stays unpublished until the caller marks it). A change read unpublished is still
+   * published here before a new change replaces it on the record; one the caller already holds is
+   * left to the caller when nothing replaces it.
+   */
+  readonly deferPublish?: DeferredPublish;
 }
 
 export interface Commit {
@@ -45,11 +53,14 @@ const historyExpiry = (entry: HistoryEntry): number => Math.floor(Date.parse(ent
 /**
  * Publishes the change that made this record, then notes on the record that it went out (only if
  * the record is still at this version: a newer change carries its own event). Returns the record
- * as stored now. A publish that throws leaves the record unpublished for the next reader.
+ * as stored now. An event the bus refused and the outbox keeps leaves the record unpublished (not
+ * confirmed: its next reader publishes it again); one neither published nor kept throws.
  */
 async function publishChange(addresses: AddressRepository, state: AddressState, events: DecisionEventSink): Promise<AddressState> {
   if (!state.lastChange) return state;
-  await events.publish([addressEventOf(state.lastChange, state.version)]);
+  const { unsent, kept = [], error } = await publishEach(events, [addressEventOf(state.lastChange, state.version)]);
+  if (unsent.length > 0) throw error ?? new Error('decision event neither published nor kept');
+  if (kept.length > 0) return state;
   const published: AddressState = { ...state, lastChangePublished: true };
   try {
     await addresses.putState(published, state.version);
@@ -95,7 +106,15 @@ export async function commitSignal(
     if (previous && signal !== null) {
       await addresses.putHistory(previous, historyExpiry(previous));
       // Likewise its event, unless it is known to have gone out.
-      if (options.events && state?.lastChangePublished === false) state = await publishChange(addresses, state, options.events);
+      if (options.events && state?.lastChangePublished === false) {
+        const deferred = options.deferPublish;
+        // Waiting to go out with this batch, and nothing replaces it: this event needs it out too.
+        if (deferred && transition === null && deferred.holds(state)) deferred.defer(state);
+        else {
+          state = await publishChange(addresses, state, options.events);
+          deferred?.withdraw(state);
+        }
+      }
     }
     if (transition === null) return { before: state, after: state, changed: false };
     try {
@@ -106,6 +125,10 @@ export async function commitSignal(
     }
     if (options.deferHistory) options.deferHistory(transition.history, historyExpiry(transition.history));
     else await addresses.putHistory(transition.history, historyExpiry(transition.history));
+    if (options.events && options.deferPublish) {
+      options.deferPublish.defer(transition.next);
+      return { before: state, after: transition.next, changed: true };
+    }
     const after = options.events ? await publishChange(addresses, transition.next, options.events) : transition.next;
     return { before: state, after, changed: true };
   }

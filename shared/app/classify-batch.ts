@@ -15,6 +15,7 @@ import {
   type IngestDeps,
   type RecordResult,
 } from './ingest.js';
+import { AddressEventBatch } from './address-event-batch.js';
 import { isErasedRecord, recordsOf } from './erasure.js';
 import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
@@ -221,6 +222,8 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       : new Map<string, AddressState | null>();
     // History entries of the changes, written together after the chains (see CommitOptions.deferHistory).
     const deferred: Array<HistoryWrite & { readonly recordId: string }> = [];
+    // Their decision events, published together after the chains too (see CommitOptions.deferPublish).
+    const addressEvents = deps.events ? new AddressEventBatch() : null;
 
     // Different addresses in parallel (bounded); one address's events one after another, in queue order.
     // When one fails, its later events wait for the redelivery too, so they never apply ahead of it.
@@ -239,8 +242,10 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           continue;
         }
         try {
+          const deferPublish = addressEvents?.forSource(recordId);
           const commit = await applyAddressEffects(outcome, deps, now, hints, {
             ...(state === undefined ? {} : { known: state, knownIncludesTombstones: true }),
+            ...(deferPublish ? { deferPublish } : {}),
             // A delivery's change is written at once: its redelivery may skip the record (not in review any more).
             ...(readAhead && outcome.eventType !== 'Delivery'
               ? { deferHistory: (entry: HistoryEntry, expiresAt: number) => deferred.push({ entry, expiresAt, recordId }) }
@@ -251,7 +256,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           // No retry state or timer for an erased address: they would hold the address again.
           if (retries && !isErasedRecord(state ?? null)) {
             // After this event's address effects, so a give-up sees the address as this event left it.
-            await retries.afterOutcomes([outcome], applied.get(recordId)?.retryLink ?? null, now);
+            await retries.afterOutcomes([outcome], applied.get(recordId)?.retryLink ?? null, now, deferPublish ? { deferPublish } : {});
             // A give-up writes the record too: read it again before the next event.
             if (outcome.eventType === 'Bounce') state = undefined;
           }
@@ -268,6 +273,19 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       for (const { entry, recordId } of deferred) {
         if (unwrittenKeys.has(historyId(entry))) recordFailed(recordId, new Error('history entry not written'));
       }
+    }
+    if (addressEvents && deps.events && addressEvents.size > 0) {
+      const flush = await addressEvents.flush(deps.events, deps.addresses);
+      if (flush.unpublished > 0) {
+        // Counts and a name only: the events carry addresses.
+        logger.error('Decision events neither published nor kept; their records will be delivered again', {
+          events: flush.unpublished,
+          records: flush.unpublishedSources.size,
+          errorName: flush.error?.name ?? 'Error',
+        });
+      }
+      for (const recordId of flush.unpublishedSources) recordFailed(recordId, new Error('decision event neither published nor kept'));
+      if (flush.marksFailed > 0) logger.warn('Published decision events not marked on their records', { records: flush.marksFailed });
     }
     for (const [recordId, { outcomes }] of applied) {
       if (failed.has(recordId)) continue;

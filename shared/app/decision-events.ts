@@ -90,7 +90,35 @@ export function addressEventOf(change: HistoryEntry, recordVersion: number): Add
 }
 
 export interface DecisionEventSink {
+  /** Publishes every event, or throws. */
   publish(events: readonly DecisionEvent[]): Promise<void>;
+  /**
+   * Publishes what it can, entry by entry (a bus may refuse some entries of a call and take the
+   * others): resolves with the events that did not go out. Optional: see `publishEach`.
+   */
+  publishEach?(events: readonly DecisionEvent[]): Promise<PublishOutcome>;
+}
+
+/** What a publish entry by entry left: the events that did not go out, and why (never an address: a name or code). */
+export interface PublishOutcome {
+  readonly unsent: readonly DecisionEvent[];
+  /** Not published but kept in the outbox for a later run: handed over, not confirmed. */
+  readonly kept?: readonly DecisionEvent[];
+  readonly error?: Error;
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** Publishes entry by entry where the sink can; otherwise all or nothing. */
+export async function publishEach(sink: DecisionEventSink, events: readonly DecisionEvent[]): Promise<PublishOutcome> {
+  if (events.length === 0) return { unsent: [] };
+  if (sink.publishEach) return sink.publishEach(events);
+  try {
+    await sink.publish(events);
+    return { unsent: [] };
+  } catch (error) {
+    return { unsent: events, error: asError(error) };
+  }
 }
 
 export const noDecisionEvents: DecisionEventSink = { publish: async () => {} };
@@ -117,22 +145,32 @@ export interface DecisionOutbox {
   remove(ids: readonly string[]): Promise<void>;
 }
 
-/** A sink that keeps in the outbox what it cannot publish; it throws only when the outbox fails too. */
+/**
+ * A sink that keeps in the outbox what the bus did not take (only those entries); an event is
+ * unsent only when the outbox write failed too, and `publish` throws only then.
+ */
 export function withOutbox(sink: DecisionEventSink, outbox: DecisionOutbox, clock: () => Date, logger: LoggerPort): DecisionEventSink {
+  const each = async (events: readonly DecisionEvent[]): Promise<PublishOutcome> => {
+    const { unsent, error } = await publishEach(sink, events);
+    if (unsent.length === 0) return { unsent: [] };
+    try {
+      await outbox.keep(unsent, clock());
+    } catch (keepError) {
+      return { unsent, error: asError(keepError) };
+    }
+    // Counts and types only: an address event's id and detail carry the address.
+    logger.error('Decision events not published: kept for the next health run', {
+      events: unsent.length,
+      types: [...new Set(unsent.map((e) => e.type))],
+      errorName: error?.name ?? 'Error',
+    });
+    return { unsent: [], kept: unsent };
+  };
   return {
+    publishEach: each,
     publish: async (events) => {
-      if (events.length === 0) return;
-      try {
-        await sink.publish(events);
-      } catch (error) {
-        await outbox.keep(events, clock());
-        // Ids and types only: an address event's id and detail carry the address.
-        logger.error('Decision events not published: kept for the next health run', {
-          events: events.length,
-          types: [...new Set(events.map((e) => e.type))],
-          errorName: (error as Error).name,
-        });
-      }
+      const { unsent, error } = await each(events);
+      if (unsent.length > 0) throw error ?? new Error(`${unsent.length} decision event(s) neither published nor kept`);
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   type RetryState,
   type RetryTimer,
 } from '../domain/index.js';
+import type { DeferredPublish } from './address-event-batch.js';
 import { commitSignal } from './address-writer.js';
 import { recordOf, type ErasureDeps } from './erasure.js';
 import type { DecisionEventSink } from './decision-events.js';
@@ -43,7 +44,13 @@ const timerOf = (state: RetryState): RetryTimer => ({
 
 /** What the classify use case hands over after applying a record: it schedules, links and ends retries. */
 export interface RetryScheduler {
-  afterOutcomes(outcomes: readonly RecipientOutcome[], link: RetryLink | null, now: Date): Promise<void>;
+  /** `deferPublish`: a give-up's decision event goes out with the caller's batch (see CommitOptions.deferPublish). */
+  afterOutcomes(
+    outcomes: readonly RecipientOutcome[],
+    link: RetryLink | null,
+    now: Date,
+    options?: { readonly deferPublish?: DeferredPublish },
+  ): Promise<void>;
 }
 
 export interface RetrySchedulerDeps {
@@ -104,7 +111,7 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
     }
   }
 
-  async function onFailure(outcome: RecipientOutcome, link: RetryLink | null, now: Date): Promise<void> {
+  async function onFailure(outcome: RecipientOutcome, link: RetryLink | null, now: Date, deferPublish?: DeferredPublish): Promise<void> {
     await noteTimeout(outcome, link);
     const retryAfterSeconds = outcome.decision.retryAfterSeconds;
     if (retryAfterSeconds === null) return;
@@ -152,7 +159,10 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
               evidence: evidenceOf(outcome),
               note: plan.reason,
             }),
-            { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
+            {
+              ...(deps.erasure ? { erasure: deps.erasure } : {}),
+              ...(deps.events ? { events: deps.events, ...(deferPublish ? { deferPublish } : {}) } : {}),
+            },
           );
           if (!(await retries.put(plan.state, plan.expectedVersion))) continue;
           logger.warn('Retries given up: address held for review', { address: maskAddress(outcome.recipient), reason: plan.reason });
@@ -163,9 +173,9 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
   }
 
   return {
-    async afterOutcomes(outcomes, link, now) {
+    async afterOutcomes(outcomes, link, now, options = {}) {
       for (const outcome of outcomes) {
-        if (outcome.eventType === 'Bounce') await onFailure(outcome, link, now);
+        if (outcome.eventType === 'Bounce') await onFailure(outcome, link, now, options.deferPublish);
         else if (outcome.eventType === 'Send' && link) {
           await update(outcome.recipient, link.originalMessageId, (state) => confirmSent(state, link, outcome.messageId));
         } else if (outcome.eventType === 'Delivery' && link) {

@@ -6,6 +6,9 @@ import { outboxKey, TTL_ATTRIBUTE } from './tables.js';
 /** How long a kept event waits for a publish before TTL removes it: far longer than any outage of the bus. */
 export const OUTBOX_RETENTION_SECONDS = 14 * 24 * 3600;
 
+/** Outbox writes in flight at once. */
+const KEEPS_IN_FLIGHT = 16;
+
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /** A kept event, checked: the JSON parses and names a known type, its id and time. */
@@ -33,15 +36,25 @@ export class DynamoDecisionOutbox implements DecisionOutbox {
     private readonly tableName: string,
   ) {}
 
+  /** Writes at most KEEPS_IN_FLIGHT at once: a bus outage hands over a whole batch's events (thousands) in one call. */
   async keep(events: readonly DecisionEvent[], now: Date): Promise<void> {
-    for (const event of events) {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...outboxKey(event.id), event: JSON.stringify(event), [TTL_ATTRIBUTE]: epochSeconds(now) + OUTBOX_RETENTION_SECONDS },
-        }),
-      );
-    }
+    let next = 0;
+    const worker = async () => {
+      while (next < events.length) {
+        const event = events[next++] as DecisionEvent;
+        await this.put(event, now);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(KEEPS_IN_FLIGHT, events.length) }, worker));
+  }
+
+  private async put(event: DecisionEvent, now: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...outboxKey(event.id), event: JSON.stringify(event), [TTL_ATTRIBUTE]: epochSeconds(now) + OUTBOX_RETENTION_SECONDS },
+      }),
+    );
   }
 
   async pending(now: Date, limit: number): Promise<DecisionEvent[]> {

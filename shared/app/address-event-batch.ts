@@ -1,0 +1,112 @@
+import type { AddressState } from '../domain/index.js';
+import { addressEventOf, publishEach, type DecisionEventSink } from './decision-events.js';
+import { VersionConflictError } from './errors.js';
+import type { AddressRepository } from './ports.js';
+
+/**
+ * How a commit hands its change's event to its caller, to go out with the other changes of a
+ * batch (PutEvents takes 10 entries a call) instead of one publish per change. The record stays
+ * `lastChangePublished: false` until then, so a crash before the batch publishes loses nothing:
+ * the next reader of the record publishes it.
+ */
+export interface DeferredPublish {
+  /** The caller publishes this record's change later (and marks the record published). */
+  defer(state: AddressState): void;
+  /** Whether this record's change is waiting to go out with the batch. */
+  holds(state: AddressState): boolean;
+  /** The commit published this record's change itself (a later change of the address came first): not again. */
+  withdraw(state: AddressState): void;
+}
+
+/** What publishing a batch's changes left undone. */
+export interface AddressEventsFlush {
+  /** Events published. */
+  readonly published: number;
+  /** Events the bus refused that the outbox keeps for the next health run (their records stay unpublished). */
+  readonly kept: number;
+  /** The sources (queue records) of changes neither published nor kept: their redelivery publishes them. */
+  readonly unpublishedSources: ReadonlySet<string>;
+  readonly unpublished: number;
+  /** Why some were not published (a name or code, never an address). */
+  readonly error?: Error;
+  /** Records published but not marked so (the next reader publishes them again, same id). */
+  readonly marksFailed: number;
+}
+
+/** Records marked published at once. */
+const MARKS_IN_FLIGHT = 32;
+
+const keyOf = (state: AddressState): string => `${state.email}\u0000${state.version}`;
+
+/** The address changes of one batch, published together after it. */
+export class AddressEventBatch {
+  private readonly pending = new Map<string, { readonly state: AddressState; readonly sources: Set<string> }>();
+
+  /** The deferral for the changes one queue record makes. */
+  forSource(sourceId: string): DeferredPublish {
+    return {
+      defer: (state) => {
+        if (!state.lastChange) return;
+        const entry = this.pending.get(keyOf(state)) ?? { state, sources: new Set<string>() };
+        entry.sources.add(sourceId);
+        this.pending.set(keyOf(state), entry);
+      },
+      holds: (state) => this.pending.has(keyOf(state)),
+      withdraw: (state) => void this.pending.delete(keyOf(state)),
+    };
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Publishes every pending change's event in as few calls as the sink allows, then marks each
+   * record whose event went out (or was kept) published, under its version condition: a record
+   * that moved on carries a newer change of its own.
+   */
+  async flush(sink: DecisionEventSink, addresses: AddressRepository): Promise<AddressEventsFlush> {
+    const changes = [...this.pending.values()].flatMap(({ state, sources }) =>
+      state.lastChange ? [{ state, sources, event: addressEventOf(state.lastChange, state.version) }] : [],
+    );
+    this.pending.clear();
+    const {
+      unsent,
+      kept = [],
+      error,
+    } = await publishEach(
+      sink,
+      changes.map(({ event }) => event),
+    );
+    const unsentIds = new Set(unsent.map((event) => event.id));
+    // Kept in the outbox is not confirmed: those records stay unpublished, and their next reader publishes them again.
+    const keptIds = new Set(kept.map((event) => event.id));
+    const unpublishedSources = new Set<string>();
+    const toMark: AddressState[] = [];
+    for (const { state, sources, event } of changes) {
+      if (unsentIds.has(event.id)) for (const source of sources) unpublishedSources.add(source);
+      else if (!keptIds.has(event.id)) toMark.push(state);
+    }
+    let marksFailed = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < toMark.length) {
+        const state = toMark[next++] as AddressState;
+        try {
+          await addresses.putState({ ...state, lastChangePublished: true }, state.version);
+        } catch (markError) {
+          if (!(markError instanceof VersionConflictError)) marksFailed++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MARKS_IN_FLIGHT, toMark.length) }, worker));
+    return {
+      published: changes.length - unsentIds.size - keptIds.size,
+      kept: keptIds.size,
+      unpublished: unsentIds.size,
+      unpublishedSources,
+      marksFailed,
+      ...(error ? { error } : {}),
+    };
+  }
+}
