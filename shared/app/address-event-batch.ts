@@ -1,7 +1,7 @@
 import type { AddressState } from '../domain/index.js';
-import { addressEventOf, publishEach, type DecisionEventSink } from './decision-events.js';
+import { addressEventOfRecord, publishEach, type DecisionEventSink } from './decision-events.js';
 import { VersionConflictError } from './errors.js';
-import type { AddressRepository } from './ports.js';
+import type { AddressHasher, AddressRepository } from './ports.js';
 
 /**
  * How a commit hands its change's event to its caller, to go out with the other changes of a
@@ -65,10 +65,15 @@ export class AddressEventBatch {
    * record whose event went out (or was kept) published, under its version condition: a record
    * that moved on carries a newer change of its own.
    */
-  async flush(sink: DecisionEventSink, addresses: AddressRepository): Promise<AddressEventsFlush> {
-    const changes = [...this.pending.values()].flatMap(({ state, sources }) =>
-      state.lastChange ? [{ state, sources, event: addressEventOf(state.lastChange, state.version) }] : [],
-    );
+  async flush(sink: DecisionEventSink, addresses: AddressRepository, hasher?: AddressHasher): Promise<AddressEventsFlush> {
+    const changes = (
+      await Promise.all(
+        [...this.pending.values()].map(async ({ state, sources }) => {
+          const event = await addressEventOfRecord(state, hasher);
+          return event ? [{ state, sources, event }] : [];
+        }),
+      )
+    ).flat();
     this.pending.clear();
     const {
       unsent,

@@ -1,9 +1,9 @@
 import { applySignal, HISTORY_RETENTION_SECONDS, type AddressSignal, type AddressState, type HistoryEntry } from '../domain/index.js';
 import { commitToTombstone, isErasedRecord, type ErasureDeps } from './erasure.js';
 import type { DeferredPublish } from './address-event-batch.js';
-import { addressEventOf, publishEach, type DecisionEventSink } from './decision-events.js';
+import { addressEventOfRecord, publishEach, type DecisionEventSink } from './decision-events.js';
 import { ContentionError, VersionConflictError } from './errors.js';
-import type { AddressRepository } from './ports.js';
+import type { AddressHasher, AddressRepository } from './ports.js';
 
 const MAX_ATTEMPTS = 6;
 
@@ -56,9 +56,15 @@ const historyExpiry = (entry: HistoryEntry): number => Math.floor(Date.parse(ent
  * as stored now. An event the bus refused and the outbox keeps leaves the record unpublished (not
  * confirmed: its next reader publishes it again); one neither published nor kept throws.
  */
-async function publishChange(addresses: AddressRepository, state: AddressState, events: DecisionEventSink): Promise<AddressState> {
-  if (!state.lastChange) return state;
-  const { unsent, kept = [], error } = await publishEach(events, [addressEventOf(state.lastChange, state.version)]);
+async function publishChange(
+  addresses: AddressRepository,
+  state: AddressState,
+  events: DecisionEventSink,
+  hasher: AddressHasher | undefined,
+): Promise<AddressState> {
+  const event = await addressEventOfRecord(state, hasher);
+  if (!event) return state;
+  const { unsent, kept = [], error } = await publishEach(events, [event]);
   if (unsent.length > 0) throw error ?? new Error('decision event neither published nor kept');
   if (kept.length > 0) return state;
   const published: AddressState = { ...state, lastChangePublished: true };
@@ -111,7 +117,7 @@ export async function commitSignal(
         // Waiting to go out with this batch, and nothing replaces it: this event needs it out too.
         if (deferred && transition === null && deferred.holds(state)) deferred.defer(state);
         else {
-          state = await publishChange(addresses, state, options.events);
+          state = await publishChange(addresses, state, options.events, options.erasure?.hasher);
           deferred?.withdraw(state);
         }
       }
@@ -129,7 +135,9 @@ export async function commitSignal(
       options.deferPublish.defer(transition.next);
       return { before: state, after: transition.next, changed: true };
     }
-    const after = options.events ? await publishChange(addresses, transition.next, options.events) : transition.next;
+    const after = options.events
+      ? await publishChange(addresses, transition.next, options.events, options.erasure?.hasher)
+      : transition.next;
     return { before: state, after, changed: true };
   }
   throw new ContentionError(`address record kept changing under ${MAX_ATTEMPTS} attempts`);

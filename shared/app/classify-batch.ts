@@ -12,11 +12,12 @@ import {
   classifyRecord,
   readsAddressState,
   recordCampaignCounters,
+  writesAddressAside,
   type IngestDeps,
   type RecordResult,
 } from './ingest.js';
 import { AddressEventBatch } from './address-event-batch.js';
-import { isErasedRecord, recordsOf } from './erasure.js';
+import { isErasedRecord, recordOf, recordsOf } from './erasure.js';
 import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
 
@@ -217,7 +218,11 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
     const known = readAhead
       ? await readStatesAhead(
           deps,
-          [...chains].filter(([, chain]) => chain.some(({ outcome }) => readsAddressState(outcome, hints))).map(([email]) => email),
+          [...chains]
+            .filter(([, chain]) =>
+              chain.some(({ outcome }) => readsAddressState(outcome, hints) || (deps.erasure !== undefined && writesAddressAside(outcome))),
+            )
+            .map(([email]) => email),
         )
       : new Map<string, AddressState | null>();
     // History entries of the changes, written together after the chains (see CommitOptions.deferHistory).
@@ -242,6 +247,9 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           continue;
         }
         try {
+          // Retry state and delay records hold the address in clear: an erased address's tombstone must be seen first.
+          if (deps.erasure && state === undefined && writesAddressAside(outcome))
+            state = await recordOf(email, deps.addresses, deps.erasure);
           const deferPublish = addressEvents?.forSource(recordId);
           const commit = await applyAddressEffects(outcome, deps, now, hints, {
             ...(state === undefined ? {} : { known: state, knownIncludesTombstones: true }),
@@ -275,7 +283,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       }
     }
     if (addressEvents && deps.events && addressEvents.size > 0) {
-      const flush = await addressEvents.flush(deps.events, deps.addresses);
+      const flush = await addressEvents.flush(deps.events, deps.addresses, deps.erasure?.hasher);
       if (flush.unpublished > 0) {
         // Counts and a name only: the events carry addresses.
         logger.error('Decision events neither published nor kept; their records will be delivered again', {

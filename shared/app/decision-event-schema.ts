@@ -36,6 +36,9 @@ const common = {
   at: z.iso.datetime({ offset: true }),
 };
 
+/** HMAC-SHA256 of the normalised address under the stack's erasure key, lower-case hex. */
+const ADDRESS_KEY = z.string().regex(/^[0-9a-f]{64}$/);
+
 const FindingEvent = z.object({
   ...common,
   type: z.literal('campaign.finding'),
@@ -79,9 +82,23 @@ const AddressEvent = z.object({
   actor: z.string().nullable(),
   note: z.string().nullable(),
   recordVersion: z.number().int().min(1),
+  /** The keyed hash (HMAC-SHA256, hex) of the address, as `address.erased` names it; null without an erasure key. */
+  addressKey: ADDRESS_KEY.nullable(),
 });
 
-export const DecisionEventSchema = z.discriminatedUnion('type', [FindingEvent, PauseEvent, AddressEvent]);
+/** An address was erased: erase every copy of the address whose events carried this `addressKey`. Never the address. */
+const ErasedEvent = z.object({
+  ...common,
+  type: z.literal('address.erased'),
+  addressKey: ADDRESS_KEY,
+  /** A tombstone keeps it held (suppressed or in review): never mail it. */
+  kept: z.boolean(),
+  status: z.enum(SUPPRESSION_STATUSES).nullable(),
+  actor: z.string(),
+  note: z.string(),
+});
+
+export const DecisionEventSchema = z.discriminatedUnion('type', [FindingEvent, PauseEvent, AddressEvent, ErasedEvent]);
 
 /** The JSON Schema (draft 2020-12) of docs/decision-events.schema.json. */
 export const decisionEventJsonSchema = (): unknown => ({

@@ -1,5 +1,5 @@
 import type { Category, Finding, HistoryEntry, SignalKind, SuppressionReason, SuppressionStatus, Verdict } from '../domain/index.js';
-import type { LoggerPort } from './ports.js';
+import type { AddressHasher, LoggerPort } from './ports.js';
 
 /**
  * Decisions published for other systems (a CRM mirroring bounced or paused
@@ -31,7 +31,31 @@ export type DecisionEvent =
       readonly campaign: string;
       readonly pause: { readonly reason: string; readonly actor: string; readonly automatic: boolean };
     }
-  | AddressEvent;
+  | AddressEvent
+  | ErasedEvent;
+
+/**
+ * An address was erased (a data-protection request): systems that mirrored it from address events
+ * must erase their copy too. It never carries the address, only its keyed hash (`addressKey`, the
+ * key of its tombstone), which every address event carries as well, so a consumer finds its copy
+ * by that key.
+ */
+export interface ErasedEvent {
+  readonly version: 1;
+  readonly type: 'address.erased';
+  /** `erased:<addressKey>:<erasedAt>`: erasing the same held address again re-publishes the same id. */
+  readonly id: string;
+  /** When it was erased. */
+  readonly at: string;
+  readonly addressKey: string;
+  /** Whether a tombstone keeps it held (suppressed or in review): it must not be mailed. */
+  readonly kept: boolean;
+  /** The status the tombstone keeps; null when nothing is kept. */
+  readonly status: SuppressionStatus | null;
+  readonly actor: string;
+  /** Why (the request's reason; never holds an address). */
+  readonly note: string;
+}
 
 /** One change of an address's record, for a CRM to mirror (it carries the address: never log it). */
 export interface AddressEvent {
@@ -60,10 +84,15 @@ export interface AddressEvent {
   readonly note: string | null;
   /** The address record's version after the change. */
   readonly recordVersion: number;
+  /**
+   * The keyed hash (HMAC-SHA256, hex) of the address: an `address.erased` event names the address
+   * by it alone. Null where the pipeline runs without an erasure key.
+   */
+  readonly addressKey: string | null;
 }
 
 /** The event of the change that made record version `recordVersion`. */
-export function addressEventOf(change: HistoryEntry, recordVersion: number): AddressEvent {
+export function addressEventOf(change: HistoryEntry, recordVersion: number, addressKey: string | null): AddressEvent {
   return {
     version: 1,
     type: `address.${change.toStatus}`,
@@ -86,7 +115,17 @@ export function addressEventOf(change: HistoryEntry, recordVersion: number): Add
     actor: change.actor,
     note: change.note,
     recordVersion,
+    addressKey,
   };
+}
+
+/** The event of the change that made this record, with the address's keyed hash when there is a hasher. */
+export async function addressEventOfRecord(
+  record: { readonly email: string; readonly version: number; readonly lastChange?: HistoryEntry | null },
+  hasher?: AddressHasher,
+): Promise<AddressEvent | null> {
+  if (!record.lastChange) return null;
+  return addressEventOf(record.lastChange, record.version, hasher ? await hasher.hash(record.email) : null);
 }
 
 export interface DecisionEventSink {
@@ -131,6 +170,7 @@ export const DECISION_EVENT_TYPES = [
   'address.suppressed',
   'address.review',
   'address.released',
+  'address.erased',
 ] as const;
 
 /**

@@ -11,6 +11,7 @@ import {
   type Tombstone,
 } from '../domain/index.js';
 import type { Commit } from './address-writer.js';
+import type { DecisionEventSink, ErasedEvent } from './decision-events.js';
 import { ContentionError, NotFoundError, ValidationError } from './errors.js';
 import type { AddressHasher, AddressRepository, ErasedItems, ErasureStore, LoggerPort } from './ports.js';
 
@@ -110,6 +111,29 @@ export interface EraseDeps {
   readonly erasure: ErasureDeps;
   readonly clock: () => Date;
   readonly logger: LoggerPort;
+  /** Where the erasure is published (`address.erased`, by keyed hash only); none: not published. */
+  readonly events?: DecisionEventSink;
+}
+
+/** The event that tells systems mirroring address events to erase their copy: the keyed hash, never the address. */
+export function erasedEventOf(
+  key: string,
+  tombstone: Tombstone | null,
+  request: { readonly note: string; readonly actor: string },
+  at: string,
+): ErasedEvent {
+  const erasedAt = tombstone?.erasedAt ?? at;
+  return {
+    version: 1,
+    type: 'address.erased',
+    id: `erased:${key}:${erasedAt}`,
+    at: erasedAt,
+    addressKey: key,
+    kept: tombstone !== null,
+    status: tombstone?.status ?? null,
+    actor: tombstone?.erasedBy ?? request.actor,
+    note: tombstone?.erasureReason ?? request.note,
+  };
 }
 
 const deletedAny = (items: ErasedItems): boolean => Object.values(items).some((count) => count > 0);
@@ -133,6 +157,9 @@ export async function erase(email: string, request: { note: string; actor: strin
     const tombstone = tombstoneOnErase(state, existing, { at, by: request.actor, reason: request.note });
     // Tombstone first: a crash after it leaves the data (erasing again deletes it), never an unsuppressed address.
     if (tombstone !== existing && tombstone !== null && !(await store.putTombstone(key, tombstone, existing?.version ?? 0))) continue;
+    // Then the systems that mirror the address are told, before its data goes: if this fails (bus and outbox
+    // both), nothing is deleted yet and erasing again publishes it again (the same id for a held address).
+    if (deps.events && (state !== null || existing !== null)) await deps.events.publish([erasedEventOf(key, tombstone, request, at)]);
     const deleted = await store.deleteAddressData(email, state?.version ?? 0);
     if (deleted === null) continue; // an event changed the record meanwhile: the tombstone takes it in
     if (tombstone === null && !deletedAny(deleted)) throw new NotFoundError(`no record for ${email}`);

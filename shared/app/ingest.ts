@@ -23,7 +23,7 @@ import {
   type TagNames,
 } from '../domain/index.js';
 import { commitSignal, type Commit, type CommitOptions } from './address-writer.js';
-import { isErasedRecord, type ErasureDeps } from './erasure.js';
+import { isErasedRecord, recordOf, type ErasureDeps } from './erasure.js';
 import type { DecisionEventSink } from './decision-events.js';
 import { ContentionError } from './errors.js';
 import {
@@ -87,6 +87,10 @@ export async function applyAddressEffects(
   const { addresses } = deps;
   const email = outcome.recipient;
   if (outcome.eventType === 'DeliveryDelay') {
+    // An erased address's delay record would hold the address in clear again: its tombstone wins.
+    if (deps.erasure && isErasedRecord(commit.known !== undefined ? commit.known : await recordOf(email, addresses, deps.erasure))) {
+      return null;
+    }
     await deps.delays.putDelay({
       domain: domainOf(email),
       eventId: outcome.eventId,
@@ -132,6 +136,18 @@ export async function applyAddressEffects(
         : null;
     },
     { ...commit, ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
+  );
+}
+
+/**
+ * Whether applying this outcome writes the address in clear outside its record: a delivery delay's
+ * record, or (with retries) the retry state and timeout delay of a temporary failure. An erased
+ * address must not get them, so with erasure these outcomes read the record (or tombstone) first.
+ */
+export function writesAddressAside(outcome: RecipientOutcome): boolean {
+  if (outcome.eventType === 'DeliveryDelay') return true;
+  return (
+    outcome.eventType === 'Bounce' && (outcome.decision.retryAfterSeconds !== null || outcome.decision.category === 'connection-timeout')
   );
 }
 

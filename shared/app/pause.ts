@@ -42,7 +42,7 @@ export interface PauseDeps {
  * event: a failure is logged, never thrown (the composed sink keeps the event
  * in the outbox for the next health run, so it still goes out).
  */
-async function announce(event: DecisionEvent, deps: PauseDeps): Promise<void> {
+async function announce(event: Extract<DecisionEvent, { type: 'campaign.paused' | 'campaign.resumed' }>, deps: PauseDeps): Promise<void> {
   try {
     await deps.events?.publish([event]);
   } catch (error) {

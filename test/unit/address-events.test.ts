@@ -89,6 +89,7 @@ describe.each([
         actor: null,
         note: null,
         recordVersion: 1,
+        addressKey: null,
       },
     ]);
     expect(addresses.states.get('ann@example.com')).toMatchObject({ version: 1, lastChangePublished: true });

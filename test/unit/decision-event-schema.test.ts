@@ -6,7 +6,10 @@ import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import { DecisionEventSchema, decisionEventJsonSchema } from '../../shared/app/decision-event-schema.js';
 import type { DecisionEvent } from '../../shared/app/decision-events.js';
 import { pauseCampaign, resumeCampaign } from '../../shared/app/pause.js';
-import { release } from '../../shared/app/suppressions.js';
+import { erase } from '../../shared/app/erasure.js';
+import { release, suppress } from '../../shared/app/suppressions.js';
+import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
+import { FakeErasureStore } from '../support/erasure-fakes.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, deliveryFor, sqsEvent } from '../support/batches.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
@@ -26,6 +29,7 @@ async function builtEvents(): Promise<DecisionEvent[]> {
   const addresses = new FakeAddresses();
   const campaigns = new FakeCampaigns();
   const clock = () => new Date('2026-11-20T12:00:00Z');
+  const logger = new RecordingLogger();
   const handler = sqsBatchHandler(
     createProcessBatch({
       addresses,
@@ -45,6 +49,10 @@ async function builtEvents(): Promise<DecisionEvent[]> {
   await handler(sqsEvent([JSON.stringify(deliveryFor('held@contoso.example', '2026-11-20T11:00:00.000Z'))], 'd'));
   const reader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
   await release('gone@example.com', 'fixed', 'ops', { addresses, campaigns: reader, clock, events: bus });
+  // With an erasure key: address events carry the keyed hash, and an erasure publishes it alone.
+  const erasure = { hasher: new HmacAddressHasher(async () => 'k'.repeat(64)), store: new FakeErasureStore(addresses) };
+  await suppress('erased@example.com', { note: 'asked' }, 'ops', { addresses, campaigns: reader, clock, events: bus, erasure });
+  await erase('erased@example.com', { note: 'data-protection request', actor: 'ops' }, { addresses, erasure, clock, logger, events: bus });
   const pauses = { pauses: new FakePauses(), clock, events: bus };
   await pauseCampaign('nov', 'bought list', 'ops', false, pauses);
   await resumeCampaign('nov', pauses, { reason: 'cleaned', actor: 'ops' });
@@ -64,6 +72,8 @@ describe('decision event schema', () => {
       'address.review',
       'address.released',
       'address.released',
+      'address.suppressed',
+      'address.erased',
       'campaign.paused',
       'campaign.resumed',
     ]);
@@ -72,6 +82,22 @@ describe('decision event schema', () => {
       expect(DecisionEventSchema.parse(event)).toEqual(event);
     }
     expect([toType, toSchema]).toHaveLength(2);
+    // The erasure names the address by the key its address events carried, never by the address.
+    const [suppressed, erased] = events.slice(4, 6);
+    expect(suppressed).toMatchObject({ address: 'erased@example.com', addressKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(erased).toEqual({
+      version: 1,
+      type: 'address.erased',
+      id: `erased:${(suppressed as { addressKey: string }).addressKey}:2026-11-20T12:00:00.000Z`,
+      at: '2026-11-20T12:00:00.000Z',
+      addressKey: (suppressed as { addressKey: string }).addressKey,
+      kept: true,
+      status: 'suppressed',
+      actor: 'ops',
+      note: 'data-protection request',
+    });
+    expect(JSON.stringify(erased)).not.toContain('@');
+    expect(events.slice(0, 4).every((e) => 'addressKey' in e && e.addressKey === null)).toBe(true);
   });
 
   it('refuses what is not an event of version 1', () => {

@@ -255,8 +255,14 @@ describe('health job', () => {
     expect(
       events.map((e) => [
         e.type,
-        e.campaign,
-        e.type === 'campaign.finding' ? `${e.finding.key}:${e.verdict}:${e.previous}` : 'pause' in e ? e.pause.actor : e.address,
+        'campaign' in e ? e.campaign : null,
+        e.type === 'campaign.finding'
+          ? `${e.finding.key}:${e.verdict}:${e.previous}`
+          : 'pause' in e
+            ? e.pause.actor
+            : 'address' in e
+              ? e.address
+              : null,
       ]),
     ).toEqual([
       ['campaign.finding', 'nov', 'hard-bounce-rate:danger:null'],

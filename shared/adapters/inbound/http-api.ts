@@ -194,7 +194,13 @@ export function createApiHandler(
         const body = validate(ReleaseBody, bodyOf(event), 'body');
         if (query.erase) {
           if (!deps.erasure) throw new HttpError(404, 'erasure is not available here (no erasure key)');
-          const erasure = { addresses: deps.addresses, erasure: deps.erasure, clock: deps.clock, logger };
+          const erasure = {
+            addresses: deps.addresses,
+            erasure: deps.erasure,
+            clock: deps.clock,
+            logger,
+            ...(deps.events ? { events: deps.events } : {}),
+          };
           return json(200, await erase(address, { note: body.reason, actor: callerOf(event) }, erasure));
         }
         const view = await release(address, body.reason, callerOf(event), deps);
