@@ -40,6 +40,12 @@ export interface CommitOptions {
    * left to the caller when nothing replaces it.
    */
   readonly deferPublish?: DeferredPublish;
+  /**
+   * With `events`: once the record is written, an event that neither went out nor was kept is
+   * reported here instead of thrown (a person's change stands once stored): the record stays
+   * `lastChangePublished: false`, and its next reader publishes the change.
+   */
+  readonly unpublished?: (error: Error) => void;
 }
 
 export interface Commit {
@@ -135,9 +141,15 @@ export async function commitSignal(
       options.deferPublish.defer(transition.next);
       return { before: state, after: transition.next, changed: true };
     }
-    const after = options.events
-      ? await publishChange(addresses, transition.next, options.events, options.erasure?.hasher)
-      : transition.next;
+    let after = transition.next;
+    if (options.events) {
+      try {
+        after = await publishChange(addresses, transition.next, options.events, options.erasure?.hasher);
+      } catch (error) {
+        if (!options.unpublished) throw error;
+        options.unpublished(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     return { before: state, after, changed: true };
   }
   throw new ContentionError(`address record kept changing under ${MAX_ATTEMPTS} attempts`);

@@ -13,11 +13,11 @@ import {
   type SuppressionReason,
   type SuppressionStatus,
 } from '../domain/index.js';
-import { commitSignal } from './address-writer.js';
+import { commitSignal, type CommitOptions } from './address-writer.js';
 import { recordsOf, tombstoneOf, type ErasureDeps } from './erasure.js';
 import type { DecisionEventSink } from './decision-events.js';
 import { ConflictError, InvalidCursorError, NotFoundError } from './errors.js';
-import type { AddressRepository, CampaignReader, DelayReader } from './ports.js';
+import type { AddressRepository, CampaignReader, DelayReader, LoggerPort } from './ports.js';
 
 export interface SuppressionDeps {
   readonly addresses: AddressRepository;
@@ -30,6 +30,8 @@ export interface SuppressionDeps {
   readonly erasure?: ErasureDeps;
   /** Where a person's suppressions and releases are published as decision events; none: not published. */
   readonly events?: DecisionEventSink;
+  /** Where a person's change whose event could be neither published nor kept is reported (never with the address). */
+  readonly logger?: LoggerPort;
 }
 
 /** Receiving domains whose delays are read per campaign: the most delayed ones. */
@@ -249,6 +251,21 @@ export interface ManualSuppression {
 
 const eventsOf = (deps: SuppressionDeps) => (deps.events ? { events: deps.events } : {});
 
+/**
+ * How a person's change is written: it stands once stored, even when its event can be neither
+ * published nor kept (the bus and the outbox both fail); the record then stays unpublished for its
+ * next reader to publish, and the failure is logged by type and error name only.
+ */
+const personsChange = (deps: SuppressionDeps, type: 'address.released' | 'address.suppressed'): CommitOptions => ({
+  ...(deps.erasure ? { erasure: deps.erasure } : {}),
+  ...eventsOf(deps),
+  unpublished: (error) =>
+    deps.logger?.error('Decision event neither published nor kept: the change stands, the next reader of the record publishes it', {
+      type,
+      errorName: error.name,
+    }),
+});
+
 /** Suppress an address by hand. Suppressing a suppressed address changes nothing (imports can run twice). */
 export async function suppress(
   email: string,
@@ -269,7 +286,7 @@ export async function suppress(
       actor,
       note: request.note,
     }),
-    { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...eventsOf(deps) },
+    personsChange(deps, 'address.suppressed'),
   );
   return { created: commit.before === null, view: await lookup(email, deps) };
 }
@@ -285,7 +302,7 @@ export async function release(email: string, note: string, actor: string, deps: 
       if (state.status === 'released') throw new ConflictError(`${email} is already released (${state.releasedAt ?? ''})`);
       return { kind: 'release', eventId: `release:${at}:${actor}`, occurredAt: at, evidence: NO_EVIDENCE, actor, note };
     },
-    { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...eventsOf(deps) },
+    personsChange(deps, 'address.released'),
   );
   if (!commit.changed) throw new ConflictError(`${email} could not be released`);
   return lookup(email, deps);

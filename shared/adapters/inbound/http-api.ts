@@ -179,7 +179,7 @@ export function createApiHandler(
           address,
           { note: body.reason, ...(body.sesReason ? { sesReason: body.sesReason } : {}) },
           callerOf(event),
-          deps,
+          { ...deps, logger },
         );
         logger.info('Address suppressed by hand', { email: maskAddress(address), created: result.created });
         return json(result.created ? 201 : 200, result.view);
@@ -203,7 +203,7 @@ export function createApiHandler(
           };
           return json(200, await erase(address, { note: body.reason, actor: callerOf(event) }, erasure));
         }
-        const view = await release(address, body.reason, callerOf(event), deps);
+        const view = await release(address, body.reason, callerOf(event), { ...deps, logger });
         logger.info('Address released', { email: maskAddress(address) });
         return json(200, view);
       },
