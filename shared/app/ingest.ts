@@ -13,9 +13,11 @@ import {
   recipientOutcomes,
   retryLinkOf,
   signalOf,
+  softThresholdCrossings,
   SOFT_BOUNCE_THRESHOLD,
   SOFT_BOUNCE_WINDOW_SECONDS,
   type AddressSignal,
+  type AddressState,
   type CounterUpdate,
   type CountedOutcome,
   type RecipientOutcome,
@@ -104,39 +106,51 @@ export async function applyAddressEffects(
     return null;
   }
   if (!readsAddressState(outcome, hints)) return null;
-  const soft = isSoftBounce(outcome);
-
-  let windowWritten = false;
-  return commitSignal(
-    addresses,
-    email,
-    async (state): Promise<AddressSignal | null> => {
-      if (!soft) {
+  const options: CommitOptions = {
+    ...commit,
+    ...(deps.erasure ? { erasure: deps.erasure } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
+  };
+  if (!isSoftBounce(outcome)) {
+    return commitSignal(
+      addresses,
+      email,
+      (): AddressSignal | null => {
         const kind = signalOf(outcome);
         return kind === null ? null : { kind, eventId: outcome.eventId, occurredAt: outcome.occurredAt, evidence: evidenceOf(outcome) };
-      }
-      if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
-      if (isErasedRecord(state)) return null; // its window would hold the address again
-      if (!windowWritten) {
-        // Written before counting, so a retry after a crash counts it too.
-        await addresses.putSoftBounce({
-          email,
-          eventId: outcome.eventId,
-          occurredAt: outcome.occurredAt,
-          evidence: evidenceOf(outcome),
-          expiresAt: epochSeconds(outcome.occurredAt, SOFT_BOUNCE_WINDOW_SECONDS),
-        });
-        windowWritten = true;
-      }
-      const window = await addresses.softBounceWindow(email, now, state?.status === 'released' ? state.releasedAt : null);
-      // The threshold is crossed by the newest soft bounce in the window, whichever record is being
-      // processed: a redelivered older bounce then reproduces exactly the same change.
-      return signalOf(outcome, window.count, SOFT_BOUNCE_THRESHOLD) === 'soft-threshold' && window.newest
-        ? { kind: 'soft-threshold', eventId: window.newest.eventId, occurredAt: window.newest.occurredAt, evidence: window.newest.evidence }
-        : null;
-    },
-    { ...commit, ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
-  );
+      },
+      options,
+    );
+  }
+
+  let windowWritten = false;
+  // The soft bounces this one brings past the threshold, applied one commit each (at most two).
+  const pastThreshold = async (state: AddressState | null): Promise<AddressSignal | null> => {
+    if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
+    if (isErasedRecord(state)) return null; // its window would hold the address again
+    if (!windowWritten) {
+      // Written before counting, so a retry after a crash counts it too.
+      await addresses.putSoftBounce({
+        email,
+        eventId: outcome.eventId,
+        occurredAt: outcome.occurredAt,
+        evidence: evidenceOf(outcome),
+        expiresAt: epochSeconds(outcome.occurredAt, SOFT_BOUNCE_WINDOW_SECONDS),
+      });
+      windowWritten = true;
+    }
+    const window = await addresses.softBounceWindow(email, now, state?.status === 'released' ? state.releasedAt : null);
+    // Decided from the window, not from the processed bounce alone: a redelivered or late older
+    // bounce reproduces exactly the changes the bounces in time order make. When all are applied
+    // the last is still the signal: it bears on the record, so its writer's lost history entry is put again.
+    const crossings = softThresholdCrossings(window.items, outcome.eventId, SOFT_BOUNCE_THRESHOLD);
+    const next = crossings.find((item) => !state?.appliedEventIds.includes(item.eventId)) ?? crossings.at(-1);
+    return next ? { kind: 'soft-threshold', eventId: next.eventId, occurredAt: next.occurredAt, evidence: next.evidence } : null;
+  };
+  const first = await commitSignal(addresses, email, pastThreshold, options);
+  if (!first.changed) return first;
+  const second = await commitSignal(addresses, email, pastThreshold, { ...options, known: first.after });
+  return { before: first.before, after: second.after, changed: true };
 }
 
 /**

@@ -31,8 +31,8 @@ export interface HistoryWriteResult {
 
 export interface SoftBounceWindow {
   readonly count: number;
-  /** The most recent soft bounce in the window (by time), or null. */
-  readonly newest: SoftBounceItem | null;
+  /** The soft bounces in the window, oldest first (by time, then event id). */
+  readonly items: readonly SoftBounceItem[];
   /** Epoch seconds when the oldest soft bounce leaves the window (the count drops), or null. */
   readonly oldestExpiresAt: number | null;
 }

@@ -193,6 +193,22 @@ export function signalOf(outcome: RecipientOutcome, softBouncesInWindow = 0, sof
 }
 
 /**
+ * The soft bounces of the window (oldest first) that the processed one brings past the threshold,
+ * in the order to apply them: the one that crossed it (the first past the threshold, by time) and
+ * the processed one when it came after that. Every soft bounce past the threshold is applied in
+ * the end, whatever order they arrive in: each one's place in the window only rises as older
+ * ones arrive, so it is either past the threshold when it arrives, or becomes the crossing one
+ * when an older one does.
+ */
+export function softThresholdCrossings<T extends { readonly eventId: string }>(
+  windowOldestFirst: readonly T[],
+  processedEventId: string,
+  threshold: number,
+): T[] {
+  return windowOldestFirst.filter((item, index) => index === threshold || (index > threshold && item.eventId === processedEventId));
+}
+
+/**
  * A soft bounce counts toward the address's window: a temporary failure about
  * the recipient (mailbox full or busy, or unrecognisable). Throttling and
  * timeouts are about the sender or the receiving server, not the address.
@@ -276,11 +292,18 @@ const suppress =
     return { status: 'suppressed', reason: state.reason, takesEvidence: earliest };
   };
 
-/** Hold for review; a review is entered once, and only a later policy block moves its last-seen time. */
+/**
+ * Hold for review. A review is entered once; in a soft-bounce review every soft bounce past the
+ * threshold is recorded, the earliest holding the evidence (so the record and its history do not
+ * depend on the order they arrive in); otherwise only a later policy block moves its last-seen time.
+ */
 const review =
   (kind: ReviewingSignal): TransitionRule =>
   (state, signal) => {
     if (state?.status !== 'review') return { status: 'review', reason: REASON_OF[kind], takesEvidence: true };
+    if (kind === 'soft-threshold' && state.reason === 'soft-bounce-threshold') {
+      return { status: 'review', reason: state.reason, takesEvidence: isEarlier(signal.occurredAt, state.evidenceAt) };
+    }
     // Still blocked: a later block moves the time a delivery must beat to clear the review.
     if (kind !== 'policy-block' || time(signal.occurredAt) <= time(state.lastSeenAt)) return null;
     return { status: 'review', reason: state.reason, takesEvidence: false };

@@ -63,7 +63,7 @@ describe('concurrent instances on the same records', () => {
     }
   });
 
-  it('the 4th and 5th soft bounce of one address processed at once leave one review with its history', async () => {
+  it('the 4th and 5th soft bounce of one address processed at once leave one review recording both, with its history', async () => {
     for (let round = 0; round < 4; round++) {
       const [a, b] = (await instances(2)) as [PipelineUnderTest, PipelineUnderTest];
       const soft = (i: number) =>
@@ -78,7 +78,8 @@ describe('concurrent instances on the same records', () => {
       await a.handler(sqsEvent([soft(1), soft(2), soft(3)], `first-${round}`));
       await Promise.all([a.handler(sqsEvent([soft(4)], `x-${round}`)), b.handler(sqsEvent([soft(5)], `y-${round}`))]);
       const state = await expectStateAndHistoryAgree(a, 'flaky@example.org');
-      expect(state).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold', count: 1 });
+      // Both are past the threshold, so both are recorded; the earlier one crossed it and holds the evidence.
+      expect(state).toMatchObject({ status: 'review', reason: 'soft-bounce-threshold', count: 2, feedbackId: `soft-${round}-4` });
     }
   });
 

@@ -123,7 +123,7 @@ describe.each(implementations)('AddressRepository contract: %s', (_name, make) =
     expect(await repo.history('kim@example.com', 1)).toEqual([entry('kim@example.com', 'e2', '2026-11-21T10:00:00.000Z')]);
   });
 
-  it('counts only unexpired soft bounces after `since`, once each, and returns the newest', async () => {
+  it('counts only unexpired soft bounces after `since`, once each, oldest first', async () => {
     const repo = await make();
     const now = new Date('2026-11-20T12:00:00.000Z');
     const nowSeconds = now.getTime() / 1000;
@@ -131,15 +131,21 @@ describe.each(implementations)('AddressRepository contract: %s', (_name, make) =
     await repo.putSoftBounce(soft('kim@example.com', 's2', '2026-11-19T10:00:00.000Z', nowSeconds + 100));
     await repo.putSoftBounce(soft('kim@example.com', 's3', '2026-11-20T10:00:00.000Z', nowSeconds + 200));
     await repo.putSoftBounce(soft('kim@example.com', 's3', '2026-11-20T10:00:00.000Z', nowSeconds + 200));
+    // Written newest first: the window still reads oldest first (same time: by event id).
+    await repo.putSoftBounce(soft('kim@example.com', 's2b', '2026-11-19T10:00:00.000Z', nowSeconds + 100));
     await repo.putSoftBounce(soft('other@example.com', 's4', '2026-11-20T11:00:00.000Z', nowSeconds + 300));
     const window = await repo.softBounceWindow('kim@example.com', now, null);
     expect(window).toEqual({
-      count: 2,
-      newest: soft('kim@example.com', 's3', '2026-11-20T10:00:00.000Z', nowSeconds + 200),
+      count: 3,
+      items: [
+        soft('kim@example.com', 's2', '2026-11-19T10:00:00.000Z', nowSeconds + 100),
+        soft('kim@example.com', 's2b', '2026-11-19T10:00:00.000Z', nowSeconds + 100),
+        soft('kim@example.com', 's3', '2026-11-20T10:00:00.000Z', nowSeconds + 200),
+      ],
       oldestExpiresAt: nowSeconds + 100,
     });
     expect((await repo.softBounceWindow('kim@example.com', now, '2026-11-19T12:00:00.000Z')).count).toBe(1);
-    expect(await repo.softBounceWindow('nobody@example.com', now, null)).toEqual({ count: 0, newest: null, oldestExpiresAt: null });
+    expect(await repo.softBounceWindow('nobody@example.com', now, null)).toEqual({ count: 0, items: [], oldestExpiresAt: null });
   });
 
   it('lists a status oldest last-seen first, with filters, page by page without gaps or repeats', async () => {

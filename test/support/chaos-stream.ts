@@ -24,7 +24,6 @@ export interface ChaosStream {
 export const LEFT_OUT = [
   'a delivery dated after the policy block that put its address in review (documented limit)',
   'a delivery dated after the soft bounce that crossed the threshold (the same limit; found by chaos)',
-  'a fifth soft bounce in one window (found by chaos: the one that crossed the threshold depends on arrival order)',
 ] as const;
 
 /** A small seeded generator (mulberry32): the same seed gives the same stream. */
@@ -72,13 +71,14 @@ const ON_ACCOUNT_LIST = { bounceType: 'Permanent', bounceSubType: 'OnAccountSupp
  * three have two (a complaint then a hard bounce, two hard bounces, a hard bounce then SES's account list).
  */
 const STORIES = [
-  ['delivered', 0.48],
+  ['delivered', 0.46],
   ['delayed-then-delivered', 0.06],
   ['reputation-blocked', 0.05],
   ['timeouts', 0.03],
   ['rejected', 0.02],
   ['soft-below-threshold', 0.09],
   ['soft-threshold', 0.04],
+  ['soft-past-threshold', 0.02],
   ['hard-bounce', 0.1],
   ['complaint', 0.04],
   ['complaint-then-hard-bounce', 0.02],
@@ -123,7 +123,7 @@ export function chaosStream(options: { events: number; seed: number; now: number
     stories[story] = (stories[story] ?? 0) + 1;
     const email = `user${addresses}.${options.seed}@${pick(DOMAINS)}`;
     addresses++;
-    const needed = story === 'soft-threshold' ? 4 : TWO_SUPPRESSING.has(story) ? 2 : 1;
+    const needed = story === 'soft-threshold' ? 4 : story === 'soft-past-threshold' ? 5 : TWO_SUPPRESSING.has(story) ? 2 : 1;
     const messageCount = Math.max(needed, between(1, 4));
     // Distinct campaigns in send order: the address's messages go out one after another.
     const campaigns = [...Array(campaignCount).keys()]
@@ -191,8 +191,9 @@ export function chaosStream(options: { events: number; seed: number; now: number
           if (fromEnd === 1) return void (send(), bounce(soon(), POLICY_BLOCK));
           break;
         case 'soft-threshold':
-          // The last four messages bounce soft (SES reports them after hours of its own retries); nothing is delivered after.
-          if (fromEnd <= 4) return void (send(), bounce(sentAt + between(60, 150) * 60_000, SOFT_BOUNCE));
+        case 'soft-past-threshold':
+          // The last four (five) messages bounce soft (SES reports them after hours of its own retries); nothing is delivered after.
+          if (fromEnd <= needed) return void (send(), bounce(sentAt + between(60, 150) * 60_000, SOFT_BOUNCE));
           break;
         case 'soft-below-threshold':
           // At most three: one more would cross the threshold.

@@ -90,10 +90,10 @@ export class FakeAddresses implements AddressRepository {
   async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
     const items = [...this.softBounces.values()]
       .filter((i) => i.email === email && i.expiresAt > now.getTime() / 1000 && (since === null || i.occurredAt > since))
-      .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId));
     return {
       count: items.length,
-      newest: items.at(-1) ?? null,
+      items,
       oldestExpiresAt: items.length === 0 ? null : Math.min(...items.map((i) => i.expiresAt)),
     };
   }

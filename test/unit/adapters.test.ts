@@ -126,7 +126,7 @@ describe('DynamoAddressRepository', () => {
     expect(await repo.history('kim@example.com', 5)).toEqual([entry]);
   });
 
-  it('counts only unexpired soft bounces, across pages, and returns the newest', async () => {
+  it('counts only unexpired soft bounces, across pages, and returns them oldest first', async () => {
     dynamo
       .on(QueryCommand)
       .resolvesOnce({
@@ -137,7 +137,7 @@ describe('DynamoAddressRepository', () => {
         Items: [{ eventId: 'b', occurredAt: '2026-11-20T00:00:00.000Z', expiresAt: 2, evidence: { ...NO_EVIDENCE, rule: 'r' } }],
       });
     const window = await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), null);
-    expect(window).toMatchObject({ count: 2, newest: { eventId: 'b', evidence: { rule: 'r' } } });
+    expect(window).toMatchObject({ count: 2, items: [{ eventId: 'a' }, { eventId: 'b', evidence: { rule: 'r' } }] });
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
       FilterExpression: '#ttl > :now',
       ExpressionAttributeValues: {

@@ -80,6 +80,7 @@ describe('the chaos stream', () => {
       'soft-below-threshold',
       'delivered',
       'two-hard-bounces',
+      'soft-past-threshold',
       'hard-bounce-then-account-list',
     ])
       expect(stream.stories[story]).toBeGreaterThan(0);

@@ -89,7 +89,7 @@ describe('classify batch handler (with fakes)', () => {
     expect(campaigns.total('sends')).toBe(100);
   });
 
-  it('turns the 4th soft bounce inside 72 h into a review, attributed to the newest bounce', async () => {
+  it('turns the 4th soft bounce inside 72 h into a review, attributed to the bounce that crossed the threshold', async () => {
     const { handler, addresses } = setup();
     const soft = (i: number, at: string) =>
       JSON.stringify(
@@ -105,6 +105,53 @@ describe('classify batch handler (with fakes)', () => {
       reason: 'soft-bounce-threshold',
       appliedEventIds: [expect.stringContaining(':s4:')],
     });
+  });
+
+  it('records every soft bounce past the threshold, the earliest as the crossing one, in every arrival order', async () => {
+    const soft = (i: number) =>
+      JSON.stringify(
+        bounceFor('flaky@example.org', {
+          feedbackId: `s${i}`,
+          status: '4.2.2',
+          diagnosticCode: 'smtp; 452 4.2.2 Mailbox full',
+          at: `2026-11-20T0${i}:00:00.000Z`,
+        }),
+      );
+    const permutations = (items: readonly number[]): number[][] =>
+      items.length <= 1
+        ? [[...items]]
+        : items.flatMap((item, i) => permutations(items.filter((_, j) => j !== i)).map((rest) => [item, ...rest]));
+    const outcomeOf = async (order: readonly number[]) => {
+      const { handler, addresses } = setup();
+      // One batch per bounce: exactly this arrival order.
+      for (const i of order) await handler(sqsEvent([soft(i)], `n${i}`));
+      const state = addresses.states.get('flaky@example.org');
+      const feedbackOf = (eventId: string) => eventId.split(':')[1];
+      return {
+        status: state?.status,
+        reason: state?.reason,
+        crossing: state?.feedbackId,
+        evidenceAt: state?.evidenceAt,
+        count: state?.count,
+        firstSeenAt: state?.firstSeenAt,
+        lastSeenAt: state?.lastSeenAt,
+        applied: [...(state?.appliedEventIds ?? [])].map(feedbackOf).sort(),
+        history: [...new Set(addresses.historyEntries.map((entry) => feedbackOf(entry.eventId)))].sort(),
+      };
+    };
+    const expected = {
+      status: 'review',
+      reason: 'soft-bounce-threshold',
+      crossing: 's4',
+      evidenceAt: '2026-11-20T04:00:00.000Z',
+      count: 2,
+      firstSeenAt: '2026-11-20T04:00:00.000Z',
+      lastSeenAt: '2026-11-20T05:00:00.000Z',
+      applied: ['s4', 's5'],
+      history: ['s4', 's5'],
+    };
+    // All 120 orders of five soft bounces (two past the threshold of 3).
+    for (const order of permutations([1, 2, 3, 4, 5])) expect({ order, ...(await outcomeOf(order)) }).toEqual({ order, ...expected });
   });
 
   it('does not count throttling or timeouts toward the address window (they are about the sender or the server)', async () => {

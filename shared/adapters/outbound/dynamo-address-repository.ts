@@ -185,7 +185,7 @@ export class DynamoAddressRepository implements AddressRepository {
 
   async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
     let count = 0;
-    let newest: SoftBounceItem | null = null;
+    const inWindow: SoftBounceItem[] = [];
     let oldestExpiresAt: number | null = null;
     const pages = paginateQuery(
       { client: this.client },
@@ -208,14 +208,13 @@ export class DynamoAddressRepository implements AddressRepository {
     for await (const page of pages) {
       const items = page.Items ?? [];
       count += items.length;
-      // Keys sort by time, so the last item of the last page is the newest.
       for (const item of items) {
         const expiresAt = Number(item[TTL_ATTRIBUTE]);
         if (oldestExpiresAt === null || expiresAt < oldestExpiresAt) oldestExpiresAt = expiresAt;
       }
-      const last = items.at(-1);
-      if (last) newest = softBounceFromItem(email, last, TTL_ATTRIBUTE);
+      // Keys sort by time (then event id), so the items come oldest first.
+      for (const item of items) inWindow.push(softBounceFromItem(email, item, TTL_ATTRIBUTE));
     }
-    return { count, newest, oldestExpiresAt };
+    return { count, items: inWindow, oldestExpiresAt };
   }
 }
