@@ -1,4 +1,4 @@
-import { chaosOrder, chaosStream, LEFT_OUT, type ChaosStream } from './chaos-stream.js';
+import { chaosOrder, chaosStream, ORDER_DEPENDENT, type ChaosStream } from './chaos-stream.js';
 import { drive, type DriveResult } from './chaos-run.js';
 import { compareRuns, COMPARED, NOT_COMPARED, percentile, stateLatenciesMs, type Comparison } from './chaos-compare.js';
 
@@ -80,7 +80,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   say('clean run: in order, once, no faults, no kills');
   const [clean, chaos] = options.parallel ? await Promise.all([cleanRun(), chaosRun()]) : [await cleanRun(), await chaosRun()];
 
-  const comparison = compareRuns(clean.items, chaos.items);
+  const comparison = compareRuns(clean.items, chaos.items, new Set(stream.orderDependent));
   const latencies = stateLatenciesMs(stream, chaos);
   const latencyMs = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length };
   const injected = injectedFaults(chaos.output);
@@ -88,7 +88,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const eventsPerSecond = (result: DriveResult) => (stream.events.length / result.seconds).toFixed(0);
   const lines = [
     `events: ${stream.events.length} (${stream.addresses} addresses, ${stream.campaigns} campaigns); stories: ${JSON.stringify(stream.stories)}`,
-    `left out of the stream (order-dependent by design): ${LEFT_OUT.join('; ')}`,
+    `order-dependent by design: ${ORDER_DEPENDENT}: ${comparison.orderDependent.addresses} addresses, ` +
+      `${comparison.orderDependent.releasedByClean} released by the clean run, ` +
+      `${comparison.orderDependent.heldInstead} of them held in review by the chaos run`,
     `clean run: ${clean.seconds.toFixed(1)} s, ${eventsPerSecond(clean)} events/s, peak RSS ${mb(Math.max(...clean.peakRssKb))}`,
     `chaos run: ${chaos.seconds.toFixed(1)} s, ${eventsPerSecond(chaos)} distinct events/s (${2 * stream.events.length} deliveries), ` +
       `peak RSS ${chaos.peakRssKb.map(mb).join(' / ')} (each runtime process before its kill or stop)`,

@@ -60,6 +60,33 @@ describe('the chaos comparison', () => {
   });
 });
 
+describe('the chaos comparison of an order-dependent address (a review and a newer delivery)', () => {
+  const released = state('r@x.org', { status: 'released', reason: 'policy-block-review', releasedBy: 'delivery', count: 2 });
+  const block = history('r@x.org', { sk: 'HIST#1#block', signal: 'policy-block', toStatus: 'review', reason: 'policy-block-review' });
+  const release = history('r@x.org', { sk: 'HIST#2#delivery', signal: 'delivery', toStatus: 'released' });
+  const loose = new Set(['r@x.org']);
+
+  it('accepts the chaos run holding in review what the clean run released, without the release entry', () => {
+    const held = state('r@x.org', { status: 'review', reason: 'policy-block-review', count: 1 });
+    const result = compareRuns([released, block, release], [held, block], loose);
+    expect(result.differences).toEqual([]);
+    expect(result.orderDependent).toEqual({ addresses: 1, releasedByClean: 1, heldInstead: 1 });
+  });
+
+  it('refuses a suppression, another reason, or a history entry the clean run does not have', () => {
+    const suppressed = state('r@x.org', { status: 'suppressed', reason: 'policy-block-review' });
+    const otherReason = state('r@x.org', { status: 'review', reason: 'soft-bounce-threshold' });
+    const extra = history('r@x.org', { sk: 'HIST#3#other', signal: 'hard-bounce' });
+    expect(compareRuns([released, block], [suppressed, block], loose).differences).toHaveLength(1);
+    expect(compareRuns([released, block], [otherReason, block], loose).differences).toHaveLength(1);
+    expect(compareRuns([released, block], [released, block, extra], loose).differences).toEqual([
+      'addresses ADDR#r@x.org HIST#3#other: only in the chaos run',
+    ]);
+    // Without the address named as order-dependent, the held review is a difference like any other.
+    expect(compareRuns([released, block, release], [state('r@x.org', { status: 'review' }), block]).differences.length).toBeGreaterThan(0);
+  });
+});
+
 describe('the chaos stream', () => {
   it('is the same for the same seed, in event-time order, with every event twice in the chaos order', () => {
     const now = Date.parse('2026-11-30T12:00:00.000Z');
@@ -81,9 +108,15 @@ describe('the chaos stream', () => {
       'delivered',
       'two-hard-bounces',
       'soft-past-threshold',
+      'policy-block-then-delivered',
+      'soft-threshold-then-delivered',
       'hard-bounce-then-account-list',
     ])
       expect(stream.stories[story]).toBeGreaterThan(0);
+
+    expect(stream.orderDependent).toHaveLength(
+      (stream.stories['policy-block-then-delivered'] ?? 0) + (stream.stories['soft-threshold-then-delivered'] ?? 0),
+    );
 
     const order = chaosOrder(stream.events.length, 3, 200);
     expect(order).toHaveLength(2 * stream.events.length);
