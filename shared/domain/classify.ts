@@ -24,12 +24,19 @@ export interface RuleInput {
  */
 interface CompiledRule {
   readonly rule: ClassificationRule;
+  /** Position in its table (see `RuleTable`). */
+  readonly index: number;
   readonly lowerText: RegExp | null;
   /**
    * A cheap necessary condition for `lowerText` (see `trigramGate`): when it
    * fails the pattern cannot match and is not run; null means always run.
    */
   readonly gate: Int32Array | null;
+  /**
+   * For a case-sensitive pattern: literals one of which every match contains
+   * (one per alternative), else null. The pattern runs only when the text holds one.
+   */
+  readonly literals: readonly string[] | null;
 }
 
 /** Index just past the group or character class that opens at `start`. */
@@ -163,7 +170,7 @@ export function requiredLiteral(alternative: string): string {
   return longest;
 }
 
-const GATE_SIZE = 1 << 16;
+const GATE_SIZE = 1 << 12;
 function trigramHash(text: string, at: number): number {
   return (text.charCodeAt(at) * 961 + text.charCodeAt(at + 1) * 31 + text.charCodeAt(at + 2)) & (GATE_SIZE - 1);
 }
@@ -185,17 +192,66 @@ export function trigramGate(lowerSource: string): Int32Array | null {
   return Int32Array.from(gate);
 }
 
-function compile(rule: ClassificationRule): CompiledRule {
+function compile(rule: ClassificationRule, index: number): CompiledRule {
   const text = rule.text;
   // Only when lower-casing the source cannot change an escape's meaning (\D, \S, \W, \B, \P…).
   const lowerable = text !== undefined && text.flags.includes('i') && !/\\[A-Z]/.test(text.source);
-  if (!lowerable) return { rule, lowerText: null, gate: null };
+  if (!lowerable) {
+    const literals = text === undefined || text.flags.includes('i') ? null : alternativesOf(text.source).map(requiredLiteral);
+    return { rule, index, lowerText: null, gate: null, literals: literals?.every((literal) => literal.length >= 2) ? literals : null };
+  }
   const lowerSource = text.source.toLowerCase();
   return {
     rule,
+    index,
     lowerText: new RegExp(factorByFirstCharacter(lowerSource), text.flags.replace('i', '')),
     gate: trigramGate(lowerSource),
+    literals: null,
   };
+}
+
+/**
+ * A compiled table of rules, and an index from each trigram to the gated
+ * rules it may open: every literal of a gate has one key trigram (the one
+ * fewest literals share), and a gate is only checked when the text marked
+ * one of the rule's keys.
+ */
+interface RuleTable {
+  readonly rules: readonly CompiledRule[];
+  /** Rules keyed by trigram `h`: `keyedRules[keyStart[h]]` up to `keyedRules[keyStart[h + 1]]`. */
+  readonly keyStart: Int32Array;
+  readonly keyedRules: Int32Array;
+  /** Per rule: the stamp of the last text that marked one of its keys. */
+  readonly keyStamps: Uint32Array;
+}
+
+function ruleTable(rules: readonly ClassificationRule[]): RuleTable {
+  const compiledRules = rules.map(compile);
+  const literalsOf = (gate: Int32Array): number[][] => {
+    const result: number[][] = [];
+    for (let at = 0; at < gate.length; at += 1 + (gate[at] as number))
+      result.push([...gate.subarray(at + 1, at + 1 + (gate[at] as number))]);
+    return result;
+  };
+  const shared = new Map<number, number>();
+  for (const { gate } of compiledRules) {
+    for (const hashes of gate === null ? [] : literalsOf(gate)) for (const hash of hashes) shared.set(hash, (shared.get(hash) ?? 0) + 1);
+  }
+  const keyed: Array<Set<number>> = Array.from({ length: GATE_SIZE }, () => new Set<number>());
+  for (const { gate, index } of compiledRules) {
+    for (const hashes of gate === null ? [] : literalsOf(gate)) {
+      const key = hashes.reduce((best, hash) => ((shared.get(hash) ?? 0) < (shared.get(best) ?? 0) ? hash : best));
+      keyed[key]?.add(index);
+    }
+  }
+  const keyStart = new Int32Array(GATE_SIZE + 1);
+  const keyedRules: number[] = [];
+  keyed.forEach((indexes, hash) => {
+    keyStart[hash] = keyedRules.length;
+    keyedRules.push(...indexes);
+  });
+  keyStart[GATE_SIZE] = keyedRules.length;
+  return { rules: compiledRules, keyStart, keyedRules: Int32Array.from(keyedRules), keyStamps: new Uint32Array(compiledRules.length) };
 }
 
 /**
@@ -205,18 +261,21 @@ function compile(rule: ClassificationRule): CompiledRule {
 const trigramStamps = new Uint32Array(GATE_SIZE);
 let currentStamp = 0;
 
-function markTrigrams(text: string): number {
+function markTrigrams(text: string, table: RuleTable): number {
   if (currentStamp === 0xffffffff) {
     trigramStamps.fill(0);
     currentStamp = 0;
   }
   const stamp = ++currentStamp;
+  const { keyStart, keyedRules, keyStamps } = table;
   // The same hash as `trigramHash`, rolled along the text (one character read per position).
   let first = text.charCodeAt(0);
   let second = text.charCodeAt(1);
   for (let at = 2; at < text.length; at++) {
     const third = text.charCodeAt(at);
-    trigramStamps[(first * 961 + second * 31 + third) & (GATE_SIZE - 1)] = stamp;
+    const hash = (first * 961 + second * 31 + third) & (GATE_SIZE - 1);
+    trigramStamps[hash] = stamp;
+    for (let k = keyStart[hash] as number, end = keyStart[hash + 1] as number; k < end; k++) keyStamps[keyedRules[k] as number] = stamp;
     first = second;
     second = third;
   }
@@ -240,12 +299,17 @@ function gateOpen(gate: Int32Array, stamp: number): boolean {
   return false;
 }
 
-const compiledRules = new WeakMap<readonly ClassificationRule[], readonly CompiledRule[]>();
-function compiled(rules: readonly ClassificationRule[]): readonly CompiledRule[] {
-  let result = compiledRules.get(rules);
+function holdsSome(text: string, literals: readonly string[]): boolean {
+  for (const literal of literals) if (text.includes(literal)) return true;
+  return false;
+}
+
+const ruleTables = new WeakMap<readonly ClassificationRule[], RuleTable>();
+function tableOf(rules: readonly ClassificationRule[]): RuleTable {
+  let result = ruleTables.get(rules);
   if (!result) {
-    result = rules.map(compile);
-    compiledRules.set(rules, result);
+    result = ruleTable(rules);
+    ruleTables.set(rules, result);
   }
   return result;
 }
@@ -292,7 +356,7 @@ function candidatesFor(rules: readonly ClassificationRule[], input: RuleInput): 
       if (entry.bounceType === input.bounceType && entry.bounceSubType === input.bounceSubType) return entry.candidates;
     }
   }
-  const candidates = compiled(rules).filter((entry) => codesHold(entry.rule, input));
+  const candidates = tableOf(rules).rules.filter((entry) => codesHold(entry.rule, input));
   if (entries === undefined) {
     if (cache.size >= CANDIDATE_CACHE_LIMIT) cache.clear();
     entries = [];
@@ -315,17 +379,24 @@ export function firstMatchingRule(
 ): ClassificationRule | undefined {
   let lower: string | null = null;
   let stamp = 0;
-  for (const { rule, lowerText, gate } of candidatesFor(rules, input)) {
+  let keyStamps: Uint32Array | null = null;
+  for (const { rule, index, lowerText, gate, literals } of candidatesFor(rules, input)) {
     if (rule.text === undefined) return rule;
     if (lowerText === null) {
+      // None of the literals a match needs is in the text: the pattern cannot match.
+      if (literals !== null && useGates && !holdsSome(input.text, literals)) continue;
       if (rule.text.test(input.text)) return rule;
       continue;
     }
     lower ??= input.text.toLowerCase();
     if (gate !== null && useGates) {
-      // No alternative's leading literal is in the text: the pattern cannot match.
-      if (stamp === 0) stamp = markTrigrams(lower);
-      if (!gateOpen(gate, stamp)) continue;
+      // No key trigram of the rule, or no literal's every trigram, is in the text: the pattern cannot match.
+      if (keyStamps === null) {
+        const table = tableOf(rules);
+        keyStamps = table.keyStamps;
+        stamp = markTrigrams(lower, table);
+      }
+      if (keyStamps[index] !== stamp || !gateOpen(gate, stamp)) continue;
     }
     if (lowerText.test(lower)) return rule;
   }
@@ -409,6 +480,7 @@ interface CachedVerdict {
  * Bounded and least-recently-used first, in two generations: lookups go to the
  * current one, then to the previous one (a hit there moves the entry up); when
  * the current one is full the previous one is dropped. Hits cost one lookup.
+ * A text is kept from its second sighting on (see `seenBefore`).
  */
 export const VERDICT_CACHE_LIMIT = 4096;
 /** Longer diagnostics are not kept, so the cache holds at most about 4096 × 2048 characters of them. */
@@ -469,18 +541,41 @@ function cachedVerdictOf(
   ) {
     return verdictOf(domainProvider, diagnosticCode, status, bounceType, bounceSubType);
   }
-  const current = findVerdict(currentGeneration.get(diagnosticCode), domainProvider, status, bounceType, bounceSubType);
+  const currentEntries = currentGeneration.get(diagnosticCode);
+  const current = findVerdict(currentEntries, domainProvider, status, bounceType, bounceSubType);
   if (current !== undefined) return current.verdict;
-  const previous = findVerdict(previousGeneration.get(diagnosticCode), domainProvider, status, bounceType, bounceSubType);
-  const entry = previous ?? {
-    domainProvider,
-    status,
-    bounceType,
-    bounceSubType,
-    verdict: verdictOf(domainProvider, diagnosticCode, status, bounceType, bounceSubType),
-  };
-  remember(diagnosticCode, entry);
-  return entry.verdict;
+  const previousEntries = previousGeneration.size === 0 ? undefined : previousGeneration.get(diagnosticCode);
+  const previous = findVerdict(previousEntries, domainProvider, status, bounceType, bounceSubType);
+  if (previous !== undefined) {
+    remember(diagnosticCode, previous);
+    return previous.verdict;
+  }
+  const verdict = verdictOf(domainProvider, diagnosticCode, status, bounceType, bounceSubType);
+  // A text the cache does not hold is kept from its second sighting on: one unique to its message is never kept.
+  if (currentEntries !== undefined || previousEntries !== undefined || seenBefore(diagnosticCode)) {
+    remember(diagnosticCode, { domainProvider, status, bounceType, bounceSubType, verdict });
+  }
+  return verdict;
+}
+
+/**
+ * Hashes of recently seen texts, one per slot (a newer text takes the slot).
+ * What real servers make unique per message (session and queue ids) makes
+ * many texts occur once: keeping those would only cost the garbage collector.
+ * A collision only lets a text in early.
+ */
+const SEEN_SLOTS = 1 << 13;
+const seenHashes = new Int32Array(SEEN_SLOTS);
+
+/** Whether the text was (probably) seen since its slot was last taken; marks it seen. */
+function seenBefore(text: string): boolean {
+  let hash = 0x811c9dc5 ^ text.length;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash |= 1; // 0 marks an empty slot
+  const slot = (hash >>> 7) & (SEEN_SLOTS - 1);
+  if (seenHashes[slot] === hash) return true;
+  seenHashes[slot] = hash;
+  return false;
 }
 
 /** How many distinct diagnostics the verdict cache holds (tests and the bench read it). */
@@ -494,6 +589,7 @@ export function verdictCacheSize(): number {
 export function clearVerdictCache(): void {
   currentGeneration = new Map();
   previousGeneration = new Map();
+  seenHashes.fill(0);
 }
 
 /**

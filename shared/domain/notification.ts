@@ -93,12 +93,21 @@ export interface SesMail {
   readonly tags?: Record<string, string[]> | null | undefined;
 }
 
+function isTextList(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (const entry of value as unknown[]) if (typeof entry !== 'string') return false;
+  return true;
+}
+
 function tagsOf(value: unknown): Record<string, string[]> | null | undefined {
   if (value === undefined || value === null) return value;
   const tags = record(value, 'tags');
   const result: Record<string, string[]> = {};
   for (const name in tags) {
-    if (Object.hasOwn(tags, name)) result[name] = list(tags[name], `tags.${name}`, textEntry, false);
+    if (!Object.hasOwn(tags, name)) continue;
+    const values = tags[name];
+    // The path is only put together for a bad entry (`list` throws it); good lists are copied as they are.
+    result[name] = isTextList(values) ? values.slice() : list(values, `tags.${name}`, textEntry, false);
   }
   return result;
 }

@@ -102,10 +102,29 @@ describe('verdict cache', () => {
 
   it('stays bounded', () => {
     clearVerdictCache();
-    for (let i = 0; i < VERDICT_CACHE_LIMIT * 3; i++)
-      classifyRecipient({ recipient: 'kim@example.com', diagnosticCode: `smtp; 550 no such user ${i}` });
+    // Each text twice: a text is kept from its second sighting on.
+    for (let i = 0; i < VERDICT_CACHE_LIMIT * 3; i++) {
+      for (const _ of [1, 2]) classifyRecipient({ recipient: 'kim@example.com', diagnosticCode: `smtp; 550 no such user ${i}` });
+    }
     expect(verdictCacheSize()).toBeGreaterThan(VERDICT_CACHE_LIMIT / 2);
     expect(verdictCacheSize()).toBeLessThanOrEqual(VERDICT_CACHE_LIMIT);
+  });
+
+  it('keeps a text from its second sighting on, and none that occur once', () => {
+    clearVerdictCache();
+    for (let i = 0; i < 1000; i++) classifyRecipient({ recipient: 'kim@example.com', diagnosticCode: `smtp; 550 no such user ${i}` });
+    expect(verdictCacheSize()).toBe(0);
+    const repeated = { recipient: 'kim@example.com', diagnosticCode: 'smtp; 550 5.1.1 user unknown', bounceType: 'Permanent' };
+    classifyRecipient(repeated);
+    expect(verdictCacheSize()).toBe(0);
+    classifyRecipient(repeated);
+    expect(verdictCacheSize()).toBe(1);
+    // A second verdict for a text already kept (another provider) is kept at once.
+    classifyRecipient({ ...repeated, recipient: 'kim@gmail.com' });
+    expect(verdictCacheSize()).toBe(1);
+    expect(classifyRecipient({ ...repeated, recipient: 'kim@gmail.com' })).toEqual(
+      classifyRecipient({ ...repeated, recipient: 'kim@gmail.com' }, false),
+    );
   });
 });
 
