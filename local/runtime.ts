@@ -25,6 +25,7 @@ import { LOCAL_RETRY_NAMES, queueDepth, startLocalRetries, type LocalRetries } f
 import { scaledClock } from './ses-world.js';
 import { startPublishJournal } from './journal.js';
 import { faultsFromEnvironment } from './fault-injection.js';
+import { closeDynaliteIterators } from './dynalite-iterators.js';
 
 /** Resource names of the local pipeline (the CDK app lets CloudFormation name its own). */
 export const LOCAL_NAMES = {
@@ -158,6 +159,7 @@ async function startEmulators(options: RuntimeOptions, dataDir: string, stops: S
   if (options.external) {
     return { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', inspect: null };
   }
+  closeDynaliteIterators(); // else every query leaks an open LevelDB iterator
   const dynamoServer = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
