@@ -21,25 +21,38 @@ export interface FaultRates {
   readonly throttle: number;
   /** Share of calls answered 500 InternalServerError. */
   readonly error500: number;
+  /** Only the first this many calls (attempts) may be answered with a fault; the later ones all go through. */
+  readonly first?: number;
 }
 
 const FAULT_NAMES = ['throttle', 'error500'] as const;
+const SPEC = 'throttle:RATE, error500:RATE or first:CALLS';
 
-/** Reads `throttle:0.03,error500:0.01` (either part may be left out); a malformed value is refused, never guessed. */
+/**
+ * Reads `throttle:0.03,error500:0.01` (either part may be left out), optionally with `first:N`;
+ * a malformed value is refused, never guessed.
+ */
 export function parseFaultRates(spec: string): FaultRates {
   const rates: Record<(typeof FAULT_NAMES)[number], number> = { throttle: 0, error500: 0 };
+  let first: number | undefined;
   for (const part of spec.split(',').map((p) => p.trim())) {
     if (part === '') continue;
     const [name, value, extra] = part.split(':');
-    const rate = Number(value);
-    if (extra !== undefined || !FAULT_NAMES.includes(name as (typeof FAULT_NAMES)[number]) || value === undefined || value.trim() === '') {
-      throw new Error(`${FAULTS_ENV}: "${part}" is not throttle:RATE or error500:RATE`);
+    const number = Number(value);
+    const known = FAULT_NAMES.includes(name as (typeof FAULT_NAMES)[number]) || name === 'first';
+    if (extra !== undefined || !known || value === undefined || value.trim() === '') {
+      throw new Error(`${FAULTS_ENV}: "${part}" is not ${SPEC}`);
     }
-    if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error(`${FAULTS_ENV}: ${name} rate must be between 0 and 1`);
-    rates[name as (typeof FAULT_NAMES)[number]] = rate;
+    if (name === 'first') {
+      if (!Number.isSafeInteger(number) || number < 0) throw new Error(`${FAULTS_ENV}: first takes a whole number of calls`);
+      first = number;
+      continue;
+    }
+    if (!Number.isFinite(number) || number < 0 || number > 1) throw new Error(`${FAULTS_ENV}: ${name} rate must be between 0 and 1`);
+    rates[name as (typeof FAULT_NAMES)[number]] = number;
   }
   if (rates.throttle + rates.error500 > 1) throw new Error(`${FAULTS_ENV}: the rates add up to more than 1`);
-  return rates;
+  return first === undefined ? rates : { ...rates, first };
 }
 
 /** How many faults were injected so far, by kind. */
@@ -68,13 +81,21 @@ function errorResponse(statusCode: number, errorType: string, message: string) {
 /**
  * Answers a random share of the client's calls with throttling errors and 500s
  * instead of sending them. Added innermost (after the deserialiser, inside the
- * retry strategy), so each attempt of a call draws on its own.
+ * retry strategy), so each attempt of a call draws on its own. Calls made while
+ * `armed()` is false go through untouched and are not counted.
  */
-export function injectDynamoFaults(client: DynamoDBClient, rates: FaultRates, random: () => number = Math.random): FaultCounts {
+export function injectDynamoFaults(
+  client: DynamoDBClient,
+  rates: FaultRates,
+  random: () => number = Math.random,
+  armed: () => boolean = () => true,
+): FaultCounts {
   const counts: FaultCounts = { calls: 0, throttled: 0, failed500: 0 };
   client.middlewareStack.add(
     (next) => async (args) => {
+      if (!armed()) return next(args);
       counts.calls++;
+      if (rates.first !== undefined && counts.calls > rates.first) return next(args);
       const draw = random();
       if (draw < rates.throttle) {
         counts.throttled++;
@@ -93,15 +114,20 @@ export function injectDynamoFaults(client: DynamoDBClient, rates: FaultRates, ra
   return counts;
 }
 
-/** The runtime's switch: faults from `BOUNCE_INJECT_FAULTS`, if set, with a warning that they are on. */
+/**
+ * The runtime's switch: faults from `BOUNCE_INJECT_FAULTS`, if set, with a warning that they are on.
+ * `armed` says when they start (the runtime: once it has started; a start that fails is not the
+ * pipeline's failure path).
+ */
 export function faultsFromEnvironment(
   client: DynamoDBClient,
   logger: LoggerPort,
   env: NodeJS.ProcessEnv = process.env,
+  armed: () => boolean = () => true,
 ): FaultCounts | null {
   const spec = env[FAULTS_ENV];
   if (spec === undefined || spec.trim() === '') return null;
   const rates = parseFaultRates(spec);
   logger.warn('DynamoDB faults are injected (a test switch)', { variable: FAULTS_ENV, ...rates });
-  return injectDynamoFaults(client, rates);
+  return injectDynamoFaults(client, rates, Math.random, armed);
 }

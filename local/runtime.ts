@@ -87,6 +87,9 @@ export interface RestoredCounts {
   readonly retryDeadLetters: number;
 }
 
+/** The log line of records the classify use case failed back to the queue (read by tests; do not reword lightly). */
+export const RECORDS_FAILED_BACK = 'Records failed back to the queue';
+
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SNAPSHOT = 'queues.json';
 
@@ -336,7 +339,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const services = await startEmulators(options, dataDir, stops);
     const clients = createClients(services, stops);
-    const faults = faultsFromEnvironment(clients.dynamo, logger);
+    let started = false;
+    // Faults from the first call after start-up: a start that fails is not the pipeline's failure path.
+    const faults = faultsFromEnvironment(clients.dynamo, logger, process.env, () => started);
     if (faults) stops.add(async () => logger.warn('DynamoDB faults injected in this run', { ...faults }));
     const tables = { addressTable: LOCAL_NAMES.addressTable, campaignTable: LOCAL_NAMES.campaignTable };
     for (const problem of await ensureTables(clients.dynamo, tables, { durable: options.external === true })) {
@@ -408,6 +413,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       waitTimeSeconds: 1,
       failedVisibilitySeconds: options.retrySeconds ?? 10,
       onEntriesFailed: (report) => logger.warn('SQS batch entries failed twice', { ...report }),
+      onRecordsFailedBack: (report) => logger.warn(RECORDS_FAILED_BACK, { ...report, retryInSeconds: options.retrySeconds ?? 10 }),
     });
     poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
     stops.add(() => poller.stop());
@@ -427,6 +433,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.add(() => rm(runtimePath, { force: true }));
 
     let stopped = false;
+    started = true;
     return {
       file,
       restored,

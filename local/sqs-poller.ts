@@ -23,6 +23,8 @@ export interface PollerOptions {
     readonly failed: number;
     readonly codes: readonly string[];
   }) => void;
+  /** Told when the use case reported records failed: they go back to the queue, to be delivered again. */
+  readonly onRecordsFailedBack?: (report: { readonly records: number; readonly batch: number }) => void;
 }
 
 interface BatchEntry {
@@ -113,6 +115,7 @@ export class SqsPoller {
       );
     }
     const failed = records.filter((record) => failedIds.has(record.id));
+    if (failed.length > 0) this.options.onRecordsFailedBack?.({ records: failed.length, batch: records.length });
     const visibility = this.options.failedVisibilitySeconds;
     for (let i = 0; visibility !== undefined && i < failed.length; i += 10) {
       const entries = failed

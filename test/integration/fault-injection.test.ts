@@ -62,4 +62,28 @@ describe('BOUNCE_INJECT_FAULTS', () => {
     expect(Array.isArray(answer.TableNames)).toBe(true);
     expect(counts).toEqual({ calls: 3, throttled: 1, failed500: 1 });
   });
+
+  it('with first:N, answers faults only among the first N calls: an outage that ends', async () => {
+    expect(parseFaultRates('error500:1,first:2')).toEqual({ throttle: 0, error500: 1, first: 2 });
+    for (const bad of ['first:-1', 'first:1.5', 'first:', 'first:many'])
+      expect(() => parseFaultRates(bad), bad).toThrow(/BOUNCE_INJECT_FAULTS/);
+    const outage = client(1);
+    const counts = injectDynamoFaults(outage, { throttle: 0, error500: 1, first: 2 });
+    for (let call = 0; call < 2; call++)
+      await expect(outage.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'InternalServerError' });
+    const answer = await outage.send(new ListTablesCommand({}));
+    expect(answer.$metadata).toMatchObject({ httpStatusCode: 200, attempts: 1 });
+    expect(counts).toEqual({ calls: 3, throttled: 0, failed500: 2 });
+  });
+
+  it('leaves the calls made before it is armed alone, and does not count them (the runtime arms it once started)', async () => {
+    let armed = false;
+    const later = client(1);
+    const counts = injectDynamoFaults(later, { throttle: 0, error500: 1 }, Math.random, () => armed);
+    expect((await later.send(new ListTablesCommand({}))).$metadata.httpStatusCode).toBe(200);
+    expect(counts).toEqual({ calls: 0, throttled: 0, failed500: 0 });
+    armed = true;
+    await expect(later.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'InternalServerError' });
+    expect(counts).toEqual({ calls: 1, throttled: 0, failed500: 1 });
+  });
 });
