@@ -24,8 +24,6 @@ export interface RuleInput {
  */
 interface CompiledRule {
   readonly rule: ClassificationRule;
-  /** Position in its table (see `RuleTable`). */
-  readonly index: number;
   readonly lowerText: RegExp | null;
   /**
    * A cheap necessary condition for `lowerText` (see `trigramGate`): when it
@@ -170,6 +168,7 @@ export function requiredLiteral(alternative: string): string {
   return longest;
 }
 
+/** Trigram hashes index a table small enough for the first-level cache (16 KiB of stamps). */
 const GATE_SIZE = 1 << 12;
 function trigramHash(text: string, at: number): number {
   return (text.charCodeAt(at) * 961 + text.charCodeAt(at + 1) * 31 + text.charCodeAt(at + 2)) & (GATE_SIZE - 1);
@@ -192,66 +191,21 @@ export function trigramGate(lowerSource: string): Int32Array | null {
   return Int32Array.from(gate);
 }
 
-function compile(rule: ClassificationRule, index: number): CompiledRule {
+function compile(rule: ClassificationRule): CompiledRule {
   const text = rule.text;
   // Only when lower-casing the source cannot change an escape's meaning (\D, \S, \W, \B, \P…).
   const lowerable = text !== undefined && text.flags.includes('i') && !/\\[A-Z]/.test(text.source);
   if (!lowerable) {
     const literals = text === undefined || text.flags.includes('i') ? null : alternativesOf(text.source).map(requiredLiteral);
-    return { rule, index, lowerText: null, gate: null, literals: literals?.every((literal) => literal.length >= 2) ? literals : null };
+    return { rule, lowerText: null, gate: null, literals: literals?.every((literal) => literal.length >= 2) ? literals : null };
   }
   const lowerSource = text.source.toLowerCase();
   return {
     rule,
-    index,
     lowerText: new RegExp(factorByFirstCharacter(lowerSource), text.flags.replace('i', '')),
     gate: trigramGate(lowerSource),
     literals: null,
   };
-}
-
-/**
- * A compiled table of rules, and an index from each trigram to the gated
- * rules it may open: every literal of a gate has one key trigram (the one
- * fewest literals share), and a gate is only checked when the text marked
- * one of the rule's keys.
- */
-interface RuleTable {
-  readonly rules: readonly CompiledRule[];
-  /** Rules keyed by trigram `h`: `keyedRules[keyStart[h]]` up to `keyedRules[keyStart[h + 1]]`. */
-  readonly keyStart: Int32Array;
-  readonly keyedRules: Int32Array;
-  /** Per rule: the stamp of the last text that marked one of its keys. */
-  readonly keyStamps: Uint32Array;
-}
-
-function ruleTable(rules: readonly ClassificationRule[]): RuleTable {
-  const compiledRules = rules.map(compile);
-  const literalsOf = (gate: Int32Array): number[][] => {
-    const result: number[][] = [];
-    for (let at = 0; at < gate.length; at += 1 + (gate[at] as number))
-      result.push([...gate.subarray(at + 1, at + 1 + (gate[at] as number))]);
-    return result;
-  };
-  const shared = new Map<number, number>();
-  for (const { gate } of compiledRules) {
-    for (const hashes of gate === null ? [] : literalsOf(gate)) for (const hash of hashes) shared.set(hash, (shared.get(hash) ?? 0) + 1);
-  }
-  const keyed: Array<Set<number>> = Array.from({ length: GATE_SIZE }, () => new Set<number>());
-  for (const { gate, index } of compiledRules) {
-    for (const hashes of gate === null ? [] : literalsOf(gate)) {
-      const key = hashes.reduce((best, hash) => ((shared.get(hash) ?? 0) < (shared.get(best) ?? 0) ? hash : best));
-      keyed[key]?.add(index);
-    }
-  }
-  const keyStart = new Int32Array(GATE_SIZE + 1);
-  const keyedRules: number[] = [];
-  keyed.forEach((indexes, hash) => {
-    keyStart[hash] = keyedRules.length;
-    keyedRules.push(...indexes);
-  });
-  keyStart[GATE_SIZE] = keyedRules.length;
-  return { rules: compiledRules, keyStart, keyedRules: Int32Array.from(keyedRules), keyStamps: new Uint32Array(compiledRules.length) };
 }
 
 /**
@@ -261,21 +215,18 @@ function ruleTable(rules: readonly ClassificationRule[]): RuleTable {
 const trigramStamps = new Uint32Array(GATE_SIZE);
 let currentStamp = 0;
 
-function markTrigrams(text: string, table: RuleTable): number {
+function markTrigrams(text: string): number {
   if (currentStamp === 0xffffffff) {
     trigramStamps.fill(0);
     currentStamp = 0;
   }
   const stamp = ++currentStamp;
-  const { keyStart, keyedRules, keyStamps } = table;
   // The same hash as `trigramHash`, rolled along the text (one character read per position).
   let first = text.charCodeAt(0);
   let second = text.charCodeAt(1);
   for (let at = 2; at < text.length; at++) {
     const third = text.charCodeAt(at);
-    const hash = (first * 961 + second * 31 + third) & (GATE_SIZE - 1);
-    trigramStamps[hash] = stamp;
-    for (let k = keyStart[hash] as number, end = keyStart[hash + 1] as number; k < end; k++) keyStamps[keyedRules[k] as number] = stamp;
+    trigramStamps[(first * 961 + second * 31 + third) & (GATE_SIZE - 1)] = stamp;
     first = second;
     second = third;
   }
@@ -299,17 +250,18 @@ function gateOpen(gate: Int32Array, stamp: number): boolean {
   return false;
 }
 
+/** Whether the text holds one of the literals (a case-sensitive pattern's gate). */
 function holdsSome(text: string, literals: readonly string[]): boolean {
   for (const literal of literals) if (text.includes(literal)) return true;
   return false;
 }
 
-const ruleTables = new WeakMap<readonly ClassificationRule[], RuleTable>();
-function tableOf(rules: readonly ClassificationRule[]): RuleTable {
-  let result = ruleTables.get(rules);
+const compiledRules = new WeakMap<readonly ClassificationRule[], readonly CompiledRule[]>();
+function compiled(rules: readonly ClassificationRule[]): readonly CompiledRule[] {
+  let result = compiledRules.get(rules);
   if (!result) {
-    result = ruleTable(rules);
-    ruleTables.set(rules, result);
+    result = rules.map(compile);
+    compiledRules.set(rules, result);
   }
   return result;
 }
@@ -356,7 +308,7 @@ function candidatesFor(rules: readonly ClassificationRule[], input: RuleInput): 
       if (entry.bounceType === input.bounceType && entry.bounceSubType === input.bounceSubType) return entry.candidates;
     }
   }
-  const candidates = tableOf(rules).rules.filter((entry) => codesHold(entry.rule, input));
+  const candidates = compiled(rules).filter((entry) => codesHold(entry.rule, input));
   if (entries === undefined) {
     if (cache.size >= CANDIDATE_CACHE_LIMIT) cache.clear();
     entries = [];
@@ -379,8 +331,7 @@ export function firstMatchingRule(
 ): ClassificationRule | undefined {
   let lower: string | null = null;
   let stamp = 0;
-  let keyStamps: Uint32Array | null = null;
-  for (const { rule, index, lowerText, gate, literals } of candidatesFor(rules, input)) {
+  for (const { rule, lowerText, gate, literals } of candidatesFor(rules, input)) {
     if (rule.text === undefined) return rule;
     if (lowerText === null) {
       // None of the literals a match needs is in the text: the pattern cannot match.
@@ -390,13 +341,9 @@ export function firstMatchingRule(
     }
     lower ??= input.text.toLowerCase();
     if (gate !== null && useGates) {
-      // No key trigram of the rule, or no literal's every trigram, is in the text: the pattern cannot match.
-      if (keyStamps === null) {
-        const table = tableOf(rules);
-        keyStamps = table.keyStamps;
-        stamp = markTrigrams(lower, table);
-      }
-      if (keyStamps[index] !== stamp || !gateOpen(gate, stamp)) continue;
+      // No alternative's literal has all its trigrams in the text: the pattern cannot match.
+      if (stamp === 0) stamp = markTrigrams(lower);
+      if (!gateOpen(gate, stamp)) continue;
     }
     if (lowerText.test(lower)) return rule;
   }
