@@ -78,30 +78,120 @@ export interface Journal {
   close(): Promise<void>;
 }
 
-/** Appends one line per accepted message and flushes it, one publish request at a time. */
+/** Writes `text` to `path` through a temporary file, flushed, then renamed over it: a crash leaves the old or the new. */
+async function replaceDurably(path: string, text: string): Promise<void> {
+  const handle = await open(`${path}.tmp`, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  await rename(`${path}.tmp`, path);
+}
+
+/** Appends one line per accepted message and flushes it, one publish request (or rewrite) at a time. */
 class JournalFile {
   private queue: Promise<void> = Promise.resolve();
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private handle: FileHandle,
+    private readonly path: string,
+  ) {}
   static async open(path: string): Promise<JournalFile> {
-    return new JournalFile(await open(path, 'a'));
+    return new JournalFile(await open(path, 'a'), path);
+  }
+  private serially(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
   append(lines: string): Promise<void> {
-    const next = this.queue.then(async () => {
+    return this.serially(async () => {
       await this.handle.appendFile(lines);
       await this.handle.datasync();
     });
-    this.queue = next.catch(() => undefined);
-    return next;
+  }
+  /**
+   * Replaces the journal with `keep(its text)`, between two appends. The new file is written,
+   * flushed and renamed over the old one through the handle later appends go to, so no append
+   * can land in the file that was replaced.
+   */
+  rewrite(keep: (text: string) => Promise<string>): Promise<void> {
+    return this.serially(async () => {
+      const text = await keep(await readFile(this.path, 'utf8'));
+      const fresh = await open(`${this.path}.tmp`, 'w');
+      try {
+        await fresh.writeFile(text); // later writes go on from its end
+        await fresh.datasync();
+        await rename(`${this.path}.tmp`, this.path);
+      } catch (error) {
+        await fresh.close();
+        throw error;
+      }
+      const old = this.handle;
+      this.handle = fresh;
+      await old.close();
+    });
   }
   close(): Promise<void> {
     return this.queue.then(() => this.handle.close());
   }
 }
 
-/** Starts the journalling SNS proxy in front of `upstream` (fauxqs). */
-export async function startJournal(dataDir: string, upstream: string): Promise<Journal> {
+/** Done keys of a done list (empty when there is none). */
+const readDone = async (path: string): Promise<Set<string>> =>
+  new Set((await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean));
+
+/** The journal's messages that are not done, by key (a message journalled twice once). */
+function pendingMessages(journalText: string, done: ReadonlySet<string>): Map<string, string> {
+  const pending = new Map<string, string>();
+  for (const line of journalText.split('\n')) {
+    if (line.trim() === '') continue;
+    let entry: { key?: unknown; message?: unknown };
+    try {
+      entry = JSON.parse(line) as { key?: unknown; message?: unknown };
+    } catch {
+      continue; // a line torn by the crash was never acknowledged
+    }
+    if (typeof entry.key === 'string' && typeof entry.message === 'string' && !done.has(entry.key)) pending.set(entry.key, entry.message);
+  }
+  return pending;
+}
+
+const journalLines = (pending: ReadonlyMap<string, string>): string =>
+  [...pending].map(([key, message]) => `${JSON.stringify({ key, message })}\n`).join('');
+
+/** A done list being folded into the journal by a compaction (read at start too, should a crash cut one short). */
+const COMPACTING_SUFFIX = '.compacting';
+
+/**
+ * Drops what is done from the journal while the runtime runs, so neither file grows without
+ * bound. The done list is set aside first (records finished meanwhile start a new one), the
+ * journal is rewritten to the messages not in it, then the set-aside list is removed. A done
+ * line lost in between only means a harmless replay after a crash.
+ */
+async function compactJournal(journal: JournalFile, donePath: string): Promise<void> {
+  const setAside = `${donePath}${COMPACTING_SUFFIX}`;
+  try {
+    await rename(donePath, setAside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing done yet
+    throw error;
+  }
+  const done = await readDone(setAside);
+  await journal.rewrite(async (text) => journalLines(pendingMessages(text, done)));
+  await rm(setAside, { force: true });
+}
+
+/** Journalled messages between two compactions of the journal while the runtime runs. */
+export const COMPACT_EVERY = 10_000;
+
+/** Starts the journalling SNS proxy in front of `upstream` (fauxqs); the journal is compacted every `compactEvery` messages. */
+export async function startJournal(dataDir: string, upstream: string, compactEvery = COMPACT_EVERY): Promise<Journal> {
   const journal = await JournalFile.open(join(dataDir, JOURNAL_FILE));
   const donePath = join(dataDir, DONE_FILE);
+  let sinceCompaction = 0;
+  let compacting: Promise<void> = Promise.resolve();
   const target = new URL(upstream);
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -133,6 +223,12 @@ export async function startJournal(dataDir: string, upstream: string): Promise<J
         await journal.append(
           accepted.map((entry) => `${JSON.stringify({ key: messageKey(entry.message), message: entry.message })}\n`).join(''),
         );
+        sinceCompaction += accepted.length;
+        if (sinceCompaction >= compactEvery) {
+          sinceCompaction = 0;
+          // In the background; one that fails leaves both files as they were (at worst, harmless replays).
+          compacting = compacting.then(() => compactJournal(journal, donePath)).catch(() => undefined);
+        }
       }
       res.writeHead(upstreamResponse.status, upstreamResponse.headers);
       res.end(upstreamResponse.body);
@@ -157,6 +253,7 @@ export async function startJournal(dataDir: string, upstream: string): Promise<J
     },
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
+      await compacting;
       await journal.close();
     },
   };
@@ -171,29 +268,12 @@ export async function replayJournal(dataDir: string, enqueue: (message: string) 
   const journalPath = join(dataDir, JOURNAL_FILE);
   const donePath = join(dataDir, DONE_FILE);
   const text = await readFile(journalPath, 'utf8').catch(() => '');
-  const done = new Set((await readFile(donePath, 'utf8').catch(() => '')).split('\n').filter(Boolean));
-  const pending = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let entry: { key?: unknown; message?: unknown };
-    try {
-      entry = JSON.parse(line) as { key?: unknown; message?: unknown };
-    } catch {
-      continue; // a line torn by the crash was never acknowledged
-    }
-    if (typeof entry.key === 'string' && typeof entry.message === 'string' && !done.has(entry.key)) pending.set(entry.key, entry.message);
-  }
+  const done = new Set([...(await readDone(donePath)), ...(await readDone(`${donePath}${COMPACTING_SUFFIX}`))]);
+  const pending = pendingMessages(text, done);
   for (const message of pending.values()) await enqueue(message);
-  const kept = [...pending].map(([key, message]) => `${JSON.stringify({ key, message })}\n`).join('');
-  const handle = await open(`${journalPath}.tmp`, 'w');
-  try {
-    await handle.writeFile(kept);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  await rename(`${journalPath}.tmp`, journalPath);
+  await replaceDurably(journalPath, journalLines(pending));
   await rm(donePath, { force: true });
+  await rm(`${donePath}${COMPACTING_SUFFIX}`, { force: true });
   return pending.size;
 }
 
