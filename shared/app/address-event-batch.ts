@@ -1,5 +1,5 @@
 import type { AddressState } from '../domain/index.js';
-import { addressEventOfRecord, publishEach, type DecisionEventSink } from './decision-events.js';
+import { addressEventOfRecord, publishEach, type AddressEvent, type DecisionEventSink } from './decision-events.js';
 import { VersionConflictError } from './errors.js';
 import type { AddressHasher, AddressRepository } from './ports.js';
 
@@ -62,19 +62,33 @@ export class AddressEventBatch {
 
   /**
    * Publishes every pending change's event in as few calls as the sink allows, then marks each
-   * record whose event went out (or was kept) published, under its version condition: a record
-   * that moved on carries a newer change of its own.
+   * record whose event went out published, under its version condition: a record that moved on
+   * carries a newer change of its own. Never throws: what could not be published is in the result.
    */
   async flush(sink: DecisionEventSink, addresses: AddressRepository, hasher?: AddressHasher): Promise<AddressEventsFlush> {
-    const changes = (
-      await Promise.all(
-        [...this.pending.values()].map(async ({ state, sources }) => {
-          const event = await addressEventOfRecord(state, hasher);
-          return event ? [{ state, sources, event }] : [];
-        }),
-      )
-    ).flat();
+    const pending = [...this.pending.values()];
     this.pending.clear();
+    let changes: Array<{ readonly state: AddressState; readonly sources: ReadonlySet<string>; readonly event: AddressEvent }>;
+    try {
+      changes = (
+        await Promise.all(
+          pending.map(async ({ state, sources }) => {
+            const event = await addressEventOfRecord(state, hasher);
+            return event ? [{ state, sources, event }] : [];
+          }),
+        )
+      ).flat();
+    } catch (error) {
+      // No event could be built (the erasure key could not be read): none goes out, every record stays unpublished.
+      return {
+        published: 0,
+        kept: 0,
+        unpublished: pending.length,
+        unpublishedSources: new Set(pending.flatMap(({ sources }) => [...sources])),
+        marksFailed: 0,
+        error: error instanceof Error ? error : new Error(String(error)),
+      };
+    }
     const {
       unsent,
       kept = [],
