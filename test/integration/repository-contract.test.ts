@@ -23,6 +23,7 @@ import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/ad
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
 import type { Tombstone } from '../../shared/domain/index.js';
 import { bounceFor, complaintFor, deliveryFor } from '../support/batches.js';
+import { noCampaignReads } from '../support/classify-fakes.js';
 import { FakeErasureStore } from '../support/erasure-fakes.js';
 import { FakeOutbound, FakePauses, FakeRetryStates, FakeSender, FakeTimerQueue } from '../support/retry-fakes.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
@@ -236,14 +237,13 @@ interface ErasureWorld {
 
 const ERASURE_KEY = 'a'.repeat(64);
 const hasher = () => new HmacAddressHasher(async () => ERASURE_KEY);
-const noReads: CampaignReader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
 
 const erasureWorlds: Array<[string, () => Promise<ErasureWorld>]> = [
   [
     'in-memory fakes',
     async () => {
       const addresses = new FakeAddresses();
-      const campaigns = Object.assign(new FakeCampaigns(), noReads);
+      const campaigns = Object.assign(new FakeCampaigns(), noCampaignReads);
       const retries = new FakeRetryStates();
       const outbound = new FakeOutbound();
       const store = new FakeErasureStore(addresses, { campaigns, retries, outbound });

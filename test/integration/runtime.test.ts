@@ -4,7 +4,6 @@ import type { AddressEvent, DecisionEvent } from '../../shared/app/decision-even
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { ingestCommand } from '../../cli/ingest-command.js';
@@ -13,15 +12,7 @@ import { startRuntime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { bounceFor } from '../support/batches.js';
 import { notificationFixture, projectRoot } from '../support/corpus.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stderr.on('data', (chunk) => (err += chunk));
-  stdout.resume();
-  return { io: { stdin: new PassThrough(), stdout, stderr }, stderr: () => err };
-}
+import { capture } from '../support/runtime-process.js';
 
 const sqsFor = (file: RuntimeFile) =>
   new SQSClient({

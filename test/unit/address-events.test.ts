@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import type { AddressEvent, DecisionEvent, DecisionEventSink } from '../../shared/app/decision-events.js';
 import { release, suppress, type SuppressionDeps } from '../../shared/app/suppressions.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, complaintFor, sqsEvent } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
-
-const NOW = new Date('2026-11-20T12:00:00Z');
+import { CLASSIFY_NOW, classifyOverFakes, noCampaignReads } from '../support/classify-fakes.js';
 
 /** A bus that records what it took, and refuses while `down`. */
 class RecordingBus implements DecisionEventSink {
@@ -22,26 +18,12 @@ class RecordingBus implements DecisionEventSink {
 }
 
 function setup(readAhead?: boolean) {
-  const addresses = new FakeAddresses();
-  const campaigns = new FakeCampaigns();
   const bus = new RecordingBus();
-  const handler = sqsBatchHandler(
-    createProcessBatch({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: new FakeDeadLetters(),
-      logger: new RecordingLogger(),
-      metrics: new RecordingMetrics(),
-      clock: () => NOW,
-      events: bus,
-      ...(readAhead === undefined ? {} : { readAhead }),
-    }),
-  );
+  const { addresses, handler } = classifyOverFakes({ events: bus, readAhead });
   const api: SuppressionDeps = {
     addresses,
-    campaigns: { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] },
-    clock: () => NOW,
+    campaigns: noCampaignReads,
+    clock: () => CLASSIFY_NOW,
     events: bus,
   };
   return { addresses, bus, handler, api };

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch, type QueuedRecord } from '../../shared/app/classify-batch.js';
-import type { AddressRepository, HistoryWrite } from '../../shared/app/ports.js';
+import type { QueuedRecord } from '../../shared/app/classify-batch.js';
+import type { HistoryWrite } from '../../shared/app/ports.js';
 import { applySignal, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
 import { bounceFor, complaintFor } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes } from '../support/classify-fakes.js';
+import { FakeAddresses } from '../support/fakes.js';
 
 /** The fake's port, counting the calls the use case makes (calls inside the fake are not counted). */
-function counted(inner: FakeAddresses): { port: AddressRepository; calls: Map<string, number>; historyWrites: HistoryWrite[] } {
+function counted(inner: FakeAddresses): { port: FakeAddresses; calls: Map<string, number>; historyWrites: HistoryWrite[] } {
   const calls = new Map<string, number>();
   const historyWrites: HistoryWrite[] = [];
   const port = new Proxy(inner, {
@@ -23,18 +24,7 @@ function counted(inner: FakeAddresses): { port: AddressRepository; calls: Map<st
   return { port, calls, historyWrites };
 }
 
-function processWith(addresses: AddressRepository, readAhead?: boolean) {
-  return createProcessBatch({
-    addresses,
-    counters: new FakeCampaigns(),
-    delays: new FakeCampaigns(),
-    deadLetters: new FakeDeadLetters(),
-    logger: new RecordingLogger(),
-    metrics: new RecordingMetrics(),
-    clock: () => new Date('2026-11-20T12:00:00Z'),
-    ...(readAhead === undefined ? {} : { readAhead }),
-  });
-}
+const processWith = (addresses: FakeAddresses, readAhead?: boolean) => classifyOverFakes({ addresses, readAhead }).process;
 
 const hard = (email: string, feedbackId: string): QueuedRecord => ({
   id: `r-${feedbackId}`,

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, deliveryFor, mixedBatch, sqsEvent } from '../support/batches.js';
 import { notificationFixture } from '../support/corpus.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes } from '../support/classify-fakes.js';
 
-function setup() {
-  const addresses = new FakeAddresses();
-  const campaigns = new FakeCampaigns();
-  const deadLetters = new FakeDeadLetters();
-  const logger = new RecordingLogger();
-  const metrics = new RecordingMetrics();
-  // Through the SQS edge, so these also hold for the Lambda's partial batch response.
-  const handler = sqsBatchHandler(
-    createProcessBatch({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters,
-      logger,
-      metrics,
-      clock: () => new Date('2026-11-20T12:00:00Z'),
-    }),
-  );
-  return { addresses, campaigns, deadLetters, logger, metrics, handler };
-}
+// Through the SQS edge, so these also hold for the Lambda's partial batch response.
+const setup = () => classifyOverFakes();
 
 const good = JSON.stringify(notificationFixture('event-bounce-permanent.json'));
 const complaint = JSON.stringify(notificationFixture('event-complaint.json'));

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import { DecisionEventSchema, decisionEventJsonSchema } from '../../shared/app/decision-event-schema.js';
 import type { DecisionEvent } from '../../shared/app/decision-events.js';
 import { pauseCampaign, resumeCampaign } from '../../shared/app/pause.js';
@@ -10,9 +9,8 @@ import { erase } from '../../shared/app/erasure.js';
 import { release, suppress } from '../../shared/app/suppressions.js';
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
 import { FakeErasureStore } from '../support/erasure-fakes.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, deliveryFor, sqsEvent } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { CLASSIFY_NOW, classifyOverFakes, noCampaignReads } from '../support/classify-fakes.js';
 import { FakePauses } from '../support/retry-fakes.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../docs/decision-events.schema.json', import.meta.url));
@@ -26,32 +24,17 @@ const toSchema = (event: DecisionEvent): FromSchema => event;
 async function builtEvents(): Promise<DecisionEvent[]> {
   const events: DecisionEvent[] = [];
   const bus = { publish: async (batch: readonly DecisionEvent[]) => void events.push(...batch) };
-  const addresses = new FakeAddresses();
-  const campaigns = new FakeCampaigns();
-  const clock = () => new Date('2026-11-20T12:00:00Z');
-  const logger = new RecordingLogger();
-  const handler = sqsBatchHandler(
-    createProcessBatch({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: new FakeDeadLetters(),
-      logger: new RecordingLogger(),
-      metrics: new RecordingMetrics(),
-      clock,
-      events: bus,
-    }),
-  );
+  const { addresses, handler, logger } = classifyOverFakes({ events: bus });
+  const clock = () => CLASSIFY_NOW;
   const bounce = (to: string, status: string, diagnosticCode: string) =>
     JSON.stringify(bounceFor(to, { feedbackId: `fb-${to}`, status, diagnosticCode, at: '2026-11-20T10:00:00.000Z', campaign: 'nov' }));
   await handler(sqsEvent([bounce('gone@example.com', '5.1.1', 'smtp; 550 5.1.1 user unknown')]));
   await handler(sqsEvent([bounce('held@contoso.example', '5.4.1', 'smtp; 550 5.4.1 Recipient address rejected: Access denied')]));
   await handler(sqsEvent([JSON.stringify(deliveryFor('held@contoso.example', '2026-11-20T11:00:00.000Z'))], 'd'));
-  const reader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
-  await release('gone@example.com', 'fixed', 'ops', { addresses, campaigns: reader, clock, events: bus });
+  await release('gone@example.com', 'fixed', 'ops', { addresses, campaigns: noCampaignReads, clock, events: bus });
   // With an erasure key: address events carry the keyed hash, and an erasure publishes it alone.
   const erasure = { hasher: new HmacAddressHasher(async () => 'k'.repeat(64)), store: new FakeErasureStore(addresses) };
-  await suppress('erased@example.com', { note: 'asked' }, 'ops', { addresses, campaigns: reader, clock, events: bus, erasure });
+  await suppress('erased@example.com', { note: 'asked' }, 'ops', { addresses, campaigns: noCampaignReads, clock, events: bus, erasure });
   await erase('erased@example.com', { note: 'data-protection request', actor: 'ops' }, { addresses, erasure, clock, logger, events: bus });
   const pauses = { pauses: new FakePauses(), clock, events: bus };
   await pauseCampaign('nov', 'bought list', 'ops', false, pauses);

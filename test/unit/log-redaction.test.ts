@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import { redactAddresses } from '../../shared/domain/index.js';
 import { bounceFor } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes } from '../support/classify-fakes.js';
+import { FakeAddresses } from '../support/fakes.js';
 
 describe('logs never carry an address', () => {
   it('masks addresses inside free text', () => {
@@ -19,17 +19,7 @@ describe('logs never carry an address', () => {
         return super.getState(email);
       }
     })();
-    const logger = new RecordingLogger();
-    const deadLetters = new FakeDeadLetters();
-    const process = createProcessBatch({
-      addresses,
-      counters: new FakeCampaigns(),
-      delays: new FakeCampaigns(),
-      deadLetters,
-      logger,
-      metrics: new RecordingMetrics(),
-      clock: () => new Date('2026-11-20T12:00:00Z'),
-    });
+    const { process, logger, deadLetters } = classifyOverFakes({ addresses });
     const throttled = JSON.stringify(
       bounceFor('throttled.person@example.com', { feedbackId: 't', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 unknown' }),
     );

@@ -1,9 +1,8 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch, TIME_RESERVE_MS } from '../../shared/app/classify-batch.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
+import { TIME_RESERVE_MS } from '../../shared/app/classify-batch.js';
 import { bounceFor, sqsEvent } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes } from '../support/classify-fakes.js';
 
 const bodies = Array.from({ length: 10 }, (_, i) =>
   JSON.stringify(
@@ -11,21 +10,7 @@ const bodies = Array.from({ length: 10 }, (_, i) =>
   ),
 );
 
-function setup() {
-  const addresses = new FakeAddresses();
-  const campaigns = new FakeCampaigns();
-  const process = createProcessBatch({
-    addresses,
-    counters: campaigns,
-    delays: campaigns,
-    deadLetters: new FakeDeadLetters(),
-    logger: new RecordingLogger(),
-    metrics: new RecordingMetrics(),
-    clock: () => new Date('2026-11-20T12:00:00Z'),
-    addressConcurrency: 1,
-  });
-  return { addresses, campaigns, handler: sqsBatchHandler(process) };
-}
+const setup = () => classifyOverFakes({ addressConcurrency: 1 });
 
 describe('time budget', () => {
   it('starts no new address near the timeout: the rest is failed back whole, and a redelivery completes it', async () => {

@@ -1,0 +1,48 @@
+import { createProcessBatch, type ClassifyBatchDeps, type ProcessBatch } from '../../shared/app/classify-batch.js';
+import type { CampaignReader } from '../../shared/app/ports.js';
+import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
+import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from './fakes.js';
+
+/** The clock of every classify test over fakes unless it passes its own. */
+export const CLASSIFY_NOW = new Date('2026-11-20T12:00:00Z');
+
+/** A campaign reader that has seen no activity (for use cases that read campaigns only on the side). */
+export const noCampaignReads: CampaignReader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
+
+export interface ClassifyOverFakes {
+  readonly addresses: FakeAddresses;
+  /** Both the counters and the delivery delays. */
+  readonly campaigns: FakeCampaigns;
+  readonly deadLetters: FakeDeadLetters;
+  readonly logger: RecordingLogger;
+  readonly metrics: RecordingMetrics;
+  /** The classify use case itself. */
+  readonly process: ProcessBatch;
+  /** The same behind the Lambda's SQS edge (partial batch responses). */
+  readonly handler: ReturnType<typeof sqsBatchHandler>;
+}
+
+type Options = Partial<Omit<ClassifyBatchDeps, 'addresses' | 'counters' | 'delays' | 'deadLetters' | 'logger' | 'metrics'>> & {
+  /** A fake of the caller's (a subclass that fails, or one that counts calls). */
+  readonly addresses?: FakeAddresses;
+};
+
+/** The classify use case wired to fresh in-memory fakes that record every call; `options` set the rest of its dependencies. */
+export function classifyOverFakes(options: Options = {}): ClassifyOverFakes {
+  const { addresses = new FakeAddresses(), ...rest } = options;
+  const campaigns = new FakeCampaigns();
+  const deadLetters = new FakeDeadLetters();
+  const logger = new RecordingLogger();
+  const metrics = new RecordingMetrics();
+  const process = createProcessBatch({
+    addresses,
+    counters: campaigns,
+    delays: campaigns,
+    deadLetters,
+    logger,
+    metrics,
+    clock: () => CLASSIFY_NOW,
+    ...rest,
+  });
+  return { addresses, campaigns, deadLetters, logger, metrics, process, handler: sqsBatchHandler(process) };
+}
