@@ -215,11 +215,17 @@ export function withOutbox(sink: DecisionEventSink, outbox: DecisionOutbox, cloc
   };
 }
 
-/** Publishes what the outbox kept, then forgets it; returns how many went out. */
+/**
+ * Publishes what the outbox kept, then forgets what went out; returns how many went out. Entries
+ * the bus refused stay kept (then it throws, after forgetting the others).
+ */
 export async function publishKept(sink: DecisionEventSink, outbox: DecisionOutbox, now: Date, limit = 100): Promise<number> {
   const kept = await outbox.pending(now, limit);
   if (kept.length === 0) return 0;
-  await sink.publish(kept);
-  await outbox.remove(kept.map((event) => event.id));
-  return kept.length;
+  const { unsent, error } = await publishEach(sink, kept);
+  const unsentIds = new Set(unsent.map((event) => event.id));
+  const sent = kept.filter((event) => !unsentIds.has(event.id));
+  if (sent.length > 0) await outbox.remove(sent.map((event) => event.id));
+  if (unsent.length > 0) throw error ?? new Error(`${unsent.length} kept decision event(s) not published`);
+  return sent.length;
 }

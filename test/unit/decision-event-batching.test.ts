@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createProcessBatch } from '../../shared/app/classify-batch.js';
-import { withOutbox, type AddressEvent, type DecisionEvent, type DecisionOutbox } from '../../shared/app/decision-events.js';
+import { publishKept, withOutbox, type AddressEvent, type DecisionEvent, type DecisionOutbox } from '../../shared/app/decision-events.js';
 import { BYTES_PER_CALL, callsOf, EventBridgeDecisionEvents } from '../../shared/adapters/outbound/decision-event-sinks.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, complaintFor, sqsEvent } from '../support/batches.js';
@@ -156,5 +156,34 @@ describe('PutEvents calls', () => {
     );
     expect(calls.map((call) => call.map((item) => item.i))).toEqual([[0, 1], [2, 3, 4], [5], [6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [16]]);
     expect(BYTES_PER_CALL).toBe(262_144);
+  });
+});
+
+describe('the outbox published again by the health run', () => {
+  it('forgets exactly the entries the bus took and keeps the refused ones for the next run', async () => {
+    const kept = new Map<string, DecisionEvent>();
+    const outbox: DecisionOutbox = {
+      keep: async (events) => void events.forEach((e) => kept.set(e.id, e)),
+      pending: async () => [...kept.values()],
+      remove: async (ids) => void ids.forEach((id) => kept.delete(id)),
+    };
+    const paused = (i: number): DecisionEvent => ({
+      version: 1,
+      type: 'campaign.paused',
+      id: `pause:c${i}`,
+      at: '2026-11-25T12:00:00.000Z',
+      campaign: `c${i}`,
+      pause: { reason: 'r', actor: 'ops', automatic: false },
+    });
+    await outbox.keep([paused(1), paused(2), paused(3)], NOW);
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => {
+      const entries = (input.Entries ?? []).map((entry) =>
+        entry.Detail?.includes('"c2"') ? { ErrorCode: 'ThrottlingException' } : { EventId: 'ok' },
+      );
+      return { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries };
+    });
+    const bus = new EventBridgeDecisionEvents(new EventBridgeClient({ region: 'us-east-1' }), 'decisions');
+    await expect(publishKept(bus, outbox, NOW)).rejects.toThrow('ThrottlingException');
+    expect([...kept.keys()]).toEqual(['pause:c2']);
   });
 });
