@@ -295,19 +295,26 @@ describe('every command explains itself (spawned as a user runs it)', () => {
   }, 60_000);
 });
 
-/** Run a shell command under a pseudo-terminal (util-linux `script`), as in a user's terminal; resolves to the transcript. */
-function inTerminal(command: string, env: Record<string, string> = {}): Promise<{ status: number | null; transcript: string }> {
-  return new Promise((resolve, reject) => {
+/**
+ * Run a shell command under a pseudo-terminal (util-linux `script`), as in a user's terminal; resolves to the transcript.
+ * `transcript` reads what it has printed so far.
+ */
+function inTerminal(
+  command: string,
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; transcript: string }> & { transcript(): string } {
+  let transcript = '';
+  const done = new Promise<{ status: number | null; transcript: string }>((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: projectRoot,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FAUXQS_LOGGER: 'false', ...env },
     });
-    let transcript = '';
     child.stdout.on('data', (chunk: Buffer) => (transcript += chunk.toString()));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, transcript }));
     child.stdin.end();
   });
+  return Object.assign(done, { transcript: () => transcript });
 }
 
 describe('progress in place and a readable runtime log (spawned as a user runs it)', () => {
@@ -360,31 +367,41 @@ describe('progress in place and a readable runtime log (spawned as a user runs i
   }, 60_000);
 
   it('the runtime log is JSON Lines when stderr is not a terminal, and text in a terminal', async () => {
-    const jsonDir = mkdtempSync(join(tmpdir(), 'bounce-cli-log-json-'));
-    const json = await startBounce(jsonDir, ['--port', '0', '--memory']);
-    try {
-      await bounce(['ingest', '-', '--allow-invalid', '--data', jsonDir], { input: 'not a notification\n' });
-      const text = await eventually(
-        async () => json.stderr(),
-        (value) => value.includes('Record can never succeed'),
+    // Two runtimes, one log each, at the same time.
+    const asJson = async () => {
+      const jsonDir = mkdtempSync(join(tmpdir(), 'bounce-cli-log-json-'));
+      const json = await startBounce(jsonDir, ['--port', '0', '--memory']);
+      try {
+        await bounce(['ingest', '-', '--allow-invalid', '--data', jsonDir], { input: 'not a notification\n' });
+        const text = await eventually(
+          async () => json.stderr(),
+          (value) => value.includes('Record can never succeed'),
+        );
+        const entry = JSON.parse(text.split('\n').find((l) => l.includes('Record can never succeed')) ?? '') as Record<string, unknown>;
+        expect(entry).toMatchObject({ level: 'ERROR', message: 'Record can never succeed: sent to the DLQ' });
+      } finally {
+        await json.stop();
+      }
+    };
+    const inATerminal = async () => {
+      const ttyDir = mkdtempSync(join(tmpdir(), 'bounce-cli-log-tty-'));
+      const inTty = inTerminal(`node bin/bounce.mjs start --port 0 --memory --data ${ttyDir}`);
+      const runtimePath = join(ttyDir, 'runtime.json');
+      for (let i = 0; i < 300 && !existsSync(runtimePath); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      const file = JSON.parse(readFileSync(runtimePath, 'utf8')) as { pid: number };
+      await bounce(['ingest', '-', '--allow-invalid', '--data', ttyDir], { input: 'not a notification\n' });
+      // Until the runtime has logged the dead letter (the assertions below say in which form).
+      await eventually(
+        async () => inTty.transcript(),
+        (text) => text.includes('Record can never succeed'),
       );
-      const entry = JSON.parse(text.split('\n').find((l) => l.includes('Record can never succeed')) ?? '') as Record<string, unknown>;
-      expect(entry).toMatchObject({ level: 'ERROR', message: 'Record can never succeed: sent to the DLQ' });
-    } finally {
-      await json.stop();
-    }
-
-    const ttyDir = mkdtempSync(join(tmpdir(), 'bounce-cli-log-tty-'));
-    const inTty = inTerminal(`node bin/bounce.mjs start --port 0 --memory --data ${ttyDir}`);
-    const runtimePath = join(ttyDir, 'runtime.json');
-    for (let i = 0; i < 300 && !existsSync(runtimePath); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    const file = JSON.parse(readFileSync(runtimePath, 'utf8')) as { pid: number };
-    await bounce(['ingest', '-', '--allow-invalid', '--data', ttyDir], { input: 'not a notification\n' });
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    process.kill(file.pid, 'SIGTERM');
-    const { transcript } = await inTty;
-    expect(transcript).toMatch(/\d\d:\d\d:\d\d ERROR Record can never succeed: sent to the DLQ {2}messageId=/);
-    expect(transcript).not.toContain('{"level"');
+      process.kill(file.pid, 'SIGTERM');
+      const { transcript } = await inTty;
+      expect(transcript).toMatch(/\d\d:\d\d:\d\d ERROR Record can never succeed: sent to the DLQ {2}messageId=/);
+      expect(transcript).not.toContain('{"level"');
+    };
+    // Both run to the end (each stops its runtime) before a failure of either is reported.
+    for (const result of await Promise.allSettled([asJson(), inATerminal()])) if (result.status === 'rejected') throw result.reason;
   }, 90_000);
 });
 
