@@ -77,6 +77,13 @@ function version(): string {
 }
 
 const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+// `bounce classify big.jsonl | head`: the reader stopped reading, which is not an error of ours.
+// Stop quietly instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const API_OPTIONS = { url: { type: 'string' }, data: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
 
 /** The command being run, so that a usage error shows that command's usage rather than the whole manual. */

@@ -109,5 +109,5 @@ describe('exactly once', () => {
         expect(exactlyOnceState(await recovery.dump()), `crash ${when} write ${crashAt}`).toEqual(reference);
       }
     }
-  }, 120_000);
+  }, 240_000);
 });
