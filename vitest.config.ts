@@ -8,6 +8,24 @@ const shared = {
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FAUXQS_LOGGER: 'false' },
 };
 
+/** Integration files that start their emulators in process and spawn nothing (a new file is isolated until listed here). */
+const IN_PROCESS_INTEGRATION = [
+  'bad-input',
+  'campaign-cli',
+  'concurrency',
+  'exactly-once',
+  'failed-back',
+  'fault-injection',
+  'health-job',
+  'history-batch-write',
+  'ingestion',
+  'journal-compaction',
+  'local-api-guard',
+  'repository-contract',
+  'retry-adapters',
+  'ses-world-stop',
+].map((name) => `test/integration/${name}.test.ts`);
+
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
@@ -17,20 +35,25 @@ export default defineConfig({
     reporters: process.env.CI_JSON_REPORT ? ['default', ['json', { outputFile: process.env.CI_JSON_REPORT }]] : ['default'],
     projects: [
       {
-        // In-process tests over fakes, mocks and CDK templates share one module graph per worker: loading
-        // aws-cdk-lib and the SDK once instead of once per file takes most of their time off. The extra
-        // setup file puts back, after each file, the environment and the SDK client mocks it changed.
+        // In-process tests (fakes, mocks, CDK templates, emulators in process) share one module graph per
+        // worker: aws-cdk-lib and the SDK load once per worker instead of once per file. The extra setup
+        // file puts back, after each file, the environment and the SDK client mocks it changed.
         test: {
           ...shared,
-          name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          name: 'in-process',
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', ...IN_PROCESS_INTEGRATION],
           isolate: false,
           setupFiles: [...shared.setupFiles, 'test/support/shared-worker-setup.ts'],
         },
       },
       {
         // Emulators, runtimes and child processes: a fresh module graph per file.
-        test: { ...shared, name: 'integration', include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'] },
+        test: {
+          ...shared,
+          name: 'isolated',
+          include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          exclude: IN_PROCESS_INTEGRATION,
+        },
       },
     ],
   },
