@@ -263,12 +263,25 @@ export async function startJournal(dataDir: string, upstream: string, compactEve
  * Queues again what was journalled and not done, then rewrites the journal to
  * just those messages (so it does not grow without bound) and clears the done
  * list. Returns how many messages were queued again.
+ *
+ * `deadLettered`: messages the previous run's DLQ held at its clean stop, which
+ * this start puts back on the DLQ. The queue moved them there after their
+ * failed deliveries, so the pipeline never marked them done; queued again, they
+ * would fail into the DLQ once more, one copy per restart.
  */
-export async function replayJournal(dataDir: string, enqueue: (message: string) => Promise<void>): Promise<number> {
+export async function replayJournal(
+  dataDir: string,
+  enqueue: (message: string) => Promise<void>,
+  deadLettered: readonly string[] = [],
+): Promise<number> {
   const journalPath = join(dataDir, JOURNAL_FILE);
   const donePath = join(dataDir, DONE_FILE);
   const text = await readFile(journalPath, 'utf8').catch(() => '');
-  const done = new Set([...(await readDone(donePath)), ...(await readDone(`${donePath}${COMPACTING_SUFFIX}`))]);
+  const done = new Set([
+    ...(await readDone(donePath)),
+    ...(await readDone(`${donePath}${COMPACTING_SUFFIX}`)),
+    ...deadLettered.map((body) => messageKey(messageOfBody(body))),
+  ]);
   const pending = pendingMessages(text, done);
   for (const message of pending.values()) await enqueue(message);
   await replaceDurably(journalPath, journalLines(pending));
@@ -286,8 +299,9 @@ export async function startPublishJournal(
   snsUpstream: string,
   enqueue: (message: string) => Promise<void>,
   stops: { add(action: () => Promise<void>): void },
+  deadLettered: readonly string[] = [],
 ): Promise<Journal> {
-  await replayJournal(dataDir, enqueue);
+  await replayJournal(dataDir, enqueue, deadLettered);
   const journal = await startJournal(dataDir, snsUpstream);
   stops.add(() => journal.close());
   return journal;

@@ -238,7 +238,7 @@ async function restoreSnapshot(
   sqs: SQSClient,
   messaging: Messaging,
   retryDeadLetterQueueUrl: string,
-): Promise<RestoredCounts> {
+): Promise<{ readonly counts: RestoredCounts; readonly deadLettered: readonly string[] }> {
   const snapshot = await readFile(snapshotPath, 'utf8').then(
     (text) => JSON.parse(text) as QueuedMessage[],
     () => [],
@@ -257,9 +257,10 @@ async function restoreSnapshot(
       }),
     );
   }
-  const deadLetters = snapshot.filter((message) => message.queue === 'dlq').length;
+  const deadLettered = snapshot.filter((message) => message.queue === 'dlq').map((message) => message.body);
   const retryDeadLetters = snapshot.filter((message) => message.queue === 'retryDlq').length;
-  return { notifications: snapshot.length - deadLetters - retryDeadLetters, deadLetters, retryDeadLetters };
+  const deadLetters = deadLettered.length;
+  return { counts: { notifications: snapshot.length - deadLetters - retryDeadLetters, deadLetters, retryDeadLetters }, deadLettered };
 }
 
 /** What is left on the queues (more than the drain could do, records waiting for a retry, the DLQ), for the next start. */
@@ -378,9 +379,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const events = localDecisionEvents(dataDir);
     const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, events, ...erasure })), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
-    const restored = options.memory
-      ? { notifications: 0, deadLetters: 0, retryDeadLetters: 0 }
+    const snapshot = options.memory
+      ? { counts: { notifications: 0, deadLetters: 0, retryDeadLetters: 0 }, deadLettered: [] }
       : await restoreSnapshot(snapshotPath, clients.sqs, messaging, retries.retryDeadLetterQueueUrl);
+    const restored = snapshot.counts;
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
     const journal =
       services.messagingEndpoint && services.inspect && !options.memory
@@ -390,6 +392,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             async (message) =>
               void (await clients.sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: message }))),
             stops,
+            snapshot.deadLettered,
           )
         : null;
     const classify = composeClassify({

@@ -83,4 +83,24 @@ describe('the publish journal of a long-running runtime', () => {
     expect(replayed).toEqual([message(1)]);
     expect(existsSync(join(dataDir, `${DONE_FILE}.compacting`))).toBe(false);
   });
+
+  it('does not queue again what the previous run dead-lettered and this start puts back on the DLQ', async () => {
+    // The queue moved message 1 to the DLQ after its failed deliveries: the pipeline never marked it done.
+    writeFileSync(
+      join(dataDir, JOURNAL_FILE),
+      range(0, 3)
+        .map(
+          (m) => `${JSON.stringify({ key: messageKey(m), message: m })}
+`,
+        )
+        .join(''),
+    );
+    // The DLQ holds the queue's body: the SNS envelope around the message.
+    const dlqBody = JSON.stringify({ Type: 'Notification', MessageId: 'x', Message: message(1) });
+    const replayed: string[] = [];
+    expect(await replayJournal(dataDir, async (m) => void replayed.push(m), [dlqBody])).toBe(2);
+    expect(replayed).toEqual([message(0), message(2)]);
+    // Left out of the journal too, so the next start does not queue it either (the DLQ snapshot keeps it).
+    expect(journalled(dataDir)).toEqual([message(0), message(2)]);
+  });
 });
