@@ -25,14 +25,15 @@ export interface ClassifyOverFakes {
 type Options = Partial<Omit<ClassifyBatchDeps, 'addresses' | 'counters' | 'delays' | 'deadLetters' | 'logger' | 'metrics'>> & {
   /** A fake of the caller's (a subclass that fails, or one that counts calls). */
   readonly addresses?: FakeAddresses;
+  /** The caller's, when other use cases of the test share them (an erasure store, a retry scheduler, an API). */
+  readonly campaigns?: FakeCampaigns;
+  readonly logger?: RecordingLogger;
 };
 
 /** The classify use case wired to fresh in-memory fakes that record every call; `options` set the rest of its dependencies. */
 export function classifyOverFakes(options: Options = {}): ClassifyOverFakes {
-  const { addresses = new FakeAddresses(), ...rest } = options;
-  const campaigns = new FakeCampaigns();
+  const { addresses = new FakeAddresses(), campaigns = new FakeCampaigns(), logger = new RecordingLogger(), ...rest } = options;
   const deadLetters = new FakeDeadLetters();
-  const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
   const process = createProcessBatch({
     addresses,

@@ -1,11 +1,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../shared/adapters/inbound/http-api.js';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import { withOutbox, type AddressEvent, type DecisionEvent, type DecisionOutbox } from '../../shared/app/decision-events.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, sqsEvent } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes, noCampaignReads } from '../support/classify-fakes.js';
+import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ADDRESS = 'eve@example.com';
@@ -29,7 +28,6 @@ const request = (method: string, path: string, body: unknown): APIGatewayProxyEv
 /** A bus and an outbox that fail while `down` (the bus's error quotes the address, as an SDK error may quote input). */
 function world() {
   const addresses = new FakeAddresses();
-  const campaigns = new FakeCampaigns();
   const logger = new RecordingLogger();
   const published: DecisionEvent[] = [];
   const state = { down: false };
@@ -47,20 +45,8 @@ function world() {
     remove: async () => {},
   };
   const events = withOutbox(bus, outbox, () => NOW, logger);
-  const reader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
-  const api = createApiHandler({ addresses, campaigns: reader, clock: () => NOW, events }, logger);
-  const classify = sqsBatchHandler(
-    createProcessBatch({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: new FakeDeadLetters(),
-      logger,
-      metrics: new RecordingMetrics(),
-      clock: () => NOW,
-      events,
-    }),
-  );
+  const api = createApiHandler({ addresses, campaigns: noCampaignReads, clock: () => NOW, events }, logger);
+  const { handler: classify } = classifyOverFakes({ addresses, logger, clock: () => NOW, events });
   return { addresses, logger, published, state, api, classify };
 }
 

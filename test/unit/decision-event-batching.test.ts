@@ -1,12 +1,11 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import { publishKept, withOutbox, type AddressEvent, type DecisionEvent, type DecisionOutbox } from '../../shared/app/decision-events.js';
 import { BYTES_PER_CALL, callsOf, EventBridgeDecisionEvents } from '../../shared/adapters/outbound/decision-event-sinks.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, complaintFor, sqsEvent } from '../support/batches.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes } from '../support/classify-fakes.js';
+import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const eventBridge = mockClient(EventBridgeClient);
@@ -28,7 +27,6 @@ function refusing(refused: ReadonlySet<string>) {
 
 function setup(options: { outboxDown?: boolean } = {}) {
   const addresses = new FakeAddresses();
-  const campaigns = new FakeCampaigns();
   const kept: DecisionEvent[] = [];
   const outbox: DecisionOutbox = {
     keep: async (events) => {
@@ -40,18 +38,7 @@ function setup(options: { outboxDown?: boolean } = {}) {
   };
   const logger = new RecordingLogger();
   const bus = new EventBridgeDecisionEvents(new EventBridgeClient({ region: 'us-east-1' }), 'decisions');
-  const handler = sqsBatchHandler(
-    createProcessBatch({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: new FakeDeadLetters(),
-      logger,
-      metrics: new RecordingMetrics(),
-      clock: () => NOW,
-      events: withOutbox(bus, outbox, () => NOW, logger),
-    }),
-  );
+  const { handler } = classifyOverFakes({ addresses, logger, clock: () => NOW, events: withOutbox(bus, outbox, () => NOW, logger) });
   return { addresses, kept, handler, logger };
 }
 

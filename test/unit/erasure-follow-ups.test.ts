@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createProcessBatch } from '../../shared/app/classify-batch.js';
 import type { DecisionEvent } from '../../shared/app/decision-events.js';
 import { erase } from '../../shared/app/erasure.js';
 import { createRetryScheduler } from '../../shared/app/retries.js';
 import { release, suppress } from '../../shared/app/suppressions.js';
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
-import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { bounceFor, sqsEvent } from '../support/batches.js';
 import { notificationFixture } from '../support/corpus.js';
 import { FakeErasureStore } from '../support/erasure-fakes.js';
-import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from '../support/fakes.js';
+import { classifyOverFakes, noCampaignReads } from '../support/classify-fakes.js';
+import { FakeAddresses, FakeCampaigns, RecordingLogger } from '../support/fakes.js';
 import { FakeRetryStates, FakeTimerQueue } from '../support/retry-fakes.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -29,23 +28,17 @@ function world(readAhead?: boolean) {
     hasher: new HmacAddressHasher(async () => 'k'.repeat(64)),
     store: new FakeErasureStore(addresses, { campaigns, retries }),
   };
-  const reader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
-  const api = { addresses, campaigns: reader, clock, events: bus, erasure };
-  const handler = sqsBatchHandler(
-    createProcessBatch({
-      addresses,
-      counters: campaigns,
-      delays: campaigns,
-      deadLetters: new FakeDeadLetters(),
-      logger,
-      metrics: new RecordingMetrics(),
-      clock,
-      erasure,
-      events: bus,
-      retries: createRetryScheduler({ retries, timers, addresses, delays: campaigns, logger, erasure, events: bus }),
-      ...(readAhead === undefined ? {} : { readAhead }),
-    }),
-  );
+  const api = { addresses, campaigns: noCampaignReads, clock, events: bus, erasure };
+  const { handler } = classifyOverFakes({
+    addresses,
+    campaigns,
+    logger,
+    clock,
+    erasure,
+    events: bus,
+    retries: createRetryScheduler({ retries, timers, addresses, delays: campaigns, logger, erasure, events: bus }),
+    ...(readAhead === undefined ? {} : { readAhead }),
+  });
   return { addresses, campaigns, retries, timers, logger, events, erasure, api, handler };
 }
 
