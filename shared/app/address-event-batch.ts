@@ -1,5 +1,6 @@
 import type { AddressState } from '../domain/index.js';
 import { addressEventOfRecord, publishEach, type AddressEvent, type DecisionEventSink } from './decision-events.js';
+import { forEachLimited } from './concurrency.js';
 import { VersionConflictError } from './errors.js';
 import type { AddressHasher, AddressRepository } from './ports.js';
 
@@ -107,18 +108,13 @@ export class AddressEventBatch {
       else if (!keptIds.has(event.id)) toMark.push(state);
     }
     let marksFailed = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < toMark.length) {
-        const state = toMark[next++] as AddressState;
-        try {
-          await addresses.putState({ ...state, lastChangePublished: true }, state.version);
-        } catch (markError) {
-          if (!(markError instanceof VersionConflictError)) marksFailed++;
-        }
+    await forEachLimited(toMark, MARKS_IN_FLIGHT, async (state) => {
+      try {
+        await addresses.putState({ ...state, lastChangePublished: true }, state.version);
+      } catch (markError) {
+        if (!(markError instanceof VersionConflictError)) marksFailed++;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(MARKS_IN_FLIGHT, toMark.length) }, worker));
+    });
     return {
       published: changes.length - unsentIds.size - keptIds.size,
       kept: keptIds.size,

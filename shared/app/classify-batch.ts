@@ -17,6 +17,7 @@ import {
   type RecordResult,
 } from './ingest.js';
 import { AddressEventBatch } from './address-event-batch.js';
+import { forEachLimited } from './concurrency.js';
 import { isErasedRecord, recordOf, recordsOf } from './erasure.js';
 import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
 import type { RetryScheduler } from './retries.js';
@@ -76,15 +77,6 @@ async function readStatesAhead(deps: IngestDeps, emails: readonly string[]): Pro
 interface Step {
   readonly recordId: string;
   readonly outcome: RecipientOutcome;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** One queued record: its queue message id and body, whatever queue delivered it. */

@@ -124,6 +124,8 @@ export async function applyAddressEffects(
   }
 
   let windowWritten = false;
+  // Crossings the last decision found unapplied besides the one it returned: only then a second commit.
+  let moreUnapplied = false;
   // The soft bounces this one brings past the threshold, applied one commit each (at most two).
   const pastThreshold = async (state: AddressState | null): Promise<AddressSignal | null> => {
     if (state?.status === 'suppressed') return null; // nothing a soft bounce can change
@@ -144,11 +146,13 @@ export async function applyAddressEffects(
     // bounce reproduces exactly the changes the bounces in time order make. When all are applied
     // the last is still the signal: it bears on the record, so its writer's lost history entry is put again.
     const crossings = softThresholdCrossings(window.items, outcome.eventId, SOFT_BOUNCE_THRESHOLD);
-    const next = crossings.find((item) => !state?.appliedEventIds.includes(item.eventId)) ?? crossings.at(-1);
+    const unapplied = crossings.filter((item) => !state?.appliedEventIds.includes(item.eventId));
+    moreUnapplied = unapplied.length > 1;
+    const next = unapplied[0] ?? crossings.at(-1);
     return next ? { kind: 'soft-threshold', eventId: next.eventId, occurredAt: next.occurredAt, evidence: next.evidence } : null;
   };
   const first = await commitSignal(addresses, email, pastThreshold, options);
-  if (!first.changed) return first;
+  if (!first.changed || !moreUnapplied) return first;
   const second = await commitSignal(addresses, email, pastThreshold, { ...options, known: first.after });
   return { before: first.before, after: second.after, changed: true };
 }

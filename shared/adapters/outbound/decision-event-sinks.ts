@@ -1,4 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { forEachLimited } from '../../app/concurrency.js';
 import type { DecisionEvent, DecisionEventSink, PublishOutcome } from '../../app/decision-events.js';
 
 /** The EventBridge `source` of every decision event. */
@@ -72,29 +73,23 @@ export class EventBridgeDecisionEvents implements DecisionEventSink {
     // Per call, so the unsent come back in the order they were given.
     const unsentByCall: DecisionEvent[][] = calls.map(() => []);
     let firstError: Error | undefined;
-    let next = 0;
-    const worker = async () => {
-      while (next < calls.length) {
-        const index = next++;
-        const call = calls[index] ?? [];
-        const unsent = unsentByCall[index] ?? [];
-        try {
-          const result = await this.client.send(new PutEventsCommand({ Entries: call.map(({ entry }) => entry) }));
-          if ((result.FailedEntryCount ?? 0) === 0) continue;
-          // Result entries are in the order of the request's; a refused one has an ErrorCode.
-          const refused = call.filter((_, i) => result.Entries?.[i]?.ErrorCode !== undefined);
-          // A count without entries to match it: none can be told apart, so none counts as sent.
-          const lost = refused.length > 0 ? refused : call;
-          unsent.push(...lost.map(({ event }) => event));
-          const codes = [...new Set((result.Entries ?? []).flatMap((entry) => (entry.ErrorCode ? [entry.ErrorCode] : [])))];
-          firstError ??= new EntriesRefusedError(`EventBridge refused ${lost.length} decision event(s): ${codes.join(', ')}`);
-        } catch (error) {
-          unsent.push(...call.map(({ event }) => event));
-          firstError ??= error instanceof Error ? error : new Error(String(error));
-        }
+    await forEachLimited(calls, CALLS_IN_FLIGHT, async (call, index) => {
+      const unsent = unsentByCall[index] ?? [];
+      try {
+        const result = await this.client.send(new PutEventsCommand({ Entries: call.map(({ entry }) => entry) }));
+        if ((result.FailedEntryCount ?? 0) === 0) return;
+        // Result entries are in the order of the request's; a refused one has an ErrorCode.
+        const refused = call.filter((_, i) => result.Entries?.[i]?.ErrorCode !== undefined);
+        // A count without entries to match it: none can be told apart, so none counts as sent.
+        const lost = refused.length > 0 ? refused : call;
+        unsent.push(...lost.map(({ event }) => event));
+        const codes = [...new Set((result.Entries ?? []).flatMap((entry) => (entry.ErrorCode ? [entry.ErrorCode] : [])))];
+        firstError ??= new EntriesRefusedError(`EventBridge refused ${lost.length} decision event(s): ${codes.join(', ')}`);
+      } catch (error) {
+        unsent.push(...call.map(({ event }) => event));
+        firstError ??= error instanceof Error ? error : new Error(String(error));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT, calls.length) }, worker));
+    });
     const unsent = unsentByCall.flat();
     return firstError ? { unsent, error: firstError } : { unsent };
   }

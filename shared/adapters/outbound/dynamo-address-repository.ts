@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
+import { forEachLimited } from '../../app/concurrency.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
 import type {
   AddressRepository,
@@ -149,28 +150,24 @@ export class DynamoAddressRepository implements AddressRepository {
     for (let start = 0; start < unique.length; start += ITEMS_PER_WRITE) chunks.push(unique.slice(start, start + ITEMS_PER_WRITE));
     const result: { unwritten: HistoryEntry[]; errors: unknown[] } = { unwritten: [], errors: [] };
     // A few requests at a time: a maximal batch's thousands of entries do not land as one burst.
-    let next = 0;
-    const writeChunks = async () => {
-      for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) {
-        let pending = chunk;
-        try {
-          for (let attempt = 0; pending.length > 0 && attempt < WRITE_ATTEMPTS; attempt++) {
-            if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-            const requests = pending.map((write) => ({
-              PutRequest: { Item: { ...keyOf(write), ...historyToItem(write.entry), [TTL_ATTRIBUTE]: write.expiresAt } },
-            }));
-            const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-            const left = new Set((UnprocessedItems?.[this.tableName] ?? []).map((request) => keyText(request.PutRequest?.Item ?? {})));
-            pending = pending.filter((write) => left.has(keyText(keyOf(write))));
-          }
-          if (pending.length > 0) result.errors.push(new Error(`history batch write left ${pending.length} items unprocessed`));
-        } catch (error) {
-          result.errors.push(error);
+    await forEachLimited(chunks, WRITES_IN_FLIGHT, async (chunk) => {
+      let pending = chunk;
+      try {
+        for (let attempt = 0; pending.length > 0 && attempt < WRITE_ATTEMPTS; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+          const requests = pending.map((write) => ({
+            PutRequest: { Item: { ...keyOf(write), ...historyToItem(write.entry), [TTL_ATTRIBUTE]: write.expiresAt } },
+          }));
+          const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+          const left = new Set((UnprocessedItems?.[this.tableName] ?? []).map((request) => keyText(request.PutRequest?.Item ?? {})));
+          pending = pending.filter((write) => left.has(keyText(keyOf(write))));
         }
-        result.unwritten.push(...pending.map((write) => write.entry));
+        if (pending.length > 0) result.errors.push(new Error(`history batch write left ${pending.length} items unprocessed`));
+      } catch (error) {
+        result.errors.push(error);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, chunks.length) }, writeChunks));
+      result.unwritten.push(...pending.map((write) => write.entry));
+    });
     return result;
   }
 

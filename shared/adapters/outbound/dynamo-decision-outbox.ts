@@ -1,4 +1,5 @@
 import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forEachLimited } from '../../app/concurrency.js';
 import { DECISION_EVENT_TYPES, type DecisionEvent, type DecisionOutbox } from '../../app/decision-events.js';
 import { CorruptItemError, fieldsOf } from './address-items.js';
 import { outboxKey, TTL_ATTRIBUTE } from './tables.js';
@@ -38,14 +39,7 @@ export class DynamoDecisionOutbox implements DecisionOutbox {
 
   /** Writes at most KEEPS_IN_FLIGHT at once: a bus outage hands over a whole batch's events (thousands) in one call. */
   async keep(events: readonly DecisionEvent[], now: Date): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < events.length) {
-        const event = events[next++] as DecisionEvent;
-        await this.put(event, now);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(KEEPS_IN_FLIGHT, events.length) }, worker));
+    await forEachLimited(events, KEEPS_IN_FLIGHT, (event) => this.put(event, now));
   }
 
   private async put(event: DecisionEvent, now: Date): Promise<void> {
