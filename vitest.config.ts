@@ -14,7 +14,6 @@ const IN_PROCESS_INTEGRATION = [
   'campaign-cli',
   'concurrency',
   'exactly-once',
-  'failed-back',
   'fault-injection',
   'health-job',
   'history-batch-write',
