@@ -545,14 +545,35 @@ export function clearVerdictCache(): void {
  * false` computes the verdict afresh (tests check both give the same decision).
  */
 export function classifyRecipient(evidence: RecipientEvidence, useCache = true): Decision {
-  const recipient = normaliseAddress(evidence.recipient ?? '');
+  return classifyNormalisedRecipient(
+    normaliseAddress(evidence.recipient ?? ''),
+    evidence.diagnosticCode,
+    evidence.status,
+    evidence.bounceType,
+    evidence.bounceSubType,
+    useCache,
+  );
+}
+
+/**
+ * `classifyRecipient` for a recipient already normalised by `normaliseAddress`
+ * (callers that keep the normal address anyway skip doing it twice).
+ */
+export function classifyNormalisedRecipient(
+  recipient: string,
+  diagnosticCode: string | null | undefined,
+  status: string | null | undefined,
+  bounceType: string | null | undefined,
+  bounceSubType: string | null | undefined,
+  useCache = true,
+): Decision {
   const domainProvider = providerOfDomain(domainOf(recipient));
   const verdict = (useCache ? cachedVerdictOf : verdictOf)(
     domainProvider,
-    evidence.diagnosticCode ?? '',
-    evidence.status ?? '',
-    evidence.bounceType ?? '',
-    evidence.bounceSubType ?? '',
+    diagnosticCode ?? '',
+    status ?? '',
+    bounceType ?? '',
+    bounceSubType ?? '',
   );
   const policy = CATEGORY_POLICY[verdict.category];
   return {

@@ -1,5 +1,5 @@
 import { domainOf, isValidAddress, normaliseAddress } from './address.js';
-import { classifyRecipient, truncateDiagnostic } from './classify.js';
+import { classifyNormalisedRecipient, truncateDiagnostic } from './classify.js';
 import type { BouncedRecipient, SesEvent, SesMail } from './notification.js';
 import { providerOf } from './provider.js';
 import { parseSmtpReply } from './smtp.js';
@@ -33,13 +33,19 @@ export interface RecipientOutcome {
   readonly eventId: string;
 }
 
+/** The first value of a tag, or null when it is absent or blank (an empty value names nothing: untagged). */
+function firstTagValue(tags: Record<string, string[]> | null | undefined, name: string): string | null {
+  const value = tags?.[name]?.[0];
+  return value === undefined || value.trim() === '' ? null : value;
+}
+
 export function campaignTagsOf(mail: SesMail, names: TagNames = DEFAULT_TAG_NAMES): CampaignTags {
-  // An empty value names nothing: the mail counts as untagged for that tag.
-  const first = (name: string): string | null => {
-    const value = mail.tags?.[name]?.[0];
-    return value === undefined || value.trim() === '' ? null : value;
+  const tags = mail.tags;
+  return {
+    campaign: firstTagValue(tags, names.campaign),
+    batch: firstTagValue(tags, names.batch),
+    source: firstTagValue(tags, names.source),
   };
-  return { campaign: first(names.campaign), batch: first(names.batch), source: first(names.source) };
 }
 
 /** A decision that records an outcome without acting on the address. */
@@ -71,82 +77,66 @@ function complaintDecision(recipient: string, subType: string | null | undefined
   return { ...outcomeDecision('complaint', 'ses-complaint', recipient), action: 'suppress', suppress: true };
 }
 
-/** The recipients of one event, and how to decide for the one at `index` (once its address is normalised). */
-interface EventRecipients {
-  readonly feedbackId: string | null;
-  readonly addresses: readonly string[];
-  readonly decide: (index: number, normalised: string) => Decision;
+/*
+ * The recipients of an event and the decision for each, read per event type.
+ * Plain functions over the event rather than per-event closures: this runs for
+ * every recipient of every notification.
+ */
+
+/** The feedback id of a bounce or complaint (null for the other events). */
+function feedbackIdOf(event: SesEvent): string | null {
+  if (event.eventType === 'Bounce') return event.bounce.feedbackId;
+  if (event.eventType === 'Complaint') return event.complaint.feedbackId;
+  return null;
 }
 
-function recipientsOf(event: SesEvent): EventRecipients {
+/** The addresses an event reports on, in the order SES lists them. */
+function addressesOf(event: SesEvent): readonly string[] | readonly BouncedRecipient[] | readonly { readonly emailAddress: string }[] {
+  switch (event.eventType) {
+    case 'Bounce':
+      return event.bounce.bouncedRecipients;
+    case 'Complaint':
+      return event.complaint.complainedRecipients;
+    case 'Delivery':
+      return event.delivery.recipients;
+    case 'DeliveryDelay':
+      return event.deliveryDelay.delayedRecipients;
+    case 'Send':
+    case 'Reject':
+      return event.mail.destination ?? [];
+  }
+}
+
+/** The address of one entry of `addressesOf`. */
+function addressOf(entry: string | { readonly emailAddress: string }): string {
+  return typeof entry === 'string' ? entry : entry.emailAddress;
+}
+
+/** The decision for the recipient at `index` of the event, once its address is normalised. */
+function decisionFor(event: SesEvent, index: number, normalised: string): Decision {
   switch (event.eventType) {
     case 'Bounce': {
       const { bounceType, bounceSubType, bouncedRecipients } = event.bounce;
-      return {
-        feedbackId: event.bounce.feedbackId,
-        addresses: bouncedRecipients.map((r) => r.emailAddress),
-        decide: (index) => {
-          const r = bouncedRecipients[index] as BouncedRecipient;
-          return classifyRecipient({
-            recipient: r.emailAddress,
-            status: r.status,
-            diagnosticCode: r.diagnosticCode,
-            bounceType,
-            bounceSubType,
-          });
-        },
-      };
+      const r = bouncedRecipients[index] as BouncedRecipient;
+      return classifyNormalisedRecipient(normalised, r.diagnosticCode, r.status, bounceType, bounceSubType);
     }
-    case 'Complaint': {
-      const { complaintSubType, complaintFeedbackType } = event.complaint;
-      return {
-        feedbackId: event.complaint.feedbackId,
-        addresses: event.complaint.complainedRecipients.map((r) => r.emailAddress),
-        decide: (_, normalised) => complaintDecision(normalised, complaintSubType, complaintFeedbackType),
-      };
-    }
+    case 'Complaint':
+      return complaintDecision(normalised, event.complaint.complaintSubType, event.complaint.complaintFeedbackType);
     case 'Delivery':
-      return {
-        feedbackId: null,
-        addresses: event.delivery.recipients,
-        decide: (_, normalised) => outcomeDecision('delivered', 'ses-delivery', normalised, event.delivery.smtpResponse),
-      };
+      return outcomeDecision('delivered', 'ses-delivery', normalised, event.delivery.smtpResponse);
     case 'Send':
-      return {
-        feedbackId: null,
-        addresses: event.mail.destination ?? [],
-        decide: (_, normalised) => outcomeDecision('sent', 'ses-send', normalised),
-      };
+      return outcomeDecision('sent', 'ses-send', normalised);
     case 'Reject':
       // SES refused the message before sending (it found a virus): a content matter, never the address's fault.
-      return {
-        feedbackId: null,
-        addresses: event.mail.destination ?? [],
-        decide: (_, normalised) => ({
-          ...outcomeDecision('content-rejected', 'ses-reject', normalised, event.reject.reason),
-          action: 'investigate',
-        }),
-      };
+      return { ...outcomeDecision('content-rejected', 'ses-reject', normalised, event.reject.reason), action: 'investigate' };
     case 'DeliveryDelay': {
       // SES is still retrying: classify the reason (timeouts feed escalation) but never act on the address.
-      const { delayedRecipients } = event.deliveryDelay;
+      const r = event.deliveryDelay.delayedRecipients[index] as BouncedRecipient;
       return {
-        feedbackId: null,
-        addresses: delayedRecipients.map((r) => r.emailAddress),
-        decide: (index) => {
-          const r = delayedRecipients[index] as BouncedRecipient;
-          return {
-            ...classifyRecipient({
-              recipient: r.emailAddress,
-              status: r.status,
-              diagnosticCode: r.diagnosticCode,
-              bounceType: 'Transient',
-            }),
-            action: 'none',
-            suppress: false,
-            retryAfterSeconds: null,
-          };
-        },
+        ...classifyNormalisedRecipient(normalised, r.diagnosticCode, r.status, 'Transient', undefined),
+        action: 'none',
+        suppress: false,
+        retryAfterSeconds: null,
       };
     }
   }
@@ -154,14 +144,15 @@ function recipientsOf(event: SesEvent): EventRecipients {
 
 /** Every recipient of an event gets its own outcome, in the order SES lists them. */
 export function recipientOutcomes(event: SesEvent, tagNames: TagNames = DEFAULT_TAG_NAMES): RecipientOutcome[] {
-  const { feedbackId, addresses, decide } = recipientsOf(event);
+  const feedbackId = feedbackIdOf(event);
+  const entries = addressesOf(event);
   const tags = campaignTagsOf(event.mail, tagNames);
   const messageId = event.mail.messageId;
   // Several delays may be reported for one message; their time tells them apart.
   const instance = event.eventType === 'DeliveryDelay' ? `${messageId}@${event.occurredAt}` : (feedbackId ?? messageId);
-  const outcomes = new Array<RecipientOutcome>(addresses.length);
-  for (let index = 0; index < addresses.length; index++) {
-    const recipient = normaliseAddress(addresses[index] as string);
+  const outcomes = new Array<RecipientOutcome>(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    const recipient = normaliseAddress(addressOf(entries[index] as string | BouncedRecipient));
     outcomes[index] = {
       eventType: event.eventType,
       recipient,
@@ -171,7 +162,7 @@ export function recipientOutcomes(event: SesEvent, tagNames: TagNames = DEFAULT_
       occurredAt: event.occurredAt,
       sentAt: event.mail.timestamp,
       tags,
-      decision: decide(index, recipient),
+      decision: decisionFor(event, index, recipient),
       eventId: `${event.eventType}:${instance}:${recipient}`,
     };
   }
