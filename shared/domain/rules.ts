@@ -72,6 +72,18 @@ const SENDER_ADDRESS = family(
   /not a registered gateway user|mail from not owned by user|sender not pre-approved/,
   // SES's own envelope sender quoted as the rejected address (MAIL FROM is `…@…amazonses.com`).
   /<[^<>\s]*@(?:[\w-]+\.)*amazonses\.com>/,
+  // Coremail (Netease / Chinese hosting) rejects of the envelope sender: "Fake sender", "NULL sender is not allowed",
+  // "sender is rejected" (Coremail support: 退信提示 list); Orange/La Poste "Emetteur invalide" (Sisimai Rhost/FrancePTT.pm).
+  /\bfake sender|null sender is not allowed|sender is rejected|[eé]metteur invalide/,
+  // The sending domain or address is refused as such (Sisimai Reason/Rejected.pm: "server does not accept mail from").
+  /mail from (?:domain )?(?:[\w.-]+ )?(?:is )?not (?:allowed|permitted)|sender domain (?:is )?not (?:allowed|permitted)/,
+  // Exchange Online NDRs (Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange Online"): 5.1.0
+  // "Sender denied", 5.2.252 "SendAsDenied … not allowed to send as"; Mail.ru "message sending for this account is disabled".
+  /sender (?:address )?(?:denied|blocked)|sendasdenied|not allowed to send as|sending for (?:this|your) account is/,
+  // The same said in the provider's language: the word for the sender names the subject before any "unknown" or
+  // "does not exist" that follows (de Absender, fr expéditeur/émetteur, es remitente, it mittente, pt remetente,
+  // zh 发件人, ko 발신자/보낸 사람, ru отправитель, ja 送信者/差出人).
+  /\babsender|\bexp[eé]diteur|\bremitente|\bmittente|\bremetente|发件人|發件人|寄件人|발신자|보낸 사람|보낸사람|отправител|送信者|差出人/,
 );
 const CLIENT_HOST = family(
   /(?:helo|ehlo)[^.;]{0,30}(?:rejected|invalid|not found)|cannot find your (?:reverse )?hostname/,
@@ -80,6 +92,9 @@ const CLIENT_HOST = family(
   /client host rejected|may not be mail exchanger|cannot resolve your (?:address|hostname)/,
   // DNS of the sending host does not match its IP (Sisimai why-requireptr.go: Exim/cPanel texts).
   /unverif(?:i|y)?able sending ips?|mismatches client ip|does not match (?:the )?(?:sending|connecting|client) ip/,
+  // The sending client broke the SMTP dialogue (Sisimai Reason/PolicyViolation.pm "protocol violation"; Postfix
+  // "improper command pipelining"; Sendmail/Exim "synchronization error").
+  /protocol violation|improper (?:command )?pipelining|synchroni[sz]ation error/,
 );
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
@@ -92,6 +107,12 @@ const RELAY_OR_SUBMISSION = family(
   /relay through this server without authentication/,
   /must (?:issue|use) (?:a )?starttls|(?:tls|encryption|starttls) (?:is )?required|requires? (?:tls|encryption)/,
   /(?:unauthenticated|unauthorized) (?:senders?|relay)|not authorized to send mail/,
+  // Sisimai Reason/NoRelaying.pm ("not local host …, not a gateway"); Coremail "Requested action not taken: Local user only".
+  /not a gateway|local user only|relay operation rejected|you are not allowed to send (?:mail|e-?mail|messages)/,
+  // Submission credentials refused (Mimecast SMTP error codes: 535 "Incorrect authentication data"; Orange OFR_305/LPN_402).
+  /incorrect authentication data|code d'authentification invalide|authentification requise/,
+  // Gmail's own reports of what the receiving side refused (Sisimai Lhost/Gmail.pm, states 6, 8, 12).
+  /does not support (?:tls|starttls|smtp authenticated relay)|smtp auth failed/,
 );
 const AUTHENTICATION = family(
   /\bDMARC\b|\bSPF\b|\bDKIM\b|sender policy framework|domainkeys|unauthenticated|not authenticated/,
@@ -104,24 +125,45 @@ const SENDING_LIMIT = family(
   /(?:reached|exceeded) (?:your|the) (?:daily |hourly )?(?:relay |sending |message )?(?:quota|limit)/,
   // GoDaddy IB607 "has sent to too many recipients this hour" (GoDaddy help: bounce codes), Gmail 4.5.3.
   /too many recipients|sent to too many recipients|recipients? per (?:hour|day|minute|message)/,
+  // Tencent QQ "IP / domain / sender / connection frequency limited" (service.mail.qq.com/detail/122/172-175), Mimecast
+  // "Exceeding outbound thread limit" (Mimecast SMTP error codes), Netease "too many mails sent in a short time".
+  /frequency limited|outbound thread limit|too many (?:mails|messages|e-?mails) (?:sent )?in a short time|you send too many messages/,
 );
 // Hop-count and loop errors (RFC 5321 §6.3, RFC 3463 X.4.6): a routing fault, never the address.
-const MAIL_LOOP = family(/too many hops|hop count exceeded|mail (?:forwarding )?loop|routing loop|loops? (?:back|detected)/);
+const MAIL_LOOP = family(
+  /too many hops|hop count exceeded|mail (?:forwarding )?loop|routing loop|loops? (?:back|detected)/,
+  // Exchange SMTPSEND.DNS.MxLoopback, Postfix "mail for … loops back to myself", Sisimai Reason/SystemError.pm.
+  /mx ?loopback|loop was found in the mail exchanger|forwarding loop/,
+);
 const RECIPIENT_POLICY = family(
   /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|mail from)/,
   /recipient address rejected: access denied/,
   // Mailing lists and groups that take posts from members only (Mailman, Google Groups, Exchange distribution groups).
   /not (?:a )?member of (?:this |the )?(?:list|group)|not allowed to post to (?:this|the)|only members can post/,
+  // The recipient's own block list or filter rules refuse this sender: the address works (Sisimai Reason/Filtered.pm:
+  // "you have been blocked by the recipient", "message rejected due to user rules", Facebook "refused due to recipient
+  // preferences", AOL "only accepting mail from specific email addresses"; Tencent "Mail is rejected by recipients";
+  // Interia "Recipient doesn't want your mail"; Korean portals "registered as spammer (by user's reject list)";
+  // Coremail "User in blacklist"; Exchange 5.7.1 "Delivery not authorized, message refused").
+  /blocked by (?:the )?recipient|rejected due to user rules|recipient preferences|only accepting mail from specific/,
+  /rejected by recipients?\b|recipient (?:does ?n[o']t|does not) want|user'?s reject list|user in (?:black|block)list/,
+  /delivery not authori[sz]ed/,
 );
 const MALFORMED = family(
   /not a valid RFC[- ]?5?321 address|bad (?:recipient )?address syntax/,
   /(?:recipient|address|mailbox)[^.;]{0,30}(?:syntax (?:error|illegal|invalid)|malformed|illegal characters?)/,
   /syntax error in (?:recipient|address|mailbox)/,
 );
+// A DNS lookup that failed for now: Postfix "Host or domain name not found. … Host not found, try again" (postconf(5),
+// the temporary form of the lookup error), "Temporary failure in name resolution" (getaddrinfo EAI_AGAIN), SERVFAIL.
+const DNS_TEMPORARY = family(/not found, try again|temporary failure in name resolution|\bservfail\b|dns (?:lookup|query) timed? ?out/);
 const INVALID_DOMAIN = family(
   /host (?:or domain name )?(?:not found|unknown)(?!,? try again)|no mail ?hosts? for domain|\bunknown host\b/,
   /domain (?:not found|name not found|does ?n[o']t exist|doesn'?t exist|has no (?:valid )?MX|is not reachable|must exist)/,
   /domain [\w.-]+ does ?n[o']t exist|DomainNonexistent|NonExistentDomain|\bNXDOMAIN\b|no MX (?:record|host)|null MX/,
+  // Exim "all host address lookups failed permanently", "an MX or SRV record indicated no SMTP service" (Sisimai
+  // Lhost/Exim.pm); Gmail "DNS Error: DNS server returned answer with no data" (Sisimai Lhost/Gmail.pm).
+  /lookups failed permanently|indicated no smtp service|returned answer with no data/,
   // Sendmail "Host unknown", Courier "No such domain", Exim "unrouteable mail domain", DragonFly DNS failures.
   /unroutable domain|no such domain|unknown domain|host [\w.-]+ not found(?!,? try again)|name or service not known/,
   /mail domain mentioned in email address is unknown/,
@@ -141,10 +183,10 @@ const NO_SUCH_MAILBOX = family(
   /not our customer|no mailbox (?:here|by that name)|mailbox (?:not found|does not exist)/,
   /(?:mailbox|account|user) (?:is |has been )?(?:disabled|deactivated|closed|terminated|discontinued)/,
   /(?:address|recipient|mailbox) (?:is )?marked as invalid|(?:address|recipient) rejected:\s*(?:inactive|disabled|deactivated)/,
-  /(?:mailbox|account) (?:is )?(?:inactive|deactivated)|archived (?:recipient|mailbox|account)/,
+  /(?:mailbox|account|address) (?:is )?(?:currently )?(?:inactive|deactivated)|archived (?:recipient|mailbox|account)/,
   /not listed in (?:the )?[\w &-]{0,30}(?:directory|address book)|(?:doesn'?t|does not) have an? [\w.-]+ account/,
   /user not local|unrouteable address|invalid[- ](?:recipient|mailbox)/,
-  /(?:address|mailbox|account|recipient|user|@[\w.-]+) (?:is )?no longer (?:valid|active|available|in use)/,
+  /(?:address|mailbox|account|recipient|user|@[\w.-]+)\b[^.;:]{0,20} no longer (?:valid|active|available|in use)/,
   // Exchange 5.5/2003 and IMail: "The recipient name is not recognized", "Invalid final delivery userid".
   /(?:recipient|user)(?: name)? is not recognized|invalid (?:final delivery )?user ?id/,
   // qmail/vpopmail ("badrcptto", "invalid or unknown virtual user"), Courier, Domino and gateway texts (Sisimai why-userunknown.go).
@@ -157,12 +199,43 @@ const NO_SUCH_MAILBOX = family(
   /address (?:could ?n[o']t|could not|can ?not) be found/,
   // Other languages: fr "utilisateur/destinataire inconnu", de "unbekannt", es/pt/it "desconocido/inexistente/sconosciuto".
   /(?:utilisateur|destinataire|adresse) (?:inconnue?|inexistante?)|n'existe pas|adresse (?:e-?mail )?invalide/,
-  /(?:empf[aä]nger|benutzer|postfach|adresse)[^.;]{0,30}(?:unbekannt|existiert nicht|nicht gefunden)/,
+  // Orange / La Poste: "Adresse d au moins un destinataire invalide" (LPN416/418, Sisimai Rhost/FrancePTT.pm).
+  /destinataire invalide|bo[iî]te (?:aux lettres )?inexistante|compte (?:inexistant|d[ée]sactiv[ée]|supprim[ée])/,
+  /(?:empf[aä]nger|benutzer|postfach|adresse)[^.;]{0,30}(?:unbekannt|existiert nicht|nicht gefunden|nicht bekannt|nicht vorhanden)/,
+  // web.de "Benutzer nicht bekannt/User unknown", GMX "User is inactive" (sitepackage.de: typische Fehlermeldungen).
+  /unbekannte[rs]? (?:empf[aä]nger|benutzer)|ung[uü]ltige[rs]? (?:empf[aä]nger|postfach)/,
   /usuario (?:desconocido|inexistente|no existe)|no existe (?:dicha persona|ese usuario|el usuario)/,
+  /destinatario (?:desconocido|inexistente|no existe)|(?:buz[oó]n|cuenta|direcci[oó]n)[^.;]{0,30}(?:no existe|inexistente)/,
   /usu[aá]rio (?:desconhecido|inexistente|n[aã]o existe)|conta (?:inexistente|n[aã]o existe)/,
+  /destinat[aá]rio (?:desconhecido|inexistente)|utilizador (?:desconhecido|inexistente)/,
+  /(?:caixa|endere[cç]o)[^.;]{0,30}(?:inexistente|n[aã]o existe)/,
   /utente (?:sconosciuto|inesistente|non esiste)|nessun utente|indirizzo (?:inesistente|non valido)/,
+  /destinatario sconosciuto|casella[^.;]{0,30}(?:non esiste|inesistente)/,
   // Japanese carriers' Japanese-language replies: "宛先不明" (unknown destination), "存在しません" (does not exist).
-  /宛先(?:不明|が存在しません)|(?:ユーザ|アカウント|メールアドレス)[^。]{0,10}存在しません/,
+  /宛先不明|宛先が存在しません|(?:ユーザ|アカウント|メールアドレス)[^。]{0,10}存在しません|ユーザー?が(?:いません|見つかりません)/,
+  // Sisimai Reason/UserUnknown.pm (BSD-2), phrases not covered above: Postfix/Exim/qmail/Courier/Sendmail and gateways.
+  /user (?:is )?not (?:exists?|known|active)\b|recipient (?:is )?not exists?|(?:mailbox|address) invalid\b|can'?t accept user/,
+  /destination (?:addresses were unknown|server rejected recipients)|no mail ?box available for (?:this )?user/,
+  /no valid recipients, bye|not a local address|email name is not found|badrecipientto|envelope recipient has been denied/,
+  // "User kijitora was not found", "Recipient kijitora was not found in LDAP", "User (kijitora) unknown",
+  // "RCPT <kijitora@…> does not exist", "<kijitora@…> not found" (same catalogue: its `pairs`).
+  /(?:user|recipient|rcpt) [^\s]+ (?:was )?not found|(?:user|recipient) \([^()\s]+\) unknown/,
+  /rcpt <[^<>\s]+> does not exist|^\s*<[^<>\s@]+@[^<>\s]+> not found/,
+  /recipient address rejected:\s*(?:invalid[- ]?(?:user|recipient)|user ?unknown|account (?:closed|is not active|disabled))/,
+  // Coremail / Netease / Chinese hosting replies (Coremail support, 退信提示 list; 163 "RC:NE The email account does
+  // not exist"): "unavailable mail user", "local server don't exists that user", "not user of this server",
+  // "recipient does not have an account", "The email account does no exists".
+  /unavailable mail user|don'?t exists? that user|not (?:a )?user of this server|does not have an account|\bdoes no exists?\b/,
+  // IBM Domino in Japanese (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません").
+  /ディレクトリには見つかりません/,
+  // Chinese (用户/收件人/邮箱/帐号 不存在: "user / recipient / mailbox / account does not exist", the wording Chinese
+  // providers' help pages give for these replies, e.g. emailhost.com.cn "收件人不存在: user not exist").
+  /(?:用户|用戶|收件人|邮箱|郵箱|帐号|帳號|账号|账户|地址)(?:名)?不存在/,
+  // Korean ("존재하지 않는 사용자/계정/주소": "user / account / address that does not exist"; "수신자 없음").
+  /없는 (?:사용자|계정|주소|아이디)|존재하지 않는 (?:사용자|계정|주소|메일|아이디)|(?:사용자|수신자|받는 사람)[^.]{0,10}(?:존재하지 않|없습니다|없음)|계정이 (?:존재하지 않|없습니다)/,
+  // Russian ("пользователь не найден / не существует", "нет такого пользователя", "ящик не существует").
+  /(?:пользовател[ьяю]|адрес|ящик|получател[ьяю]|аккаунт)[^.;]{0,30}(?:не найден|не существует)|нет такого (?:пользователя|ящика|адреса)/,
+  /такого (?:пользователя|ящика|адреса) нет|неизвестный (?:получатель|пользователь|адрес)/,
 );
 // Suspended or locked mailboxes (Sisimai why-suspend.go; La Poste "Le compte du destinataire est bloque"; 525 RFC 4954).
 const SUSPENDED_MAILBOX = family(
@@ -174,6 +247,11 @@ const SUSPENDED_MAILBOX = family(
   /compte du destinataire est bloqu/,
   /(?<!your )(?:mailbox|account|user|recipient)[^.;]{0,20}(?:is currently|has been|temporarily) suspended|user (?:is )?terminated/,
   /mailbox (?:is )?disabled|user (?:is )?suspended|user or domain is disabled|inactive (?:account|user)/,
+  // Sisimai Reason/Suspend.pm: Gmail "The email account that you tried to reach is disabled", QQ "is a deactivated
+  // mailbox", "recipient suspend the service", qmail-ldap "Mailaddress is administratively disabled", "… is currently
+  // suspended"; Orange/La Poste "Boite du destinataire archivee" (LPN420); Korean portals "Inactive mbox".
+  /tried to reach is (?:disabled|inactive)|deactivated (?:mailbox|account)|suspend the service|administrative(?:ly|ley) disabled/,
+  /[^\s]+@[^\s]+ is currently suspended|destinataire archiv[eé]e|inactive mbox/,
 );
 const MAILBOX_FULL = family(
   /over ?quota|quota ?exceeded|exceeded (?:its |the |their )?(?:storage|quota)|(?:mailbox|inbox|mail ?box|account|user)[^.;]{0,30}\bfull\b/,
@@ -191,18 +269,28 @@ const CONTENT = family(
   /executable|phishing|message integrity|headers? (?:are |is )?not (?:rfc|valid)|not rfc ?5322 compliant|message not allowed/,
   // Line length limits (RFC 5321 §4.5.3.1.6; Exim "Line limit exceeded", Postfix "line too long").
   /line (?:length )?limit exceeded|line (?:is )?too long/,
+  // Mimecast "Message bounced due to Content Examination policy"; Orange "Taille limite du message atteinte" (LPN514).
+  /content examination|taille limite du message/,
 );
 const REPUTATION = family(
   /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBLs?\b|\bDNSBLs?\b|uceprotect/,
   /proofpoint|ipcheck|cloudmark|reputation|unsolicited|\bspam\b/,
   /(?:listed|found) (?:at|in|on|by) (?:one or more |the )?(?:[\w.-]+ )?(?:dnsbl|rbl|block ?list|black ?list|spamhaus|sorbs|spamcop)/,
   /listed (?:at|in|on|by)|banned send(?:er|ing)|(?:temporarily|permanently) deferred|deferred due to|user complaints/,
-  /polic(?:y|ies) (?:reasons|restrictions|violation)|(?:local|security|content) policy|due to policy/,
+  /polic(?:y|ies) (?:reasons?|restrictions|violation)|(?:local|security|content) policy|due to policy/,
   /(?:rejected|refused|not accepted|blocked)[^.;]{0,30}polic(?:y|ies)|suspicious|\bblocked\b|\bblacklisted\b/,
   // The receiving side refuses this sending host at connect: Sendmail/iCloud "not accepting connections", Mimecast
   // "Host network not allowed" (Mimecast docs: SMTP error codes), Orange/La Poste "Service refuse", "Mail rejete".
   /not accepting connections|host network not allowed|not (?:currently )?accepting mail from your ip/,
   /you are not allowed to connect|service refus[eé]|mail rejet[eé]/,
+  // Netease 163/126 replies point to its anti-spam help page with a code (DT:SPM, MI:IMF, HL:IHU …: mail.163.com/help/
+  // help_spam_16.htm, Sisimai Reason/SpamDetected.pm); Tencent "Suspected spam ip", "Suspected bounce attacks"
+  // (service.mail.qq.com/detail/122/57, /66); Coremail "IP is rejected", "Invalid IP"; Naver "Your IP is filtered".
+  /help_spam|\bdt:spm\b|suspected (?:spam|bounce)|\bip\b[^a-z]{0,20}(?:address )?is (?:rejected|filtered)|\binvalid ip\b/,
+  // Dynamic / residential senders and Exim's ACL default "administrative prohibition" (Sisimai Reason/Blocked.pm,
+  // Reason/Rejected.pm: "we do not accept mail from dynamic ips", "hosts with dynamic ip", "please use the smtp server
+  // of your isp"; Mimecast "Administrative prohibition envelope blocked"); Cisco / IronPort "Message refused".
+  /dynamic ips?\b|smtp server of your isp|administrative prohibition|message (?:was )?refused|mail is denied/,
 );
 const SERVER_BUSY = family(
   /server (?:is )?(?:too )?busy|too many (?:connections|concurrent|sessions)|(?:maximum|too many) (?:number of )?connections/,
@@ -210,7 +298,12 @@ const SERVER_BUSY = family(
 );
 // The receiving system failed (Sisimai why-systemerror.go: "Internal system error"). A bare 554 "Service unavailable"
 // is left to the 554 rule: it is as often said about one recipient as about the whole server.
-const SERVER_FAULT = family(/internal (?:system |server )?error|\bsystem error/);
+const SERVER_FAULT = family(
+  /internal (?:system |server )?error|\bsystem error/,
+  // The receiving system's own disk is full (Sisimai Reason/SystemFull.pm "mail system full"; qmail "mailbox unavailable
+  // (not enough free space)"; RFC 5321 452 "insufficient system storage"; Postfix "queue file write error").
+  /mail system full|not enough free space|insufficient system storage|queue file write error/,
+);
 const RECEIVE_RATE = family(
   /receiving mail (?:at a rate|too quickly)|limit for the number of messages[^.;]{0,40}receive/,
   /receiv\w* (?:too many messages|rate limit)|too many messages (?:for|to) (?:this|the) (?:user|recipient|mailbox)/,
@@ -218,6 +311,8 @@ const RECEIVE_RATE = family(
 const CONNECTION = family(
   /(?:unable|not able|wasn'?t able|failed|could ?n[o']t|cannot) to (?:establish|make|open|connect)/,
   /connection (?:timed out|refused|reset|lost|dropped)|timed out|queue too long|message expired/,
+  // Exim "all hosts for … have been failing for a long time (and retry time not reached)", "retry timeout exceeded".
+  /failing for a long time|retry time(?:out)? (?:not reached|exceeded)/,
 );
 const WEAK_NO_MAILBOX = family(
   /mailbox (?:is )?(?:unavailable|not available)/,
@@ -257,6 +352,8 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'text-mail-loop', category: 'service-unavailable', text: MAIL_LOOP },
   { id: 'text-recipient-policy', category: 'recipient-policy-block', text: RECIPIENT_POLICY },
   { id: 'text-malformed-address', category: 'malformed-address', classes: PERMANENT, text: MALFORMED },
+  // A lookup that failed for now says nothing yet about the domain.
+  { id: 'text-dns-temporary', category: 'service-unavailable', text: DNS_TEMPORARY },
   { id: 'text-invalid-domain', category: 'invalid-domain', classes: NOT_TRANSIENT, text: INVALID_DOMAIN },
   { id: 'text-not-accepting-mail', category: 'invalid-domain', classes: NOT_TRANSIENT, text: NOT_ACCEPTING_MAIL },
   { id: 'text-no-such-mailbox', category: 'invalid-address', classes: NOT_TRANSIENT, text: NO_SUCH_MAILBOX },
