@@ -9,6 +9,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { DEAD_LETTERS_FILE, readDeadLetters } from '../local/dead-letters.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
 import type { CommandIo } from './suppression-commands.js';
 
@@ -90,9 +91,7 @@ async function targetFor(options: DlqOptions, io: CommandIo): Promise<Target | n
       `bounce dlq: ${await whyNotRunning(dataDir)}; or pass --queue-url URL ` +
         `for a deployed stack's ` +
         'DLQ' +
-        (saved > 0
-          ? ` (${saved} dead-lettered records are saved in ${join(dataDir, 'queues.json')} and come back at the next start)`
-          : '') +
+        (saved.count > 0 ? ` (${saved.count} dead-lettered records are saved in ${saved.file} and come back at the next start)` : '') +
         '\n',
     );
     return null;
@@ -101,12 +100,16 @@ async function targetFor(options: DlqOptions, io: CommandIo): Promise<Target | n
   return { sqs, dlqUrl: runtime.queues.notificationsDlq, sourceUrl: async () => runtime.queues.notifications };
 }
 
-async function savedDeadLetters(dataDir: string): Promise<number> {
+async function savedDeadLetters(dataDir: string): Promise<{ count: number; file: string }> {
+  const saved = await readDeadLetters(dataDir).catch(() => []);
+  if (saved !== null) return { count: saved.filter((message) => message.queue === 'dlq').length, file: join(dataDir, DEAD_LETTERS_FILE) };
+  // A folder written before the dead-letter file kept the DLQ in the queue snapshot.
+  const file = join(dataDir, 'queues.json');
   try {
-    const saved = JSON.parse(await readFile(join(dataDir, 'queues.json'), 'utf8')) as Array<{ queue?: string }>;
-    return saved.filter((message) => message.queue === 'dlq').length;
+    const queued = JSON.parse(await readFile(file, 'utf8')) as Array<{ queue?: string }>;
+    return { count: queued.filter((message) => message.queue === 'dlq').length, file };
   } catch {
-    return 0;
+    return { count: 0, file };
   }
 }
 

@@ -70,7 +70,8 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
       ? [
           `  restored             ${restored.notifications} queued notifications ` +
             `and ${restored.deadLetters} dead-lettered records saved by the last ` +
-            `stop (${file.dataDir}/queues.json)${restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''}`,
+            `run (${file.dataDir}/queues.json, dead-letters.json)` +
+            (restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''),
         ]
       : [];
   if (restored.retryDeadLetters > 0)

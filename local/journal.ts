@@ -79,7 +79,7 @@ export interface Journal {
 }
 
 /** Writes `text` to `path` through a temporary file, flushed, then renamed over it: a crash leaves the old or the new. */
-async function replaceDurably(path: string, text: string): Promise<void> {
+export async function replaceDurably(path: string, text: string): Promise<void> {
   const handle = await open(`${path}.tmp`, 'w');
   try {
     await handle.writeFile(text);
@@ -186,8 +186,16 @@ async function compactJournal(journal: JournalFile, donePath: string): Promise<v
 /** Journalled messages between two compactions of the journal while the runtime runs. */
 export const COMPACT_EVERY = 10_000;
 
-/** Starts the journalling SNS proxy in front of `upstream` (fauxqs); the journal is compacted every `compactEvery` messages. */
-export async function startJournal(dataDir: string, upstream: string, compactEvery = COMPACT_EVERY): Promise<Journal> {
+export interface JournalOptions {
+  /** Journalled messages between two compactions. */
+  readonly compactEvery?: number;
+  /** Runs before the records of a batch are marked done (with their bodies): what must be on disk first. */
+  readonly beforeMarkingDone?: (bodies: readonly string[]) => Promise<void>;
+}
+
+/** Starts the journalling SNS proxy in front of `upstream` (fauxqs). */
+export async function startJournal(dataDir: string, upstream: string, options: JournalOptions = {}): Promise<Journal> {
+  const compactEvery = options.compactEvery ?? COMPACT_EVERY;
   const journal = await JournalFile.open(join(dataDir, JOURNAL_FILE));
   const donePath = join(dataDir, DONE_FILE);
   let sinceCompaction = 0;
@@ -246,9 +254,13 @@ export async function startJournal(dataDir: string, upstream: string, compactEve
     snsEndpoint,
     tracking: (process) => async (records) => {
       const result = await process(records);
-      const done = records.filter((record) => !result.failedIds.has(record.id)).map((record) => messageKey(messageOfBody(record.body)));
+      const finished = records.filter((record) => !result.failedIds.has(record.id));
+      if (finished.length === 0) return result;
+      // A record the pipeline dead-lettered is done here: it must be safe in the DLQ's file first.
+      await options.beforeMarkingDone?.(finished.map((record) => record.body));
+      const done = finished.map((record) => messageKey(messageOfBody(record.body)));
       // Not flushed on purpose: a lost line only means a harmless replay after a crash.
-      if (done.length > 0) await appendFile(donePath, `${done.join('\n')}\n`);
+      await appendFile(donePath, `${done.join('\n')}\n`);
       return result;
     },
     close: async () => {
@@ -300,9 +312,10 @@ export async function startPublishJournal(
   enqueue: (message: string) => Promise<void>,
   stops: { add(action: () => Promise<void>): void },
   deadLettered: readonly string[] = [],
+  options: JournalOptions = {},
 ): Promise<Journal> {
   await replayJournal(dataDir, enqueue, deadLettered);
-  const journal = await startJournal(dataDir, snsUpstream);
+  const journal = await startJournal(dataDir, snsUpstream, options);
   stops.add(() => journal.close());
   return journal;
 }

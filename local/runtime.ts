@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import type { LoggerPort } from '../shared/app/ports.js';
@@ -23,6 +23,7 @@ import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { LOCAL_RETRY_NAMES, queueDepth, startLocalRetries, type LocalRetries } from './local-retries.js';
 import { scaledClock } from './ses-world.js';
+import { DeadLetterFile, readDeadLetters, type QueuedMessage } from './dead-letters.js';
 import { startPublishJournal } from './journal.js';
 import { faultsFromEnvironment } from './fault-injection.js';
 import { closeDynaliteIterators } from './dynalite-iterators.js';
@@ -92,13 +93,6 @@ export const RECORDS_FAILED_BACK = 'Records failed back to the queue';
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SNAPSHOT = 'queues.json';
-
-interface QueuedMessage {
-  /** `retryDlq`: the retry timer queue's DLQ (bodies that were not timers). */
-  readonly queue: 'notifications' | 'dlq' | 'retryDlq';
-  readonly body: string;
-  readonly attributes?: Record<string, MessageAttributeValue>;
-}
 
 /**
  * One runtime per data folder: an exclusive lock file, taken atomically. A
@@ -234,15 +228,22 @@ async function startApi(handler: Parameters<typeof serveApi>[0], port: number, s
  * notification twice is harmless: every effect is idempotent).
  */
 async function restoreSnapshot(
-  snapshotPath: string,
+  dataDir: string,
   sqs: SQSClient,
   messaging: Messaging,
   retryDeadLetterQueueUrl: string,
-): Promise<{ readonly counts: RestoredCounts; readonly deadLettered: readonly string[] }> {
-  const snapshot = await readFile(snapshotPath, 'utf8').then(
+): Promise<{
+  readonly counts: RestoredCounts;
+  readonly deadLettered: readonly string[];
+  readonly deadLetters: { readonly messages: readonly QueuedMessage[]; readonly fromFile: boolean };
+}> {
+  const queued = await readFile(join(dataDir, SNAPSHOT), 'utf8').then(
     (text) => JSON.parse(text) as QueuedMessage[],
     () => [],
   );
+  const savedDeadLetters = await readDeadLetters(dataDir);
+  // A folder written before the dead-letter file kept its DLQs in the snapshot.
+  const snapshot = savedDeadLetters === null ? queued : [...queued.filter((m) => m.queue === 'notifications'), ...savedDeadLetters];
   for (const message of snapshot) {
     await sqs.send(
       new SendMessageCommand({
@@ -260,20 +261,42 @@ async function restoreSnapshot(
   const deadLettered = snapshot.filter((message) => message.queue === 'dlq').map((message) => message.body);
   const retryDeadLetters = snapshot.filter((message) => message.queue === 'retryDlq').length;
   const deadLetters = deadLettered.length;
-  return { counts: { notifications: snapshot.length - deadLetters - retryDeadLetters, deadLetters, retryDeadLetters }, deadLettered };
+  return {
+    counts: { notifications: snapshot.length - deadLetters - retryDeadLetters, deadLetters, retryDeadLetters },
+    deadLettered,
+    deadLetters: { messages: snapshot.filter((message) => message.queue !== 'notifications'), fromFile: savedDeadLetters !== null },
+  };
 }
 
-/** What is left on the queues (more than the drain could do, records waiting for a retry, the DLQ), for the next start. */
+/** What is left on the notifications queue (more than the drain could do, records waiting for a retry), for the next start. */
 async function saveSnapshot(snapshotPath: string, inspect: NonNullable<Services['inspect']>): Promise<void> {
-  const left: QueuedMessage[] = [
-    ...inspect(LOCAL_NAMES.queue).map((m) => ({ queue: 'notifications' as const, ...m })),
-    ...inspect(LOCAL_NAMES.deadLetterQueue).map((m) => ({ queue: 'dlq' as const, ...m })),
-    ...inspect(LOCAL_RETRY_NAMES.retryDeadLetterQueue).map((m) => ({ queue: 'retryDlq' as const, ...m })),
-  ];
+  const left: QueuedMessage[] = inspect(LOCAL_NAMES.queue).map((m) => ({ queue: 'notifications' as const, ...m }));
   if (left.length > 0) {
     await writeFile(`${snapshotPath}.tmp`, JSON.stringify(left));
     await rename(`${snapshotPath}.tmp`, snapshotPath);
   } else await rm(snapshotPath, { force: true });
+}
+
+/** The DLQs on disk while the runtime runs: brought up to date every second, and before a batch's records are marked done. */
+function keepDeadLetters(
+  dataDir: string,
+  inspect: NonNullable<Services['inspect']>,
+  saved: { readonly messages: readonly QueuedMessage[]; readonly fromFile: boolean },
+  logger: LoggerPort,
+  stops: StopList,
+): DeadLetterFile {
+  const file = new DeadLetterFile(
+    dataDir,
+    (queue) => inspect(queue === 'dlq' ? LOCAL_NAMES.deadLetterQueue : LOCAL_RETRY_NAMES.retryDeadLetterQueue),
+    saved.messages,
+    saved.fromFile,
+  );
+  every(
+    1,
+    () => file.update().catch((error: unknown) => logger.error('Dead letters not saved', { errorMessage: (error as Error).message })),
+    stops,
+  );
+  return file;
 }
 
 function every(seconds: number, job: () => Promise<void>, stops: StopList): void {
@@ -380,9 +403,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, events, ...erasure })), options.port, stops);
     const snapshotPath = join(dataDir, SNAPSHOT);
     const snapshot = options.memory
-      ? { counts: { notifications: 0, deadLetters: 0, retryDeadLetters: 0 }, deadLettered: [] }
-      : await restoreSnapshot(snapshotPath, clients.sqs, messaging, retries.retryDeadLetterQueueUrl);
+      ? {
+          counts: { notifications: 0, deadLetters: 0, retryDeadLetters: 0 },
+          deadLettered: [],
+          deadLetters: { messages: [], fromFile: false },
+        }
+      : await restoreSnapshot(dataDir, clients.sqs, messaging, retries.retryDeadLetterQueueUrl);
     const restored = snapshot.counts;
+    const deadLetters =
+      services.inspect && !options.memory ? keepDeadLetters(dataDir, services.inspect, snapshot.deadLetters, logger, stops) : null;
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
     const journal =
       services.messagingEndpoint && services.inspect && !options.memory
@@ -393,6 +422,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
               void (await clients.sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: message }))),
             stops,
             snapshot.deadLettered,
+            deadLetters ? { beforeMarkingDone: (bodies) => deadLetters.update(bodies) } : {},
           )
         : null;
     const classify = composeClassify({
@@ -456,6 +486,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         await poller.stop(); // the batch in hand finishes
         // What is queued is processed, for a while; what is not is kept for the next start.
         await poller.drain(2, Date.now() + drainSeconds * 1000).catch(() => undefined);
+        await deadLetters?.replaceWithCurrent(); // before the snapshot, which may hold an older runtime's DLQs
         if (services.inspect && !options.memory) await saveSnapshot(snapshotPath, services.inspect);
         await stops.runAll();
       },

@@ -144,7 +144,7 @@ describe('start and stop, as a user meets them', () => {
     );
     const runtime = await startBounce(dataDir);
     try {
-      expect(runtime.stdout()).toContain('restored             1 queued notifications and 3 dead-lettered records saved by the last stop');
+      expect(runtime.stdout()).toContain('restored             1 queued notifications and 3 dead-lettered records saved by the last run');
       expect(runtime.stdout()).toContain(`see them with: npx bounce dlq --data ${dataDir}`);
     } finally {
       expect(await runtime.stop()).toBe(0);

@@ -47,7 +47,7 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('the publish journal of a long-running runtime', () => {
   it('drops what is done while it runs, so neither file grows with every message ever published', async () => {
     const sns = await acceptingSns();
-    const journal = await startJournal(dataDir, sns.url, 10);
+    const journal = await startJournal(dataDir, sns.url, { compactEvery: 10 });
     const finish = journal.tracking(async () => ({ failedIds: new Set<string>() }));
     const markDone = (messages: readonly string[]) => finish(messages.map((body, i) => ({ id: String(i), body })));
     try {
