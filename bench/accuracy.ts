@@ -2,11 +2,14 @@ import { classifyRecipient } from '../shared/domain/index.js';
 import {
   diagnosticsCorpus,
   figuresOf,
+  HELD_OUT_LABELLED_SETS,
+  heldOutLabelledSet,
   sisimaiDevSet,
   UNSEEN_SETS,
   unseenSet,
   type CorpusCase,
   type Figures,
+  type HeldOutLabelledCase,
   type LabelledCase,
 } from '../test/support/corpus.js';
 
@@ -24,10 +27,11 @@ function row(name: string, f: Figures): string {
 
 /** Accuracy on every labelled set: the figures the README reports. */
 export function benchAccuracy(): void {
-  const sets: Array<[string, ReadonlyArray<CorpusCase | LabelledCase>]> = [
+  const sets: Array<[string, ReadonlyArray<CorpusCase | LabelledCase | HeldOutLabelledCase>]> = [
     ['corpus (diagnostics)', diagnosticsCorpus()],
     ['sisimai dev', sisimaiDevSet()],
     ...UNSEEN_SETS.map((name) => [name.replace('.jsonl', ''), unseenSet(name)] as [string, CorpusCase[]]),
+    ...HELD_OUT_LABELLED_SETS.map((name) => [name.replace('.jsonl', ''), heldOutLabelledSet(name)] as [string, HeldOutLabelledCase[]]),
   ];
   console.log('classifier accuracy (dead held = suppressed or held for review; false suppression over temp + sender rows)');
   console.log(

@@ -80,6 +80,12 @@ const SENDER_ADDRESS = family(
   // Exchange Online NDRs (Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange Online"): 5.1.0
   // "Sender denied", 5.2.252 "SendAsDenied … not allowed to send as"; Mail.ru "message sending for this account is disabled".
   /sender (?:address )?(?:denied|blocked)|sendasdenied|not allowed to send as|sending for (?:this|your) account is/,
+  // Coremail's catalogue (blog.sina.com.cn/s/blog_8dc13ec50101fxxr: "552 mail from invalid", "553 host denies the
+  // sender", "554 sender is unvalidated", "554 mail address invalid" = sender address mismatch); PHPMailer-BMH rules
+  // (github.com/hippich/PHPMailer-BMH: 0206 "Sender email is not in my domain", 0210 "Verify mailfrom failed",
+  // 0226 "MAIL FROM is mismatched with message header from address").
+  /mail ?from (?:is )?(?:invalid|mismatch)|denies the sender|sender (?:is )?(?:unvalidated|not validated)|(?<![\w-])mail address invalid/,
+  /sender (?:e-?mail |address )?(?:is )?not in my domain|verify mail ?from failed|mismatched with (?:the )?(?:message )?header from/,
   // The same said in the provider's language: the word for the sender names the subject before any "unknown" or
   // "does not exist" that follows (de Absender, fr expéditeur/émetteur, es remitente, it mittente, pt remetente,
   // zh 发件人, ko 발신자/보낸 사람, ru отправитель, ja 送信者/差出人).
@@ -95,6 +101,10 @@ const CLIENT_HOST = family(
   // The sending client broke the SMTP dialogue (Sisimai Reason/PolicyViolation.pm "protocol violation"; Postfix
   // "improper command pipelining"; Sendmail/Exim "synchronization error").
   /protocol violation|improper (?:command )?pipelining|synchroni[sz]ation error/,
+  // Coremail: "555 helohost error", "554 smtpport check error", "556 remote ip check error" (sending IP and MAIL FROM
+  // domain disagree), "551 line parse error", "451 stray newline", "500 sequence error"; PHPMailer-BMH 0229 "Client
+  // host bypassing service provider's mail relay".
+  /helo ?host error|smtpport check|remote ip check|line parse error|stray newline|sequence error|bypassing service provider/,
 );
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
@@ -109,6 +119,9 @@ const RELAY_OR_SUBMISSION = family(
   /(?:unauthenticated|unauthorized) (?:senders?|relay)|not authorized to send mail/,
   // Sisimai Reason/NoRelaying.pm ("not local host …, not a gateway"); Coremail "Requested action not taken: Local user only".
   /not a gateway|local user only|relay operation rejected|you are not allowed to send (?:mail|e-?mail|messages)/,
+  // Coremail "553 host denies relay", "553 relay check domain/local fail", "554 openrelay check"; Exim / PHPMailer-BMH
+  // 0108 "relaying to <…> prohibited by administrator"; BMH 0197 "AUTH FAILED".
+  /denies relay|relay check (?:domain|local)|openrelay|relay(?:ing)? (?:to [^\s]+ )?prohibited|\bauth failed\b/,
   // Submission credentials refused (Mimecast SMTP error codes: 535 "Incorrect authentication data"; Orange OFR_305/LPN_402).
   /incorrect authentication data|code d'authentification invalide|authentification requise/,
   // Gmail's own reports of what the receiving side refused (Sisimai Lhost/Gmail.pm, states 6, 8, 12).
@@ -134,6 +147,9 @@ const MAIL_LOOP = family(
   /too many hops|hop count exceeded|mail (?:forwarding )?loop|routing loop|loops? (?:back|detected)/,
   // Exchange SMTPSEND.DNS.MxLoopback, Postfix "mail for … loops back to myself", Sisimai Reason/SystemError.pm.
   /mx ?loopback|loop was found in the mail exchanger|forwarding loop/,
+  // Coremail "552 looping message"; qmail "This message is looping: it already has my Delivered-To line" (#5.4.6);
+  // Sendmail "MX list for … points back to …" (PHPMailer-BMH 0199).
+  /\blooping\b|mx list for [^\s]+ points back/,
 );
 const RECIPIENT_POLICY = family(
   /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|mail from)/,
@@ -148,6 +164,8 @@ const RECIPIENT_POLICY = family(
   /blocked by (?:the )?recipient|rejected due to user rules|recipient preferences|only accepting mail from specific/,
   /rejected by recipients?\b|recipient (?:does ?n[o']t|does not) want|user'?s reject list|user in (?:black|block)list/,
   /delivery not authori[sz]ed/,
+  // PHPMailer-BMH 0156 "User refused to receive this mail"; Coremail "553 private list access denied".
+  /refused to receive (?:this|your) (?:mail|message)|private list access denied/,
 );
 const MALFORMED = family(
   /not a valid RFC[- ]?5?321 address|bad (?:recipient )?address syntax/,
@@ -156,7 +174,11 @@ const MALFORMED = family(
 );
 // A DNS lookup that failed for now: Postfix "Host or domain name not found. … Host not found, try again" (postconf(5),
 // the temporary form of the lookup error), "Temporary failure in name resolution" (getaddrinfo EAI_AGAIN), SERVFAIL.
-const DNS_TEMPORARY = family(/not found, try again|temporary failure in name resolution|\bservfail\b|dns (?:lookup|query) timed? ?out/);
+const DNS_TEMPORARY = family(
+  /not found, try again|temporary failure in name resolution|\bservfail\b|dns (?:lookup|query) timed? ?out/,
+  // Sendmail "Deferred: Name server: …: host name lookup failure", "Name server timeout" (PHPMailer-BMH 0121, 0118).
+  /host name lookup failure|name server timeout/,
+);
 const INVALID_DOMAIN = family(
   /host (?:or domain name )?(?:not found|unknown)(?!,? try again)|no mail ?hosts? for domain|\bunknown host\b/,
   /domain (?:not found|name not found|does ?n[o']t exist|doesn'?t exist|has no (?:valid )?MX|is not reachable|must exist)/,
@@ -226,6 +248,13 @@ const NO_SUCH_MAILBOX = family(
   // not exist"): "unavailable mail user", "local server don't exists that user", "not user of this server",
   // "recipient does not have an account", "The email account does no exists".
   /unavailable mail user|don'?t exists? that user|not (?:a )?user of this server|does not have an account|\bdoes no exists?\b/,
+  // PHPMailer-BMH rules (github.com/hippich/PHPMailer-BMH, phpmailer-bmh_rules.php): 0136 "Mailbox ( … ) not found or
+  // inactivated", 0198 "User not a member of domain", 0183 "account expired", 0177 "User account not activated",
+  // 0170 "Account closed due to inactivity", 0194 IceWarp "mail receiving disabled", 0106 "user path no exist",
+  // 0128 "unknown or illegal alias", 0159 "Wrong recipients", 0164 "can't find user's mailbox"; Coremail "user is locked".
+  /(?:mailbox|user|recipient|account) [(<[]? ?[^\s()<>[\]]+ ?[)>\]]? (?:not found|does not exist|unknown)|inactivated/,
+  /not a member of (?:this |the )?domain|(?<!your )account (?:has )?expired|(?:user|account) not activated|closed due to inactivity/,
+  /mail receiving disabled|user path no exist|illegal alias|wrong recipients?\b|can'?t find[^.;]{0,20}mailbox|user is locked/,
   // IBM Domino in Japanese (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません").
   /ディレクトリには見つかりません/,
   // Chinese (用户/收件人/邮箱/帐号 不存在: "user / recipient / mailbox / account does not exist", the wording Chinese
@@ -261,6 +290,15 @@ const MAILBOX_FULL = family(
   // fr "boîte pleine", de "Postfach voll", es "buzón lleno", pt "caixa cheia", it "casella piena".
   /bo[iî]te (?:aux lettres |mail )?(?:est )?pleine|postfach (?:ist )?voll|buz[oó]n (?:est[aá] )?lleno/,
   /caixa[^.;]{0,20}cheia|casella[^.;]{0,20}piena/,
+  // Sisimai Reason/MailboxFull.pm and PHPMailer-BMH (0145, 0192, 0219): docomo "too much mail data", "recipient storage
+  // full", Hermes "the destination mailbox <…> is full", "error writing message: File too large", "Mailbox space not enough".
+  /too much mail data|storage (?:is )?full|mailbox <[^<>]*> is full|file too large|space not enough|not enough space/,
+);
+// The full mailbox said to be temporary in words ("try again later", "temporarily over quota"): retried whatever the code
+// (PHPMailer-BMH 0145 "552 recipient storage full, try again later"; Sisimai "is over quota temporarily", EZweb "The
+// user(s) account is temporarily over quota").
+const MAILBOX_FULL_FOR_NOW = family(
+  /(?:full|quota)[^.;]{0,40}(?:try again|retry|later)|temporar(?:il)?y over quota|over quota temporarily/,
 );
 const CONTENT = family(
   /malware|virus|infected|attachment|macros?\b|message size|size (?:limit|exceeds|exceeded)|maximum (?:e-?mail |message )?size/,
@@ -271,6 +309,11 @@ const CONTENT = family(
   /line (?:length )?limit exceeded|line (?:is )?too long/,
   // Mimecast "Message bounced due to Content Examination policy"; Orange "Taille limite du message atteinte" (LPN514).
   /content examination|taille limite du message/,
+  // PHPMailer-BMH 0165 "Content reject", 0212 "MIME/REJECT", 0217 "MIME error", 0218 "Mail data refused by AISP", 0223
+  // "Invalid data in message", 0043 "does not accept email in non-Western (non-Latin) character sets"; Coremail "552
+  // message is too long", "554 attachment is too long", "552 Virus found".
+  /content reject|mime[/ ](?:reject|error)|invalid (?:mime )?structure|mail data refused|invalid data in message/,
+  /character sets?\b|non-?(?:western|latin)|(?:message|attachment) is too long/,
 );
 const REPUTATION = family(
   /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBLs?\b|\bDNSBLs?\b|uceprotect/,
@@ -278,7 +321,7 @@ const REPUTATION = family(
   /(?:listed|found) (?:at|in|on|by) (?:one or more |the )?(?:[\w.-]+ )?(?:dnsbl|rbl|block ?list|black ?list|spamhaus|sorbs|spamcop)/,
   /listed (?:at|in|on|by)|banned send(?:er|ing)|(?:temporarily|permanently) deferred|deferred due to|user complaints/,
   /polic(?:y|ies) (?:reasons?|restrictions|violation)|(?:local|security|content) policy|due to policy/,
-  /(?:rejected|refused|not accepted|blocked)[^.;]{0,30}polic(?:y|ies)|suspicious|\bblocked\b|\bblacklisted\b/,
+  /(?:rejected|refused|not accepted|blocked|restricted)[^.;]{0,30}polic(?:y|ies)|suspicious|\bblocked\b|\bblacklisted\b/,
   // The receiving side refuses this sending host at connect: Sendmail/iCloud "not accepting connections", Mimecast
   // "Host network not allowed" (Mimecast docs: SMTP error codes), Orange/La Poste "Service refuse", "Mail rejete".
   /not accepting connections|host network not allowed|not (?:currently )?accepting mail from your ip/,
@@ -291,10 +334,15 @@ const REPUTATION = family(
   // Reason/Rejected.pm: "we do not accept mail from dynamic ips", "hosts with dynamic ip", "please use the smtp server
   // of your isp"; Mimecast "Administrative prohibition envelope blocked"); Cisco / IronPort "Message refused".
   /dynamic ips?\b|smtp server of your isp|administrative prohibition|message (?:was )?refused|mail is denied/,
+  // Coremail "550 black ip", "554 Black mail address", "554 rbl deny", "552 message rejected by anti-spam engine",
+  // "552 too many same size mails", "553 fake router infomation", "mail <id> is rejected" (PHPMailer-BMH 0147);
+  // PHPMailer-BMH 0144 "denyip", 0200 "SpamTrap", 0230 "junk mail", 0227 "Message filtered".
+  /black ?ip\b|black mail address|rbl deny|anti-?spam engine|same size mails|fake router|\bmail [^\s]+ is rejected/,
+  /denyip|spamtrap|junk mail|message filtered/,
 );
 const SERVER_BUSY = family(
   /server (?:is )?(?:too )?busy|too many (?:connections|concurrent|sessions)|(?:maximum|too many) (?:number of )?connections/,
-  /try (?:again )?later|resources? (?:temporarily )?unavailable/,
+  /try (?:again )?later|resources? (?:temporarily )?unavailable|system(?:\([^()]*\))? (?:is )?busy/,
 );
 // The receiving system failed (Sisimai why-systemerror.go: "Internal system error"). A bare 554 "Service unavailable"
 // is left to the 554 rule: it is as often said about one recipient as about the whole server.
@@ -303,6 +351,10 @@ const SERVER_FAULT = family(
   // The receiving system's own disk is full (Sisimai Reason/SystemFull.pm "mail system full"; qmail "mailbox unavailable
   // (not enough free space)"; RFC 5321 452 "insufficient system storage"; Postfix "queue file write error").
   /mail system full|not enough free space|insufficient system storage|queue file write error/,
+  // PHPMailer-BMH 0142 "Temporary local problem", 0153 "system config error", 0120/0172 "I/O error", 0173 "can not open
+  // new email file"; Coremail "450 out of memory", "450 queue unavailable", "450 database temporary error".
+  /temporary local problem|system config(?:uration)? error|\bi\/o error|input\/output error|can ?not open new email file/,
+  /out of memory|queue unavailable|database temporary error/,
 );
 const RECEIVE_RATE = family(
   /receiving mail (?:at a rate|too quickly)|limit for the number of messages[^.;]{0,40}receive/,
@@ -313,6 +365,9 @@ const CONNECTION = family(
   /connection (?:timed out|refused|reset|lost|dropped)|timed out|queue too long|message expired/,
   // Exim "all hosts for … have been failing for a long time (and retry time not reached)", "retry timeout exceeded".
   /failing for a long time|retry time(?:out)? (?:not reached|exceeded)/,
+  // Postfix "delivery temporarily suspended: …", "No route to host"; IceWarp "connection with … is broken" (PHPMailer-BMH
+  // 0213, 0188, 0231).
+  /delivery temporarily suspended|no route to host|connection (?:with [^\s]+ )?is broken/,
 );
 const WEAK_NO_MAILBOX = family(
   /mailbox (?:is )?(?:unavailable|not available)/,
@@ -332,6 +387,9 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'yahoo-ts-deferral', category: 'reputation-block', text: /\[TSS?\d{2}\]/ },
   { id: 'outlook-block-list', category: 'reputation-block', text: /\(S3150\)|\(S3140\)|network is on our block list/i },
   { id: 'apple-cs-policy', category: 'reputation-block', text: /\[CS\d{2}\]/ },
+  // NetEase (163/126/yeah.net) anti-spam codes, all about the sending host or account: HL:REP/ICC/IFC/MEP/IHU, MI:CEL/
+  // DMC/SFQ/IMF/STC, RP:DRC/TRC/RDN, DT:SPM/RBL, WM:BLI/BLU, IP:BLK (mail.163.com/help/help_spam_16.htm).
+  { id: 'netease-sender-code', category: 'reputation-block', text: /(?:HL|MI|RP|DT|WM|IP|SL):[A-Z]{3}\b/ },
   // T-Online's block-list reply (postmaster.t-online.de), whatever domain it hosts.
   { id: 't-online-block-list', category: 'reputation-block', text: /A problem occurred\. \(Ask your postmaster|\(BL\)\s*$/ },
   // Microsoft edge blocking on directory lookup: usually an unknown recipient, but held for review.
@@ -358,6 +416,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'text-not-accepting-mail', category: 'invalid-domain', classes: NOT_TRANSIENT, text: NOT_ACCEPTING_MAIL },
   { id: 'text-no-such-mailbox', category: 'invalid-address', classes: NOT_TRANSIENT, text: NO_SUCH_MAILBOX },
   { id: 'text-mailbox-suspended', category: 'invalid-address', classes: NOT_TRANSIENT, text: SUSPENDED_MAILBOX },
+  { id: 'text-mailbox-full-for-now', category: 'mailbox-full', text: MAILBOX_FULL_FOR_NOW },
   { id: 'text-mailbox-full-permanent', category: 'mailbox-full-permanent', classes: PERMANENT, text: MAILBOX_FULL },
   { id: 'text-mailbox-full', category: 'mailbox-full', classes: NOT_PERMANENT, text: MAILBOX_FULL },
   // The sending IP itself is blocked: a reputation matter even when the reason given is content.

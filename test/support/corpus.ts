@@ -37,6 +37,23 @@ export interface LabelledCase {
   module: string;
 }
 
+/**
+ * A line of a held-out set labelled by outcome only (unseen-diagnostics-3 on): a recipient line plus `class`,
+ * with the mail-server `family`, the public `source` and the labeller's `why` (no expected category).
+ */
+export interface HeldOutLabelledCase {
+  id: string;
+  recipient: string;
+  status: string | null;
+  diagnosticCode: string;
+  bounceType: string;
+  bounceSubType: string;
+  class: OutcomeClass;
+  family: string;
+  source: string;
+  why: string;
+}
+
 export function readJsonLines<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
     .split('\n')
@@ -48,6 +65,10 @@ export const diagnosticsCorpus = (): CorpusCase[] => readJsonLines<CorpusCase>(`
 export const sisimaiDevSet = (): LabelledCase[] => readJsonLines<LabelledCase>(`${corpusDir}sisimai-dev.jsonl`);
 export const unseenSet = (name: string): CorpusCase[] => readJsonLines<CorpusCase>(`${projectRoot}test/fixtures/${name}`);
 export const UNSEEN_SETS = ['unseen-diagnostics.jsonl', 'unseen-diagnostics-2.jsonl'] as const;
+/** Held-out sets labelled by outcome class (dead / temp / sender) rather than by category. */
+export const heldOutLabelledSet = (name: string): HeldOutLabelledCase[] =>
+  readJsonLines<HeldOutLabelledCase>(`${projectRoot}test/fixtures/${name}`);
+export const HELD_OUT_LABELLED_SETS = ['unseen-diagnostics-3.jsonl'] as const;
 
 export function notificationFixture(name: string): unknown {
   return JSON.parse(readFileSync(`${corpusDir}notifications/${name}`, 'utf8'));
@@ -65,7 +86,7 @@ export const SENDER_SIDE_CATEGORIES: ReadonlySet<string> = new Set([
 ]);
 
 /** The outcome class of a case labelled with a category: a suppressed category is a dead address. */
-export function classOf(c: CorpusCase | LabelledCase): OutcomeClass {
+export function classOf(c: CorpusCase | LabelledCase | HeldOutLabelledCase): OutcomeClass {
   if ('class' in c) return c.class;
   if (c.suppress) return 'dead';
   return SENDER_SIDE_CATEGORIES.has(c.category) ? 'sender' : 'temp';
@@ -85,7 +106,10 @@ export interface Figures {
 }
 
 /** The two errors that matter (a dead address mailed again, a live one suppressed) and sender-side recognition. */
-export function figuresOf(cases: ReadonlyArray<CorpusCase | LabelledCase>, classify: (c: CorpusCase | LabelledCase) => Decision): Figures {
+export function figuresOf<C extends CorpusCase | LabelledCase | HeldOutLabelledCase>(
+  cases: ReadonlyArray<C>,
+  classify: (c: C) => Decision,
+): Figures {
   let dead = 0;
   let deadHeld = 0;
   let notDead = 0;

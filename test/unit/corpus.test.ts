@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { classifyRecipient } from '../../shared/domain/index.js';
 import {
   diagnosticsCorpus,
+  HELD_OUT_LABELLED_SETS,
+  heldOutLabelledSet,
   isHeld,
   SENDER_SIDE_CATEGORIES,
   sisimaiDevSet,
   UNSEEN_SETS,
   unseenSet,
   type CorpusCase,
+  type HeldOutLabelledCase,
 } from '../support/corpus.js';
 
 /**
@@ -102,3 +105,54 @@ describe('Sisimai dev file (31 MTA and provider families, labelled dead / temp /
     expect(missed.sort()).toEqual(Object.keys(SISIMAI_KNOWN_MISSES).sort());
   });
 });
+
+/**
+ * Rows of the third held-out set (labelled blind by class, from each source's own meaning) that our policy
+ * classifies differently on purpose, with why. First run, before any rule was changed for this set (classifier
+ * of a069eb1): dead held 27/31, false suppression 12/83, sender-side recognised 27/46; with the rules as they
+ * were at the start of the round (fcdd69e): 26/31, 13/83, 25/46.
+ */
+const HELD_OUT_3_KNOWN_MISSES: Readonly<Record<string, string>> = {
+  // A full mailbox returned with a permanent code is suppressed now (category mailbox-full-permanent, the design's
+  // "552 / 5.2.2 returned as permanent"); the labels call these temporary. Only wording that says the full mailbox is
+  // temporary ("try again later", "temporarily over quota") is retried whatever the code.
+  'ionos-quota-exceeded-550': 'policy: 550 "Quota Exceeded" is a full mailbox said permanently (suppressed)',
+  'bmh-hermes-551-destination-mailbox-full': 'policy: full mailbox under 551 (suppressed)',
+  'bmh-qmail-mailfolder-over-quota': 'policy: full mailbox under #5.2.2 (suppressed)',
+  'docomo-552-too-much-mail-data': 'policy: full mailbox under 552 (suppressed)',
+  'forpsi-chkuser-final-mailbox-full': 'policy: full mailbox under 552 5.2.2 (suppressed)',
+  // Mail loops are a transport fault: retried (service-unavailable), never suppressed; the labels call them sender-side.
+  'coremail-552-looping-message': 'loop: retried as a transport fault, not a sender-side category',
+  'bmh-mx-list-points-back': 'loop: retried as a transport fault, not a sender-side category',
+  'godaddy-qmail-looping-delivered-to': 'loop: retried as a transport fault, not a sender-side category',
+  // A limit said with a 4xx is throttling, retried like Microsoft's 452 4.5.3 "Too many recipients" in the corpus
+  // (service-unavailable); the labels call them sender-side. Nothing is suppressed.
+  'coremail-451-out-of-allow-rcpt': '4xx limit: retried as throttling (service-unavailable)',
+  'brightmail-thread-452-too-many-rcpts-this-hour': '4xx limit: retried as throttling (service-unavailable)',
+  'messagelabs-460-too-many-messages': '4xx limit: retried as throttling (service-unavailable)',
+};
+
+for (const name of HELD_OUT_LABELLED_SETS) {
+  describe(`held-out set labelled by class (${name})`, () => {
+    const rows: HeldOutLabelledCase[] = heldOutLabelledSet(name);
+    it('is the full file', () => expect(rows.length).toBeGreaterThanOrEqual(114));
+
+    it.each(rows.filter((c) => !(c.id in HELD_OUT_3_KNOWN_MISSES)).map((c) => [`${c.id} ${c.class}`, c] as const))('%s', (_name, c) => {
+      const decision = classifyRecipient(c);
+      if (c.class === 'dead') expect({ held: isHeld(decision), rule: decision.rule }).toMatchObject({ held: true });
+      else expect({ suppress: decision.suppress, rule: decision.rule }).toMatchObject({ suppress: false });
+      if (c.class === 'sender') expect(SENDER_SIDE_CATEGORIES).toContain(decision.category);
+    });
+
+    it('still misses exactly the rows listed as known misses (a fixed one must leave the list)', () => {
+      const missed = rows
+        .filter((c) => {
+          const decision = classifyRecipient(c);
+          if (c.class === 'dead') return !isHeld(decision);
+          return decision.suppress || (c.class === 'sender' && !SENDER_SIDE_CATEGORIES.has(decision.category));
+        })
+        .map((c) => c.id);
+      expect(missed.sort()).toEqual(Object.keys(HELD_OUT_3_KNOWN_MISSES).sort());
+    });
+  });
+}
