@@ -105,6 +105,8 @@ const CLIENT_HOST = family(
   // domain disagree), "551 line parse error", "451 stray newline", "500 sequence error"; PHPMailer-BMH 0229 "Client
   // host bypassing service provider's mail relay".
   /helo ?host error|smtpport check|remote ip check|line parse error|stray newline|sequence error|bypassing service provider/,
+  // The client's HELO name refused (RFC 5321 §4.1.1.1: a FQDN or address literal; qmail-remote "but my name was rejected").
+  /(?:helo|ehlo)[^.;]{0,40}(?:fqdn|fully[- ]qualified|address literal)|my name was rejected/,
 );
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
@@ -126,6 +128,9 @@ const RELAY_OR_SUBMISSION = family(
   /incorrect authentication data|code d'authentification invalide|authentification requise/,
   // Gmail's own reports of what the receiving side refused (Sisimai Lhost/Gmail.pm, states 6, 8, 12).
   /does not support (?:tls|starttls|smtp authenticated relay)|smtp auth failed/,
+  // MessageLabs "451 TLS/SSLv3 Connection required" (Broadcom KB 162152); OpenSMTPD "Could not retrieve credentials",
+  // Sisimai Reason/SecurityError.pm "authentication credentials invalid".
+  /(?:tls|ssl)[^.;]{0,20}connection required|retrieve credentials|credentials (?:are )?invalid/,
 );
 const AUTHENTICATION = family(
   /\bDMARC\b|\bSPF\b|\bDKIM\b|sender policy framework|domainkeys|unauthenticated|not authenticated/,
@@ -141,6 +146,8 @@ const SENDING_LIMIT = family(
   // Tencent QQ "IP / domain / sender / connection frequency limited" (service.mail.qq.com/detail/122/172-175), Mimecast
   // "Exceeding outbound thread limit" (Mimecast SMTP error codes), Netease "too many mails sent in a short time".
   /frequency limited|outbound thread limit|too many (?:mails|messages|e-?mails) (?:sent )?in a short time|you send too many messages/,
+  // Exchange "550 5.5.3 RESOLVER.ADR.RecipLimit" (Sisimai Lhost/Exchange2007.pm: toomanyconn).
+  /recip(?:ient)?limit/,
 );
 // Hop-count and loop errors (RFC 5321 §6.3, RFC 3463 X.4.6): a routing fault, never the address.
 const MAIL_LOOP = family(
@@ -149,7 +156,7 @@ const MAIL_LOOP = family(
   /mx ?loopback|loop was found in the mail exchanger|forwarding loop/,
   // Coremail "552 looping message"; qmail "This message is looping: it already has my Delivered-To line" (#5.4.6);
   // Sendmail "MX list for … points back to …" (PHPMailer-BMH 0199).
-  /\blooping\b|mx list for [^\s]+ points back/,
+  /\blooping\b|mx list for [^\s]+ points back|maximum hop count/,
 );
 const RECIPIENT_POLICY = family(
   /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|mail from)/,
@@ -166,6 +173,9 @@ const RECIPIENT_POLICY = family(
   /delivery not authori[sz]ed/,
   // PHPMailer-BMH 0156 "User refused to receive this mail"; Coremail "553 private list access denied".
   /refused to receive (?:this|your) (?:mail|message)|private list access denied/,
+  // The box exists but does not take this kind of mail, e.g. an Italian PEC box "non abilitato alla ricezione di posta non
+  // certificata" (Aruba PEC guide): it outranks an "unknown … or not enabled" in the same sentence.
+  /non abilitat[oa] alla ricezione|not (?:enabled|authori[sz]ed|allowed|permitted) to receive/,
 );
 const MALFORMED = family(
   /not a valid RFC[- ]?5?321 address|bad (?:recipient )?address syntax/,
@@ -186,6 +196,9 @@ const INVALID_DOMAIN = family(
   // Exim "all host address lookups failed permanently", "an MX or SRV record indicated no SMTP service" (Sisimai
   // Lhost/Exim.pm); Gmail "DNS Error: DNS server returned answer with no data" (Sisimai Lhost/Gmail.pm).
   /lookups failed permanently|indicated no smtp service|returned answer with no data/,
+  // qmail-remote's permanent DNS failures ("D" lines: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)",
+  // "Sorry, I couldn't find any host named …"; Sisimai Lhost/qmail.pm), OpenSMTPD "No MX found for domain".
+  /couldn'?t find (?:a mail exchanger|any host)|no mx (?:record |host )?found/,
   // Sendmail "Host unknown", Courier "No such domain", Exim "unrouteable mail domain", DragonFly DNS failures.
   /unroutable domain|no such domain|unknown domain|host [\w.-]+ not found(?!,? try again)|name or service not known/,
   /mail domain mentioned in email address is unknown/,
@@ -200,7 +213,7 @@ const NOT_ACCEPTING_MAIL = family(
 const NO_SUCH_MAILBOX = family(
   /no such (?:user|mailbox|recipient|account|address|person|local user)/,
   /user(?:name)? (?:unknown|not found|does ?n[o']t exist|doesn'?t exist)/,
-  /unknown (?:user|recipient|mailbox|local[- ]part|address)|recipient (?:unknown|not found|does ?n[o']t exist)/,
+  /unknown (?:user|recipient|mailbox|local[- ]part|address(?! error))|recipient (?:unknown|not found|does ?n[o']t exist)/,
   /(?:mailbox|account|address|recipient|user|e-?mail)\b[^.;:]{0,40}\b(?:does not|doesn'?t|no longer) exists?|RecipientNotFound/,
   /not our customer|no mailbox (?:here|by that name)|mailbox (?:not found|does not exist)/,
   /(?:mailbox|account|user) (?:is |has been )?(?:disabled|deactivated|closed|terminated|discontinued)/,
@@ -255,8 +268,11 @@ const NO_SUCH_MAILBOX = family(
   /(?:mailbox|user|recipient|account) [(<[]? ?[^\s()<>[\]]+ ?[)>\]]? (?:not found|does not exist|unknown)|inactivated/,
   /not a member of (?:this |the )?domain|(?<!your )account (?:has )?expired|(?:user|account) not activated|closed due to inactivity/,
   /mail receiving disabled|user path no exist|illegal alias|wrong recipients?\b|can'?t find[^.;]{0,20}mailbox|user is locked/,
-  // IBM Domino in Japanese (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません").
-  /ディレクトリには見つかりません/,
+  // IBM Domino / Lotus Notes in their own languages (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません"; the
+  // Spanish, French and Japanese Notes forms of "not listed in Domino Directory"); Exchange's German NDR "… wurde nicht
+  // in … gefunden" ("was not found in <domain>").
+  /ディレクトリには見つかりません|ディレクトリのリストにありません|no se encuentra en el directorio|r[eé]pertori[eé] dans l'annuaire/,
+  /wurde (?:in [^\s]+ )?nicht (?:in [^\s]+ )?gefunden/,
   // Chinese (用户/收件人/邮箱/帐号 不存在: "user / recipient / mailbox / account does not exist", the wording Chinese
   // providers' help pages give for these replies, e.g. emailhost.com.cn "收件人不存在: user not exist").
   /(?:用户|用戶|收件人|邮箱|郵箱|帐号|帳號|账号|账户|地址)(?:名)?不存在/,
@@ -338,7 +354,7 @@ const REPUTATION = family(
   // "552 too many same size mails", "553 fake router infomation", "mail <id> is rejected" (PHPMailer-BMH 0147);
   // PHPMailer-BMH 0144 "denyip", 0200 "SpamTrap", 0230 "junk mail", 0227 "Message filtered".
   /black ?ip\b|black mail address|rbl deny|anti-?spam engine|same size mails|fake router|\bmail [^\s]+ is rejected/,
-  /denyip|spamtrap|junk mail|message filtered/,
+  /denyip|spamtrap|junk mail|message filtered|spam_suspect|ip_control/,
 );
 const SERVER_BUSY = family(
   /server (?:is )?(?:too )?busy|too many (?:connections|concurrent|sessions)|(?:maximum|too many) (?:number of )?connections/,
