@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { classifyRecipient, clearVerdictCache, parseNotification, recipientOutcomes } from '../shared/domain/index.js';
 import { bounceStream, type Repetition } from './bounce-stream.js';
 
@@ -24,6 +25,41 @@ interface StreamRounds {
   readonly full: number[];
   readonly fullWall: number[];
   readonly ratio: number[];
+  /** µs per decision: parseNotification less its JSON.parse calls. */
+  readonly readers: number[];
+  /** µs per decision: classifyRecipient alone on the stream's evidence, the verdict cache as in a full pass. */
+  readonly classify: number[];
+  /** µs per decision: recipientOutcomes less the classification. */
+  readonly outcomes: number[];
+}
+
+interface Evidence {
+  readonly recipient: string;
+  readonly status: string | null | undefined;
+  readonly diagnosticCode: string | undefined;
+  readonly bounceType: string;
+  readonly bounceSubType: string;
+}
+
+/** The first recipient's evidence of each payload. */
+function evidenceOf(payloads: readonly string[]): Evidence[] {
+  return payloads.map((payload) => {
+    const message = JSON.parse((JSON.parse(payload) as { Message: string }).Message) as {
+      bounce: {
+        bounceType: string;
+        bounceSubType: string;
+        bouncedRecipients: Array<{ emailAddress: string; status: string | null; diagnosticCode: string }>;
+      };
+    };
+    const r = message.bounce.bouncedRecipients[0];
+    return {
+      recipient: r?.emailAddress ?? '',
+      status: r?.status,
+      diagnosticCode: r?.diagnosticCode,
+      bounceType: message.bounce.bounceType,
+      bounceSubType: message.bounce.bounceSubType,
+    };
+  });
 }
 
 export function benchClassify(): void {
@@ -49,24 +85,17 @@ export function benchClassify(): void {
     }
     return decisions;
   };
-  const evidence = streams
-    .find((s) => s.repetition === 'distinct')
-    ?.payloads.map((payload) => {
-      const message = JSON.parse((JSON.parse(payload) as { Message: string }).Message) as {
-        bounce: {
-          bounceType: string;
-          bounceSubType: string;
-          bouncedRecipients: Array<{ emailAddress: string; status: string | null; diagnosticCode: string }>;
-        };
-      };
-      const r = message.bounce.bouncedRecipients[0];
-      return {
-        recipient: r?.emailAddress ?? '',
-        status: r?.status,
-        diagnosticCode: r?.diagnosticCode,
-        bounceType: message.bounce.bounceType,
-      };
-    });
+  const readOnly = (payloads: readonly string[]) => () => {
+    for (const payload of payloads) sink += parseNotification(payload).ok ? 1 : 0;
+    return payloads.length;
+  };
+  const classifyOnly = (evidence: readonly Evidence[]) => () => {
+    clearVerdictCache();
+    for (const e of evidence) sink += classifyRecipient(e).suppress ? 1 : 0;
+    return evidence.length;
+  };
+  const evidenceByStream = new Map(streams.map((s) => [s.repetition, evidenceOf(s.payloads)]));
+  const evidence = evidenceByStream.get('distinct');
   const classifyUncached = () => {
     for (const e of evidence ?? []) sink += classifyRecipient(e, false).suppress ? 1 : 0;
     return evidence?.length ?? 0;
@@ -74,29 +103,41 @@ export function benchClassify(): void {
 
   // Warm up every path, then alternate them so machine noise hits all alike.
   for (let i = 0; i < 2; i++) {
-    for (const stream of streams) sink += jsonOnly(stream.payloads)() + parseAndClassify(stream.payloads)();
+    for (const stream of streams) {
+      sink += jsonOnly(stream.payloads)() + parseAndClassify(stream.payloads)() + readOnly(stream.payloads)();
+      sink += classifyOnly(evidenceByStream.get(stream.repetition) ?? [])();
+    }
     sink += classifyUncached();
   }
-  const rounds = new Map<Repetition, StreamRounds>(streams.map((s) => [s.repetition, { json: [], full: [], fullWall: [], ratio: [] }]));
+  const rounds = new Map<Repetition, StreamRounds>(
+    streams.map((s) => [s.repetition, { json: [], full: [], fullWall: [], ratio: [], readers: [], classify: [], outcomes: [] }]),
+  );
   const uncached: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const stream of streams) {
       const json = rate(jsonOnly(stream.payloads));
+      const read = rate(readOnly(stream.payloads));
       const full = rate(parseAndClassify(stream.payloads));
+      const classify = rate(classifyOnly(evidenceByStream.get(stream.repetition) ?? []));
       const figures = rounds.get(stream.repetition) as StreamRounds;
       figures.json.push(json.cpu);
       figures.full.push(full.cpu);
       figures.fullWall.push(full.wall);
       figures.ratio.push(json.cpu / full.cpu);
+      // Stages as differences within one round (neighbours in time share the machine's mood), in µs per decision.
+      figures.readers.push(1e6 / read.cpu - 1e6 / json.cpu);
+      figures.classify.push(1e6 / classify.cpu);
+      figures.outcomes.push(1e6 / full.cpu - 1e6 / read.cpu - 1e6 / classify.cpu);
     }
     uncached.push(rate(classifyUncached).cpu);
   }
   const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
   console.log(
     '\nclassifier in process (one core; %s SNS-wrapped bounce notifications per stream, one recipient each; ' +
-      'verdict cache emptied before each pass; median of %d rounds)',
+      'verdict cache emptied before each pass; median of %d rounds; load average %s)',
     fmt(NOTIFICATIONS),
     ROUNDS,
+    loadavg()[0]?.toFixed(1),
   );
   for (const stream of streams) {
     const figures = rounds.get(stream.repetition) as StreamRounds;
@@ -121,6 +162,13 @@ export function benchClassify(): void {
       jsonMicros.toFixed(1),
       (fullMicros - jsonMicros).toFixed(1),
       (10 - jsonMicros).toFixed(1),
+    );
+    // The rest split by stage, each measured alone in the same rounds.
+    console.log(
+      '    the rest by stage: readers %s µs, classification %s µs, outcomes around it %s µs',
+      median(figures.readers).toFixed(1),
+      median(figures.classify).toFixed(1),
+      median(figures.outcomes).toFixed(1),
     );
   }
   console.log('  classifyRecipient alone, distinct texts, no cache: %s decisions per CPU second', fmt(median(uncached)));
