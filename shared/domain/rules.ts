@@ -46,6 +46,11 @@ function family(...parts: readonly RegExp[]): RegExp {
   return new RegExp(parts.map((part) => `(?:${part.source})`).join('|'), 'i');
 }
 
+/** A pattern as one group, so that it can be followed by another piece. */
+function group(pattern: RegExp): RegExp {
+  return new RegExp(`(?:${pattern.source})`, 'i');
+}
+
 /** One long wording written in pieces that follow each other (to keep lines readable). */
 function phrase(...pieces: readonly RegExp[]): RegExp {
   return new RegExp(pieces.map((piece) => piece.source).join(''), 'i');
@@ -59,6 +64,20 @@ function phrase(...pieces: readonly RegExp[]): RegExp {
  * message texts of Postfix, Exim, Sendmail, qmail, Exchange, Domino, Courier
  * and the big providers.
  */
+
+// The sender under its other names: its domain, return path, From: or Reply-To address, bounce address, the MAIL FROM
+// argument (Sisimai Reason/Rejected.pm: "domain of sender address", "sender domain is empty"; RFC 5321 §4.1.1.2); "your
+// account / mailbox / domain" in a report to the sender is the sender's own (a submission or relay account).
+const SENDER_NAMES = family(
+  /domain of sender address|\bsender'?s? (?:user|mailbox|account|domain)|return[- ]path (?:domain|address)/,
+  /reply-to (?:domain|address)|\bfrom:? (?:address|domain)|mail ?from (?:domain|address)|in (?:your|the) mail ?from/,
+  /bounce address|\byour (?:e-?mail )?(?:account|mailbox|domain|mail server'?s? host ?name)/,
+);
+// What would read as a dead address if it were said of the recipient.
+const DEAD_SOUNDING = family(
+  /does ?n[o']t exist|not exist|unknown|invalid|not (?:a )?valid|not found|no mx|unavailable|disabled|suspended|expired/,
+  /over quota|quota exceeded|rejected|denied|not allowed/,
+);
 
 // Whose problem is it? Wording about the *sender* (envelope sender, its domain, the client host) comes first.
 const SENDER_ADDRESS = family(
@@ -86,6 +105,8 @@ const SENDER_ADDRESS = family(
   // 0226 "MAIL FROM is mismatched with message header from address").
   /mail ?from (?:is )?(?:invalid|mismatch)|denies the sender|sender (?:is )?(?:unvalidated|not validated)|(?<![\w-])mail address invalid/,
   /sender (?:e-?mail |address )?(?:is )?not in my domain|verify mail ?from failed|mismatched with (?:the )?(?:message )?header from/,
+  // Only with what would otherwise read as a dead address; the same names with block-list wording are reputation.
+  phrase(group(SENDER_NAMES), /\b(?:[^.;]|\.[\w-]){0,60}/, group(DEAD_SOUNDING)),
   // The same said in the provider's language: the word for the sender names the subject before any "unknown" or
   // "does not exist" that follows (de Absender, fr expéditeur/émetteur, es remitente, it mittente, pt remetente,
   // zh 发件人, ko 발신자/보낸 사람, ru отправитель, ja 送信者/差出人).
@@ -137,6 +158,9 @@ const AUTHENTICATION = family(
   /authenticat(?:e|ion) (?:fail|results|required|information|checks)|fail(?:s|ed)? (?:to pass )?authentication/,
   /anti-?spoof|\bspoof/,
 );
+// What the sender's own sending behaviour earned it: too many unknown recipients (list quality), whatever the code
+// (Netease HL:REP "存在接收者大量不存在情况"; Yahoo/AOL and Comcast "too many invalid recipients").
+const LIST_QUALITY = family(/too many (?:invalid|bad|unknown|non-?existent) (?:recipients|users|addresses)/);
 // Sending limits of the sending account or relay, whatever code they come with (they say nothing about the address).
 const SENDING_LIMIT = family(
   /\brelay(?:ing)? quota|(?:sending|send|daily|hourly|message) (?:quota|limit)s? (?:has been |is )?(?:exceeded|reached)/,
@@ -355,6 +379,9 @@ const REPUTATION = family(
   // PHPMailer-BMH 0144 "denyip", 0200 "SpamTrap", 0230 "junk mail", 0227 "Message filtered".
   /black ?ip\b|black mail address|rbl deny|anti-?spam engine|same size mails|fake router|\bmail [^\s]+ is rejected/,
   /denyip|spamtrap|junk mail|message filtered|spam_suspect|ip_control/,
+  // Outlook.com "Unfortunately, messages from [IP] weren't sent" (its postmaster's SC-/OU-/DY- codes), "does not relay
+  // dynamically-assigned IP ranges"; AOL "will not accept delivery of this message" (AOL postmaster error codes).
+  /dynamically[- ]assigned ip|will not accept (?:delivery of )?this message/,
 );
 const SERVER_BUSY = family(
   /server (?:is )?(?:too )?busy|too many (?:connections|concurrent|sessions)|(?:maximum|too many) (?:number of )?connections/,
@@ -403,6 +430,10 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'yahoo-ts-deferral', category: 'reputation-block', text: /\[TSS?\d{2}\]/ },
   { id: 'outlook-block-list', category: 'reputation-block', text: /\(S3150\)|\(S3140\)|network is on our block list/i },
   { id: 'apple-cs-policy', category: 'reputation-block', text: /\[CS\d{2}\]/ },
+  // Outlook.com postmaster codes of a refused sending host: SC-00x, OU-00x, DY-00x ("Unfortunately, messages from … weren't sent").
+  { id: 'outlook-postmaster-code', category: 'reputation-block', text: /(?:SC|OU|DY)-00\d\b/ },
+  // AOL / Verizon Media postmaster codes (RLY:B1, RLY:SUR, DYN:T1, HVU:B1, CON:B1, IPTS04 …): the sending host.
+  { id: 'aol-postmaster-code', category: 'reputation-block', text: /(?:RLY|DYN|HVU|CON|RTR):[A-Z]{1,3}\d?\b|\bIPTS0\d\b/ },
   // NetEase (163/126/yeah.net) anti-spam codes, all about the sending host or account: HL:REP/ICC/IFC/MEP/IHU, MI:CEL/
   // DMC/SFQ/IMF/STC, RP:DRC/TRC/RDN, DT:SPM/RBL, WM:BLI/BLU, IP:BLK (mail.163.com/help/help_spam_16.htm).
   { id: 'netease-sender-code', category: 'reputation-block', text: /(?:HL|MI|RP|DT|WM|IP|SL):[A-Z]{3}\b/ },
@@ -421,6 +452,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'text-sender-setup', category: 'authentication-failure', text: CLIENT_HOST },
   { id: 'text-relay-or-submission', category: 'authentication-failure', text: RELAY_OR_SUBMISSION },
   { id: 'text-authentication', category: 'authentication-failure', text: AUTHENTICATION },
+  { id: 'text-list-quality', category: 'reputation-block', text: LIST_QUALITY },
   // Under a 4xx the limit is simply retried (per-message recipient limits, Microsoft 4.5.3).
   { id: 'text-sending-limit', category: 'sending-limit', classes: NOT_TRANSIENT, text: SENDING_LIMIT },
   { id: 'text-mail-loop', category: 'service-unavailable', text: MAIL_LOOP },
