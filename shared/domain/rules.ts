@@ -110,7 +110,7 @@ const SENDER_ADDRESS = family(
   // The same said in the provider's language: the word for the sender names the subject before any "unknown" or
   // "does not exist" that follows (de Absender, fr expéditeur/émetteur, es remitente, it mittente, pt remetente,
   // zh 发件人, ko 발신자/보낸 사람, ru отправитель, ja 送信者/差出人).
-  /\babsender|\bexp[eé]diteur|\bremitente|\bmittente|\bremetente|发件人|發件人|寄件人|발신자|보낸 사람|보낸사람|отправител|送信者|差出人/,
+  /\babsender|\bexp[eé]diteur|\bremitente|\bmittente|\bremetente|\bafzender|\bnadawc|发件人|發件人|寄件人|발신자|보낸 사람|보낸사람|отправител|送信者|差出人/,
 );
 const CLIENT_HOST = family(
   /(?:helo|ehlo)[^.;]{0,30}(?:rejected|invalid|not found)|cannot find your (?:reverse )?hostname/,
@@ -132,6 +132,7 @@ const CLIENT_HOST = family(
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
   /relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|(?:unable|not (?:permitted|allowed)) to relay/,
+  /relay(?:ing)? (?:is )?(?:disallowed|forbidden|refused)|relay prohibited/,
   /\bno relaying\b|\bopen relay\b|insecure mail relay|not configured to relay|we do not relay|\bas a relay\b/,
   // qmail-smtpd(8): a recipient domain outside rcpthosts is a relay attempt.
   /allowed rcpthosts/,
@@ -187,6 +188,9 @@ const RECIPIENT_POLICY = family(
   /recipient address rejected: access denied/,
   // Mailing lists and groups that take posts from members only (Mailman, Google Groups, Exchange distribution groups).
   /not (?:a )?member of (?:this |the )?(?:list|group)|not allowed to post to (?:this|the)|only members can post/,
+  // Yandex "Policy rejection on the target address": the recipient's account is blocked for User Agreement violations
+  // and may be unblocked by its owner (yandex.com/support/mail/bounces): held for review, not suppressed.
+  /policy rejection on the target address/,
   // The recipient's own block list or filter rules refuse this sender: the address works (Sisimai Reason/Filtered.pm:
   // "you have been blocked by the recipient", "message rejected due to user rules", Facebook "refused due to recipient
   // preferences", AOL "only accepting mail from specific email addresses"; Tencent "Mail is rejected by recipients";
@@ -202,7 +206,7 @@ const RECIPIENT_POLICY = family(
   /non abilitat[oa] alla ricezione|not (?:enabled|authori[sz]ed|allowed|permitted) to receive/,
 );
 const MALFORMED = family(
-  /not a valid RFC[- ]?5?321 address|bad (?:recipient )?address syntax/,
+  /not a valid RFC[- ]?5?321 address|bad (?:recipient )?address syntax|need fully[- ]qualified address/,
   /(?:recipient|address|mailbox)[^.;]{0,30}(?:syntax (?:error|illegal|invalid)|malformed|illegal characters?)/,
   /syntax error in (?:recipient|address|mailbox)/,
 );
@@ -275,7 +279,8 @@ const NO_SUCH_MAILBOX = family(
   // Sisimai Reason/UserUnknown.pm (BSD-2), phrases not covered above: Postfix/Exim/qmail/Courier/Sendmail and gateways.
   /user (?:is )?not (?:exists?|known|active)\b|recipient (?:is )?not exists?|(?:mailbox|address) invalid\b|can'?t accept user/,
   /destination (?:addresses were unknown|server rejected recipients)|no mail ?box available for (?:this )?user/,
-  /no valid recipients, bye|not a local address|email name is not found|badrecipientto|envelope recipient has been denied/,
+  /no valid recipients, bye|no correct recipients|not a local address|email name is not found|badrecipientto/,
+  /envelope recipient has been denied/,
   // "User kijitora was not found", "Recipient kijitora was not found in LDAP", "User (kijitora) unknown",
   // "RCPT <kijitora@…> does not exist", "<kijitora@…> not found" (same catalogue: its `pairs`).
   /(?:user|recipient|rcpt) [^\s]+ (?:was )?not found|(?:user|recipient) \([^()\s]+\) unknown/,
@@ -297,6 +302,15 @@ const NO_SUCH_MAILBOX = family(
   // in … gefunden" ("was not found in <domain>").
   /ディレクトリには見つかりません|ディレクトリのリストにありません|no se encuentra en el directorio|r[eé]pertori[eé] dans l'annuaire/,
   /wurde (?:in [^\s]+ )?nicht (?:in [^\s]+ )?gefunden/,
+  // Exchange's localised NDR for 5.1.1 ("The email address … couldn't be found"): de "… wurde im E-Mail-System des
+  // Empfängers nicht gefunden", fr "… est introuvable", es "no se encontró", it "non è stato trovato", pt "não foi
+  // encontrado", nl "niet gevonden / bestaat niet"; pl "nie istnieje" (Interia, Onet and WP help pages).
+  /(?:adresse|empf[aä]nger)[^.;]{0,80}nicht gefunden|(?:adresse|destinataire)[^.;]{0,60}introuvable/,
+  /(?:direcci[oó]n|destinatario)[^.;]{0,60}no se (?:encontr[oó]|encuentra)/,
+  /(?:indirizzo|destinatario)[^.;]{0,60}non (?:[eè] stato )?trovat/,
+  /(?:endere[cç]o|destinat[aá]rio)[^.;]{0,60}n[aã]o foi encontrad/,
+  /(?:adres|ontvanger|gebruiker)[^.;]{0,60}(?:niet gevonden|bestaat niet|onbekend)/,
+  /(?:adres|u[zż]ytkownik|skrzynka|konto)[^.;]{0,30}nie istnieje/,
   // Chinese (用户/收件人/邮箱/帐号 不存在: "user / recipient / mailbox / account does not exist", the wording Chinese
   // providers' help pages give for these replies, e.g. emailhost.com.cn "收件人不存在: user not exist").
   /(?:用户|用戶|收件人|邮箱|郵箱|帐号|帳號|账号|账户|地址)(?:名)?不存在/,
