@@ -161,7 +161,11 @@ const AUTHENTICATION = family(
 );
 // What the sender's own sending behaviour earned it: too many unknown recipients (list quality), whatever the code
 // (Netease HL:REP "存在接收者大量不存在情况"; Yahoo/AOL and Comcast "too many invalid recipients").
-const LIST_QUALITY = family(/too many (?:invalid|bad|unknown|non-?existent) (?:recipients|users|addresses)/);
+const LIST_QUALITY = family(
+  /too many (?:invalid|bad|unknown|non-?existent) (?:recipients|users|addresses)/,
+  // PHP-Bounce-Handler's catalogue: "Excessive userid unknowns", "Domain has received too many bounces".
+  /excessive userid unknowns|too many bounces/,
+);
 // Sending limits of the sending account or relay, whatever code they come with (they say nothing about the address).
 const SENDING_LIMIT = family(
   /\brelay(?:ing)? quota|(?:sending|send|daily|hourly|message) (?:quota|limit)s? (?:has been |is )?(?:exceeded|reached)/,
@@ -200,7 +204,7 @@ const RECIPIENT_POLICY = family(
   /rejected by recipients?\b|recipient (?:does ?n[o']t|does not) want|user'?s reject list|user in (?:black|block)list/,
   /delivery not authori[sz]ed/,
   // PHPMailer-BMH 0156 "User refused to receive this mail"; Coremail "553 private list access denied".
-  /refused to receive (?:this|your) (?:mail|message)|private list access denied/,
+  /refused to receive (?:this|your) (?:mail|message)|private list access denied|requires that you verify/,
   // The box exists but does not take this kind of mail, e.g. an Italian PEC box "non abilitato alla ricezione di posta non
   // certificata" (Aruba PEC guide): it outranks an "unknown … or not enabled" in the same sentence.
   /non abilitat[oa] alla ricezione|not (?:enabled|authori[sz]ed|allowed|permitted) to receive/,
@@ -297,6 +301,15 @@ const NO_SUCH_MAILBOX = family(
   /(?:mailbox|user|recipient|account) [(<[]? ?[^\s()<>[\]]+ ?[)>\]]? (?:not found|does not exist|unknown)|inactivated/,
   /not a member of (?:this |the )?domain|(?<!your )account (?:has )?expired|(?:user|account) not activated|closed due to inactivity/,
   /mail receiving disabled|user path no exist|illegal alias|wrong recipients?\b|can'?t find[^.;]{0,20}mailbox|user is locked/,
+  // PHP-Bounce-Handler's catalogue (github.com/cfortune/PHP-Bounce-Handler, as kept in eNichers/node-bounce-handler
+  // lib/responses.js): "No such mail drop defined", "No one with that email address here", "not known to this
+  // system", "Email Address was not found", "ADDRESS_NOT_FOUND", "Addressee unknown", "incorrectly addressed", "no longer
+  // an employee", "doesn't handle mail for that user", "unknown or illegal user"; it "destin. Sconosciuto", "Destinatario
+  // errato"; de "Adressat unbekannt"; pl "Nie ma takiego konta".
+  /no such mail ?drop|no one with that e-?mail address|not known to this system|address was not found|address_not_found/,
+  /addressee unknown|incorrectly addressed|no longer an employee|handle mail for that user|illegal user|unable to find alias/,
+  /unknown account|invalid account|\buser invalid|recipients are invalid|address (?:is )?not recognized|inactive recipient/,
+  /the address is invalid|destin\. sconosciuto|destinatario (?:errato|sconosciuto)|adressat unbekannt|nie ma takiego konta/,
   // IBM Domino / Lotus Notes in their own languages (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません"; the
   // Spanish, French and Japanese Notes forms of "not listed in Domino Directory"); Exchange's German NDR "… wurde nicht
   // in … gefunden" ("was not found in <domain>").
@@ -335,6 +348,12 @@ const SUSPENDED_MAILBOX = family(
   // suspended"; Orange/La Poste "Boite du destinataire archivee" (LPN420); Korean portals "Inactive mbox".
   /tried to reach is (?:disabled|inactive)|deactivated (?:mailbox|account)|suspend the service|administrative(?:ly|ley) disabled/,
   /[^\s]+@[^\s]+ is currently suspended|destinataire archiv[eé]e|inactive mbox/,
+  // The same catalogue: boxes closed for disuse or by an administrator, in their own languages (it "bloccato per
+  // inutilizzo", es "casilla ha expirado por falta de uso", "estado: inactivo", de "Mailbox deaktiviert", fr "boite aux
+  // lettres desactivee", pl "konto jest zablokowane administracyjnie lub nieaktywne"), "blocked due to inactivity",
+  // "mail is not currently being accepted for this mailbox" (Sisimai Reason/Filtered.pm: "due to extended inactivity").
+  /bloccato per inutilizzo|casilla ha expirado|estado: inactivo|mailbox deaktiviert|bo[iî]te aux lettres d[eé]sactiv[eé]e/,
+  /konto jest zablokowane|(?:mailbox|recipient)[^.;]{0,20}was disabled|due to inactivity|not currently being accepted for this mailbox/,
 );
 const MAILBOX_FULL = family(
   /over ?quota|quota ?exceeded|exceeded (?:its |the |their )?(?:storage|quota)|(?:mailbox|inbox|mail ?box|account|user)[^.;]{0,30}\bfull\b/,
@@ -367,7 +386,7 @@ const CONTENT = family(
   // "Invalid data in message", 0043 "does not accept email in non-Western (non-Latin) character sets"; Coremail "552
   // message is too long", "554 attachment is too long", "552 Virus found".
   /content reject|mime[/ ](?:reject|error)|invalid (?:mime )?structure|mail data refused|invalid data in message/,
-  /character sets?\b|non-?(?:western|latin)|(?:message|attachment) is too long/,
+  /character sets?\b|non-?(?:western|latin)|(?:message|attachment) is too long|does not comply with required standards/,
 );
 const REPUTATION = family(
   /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBLs?\b|\bDNSBLs?\b|uceprotect/,
@@ -396,6 +415,11 @@ const REPUTATION = family(
   // Outlook.com "Unfortunately, messages from [IP] weren't sent" (its postmaster's SC-/OU-/DY- codes), "does not relay
   // dynamically-assigned IP ranges"; AOL "will not accept delivery of this message" (AOL postmaster error codes).
   /dynamically[- ]assigned ip|will not accept (?:delivery of )?this message/,
+  // PHP-Bounce-Handler's catalogue: "dial-up or dynamic-ip denied", "Bad IP Profile", "not allowed access from your
+  // location", "Connection refused due to abuse", "security regulations", "declared Spam"; pl "odrzucona przez system
+  // antyspamowy".
+  /dial-?up|dynamic-ip|bad ip profile|access from your location|refused due to abuse|security regulations|declared spam/,
+  /antyspam/,
 );
 const SERVER_BUSY = family(
   /server (?:is )?(?:too )?busy|too many (?:connections|concurrent|sessions)|(?:maximum|too many) (?:number of )?connections/,
