@@ -71,12 +71,12 @@ function phrase(...pieces: readonly RegExp[]): RegExp {
 const SENDER_NAMES = family(
   /domain of sender address|\bsender'?s? (?:user|mailbox|account|domain)|return[- ]path (?:domain|address)/,
   /reply-to (?:domain|address)|\bfrom:? (?:address|domain)|mail ?from (?:domain|address)|in (?:your|the) mail ?from/,
-  /bounce address|\byour (?:e-?mail )?(?:account|mailbox|domain|mail server'?s? host ?name)/,
+  /bounce address|\byour (?:e-?mail )?(?:account|mailbox|domain|mail server'?s? host ?name)|\bsender <?[^\s<>@]+@/,
 );
 // What would read as a dead address if it were said of the recipient.
 const DEAD_SOUNDING = family(
   /does ?n[o']t exist|not exist|unknown|invalid|not (?:a )?valid|not found|no mx|unavailable|disabled|suspended|expired/,
-  /over quota|quota exceeded|rejected|denied|not allowed/,
+  /over quota|quota exceeded|rejected|denied|not allowed|has no (?:a|mx|dns)\b/,
 );
 
 // Whose problem is it? Wording about the *sender* (envelope sender, its domain, the client host) comes first.
@@ -132,7 +132,7 @@ const CLIENT_HOST = family(
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
   /relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|(?:unable|not (?:permitted|allowed)) to relay/,
-  /relay(?:ing)? (?:is )?(?:disallowed|forbidden|refused)|relay prohibited/,
+  /relay(?:ing)? (?:is )?(?:disallowed|forbidden|refused)|relay prohibited|n'?t allowed to relay|requires authentication/,
   /\bno relaying\b|\bopen relay\b|insecure mail relay|not configured to relay|we do not relay|\bas a relay\b/,
   // qmail-smtpd(8): a recipient domain outside rcpthosts is a relay attempt.
   /allowed rcpthosts/,

@@ -1279,6 +1279,39 @@ const familyRows: readonly Row[] = [
     'Permanent',
     'recipient-policy-block',
   ],
+  // KumoMTA's community bounce rules (KumoCorp/kumomta assets/community/bounces.toml): relay and sender DNS wordings.
+  [
+    'kumo: isn’t allowed to relay',
+    'a@example.net',
+    null,
+    "smtp; 550 a@example.net isn't allowed to relay",
+    'Permanent',
+    'authentication-failure',
+  ],
+  [
+    'kumo: requires authentication for a non-local address',
+    'a@example.net',
+    null,
+    'smtp; 503 This mail server requires authentication when attempting to send to a non-local e-mail address',
+    'Permanent',
+    'authentication-failure',
+  ],
+  [
+    'kumo: sender has no A, AAAA or MX records',
+    'a@example.net',
+    null,
+    'smtp; 550 Sender b@sender.example has no A, AAAA, or MX DNS records',
+    'Permanent',
+    'authentication-failure',
+  ],
+  [
+    'kumo NEGATIVE: the recipient domain has no MX is a dead domain',
+    'a@example.invalid',
+    null,
+    'smtp; 550 Recipient domain has no MX record',
+    'Permanent',
+    'invalid-domain',
+  ],
 ];
 
 /** Every table row: the general table and the wording-family rows. */
