@@ -76,7 +76,7 @@ const SENDER_NAMES = family(
 // What would read as a dead address if it were said of the recipient.
 const DEAD_SOUNDING = family(
   /does ?n[o']t exist|not exist|unknown|invalid|not (?:a )?valid|not found|no mx|unavailable|disabled|suspended|expired/,
-  /over quota|quota exceeded|rejected|denied|not allowed|has no (?:a|mx|dns)\b/,
+  /over quota|quota exceeded|rejected|denied|not allowed|has no (?:a|mx|dns)\b|deleted|removed/,
 );
 
 // Whose problem is it? Wording about the *sender* (envelope sender, its domain, the client host) comes first.
@@ -231,6 +231,10 @@ const INVALID_DOMAIN = family(
   // qmail-remote's permanent DNS failures ("D" lines: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)",
   // "Sorry, I couldn't find any host named …"; Sisimai Lhost/qmail.pm), OpenSMTPD "No MX found for domain".
   /couldn'?t find (?:a mail exchanger|any host)|no mx (?:record |host )?found/,
+  // RFC 3463 X.1.2 "Bad destination system address"; domains that take no mail any more (expired, parked, served or
+  // hosted nowhere here).
+  /bad destination (?:system|host)|domain (?:has )?expired|domain is parked/,
+  /domain (?:is )?not (?:configured for (?:e-?)?mail|served here|hosted here)/,
   // Sendmail "Host unknown", Courier "No such domain", Exim "unrouteable mail domain", DragonFly DNS failures.
   /unroutable domain|no such domain|unknown domain|host [\w.-]+ not found(?!,? try again)|name or service not known/,
   /mail domain mentioned in email address is unknown/,
@@ -299,7 +303,7 @@ const NO_SUCH_MAILBOX = family(
   // 0170 "Account closed due to inactivity", 0194 IceWarp "mail receiving disabled", 0106 "user path no exist",
   // 0128 "unknown or illegal alias", 0159 "Wrong recipients", 0164 "can't find user's mailbox"; Coremail "user is locked".
   /(?:mailbox|user|recipient|account) [(<[]? ?[^\s()<>[\]]+ ?[)>\]]? (?:not found|does not exist|unknown)|inactivated/,
-  /not a member of (?:this |the )?domain|(?<!your )account (?:has )?expired|(?:user|account) not activated|closed due to inactivity/,
+  /not a member of (?:this |the )?domain|(?:user|account) not activated|closed due to inactivity/,
   /mail receiving disabled|user path no exist|illegal alias|wrong recipients?\b|can'?t find[^.;]{0,20}mailbox|user is locked/,
   // PHP-Bounce-Handler's catalogue (github.com/cfortune/PHP-Bounce-Handler, as kept in eNichers/node-bounce-handler
   // lib/responses.js): "No such mail drop defined", "No one with that email address here", "not known to this
@@ -310,6 +314,12 @@ const NO_SUCH_MAILBOX = family(
   /addressee unknown|incorrectly addressed|no longer an employee|handle mail for that user|illegal user|unable to find alias/,
   /unknown account|invalid account|\buser invalid|recipients are invalid|address (?:is )?not recognized|inactive recipient/,
   /the address is invalid|destin\. sconosciuto|destinatario (?:errato|sconosciuto)|adressat unbekannt|nie ma takiego konta/,
+  // RFC 3463's own descriptions, which many servers print without the code (Yandex's bounce table lists them): X.1.1
+  // "Bad destination mailbox address", X.1.6 "Destination mailbox has moved"; Gmail's NDR title "Address not found".
+  /bad destination (?:mailbox )?address|(?:mailbox|user|recipient|address) has moved|\baddress not found\b/,
+  // Accounts and mailboxes deleted, removed, expired or out of service; people who left.
+  /(?:mailbox|account|address|user)\b[^.;:]{0,20}\b(?:has been |was |is )?(?:deleted|removed)\b|\bno mailbox\b|mailbox unknown/,
+  /account (?:has |is )?expired|no longer in service|no longer with (?:the|this) (?:company|organi[sz]ation)/,
   // IBM Domino / Lotus Notes in their own languages (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません"; the
   // Spanish, French and Japanese Notes forms of "not listed in Domino Directory"); Exchange's German NDR "… wurde nicht
   // in … gefunden" ("was not found in <domain>").
