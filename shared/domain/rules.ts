@@ -357,7 +357,7 @@ const SUSPENDED_MAILBOX = family(
   // mailbox", "recipient suspend the service", qmail-ldap "Mailaddress is administratively disabled", "… is currently
   // suspended"; Orange/La Poste "Boite du destinataire archivee" (LPN420); Korean portals "Inactive mbox".
   /tried to reach is (?:disabled|inactive)|deactivated (?:mailbox|account)|suspend the service|administrative(?:ly|ley) disabled/,
-  /[^\s]+@[^\s]+ is currently suspended|destinataire archiv[eé]e|inactive mbox/,
+  /@[^\s]+ is currently suspended|destinataire archiv[eé]e|inactive mbox/,
   // The same catalogue: boxes closed for disuse or by an administrator, in their own languages (it "bloccato per
   // inutilizzo", es "casilla ha expirado por falta de uso", "estado: inactivo", de "Mailbox deaktiviert", fr "boite aux
   // lettres desactivee", pl "konto jest zablokowane administracyjnie lub nieaktywne"), "blocked due to inactivity",
