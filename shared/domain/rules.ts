@@ -188,7 +188,7 @@ const MAIL_LOOP = family(
   /\blooping\b|mx list for [^\s]+ points back|maximum hop count/,
 );
 const RECIPIENT_POLICY = family(
-  /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|mail from)/,
+  /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|(?:e-?mail |mail |messages )?from)/,
   /recipient address rejected: access denied/,
   // Mailing lists and groups that take posts from members only (Mailman, Google Groups, Exchange distribution groups).
   /not (?:a )?member of (?:this |the )?(?:list|group)|not allowed to post to (?:this|the)|only members can post/,
@@ -313,7 +313,8 @@ const NO_SUCH_MAILBOX = family(
   /no such mail ?drop|no one with that e-?mail address|not known to this system|address was not found|address_not_found/,
   /addressee unknown|incorrectly addressed|no longer an employee|handle mail for that user|illegal user|unable to find alias/,
   /unknown account|invalid account|\buser invalid|recipients are invalid|address (?:is )?not recognized|inactive recipient/,
-  /the address is invalid|destin\. sconosciuto|destinatario (?:errato|sconosciuto)|adressat unbekannt|nie ma takiego konta/,
+  /(?:the|recipient'?s?) (?:e-?mail )?address is invalid|destin\. sconosciuto|destinatario (?:errato|sconosciuto)/,
+  /adressat unbekannt|nie ma takiego konta/,
   // RFC 3463's own descriptions, which many servers print without the code (Yandex's bounce table lists them): X.1.1
   // "Bad destination mailbox address", X.1.6 "Destination mailbox has moved"; Gmail's NDR title "Address not found".
   /bad destination (?:mailbox )?address|(?:mailbox|user|recipient|address) has moved|\baddress not found\b/,
@@ -428,7 +429,8 @@ const REPUTATION = family(
   // PHP-Bounce-Handler's catalogue: "dial-up or dynamic-ip denied", "Bad IP Profile", "not allowed access from your
   // location", "Connection refused due to abuse", "security regulations", "declared Spam"; pl "odrzucona przez system
   // antyspamowy".
-  /dial-?up|dynamic-ip|bad ip profile|access from your location|refused due to abuse|security regulations|declared spam/,
+  /your access to (?:this|our) (?:e-?)?mail system|dial-?up|dynamic-ip|bad ip profile|access from your location/,
+  /refused due to abuse|security regulations|declared spam/,
   /antyspam/,
 );
 const SERVER_BUSY = family(

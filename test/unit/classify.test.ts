@@ -1380,6 +1380,24 @@ const familyRows: readonly Row[] = [
     'Undetermined',
     'authentication-failure',
   ],
+  // Gateways refusing the sender's access, recipients accepting mail only from known senders.
+  [
+    'access: IronPort access to this mail system rejected',
+    'a@example.net',
+    null,
+    'smtp; 550 Your access to this mail system has been rejected',
+    'Permanent',
+    'reputation-block',
+  ],
+  [
+    'recipient policy: does not accept email from unknown senders',
+    'a@example.net',
+    null,
+    'smtp; 550 This recipient does not accept email from unknown senders',
+    'Permanent',
+    'recipient-policy-block',
+  ],
+  ['recipient’s address is invalid', 'a@example.net', null, "smtp; 550 recipient's address is invalid", 'Undetermined', 'invalid-address'],
 ];
 
 /** Every table row: the general table and the wording-family rows. */
