@@ -565,6 +565,9 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'text-mailbox-unavailable', category: 'invalid-address', classes: PERMANENT, text: WEAK_NO_MAILBOX },
   // "Access denied" with no sharper code: the receiving side refuses this sender (Exim/Sendmail access lists).
   { id: 'text-access-denied', category: 'reputation-block', text: /\baccess denied\b/i },
+  // Any other "policy" the receiving side applies, under a code no sharper than a basic one ("553 User defined policy
+  // matched for <IP>": hardwaresecrets.com's bounce guide); a 5.1.1 with "policy error" stays a dead mailbox (Zoho).
+  { id: 'text-policy', category: 'reputation-block', text: /\bpolic(?:y|ies)\b/i },
 
   // SES's content subtypes say more than a bare basic code (a 552 or 554 with no enhanced code).
   { id: 'ses-content', category: 'content-rejected', sesSubType: ['MessageTooLarge', 'ContentRejected', 'AttachmentRejected'] },

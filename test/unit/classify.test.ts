@@ -1398,6 +1398,22 @@ const familyRows: readonly Row[] = [
     'recipient-policy-block',
   ],
   ['recipient’s address is invalid', 'a@example.net', null, "smtp; 550 recipient's address is invalid", 'Undetermined', 'invalid-address'],
+  [
+    'policy: 553 user defined policy matched (not a bad mailbox name)',
+    'a@example.net',
+    null,
+    'smtp; 553 User defined policy matched for 192.0.2.1',
+    'Permanent',
+    'reputation-block',
+  ],
+  [
+    'policy NEGATIVE: a 5.1.1 with policy wording stays dead (Zoho)',
+    'a@zoho.com',
+    '5.1.1',
+    'smtp; 552 5.1.1 <a@zoho.com> Mailbox delivery failure policy error',
+    'Permanent',
+    'invalid-address',
+  ],
 ];
 
 /** Every table row: the general table and the wording-family rows. */
