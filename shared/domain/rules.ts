@@ -128,6 +128,11 @@ const CLIENT_HOST = family(
   /helo ?host error|smtpport check|remote ip check|line parse error|stray newline|sequence error|bypassing service provider/,
   // The client's HELO name refused (RFC 5321 §4.1.1.1: a FQDN or address literal; qmail-remote "but my name was rejected").
   /(?:helo|ehlo)[^.;]{0,40}(?:fqdn|fully[- ]qualified|address literal)|my name was rejected/,
+  // RFC 5321 §4.2.2's command replies (500 "Syntax error, command unrecognized", 501 "Syntax error in parameters or
+  // arguments", 502 "Command not implemented", 503 "Bad sequence of commands", 504 "Command parameter not implemented"):
+  // the sending client's dialogue, not the recipient's address (SES sends only well-formed addresses).
+  /syntax error(?:,| in) (?:command|parameters|arguments|mail from|helo|ehlo)|command (?:unrecognized|not implemented)/,
+  /bad sequence of commands|command parameter not implemented/,
 );
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
@@ -573,7 +578,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { id: 'ses-content', category: 'content-rejected', sesSubType: ['MessageTooLarge', 'ContentRejected', 'AttachmentRejected'] },
 
   // 6. Basic SMTP codes.
-  { id: 'smtp-501-bad-address', category: 'malformed-address', smtp: /^501$/, classes: PERMANENT, text: /address|recipient|syntax/i },
+  { id: 'smtp-501-bad-address', category: 'malformed-address', smtp: /^501$/, classes: PERMANENT, text: /address|recipient/i },
   // 521 / 556: the host or domain does not accept mail (RFC 7504).
   { id: 'smtp-521-no-mail-accepted', category: 'invalid-domain', smtp: /^(?:521|556)$/ },
   // 525: user account disabled (RFC 4954 §6).

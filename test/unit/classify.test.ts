@@ -1414,6 +1414,47 @@ const familyRows: readonly Row[] = [
     'Permanent',
     'invalid-address',
   ],
+  // SMTP command replies (RFC 5321 §4.2.2) are the sending client's dialogue, never a malformed recipient.
+  [
+    'dialogue: 501 5.5.4 syntax error in parameters',
+    'a@example.net',
+    '5.5.4',
+    'smtp; 501 5.5.4 Syntax error in parameters or arguments',
+    'Permanent',
+    'authentication-failure',
+  ],
+  [
+    'dialogue: 503 bad sequence of commands',
+    'a@example.net',
+    null,
+    'smtp; 503 Bad sequence of commands',
+    'Permanent',
+    'authentication-failure',
+  ],
+  [
+    'dialogue: 500 command unrecognized',
+    'a@example.net',
+    '5.5.1',
+    'smtp; 500 5.5.1 Command unrecognized',
+    'Permanent',
+    'authentication-failure',
+  ],
+  [
+    'dialogue NEGATIVE: 501 5.1.3 bad recipient address syntax is malformed',
+    'a@example..net',
+    '5.1.3',
+    'smtp; 501 5.1.3 Bad recipient address syntax',
+    'Permanent',
+    'malformed-address',
+  ],
+  [
+    'dialogue NEGATIVE: 501 invalid address is malformed',
+    'x@@example.net',
+    null,
+    'smtp; 501 Invalid address',
+    'Permanent',
+    'malformed-address',
+  ],
 ];
 
 /** Every table row: the general table and the wording-family rows. */
