@@ -104,6 +104,8 @@ const SENDER_ADDRESS = family(
   // (github.com/hippich/PHPMailer-BMH: 0206 "Sender email is not in my domain", 0210 "Verify mailfrom failed",
   // 0226 "MAIL FROM is mismatched with message header from address").
   /mail ?from (?:is )?(?:invalid|mismatch)|denies the sender|sender (?:is )?(?:unvalidated|not validated)|(?<![\w-])mail address invalid/,
+  // STRATO "Forbidden domain '…' in Envelope-From (B-EFROM-STRATO)".
+  /in (?:the )?envelope-?from|envelope-?from (?:domain|address)/,
   /sender (?:e-?mail |address )?(?:is )?not in my domain|verify mail ?from failed|mismatched with (?:the )?(?:message )?header from/,
   // Only with what would otherwise read as a dead address; the same names with block-list wording are reputation.
   phrase(group(SENDER_NAMES), /\b(?:[^.;]|\.[\w-]){0,60}/, group(DEAD_SOUNDING)),
@@ -133,6 +135,10 @@ const CLIENT_HOST = family(
   // the sending client's dialogue, not the recipient's address (SES sends only well-formed addresses).
   /syntax error(?:,| in) (?:command|parameters|arguments|mail from|helo|ehlo)|command (?:unrecognized|not implemented)/,
   /bad sequence of commands|command parameter not implemented/,
+  // The client's own errors and misuse: SFR "Error: too many errors" (Sisimai Reason/TooManyConn.pm: Free.fr "too many
+  // errors from your ip"); a bounce (null sender) to several recipients (Baruwa "Legitimate bounces are never sent to
+  // more than one recipient", antispameurope "Multi-recipient bounce"); IceWarp "501 Domain name required" (MAIL FROM).
+  /too many errors|bounces are never sent to more than one recipient|multi-recipient bounce|domain name required/,
 );
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 const RELAY_OR_SUBMISSION = family(
@@ -169,7 +175,7 @@ const AUTHENTICATION = family(
 const LIST_QUALITY = family(
   /too many (?:invalid|bad|unknown|non-?existent) (?:recipients|users|addresses)/,
   // PHP-Bounce-Handler's catalogue: "Excessive userid unknowns", "Domain has received too many bounces".
-  /excessive userid unknowns|too many bounces/,
+  /excessive userid unknowns|too many bounces|dictionary attack|directory harvest/,
 );
 // Sending limits of the sending account or relay, whatever code they come with (they say nothing about the address).
 const SENDING_LIMIT = family(
@@ -190,7 +196,7 @@ const MAIL_LOOP = family(
   /mx ?loopback|loop was found in the mail exchanger|forwarding loop/,
   // Coremail "552 looping message"; qmail "This message is looping: it already has my Delivered-To line" (#5.4.6);
   // Sendmail "MX list for … points back to …" (PHPMailer-BMH 0199).
-  /\blooping\b|mx list for [^\s]+ points back|maximum hop count/,
+  /\blooping\b|mx list for [^\s]+ points back|maximum hop count|loop detection/,
 );
 const RECIPIENT_POLICY = family(
   /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|(?:e-?mail |mail |messages )?from)/,
@@ -232,7 +238,7 @@ const INVALID_DOMAIN = family(
   /domain [\w.-]+ does ?n[o']t exist|DomainNonexistent|NonExistentDomain|\bNXDOMAIN\b|no MX (?:record|host)|null MX/,
   // Exim "all host address lookups failed permanently", "an MX or SRV record indicated no SMTP service" (Sisimai
   // Lhost/Exim.pm); Gmail "DNS Error: DNS server returned answer with no data" (Sisimai Lhost/Gmail.pm).
-  /lookups failed permanently|indicated no smtp service|returned answer with no data/,
+  /lookups failed permanently|indicated no smtp service|returned answer with no data|mx records point to non-?existent hosts/,
   // qmail-remote's permanent DNS failures ("D" lines: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)",
   // "Sorry, I couldn't find any host named …"; Sisimai Lhost/qmail.pm), OpenSMTPD "No MX found for domain".
   /couldn'?t find (?:a mail exchanger|any host)|no mx (?:record |host )?found/,
@@ -296,7 +302,7 @@ const NO_SUCH_MAILBOX = family(
   /envelope recipient has been denied/,
   // "User kijitora was not found", "Recipient kijitora was not found in LDAP", "User (kijitora) unknown",
   // "RCPT <kijitora@…> does not exist", "<kijitora@…> not found" (same catalogue: its `pairs`).
-  /(?:user|recipient|rcpt) [^\s]+ (?:was )?not found|(?:user|recipient) \([^()\s]+\) unknown/,
+  /(?:user|recipient|rcpt) [^\s]+ (?:was |is )?not found|(?:user|recipient) \([^()\s]+\) unknown/,
   /rcpt <[^<>\s]+> does not exist|^\s*<[^<>\s@]+@[^<>\s]+> not found/,
   /recipient address rejected:\s*(?:invalid[- ]?(?:user|recipient)|user ?unknown|account (?:closed|is not active|disabled))/,
   // Coremail / Netease / Chinese hosting replies (Coremail support, 退信提示 list; 163 "RC:NE The email account does
@@ -316,10 +322,14 @@ const NO_SUCH_MAILBOX = family(
   // an employee", "doesn't handle mail for that user", "unknown or illegal user"; it "destin. Sconosciuto", "Destinatario
   // errato"; de "Adressat unbekannt"; pl "Nie ma takiego konta".
   /no such mail ?drop|no one with that e-?mail address|not known to this system|address was not found|address_not_found/,
-  /addressee unknown|incorrectly addressed|no longer an employee|handle mail for that user|illegal user|unable to find alias/,
+  /add?ressee unknown|incorrectly addressed|no longer an employee|handle mail for that user|illegal user|unable to find alias/,
   /unknown account|invalid account|\buser invalid|recipients are invalid|address (?:is )?not recognized|inactive recipient/,
   /(?:the|recipient'?s?) (?:e-?mail )?address is invalid|destin\. sconosciuto|destinatario (?:errato|sconosciuto)/,
   /adressat unbekannt|nie ma takiego konta/,
+  // Chinese providers' English replies (fobhost.com and 263.net bounce tables): "This target address is not our MX
+  // service client", "User <address> is disabled", "<address> is now disabled with SMTP service" (PHPMailer-BMH 0152).
+  /not our (?:mx )?(?:service )?client|(?:user|account|mailbox) [^\s]+@[^\s]+ is (?:disabled|deactivated|locked|frozen)/,
+  /is now disabled|disabled with (?:the )?smtp service/,
   // RFC 3463's own descriptions, which many servers print without the code (Yandex's bounce table lists them): X.1.1
   // "Bad destination mailbox address", X.1.6 "Destination mailbox has moved"; Gmail's NDR title "Address not found".
   /bad destination (?:mailbox )?address|(?:mailbox|user|recipient|address) has moved|\baddress not found\b/,
@@ -403,6 +413,8 @@ const CONTENT = family(
   // message is too long", "554 attachment is too long", "552 Virus found".
   /content reject|mime[/ ](?:reject|error)|invalid (?:mime )?structure|mail data refused|invalid data in message/,
   /character sets?\b|non-?(?:western|latin)|(?:message|attachment) is too long|does not comply with required standards/,
+  // University of Roma Tre's guide: "Disallowed Attach Type" (an attachment type the system refuses).
+  /attach(?:ment)? type|disallowed attach/,
 );
 const REPUTATION = family(
   /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBLs?\b|\bDNSBLs?\b|uceprotect/,
@@ -436,6 +448,8 @@ const REPUTATION = family(
   // antyspamowy".
   /your access to (?:this|our) (?:e-?)?mail system|dial-?up|dynamic-ip|bad ip profile|access from your location/,
   /refused due to abuse|security regulations|declared spam/,
+  // Baruwa's banned senders list: "The sender <IP> is banned", "The domain <domain> is banned".
+  /(?:the )?(?:sender|domain|ip) [^\s]+ is banned/,
   /antyspam/,
 );
 const SERVER_BUSY = family(

@@ -68,7 +68,7 @@ export const UNSEEN_SETS = ['unseen-diagnostics.jsonl', 'unseen-diagnostics-2.js
 /** Held-out sets labelled by outcome class (dead / temp / sender) rather than by category. */
 export const heldOutLabelledSet = (name: string): HeldOutLabelledCase[] =>
   readJsonLines<HeldOutLabelledCase>(`${projectRoot}test/fixtures/${name}`);
-export const HELD_OUT_LABELLED_SETS = ['unseen-diagnostics-3.jsonl'] as const;
+export const HELD_OUT_LABELLED_SETS = ['unseen-diagnostics-3.jsonl', 'unseen-diagnostics-4.jsonl'] as const;
 
 export function notificationFixture(name: string): unknown {
   return JSON.parse(readFileSync(`${corpusDir}notifications/${name}`, 'utf8'));

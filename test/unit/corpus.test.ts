@@ -148,12 +148,43 @@ const HELD_OUT_3_KNOWN_MISSES: Readonly<Record<string, string>> = {
   'opensmtpd-invalid-domain-name': 'dead domain said in words other servers use for a HELO name (left unknown)',
 };
 
+/**
+ * Rows of the fourth held-out set (116 real bounces, 44 families, 12 languages, labelled blind like the third) that
+ * our policy classifies differently on purpose, with why. First run, before any rule was changed for it (classifier of
+ * 79cb9ea): dead held 26/35, false suppression 5/81, sender-side recognised 34/45 (rules of the round's start,
+ * fcdd69e: 25/35, 5/81, 33/45).
+ */
+const HELD_OUT_4_KNOWN_MISSES: Readonly<Record<string, string>> = {
+  // A full mailbox returned with a permanent code is suppressed (mailbox-full-permanent), as in the third set.
+  'megaegg-recipient-mailbox-full-522': 'policy: full mailbox under #5.2.2 (suppressed)',
+  'ubiquity-551-mailbox-full': 'policy: full mailbox under 551 (suppressed)',
+  'ubiquity-554-account-over-quota': 'policy: full mailbox under 554 (suppressed)',
+  'cn-552-person-account-exceeding-quota': 'policy: full mailbox under 552 (suppressed)',
+  // A loop is retried as a transport fault (service-unavailable), as in the third set.
+  'antispameurope-554-556-loop-detection': 'loop: retried as a transport fault, not a sender-side category',
+  // Words that by themselves read as a hiccup or as something else; the label rests on the source's explanation.
+  // None is suppressed on a guess: left unknown (one retry, then review).
+  'virgilio-routing-server-failure': 'dead domain said as "ROUTING SERVER FAILURE": a guess (left unknown)',
+  'emailhost-cn-dns-query-error': 'dead domain said as "DNS query error": reads as a transient DNS failure (left unknown)',
+  // "550 Quota Error" for a disabled address was a server bug its maintainer fixed; the words say quota.
+  'poste-io-550-quota-error-disabled-mailbox': 'dead address said with a (wrong) quota wording (left unknown)',
+  // "550 5.1.0 Adress Rejected": Sisimai's catalogue files "5.1.0 Address rejected" under a dead recipient; the
+  // source says the sender was blocked. A dead-recipient reading under 5.1.0 is kept (suppressed).
+  'cyon-550-510-adress-rejected-sender-blocked': "sender block said in a dead recipient's words under 5.1.0 (suppressed)",
+};
+
+const HELD_OUT_KNOWN_MISSES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'unseen-diagnostics-3.jsonl': HELD_OUT_3_KNOWN_MISSES,
+  'unseen-diagnostics-4.jsonl': HELD_OUT_4_KNOWN_MISSES,
+};
+
 for (const name of HELD_OUT_LABELLED_SETS) {
   describe(`held-out set labelled by class (${name})`, () => {
     const rows: HeldOutLabelledCase[] = heldOutLabelledSet(name);
+    const knownMisses = HELD_OUT_KNOWN_MISSES[name] ?? {};
     it('is the full file', () => expect(rows.length).toBeGreaterThanOrEqual(114));
 
-    it.each(rows.filter((c) => !(c.id in HELD_OUT_3_KNOWN_MISSES)).map((c) => [`${c.id} ${c.class}`, c] as const))('%s', (_name, c) => {
+    it.each(rows.filter((c) => !(c.id in knownMisses)).map((c) => [`${c.id} ${c.class}`, c] as const))('%s', (_name, c) => {
       const decision = classifyRecipient(c);
       if (c.class === 'dead') expect({ held: isHeld(decision), rule: decision.rule }).toMatchObject({ held: true });
       else expect({ suppress: decision.suppress, rule: decision.rule }).toMatchObject({ suppress: false });
@@ -168,7 +199,7 @@ for (const name of HELD_OUT_LABELLED_SETS) {
           return decision.suppress || (c.class === 'sender' && !SENDER_SIDE_CATEGORIES.has(decision.category));
         })
         .map((c) => c.id);
-      expect(missed.sort()).toEqual(Object.keys(HELD_OUT_3_KNOWN_MISSES).sort());
+      expect(missed.sort()).toEqual(Object.keys(knownMisses).sort());
     });
   });
 }
