@@ -112,7 +112,8 @@ const SENDER_ADDRESS = family(
   // The same said in the provider's language: the word for the sender names the subject before any "unknown" or
   // "does not exist" that follows (de Absender, fr expéditeur/émetteur, es remitente, it mittente, pt remetente,
   // zh 发件人, ko 발신자/보낸 사람, ru отправитель, ja 送信者/差出人).
-  /\babsender|\bexp[eé]diteur|\bremitente|\bmittente|\bremetente|\bafzender|\bnadawc|发件人|發件人|寄件人|발신자|보낸 사람|보낸사람|отправител|送信者|差出人/,
+  /\babsender|\bexp[eé]diteur|\bremitente|\bmittente|\bremetente|\bafzender|\bnadawc|\bodes[ií]latel/,
+  /发件人|發件人|寄件人|발신자|보낸 사람|보낸사람|отправител|送信者|差出人/,
 );
 const CLIENT_HOST = family(
   /(?:helo|ehlo)[^.;]{0,30}(?:rejected|invalid|not found)|cannot find your (?:reverse )?hostname/,
@@ -350,6 +351,8 @@ const NO_SUCH_MAILBOX = family(
   /(?:endere[cç]o|destinat[aá]rio)[^.;]{0,60}n[aã]o foi encontrad/,
   /(?:adres|ontvanger|gebruiker)[^.;]{0,60}(?:niet gevonden|bestaat niet|onbekend)/,
   /(?:adres|u[zż]ytkownik|skrzynka|konto)[^.;]{0,30}nie istnieje/,
+  // Czech (napoveda.seznam.cz "Uživatel neexistuje", faq.c4.cz "Schránka neexistuje": user / mailbox does not exist).
+  /(?:u[zž]ivatel|schr[aá]nka|adres[aá]t|adresa)[^.;]{0,30}neexistuje/,
   // Chinese (用户/收件人/邮箱/帐号 不存在: "user / recipient / mailbox / account does not exist", the wording Chinese
   // providers' help pages give for these replies, e.g. emailhost.com.cn "收件人不存在: user not exist").
   /(?:用户|用戶|收件人|邮箱|郵箱|帐号|帳號|账号|账户|地址)(?:名)?不存在/,

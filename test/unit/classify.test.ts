@@ -1548,6 +1548,16 @@ const familyRows: readonly Row[] = [
     'Permanent',
     'service-unavailable',
   ],
+  ['cs: uživatel neexistuje', 'a@seznam.cz', null, 'smtp; 550 Uživatel neexistuje', 'Undetermined', 'invalid-address'],
+  ['cs: schránka neexistuje', 'a@example.cz', null, 'smtp; 550 Schránka neexistuje', 'Undetermined', 'invalid-address'],
+  [
+    'cs NEGATIVE: odesílatel neexistuje is the sender',
+    'a@example.cz',
+    null,
+    'smtp; 550 Adresa odesílatele neexistuje',
+    'Undetermined',
+    'authentication-failure',
+  ],
 ];
 
 /** Every table row: the general table and the wording-family rows. */
