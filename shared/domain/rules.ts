@@ -56,6 +56,18 @@ function phrase(...pieces: readonly RegExp[]): RegExp {
   return new RegExp(pieces.map((piece) => piece.source).join(''), 'i');
 }
 
+/**
+ * `lead`, a window of other characters (`gap`), then `tail`: the same matches as `phrase(lead, gap, tail)`, written from
+ * the tail back (`tail(?<=lead gap tail)`), so that the pattern is tried where the tail's rarer words are instead of
+ * scanning a window after every common noun the lead names ("address", "user"), and the walk's gate keys on the tail.
+ */
+function tailFirst(lead: RegExp, gap: RegExp, tail: RegExp, ending?: RegExp): RegExp {
+  // The lookbehind holds the whole wording, the tail's own leading \b included. `ending`, when given, is what every match
+  // of the tail ends with (its words past an optional start), so that the walk's gate still has a literal to key on.
+  const forward = ending?.source ?? tail.source.replace(/^\\b/, '');
+  return new RegExp(`(?:${forward})(?<=(?:${lead.source})${gap.source}(?:${tail.source}))`, 'i');
+}
+
 /*
  * Families of wording. Each is one meaning, written the many ways MTAs say it.
  * Sources of the wordings are named per part: the MTAs' and providers' own
@@ -229,7 +241,7 @@ const RECIPIENT_POLICY = family(
 );
 const MALFORMED = family(
   /not a valid RFC[- ]?5?321 address|bad (?:recipient )?address syntax|need fully[- ]qualified address/,
-  /(?:recipient|address|mailbox)[^.;]{0,30}(?:syntax (?:error|illegal|invalid)|malformed|illegal characters?)/,
+  tailFirst(/recipient|address|mailbox/, /[^.;]{0,30}/, /syntax (?:error|illegal|invalid)|malformed|illegal characters?/),
   /syntax error in (?:recipient|address|mailbox)/,
 );
 // A DNS lookup that failed for now: Postfix "Host or domain name not found. … Host not found, try again" (postconf(5),
@@ -268,14 +280,15 @@ const NO_SUCH_MAILBOX = family(
   /no such (?:user|mailbox|recipient|account|address|person|local user)/,
   /user(?:name)? (?:unknown|not found|does ?n[o']t exist|doesn'?t exist)/,
   /unknown (?:user|recipient|mailbox|local[- ]part|address(?! error))|recipient (?:unknown|not found|does ?n[o']t exist)/,
-  /(?:mailbox|account|address|recipient|user|e-?mail)\b[^.;:]{0,40}\b(?:does not|doesn'?t|no longer) exists?|RecipientNotFound/,
+  tailFirst(/(?:mailbox|account|address|recipient|user|e-?mail)\b/, /[^.;:]{0,40}/, /\b(?:does not|doesn'?t|no longer) exists?/),
+  /RecipientNotFound/,
   /not our customer|no mailbox (?:here|by that name)|mailbox (?:not found|does not exist)/,
   /(?:mailbox|account|user) (?:is |has been )?(?:disabled|deactivated|closed|terminated|discontinued)/,
   /(?:address|recipient|mailbox) (?:is )?marked as invalid|(?:address|recipient) rejected:\s*(?:inactive|disabled|deactivated)/,
   /(?:mailbox|account|address) (?:is )?(?:currently )?(?:inactive|deactivated)|archived (?:recipient|mailbox|account)/,
   /not listed in (?:the )?[\w &-]{0,30}(?:directory|address book)|(?:doesn'?t|does not) have an? [\w.-]+ account/,
   /user not local|unrouteable address|invalid[- ](?:recipient|mailbox)/,
-  /(?:address|mailbox|account|recipient|user|@[\w.-]+)\b[^.;:]{0,20} no longer (?:valid|active|available|in use)/,
+  tailFirst(/(?:address|mailbox|account|recipient|user|@[\w.-]+)\b/, /[^.;:]{0,20}/, / no longer (?:valid|active|available|in use)/),
   // Exchange 5.5/2003 and IMail: "The recipient name is not recognized", "Invalid final delivery userid".
   /(?:recipient|user)(?: name)? is not recognized|invalid (?:final delivery )?user ?id/,
   // qmail/vpopmail ("badrcptto", "invalid or unknown virtual user"), Courier, Domino and gateway texts (Sisimai why-userunknown.go).
@@ -341,7 +354,13 @@ const NO_SUCH_MAILBOX = family(
   // "Bad destination mailbox address", X.1.6 "Destination mailbox has moved"; Gmail's NDR title "Address not found".
   /bad destination (?:mailbox )?address|(?:mailbox|user|recipient|address) has moved|\baddress not found\b/,
   // Accounts and mailboxes deleted, removed, expired or out of service; people who left.
-  /(?:mailbox|account|address|user)\b[^.;:]{0,20}\b(?:has been |was |is )?(?:deleted|removed)\b|\bno mailbox\b|mailbox unknown/,
+  tailFirst(
+    /(?:mailbox|account|address|user)\b/,
+    /[^.;:]{0,20}/,
+    /\b(?:has been |was |is )?(?:deleted|removed)\b/,
+    /(?:deleted|removed)\b/,
+  ),
+  /\bno mailbox\b|mailbox unknown/,
   /account (?:has |is )?expired|no longer in service|no longer with (?:the|this) (?:company|organi[sz]ation)/,
   // IBM Domino / Lotus Notes in their own languages (Sisimai Lhost/Domino.pm: "Domino ディレクトリには見つかりません"; the
   // Spanish, French and Japanese Notes forms of "not listed in Domino Directory"); Exchange's German NDR "… wurde nicht
@@ -391,7 +410,8 @@ const SUSPENDED_MAILBOX = family(
   /konto jest zablokowane|(?:mailbox|recipient)[^.;]{0,20}was disabled|due to inactivity|not currently being accepted for this mailbox/,
 );
 const MAILBOX_FULL = family(
-  /over ?quota|quota ?exceeded|exceeded (?:its |the |their )?(?:storage|quota)|(?:mailbox|inbox|mail ?box|account|user)[^.;]{0,30}\bfull\b/,
+  /over ?quota|quota ?exceeded|exceeded (?:its |the |their )?(?:storage|quota)/,
+  tailFirst(/mailbox|inbox|mail ?box|account|user/, /[^.;]{0,30}/, /\bfull\b/),
   /(?:mailbox|inbox|account) (?:size|storage) (?:limit|exceeded)/,
   /insufficient (?:disk )?(?:space|storage) (?:for|in) (?:the )?(?:user|mailbox)/,
   /exceeded storage allocation|quota violation|exhausted[^.;]{0,20}(?:storage|quota|space)/,
