@@ -110,7 +110,7 @@ const SENDER_ADDRESS = family(
   /amazonses\.com>(?<=<[^<>\s]*@(?:[\w-]+\.)*amazonses\.com>)/,
   // Coremail (Netease / Chinese hosting) rejects of the envelope sender: "Fake sender", "NULL sender is not allowed",
   // "sender is rejected" (Coremail support: 退信提示 list); Orange/La Poste "Emetteur invalide" (Sisimai Rhost/FrancePTT.pm).
-  /\bfake sender|null sender is not allowed|sender is rejected|[eé]metteur invalide/,
+  /\bfake sender|null sender is not allowed|sender is rejected|emetteur invalide|émetteur invalide/,
   // The sending domain or address is refused as such (Sisimai Reason/Rejected.pm: "server does not accept mail from").
   /mail from (?:domain )?(?:[\w.-]+ )?(?:is )?not (?:allowed|permitted)|sender domain (?:is )?not (?:allowed|permitted)/,
   // Exchange Online NDRs (Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange Online"): 5.1.0
@@ -121,7 +121,8 @@ const SENDER_ADDRESS = family(
   // (github.com/hippich/PHPMailer-BMH: 0206 "Sender email is not in my domain", 0210 "Verify mailfrom failed",
   // 0226 "MAIL FROM is mismatched with message header from address").
   /mail ?from (?:is )?invalid|mail ?from (?:is )?mismatch|denies the sender|sender (?:is )?(?:unvalidated|not validated)/,
-  /(?<![\w-])mail address invalid/,
+  // The look back after the words (the same matches): a pattern that starts with one is tried at every character.
+  /mail address invalid(?<![\w-]mail address invalid)/,
   // STRATO "Forbidden domain '…' in Envelope-From (B-EFROM-STRATO)".
   /in (?:the )?envelope-?from|envelope-?from (?:domain|address)/,
   /sender (?:e-?mail |address )?(?:is )?not in my domain|verify mail ?from failed|mismatched with (?:the )?(?:message )?header from/,
@@ -395,7 +396,8 @@ const SUSPENDED_MAILBOX = family(
   ),
   /(?:account|mailbox) (?:is |has been )?(?:currently |temporar(?:y|ily) )?(?:suspended|locked|frozen)|disabled recipient/,
   /compte du destinataire est bloqu/,
-  /(?<!your )(?:mailbox|account|user|recipient)[^.;]{0,20}(?:is currently|has been|temporarily) suspended|user (?:is )?terminated/,
+  tailFirst(/(?<!your )(?:mailbox|account|user|recipient)/, /[^.;]{0,20}/, /(?:is currently|has been|temporarily) suspended/),
+  /user (?:is )?terminated/,
   /mailbox (?:is )?disabled|user (?:is )?suspended|user or domain is disabled|inactive (?:account|user)/,
   // Sisimai Reason/Suspend.pm: Gmail "The email account that you tried to reach is disabled", QQ "is a deactivated
   // mailbox", "recipient suspend the service", qmail-ldap "Mailaddress is administratively disabled", "… is currently
