@@ -95,7 +95,10 @@ export function factorByFirstCharacter(source: string): string {
 function factorAlternatives(alternatives: readonly string[], depth: number): string {
   const byFirst = new Map<string, string[]>();
   const others: string[] = [];
-  for (const alternative of alternatives) {
+  for (const written of alternatives) {
+    // `\bx…` with x a word character is `x(?<!\w.)…` (the character before x is no word character): the same matches,
+    // and it joins x's branch instead of being tried at every character of the text.
+    const alternative = /^\\b[a-z0-9_](?![?*+{])/.test(written) ? `${written.charAt(2)}(?<!\\w.)${written.slice(3)}` : written;
     const first = alternative.charAt(0);
     // A plain character, not quantified: `a?`, `a*`, `a+` and `a{` stay as they are.
     if (depth < 4 && /^[a-z0-9 '<@\u0080-\uffff]$/.test(first) && !/^.[?*+{]/.test(alternative)) {
