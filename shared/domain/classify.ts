@@ -30,11 +30,6 @@ interface CompiledRule {
    * fails the pattern cannot match and is not run; null means always run.
    */
   readonly gate: Int32Array | null;
-  /**
-   * For a case-sensitive pattern: literals one of which every match contains
-   * (one per alternative), else null. The pattern runs only when the text holds one.
-   */
-  readonly literals: readonly string[] | null;
 }
 
 /** Index just past the group or character class that opens at `start`. */
@@ -198,16 +193,14 @@ function compile(rule: ClassificationRule): CompiledRule {
   const text = rule.text;
   // Only when lower-casing the source cannot change an escape's meaning (\D, \S, \W, \B, \P…).
   const lowerable = text !== undefined && text.flags.includes('i') && !/\\[A-Z]/.test(text.source);
-  if (!lowerable) {
-    const literals = text === undefined || text.flags.includes('i') ? null : alternativesOf(text.source).map(requiredLiteral);
-    return { rule, lowerText: null, gate: null, literals: literals?.every((literal) => literal.length >= 2) ? literals : null };
-  }
+  // Case-sensitive patterns (provider codes, SES's own texts) run as written: a test for their literals first (one
+  // `includes` per alternative) took longer than the pattern itself on every bench text.
+  if (!lowerable) return { rule, lowerText: null, gate: null };
   const lowerSource = text.source.toLowerCase();
   return {
     rule,
     lowerText: new RegExp(factorByFirstCharacter(lowerSource), text.flags.replace('i', '')),
     gate: trigramGate(lowerSource),
-    literals: null,
   };
 }
 
@@ -250,12 +243,6 @@ function gateOpen(gate: Int32Array, stamp: number): boolean {
     if (all) return true;
     at = end;
   }
-  return false;
-}
-
-/** Whether the text holds one of the literals (a case-sensitive pattern's gate). */
-function holdsSome(text: string, literals: readonly string[]): boolean {
-  for (const literal of literals) if (text.includes(literal)) return true;
   return false;
 }
 
@@ -334,11 +321,9 @@ export function firstMatchingRule(
 ): ClassificationRule | undefined {
   let lower: string | null = null;
   let stamp = 0;
-  for (const { rule, lowerText, gate, literals } of candidatesFor(rules, input)) {
+  for (const { rule, lowerText, gate } of candidatesFor(rules, input)) {
     if (rule.text === undefined) return rule;
     if (lowerText === null) {
-      // None of the literals a match needs is in the text: the pattern cannot match.
-      if (literals !== null && useGates && !holdsSome(input.text, literals)) continue;
       if (rule.text.test(input.text)) return rule;
       continue;
     }
