@@ -23,8 +23,8 @@ export interface CorpusCase {
 /** What happened to the address, as a label: the three outcomes the figures are about. */
 export type OutcomeClass = 'dead' | 'temp' | 'sender';
 
-/** A line of the Sisimai dev file: a recipient line plus its label (no expected category). */
-export interface LabelledCase {
+/** A recipient line labelled by its outcome class only (no expected category). */
+interface ClassLabelledLine {
   id: string;
   recipient: string;
   status: string | null;
@@ -32,23 +32,20 @@ export interface LabelledCase {
   bounceType: string;
   bounceSubType: string;
   class: OutcomeClass;
+}
+
+/** A line of the Sisimai dev file: Sisimai's own reason, and the sample file and module it came from. */
+export interface LabelledCase extends ClassLabelledLine {
   sisimaiReason: string;
   sample: string;
   module: string;
 }
 
 /**
- * A line of a held-out set labelled by outcome only (unseen-diagnostics-3 on): a recipient line plus `class`,
- * with the mail-server `family`, the public `source` and the labeller's `why` (no expected category).
+ * A line of a held-out set labelled by outcome only (unseen-diagnostics-3 on): with the mail-server `family`,
+ * the public `source` and the labeller's `why`.
  */
-export interface HeldOutLabelledCase {
-  id: string;
-  recipient: string;
-  status: string | null;
-  diagnosticCode: string;
-  bounceType: string;
-  bounceSubType: string;
-  class: OutcomeClass;
+export interface HeldOutLabelledCase extends ClassLabelledLine {
   family: string;
   source: string;
   why: string;
