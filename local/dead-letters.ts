@@ -26,8 +26,13 @@ export async function readDeadLetters(dataDir: string): Promise<QueuedMessage[] 
   } catch {
     return null;
   }
-  const saved = JSON.parse(text) as unknown;
-  if (!Array.isArray(saved)) throw new Error(`${DEAD_LETTERS_FILE} is not a list of queued messages`);
+  let saved: unknown;
+  try {
+    saved = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${join(dataDir, DEAD_LETTERS_FILE)} is not JSON (${(error as Error).message}); move it aside to start without it`);
+  }
+  if (!Array.isArray(saved)) throw new Error(`${join(dataDir, DEAD_LETTERS_FILE)} is not a list of queued messages`);
   return saved.filter(
     (m): m is QueuedMessage =>
       typeof m === 'object' &&
@@ -87,11 +92,11 @@ export class DeadLetterFile {
   update(processedBodies: readonly string[] = []): Promise<void> {
     return this.serially(async () => {
       const now = this.current();
-      const processed = new Set(processedBodies.map((body) => messageKey(body)));
+      const left = [...this.kept].filter(([key]) => !now.has(key));
+      // Hashing the batch's bodies is only needed when some record left the queues (a purge or replay is rare).
+      const processed = left.length === 0 ? null : new Set(processedBodies.map((body) => messageKey(body)));
       const next = new Map(now);
-      for (const [key, message] of this.kept) {
-        if (!now.has(key) && !processed.has(this.hashOf(message.body))) next.set(key, message);
-      }
+      for (const [key, message] of left) if (!processed?.has(this.hashOf(message.body))) next.set(key, message);
       await this.save(next);
     });
   }

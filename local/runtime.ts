@@ -234,7 +234,6 @@ async function restoreSnapshot(
   retryDeadLetterQueueUrl: string,
 ): Promise<{
   readonly counts: RestoredCounts;
-  readonly deadLettered: readonly string[];
   readonly deadLetters: { readonly messages: readonly QueuedMessage[]; readonly fromFile: boolean };
 }> {
   const queued = await readFile(join(dataDir, SNAPSHOT), 'utf8').then(
@@ -258,12 +257,10 @@ async function restoreSnapshot(
       }),
     );
   }
-  const deadLettered = snapshot.filter((message) => message.queue === 'dlq').map((message) => message.body);
+  const deadLetters = snapshot.filter((message) => message.queue === 'dlq').length;
   const retryDeadLetters = snapshot.filter((message) => message.queue === 'retryDlq').length;
-  const deadLetters = deadLettered.length;
   return {
     counts: { notifications: snapshot.length - deadLetters - retryDeadLetters, deadLetters, retryDeadLetters },
-    deadLettered,
     deadLetters: { messages: snapshot.filter((message) => message.queue !== 'notifications'), fromFile: savedDeadLetters !== null },
   };
 }
@@ -405,7 +402,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const snapshot = options.memory
       ? {
           counts: { notifications: 0, deadLetters: 0, retryDeadLetters: 0 },
-          deadLettered: [],
           deadLetters: { messages: [], fromFile: false },
         }
       : await restoreSnapshot(dataDir, clients.sqs, messaging, retries.retryDeadLetterQueueUrl);
@@ -421,7 +417,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             async (message) =>
               void (await clients.sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: message }))),
             stops,
-            snapshot.deadLettered,
+            snapshot.deadLetters.messages.filter((message) => message.queue === 'dlq').map((message) => message.body),
             deadLetters ? { beforeMarkingDone: (bodies) => deadLetters.update(bodies) } : {},
           )
         : null;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,13 @@ describe('the local DLQs on disk', () => {
     await new Promise((r) => setTimeout(r, 20));
     await file.update(['restored from an older snapshot']);
     expect(statSync(join(dataDir, DEAD_LETTERS_FILE)).mtimeMs).toBe(written);
+  });
+
+  it('names the file when it cannot be read, instead of starting without the records it holds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-dead-letters-'));
+    writeFileSync(join(dataDir, DEAD_LETTERS_FILE), '[{"queue":"dlq","bo');
+    await expect(readDeadLetters(dataDir)).rejects.toThrow(`${join(dataDir, DEAD_LETTERS_FILE)} is not JSON`);
+    writeFileSync(join(dataDir, DEAD_LETTERS_FILE), '{"queue":"dlq"}');
+    await expect(readDeadLetters(dataDir)).rejects.toThrow('is not a list of queued messages');
   });
 });
