@@ -1,4 +1,5 @@
 import { benchAccuracy } from './accuracy.js';
+import { benchBodies } from './bodies.js';
 import { benchBundles } from './bundles.js';
 import { benchCampaignHour } from './campaign-hour.js';
 import { benchClassify } from './classify.js';
@@ -16,6 +17,7 @@ benchCli();
 await benchBundles();
 await benchIngest();
 await benchRetries();
+await benchBodies();
 await benchThroughput();
 // The longest: a campaign-hour through dynalite (100,000 sends; BENCH_CAMPAIGN_SENDS=1000000 for the million).
 await benchCampaignHour();

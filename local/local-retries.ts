@@ -110,7 +110,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
       clock,
       sns,
       topicArn: inputs.topicArn,
-      outboundOf: (id) => outbound.get(id),
+      outboundOf: (id) => outbound.getWithoutContent(id),
       logger,
     });
     const started = world;

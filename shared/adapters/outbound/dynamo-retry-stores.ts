@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
+import type { MessageContent, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
-import { outboundFromItem, retryStateFromItem } from './retry-items.js';
-import { OUTBOUND_PK_PREFIX, outboundKey, RETRY_SK_PREFIX, retryKey, TTL_ATTRIBUTE } from './tables.js';
+import { dynamoItemBytes, WRITE_UNIT_BYTES } from './item-size.js';
+import { BODY_EXPIRY_SLACK_SECONDS, contentHash, KnownBodies } from './message-bodies.js';
+import { bodyFromItem, bodyHashOf, outboundFromItem, retryStateFromItem } from './retry-items.js';
+import { bodyKey, OUTBOUND_PK_PREFIX, outboundKey, RETRY_SK_PREFIX, retryKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** Retry state in the address table, next to the address it belongs to (see tables.ts). */
 export class DynamoRetryStateRepository implements RetryStateRepository {
@@ -43,30 +45,110 @@ export class DynamoRetryStateRepository implements RetryStateRepository {
   }
 }
 
-/** Sent messages in the address table, keyed by SES MessageId (see tables.ts). */
+/**
+ * Sent messages in the address table, keyed by SES MessageId (see tables.ts). A message's content is kept
+ * inline when its item still fits one write unit; a larger one is stored once per distinct content as a
+ * body item keyed by its hash, which the message item names: the sends of one campaign body then cost
+ * one small item each, plus one body write per container and half retention (`BODY_EXPIRY_SLACK_SECONDS`).
+ * One instance per container: it remembers the bodies it knows are stored, and until when.
+ */
 export class DynamoOutboundStore implements OutboundStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => Date = () => new Date(),
+    private readonly bodies = new KnownBodies(),
   ) {}
 
   async put(record: OutboundRecord): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...outboundKey(record.messageId), ...record, [TTL_ATTRIBUTE]: record.expiresAt },
-      }),
-    );
+    const { content, ...rest } = record;
+    const item: Record<string, unknown> = { ...outboundKey(record.messageId), ...rest, [TTL_ATTRIBUTE]: record.expiresAt };
+    if (content !== null) {
+      const inline = { ...item, content };
+      if (dynamoItemBytes(inline) <= WRITE_UNIT_BYTES) {
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: inline }));
+        return;
+      }
+      // The body goes first: a message item never names a body that is not stored (or expires before it).
+      item.bodyHash = await this.keepBody(content, record.expiresAt);
+    }
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
+  /**
+   * Makes sure the content is stored under its hash until `neededUntil` at least, writing it only when
+   * neither this container's memory nor the stored item says so already: a conditional put that fails
+   * still costs the item's write units (1 per KB), a read of its expiry about 3 % of that (the whole item
+   * is billed, 4 KB per half read unit, at a fifth of a write unit's price).
+   */
+  private async keepBody(content: MessageContent, neededUntil: number): Promise<string> {
+    const hash = contentHash(content);
+    if ((this.bodies.expiryOf(hash) ?? 0) >= neededUntil) return hash;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: bodyKey(hash),
+        ProjectionExpression: '#expiresAt',
+        ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
+      }),
+    );
+    // An expired body not yet deleted has an expiry in the past, below `neededUntil`: it is rewritten.
+    const stored = Item ? Number(Item[TTL_ATTRIBUTE]) : 0;
+    if (stored >= neededUntil) {
+      this.bodies.remember(hash, stored);
+      return hash;
+    }
+    const expiresAt = neededUntil + BODY_EXPIRY_SLACK_SECONDS;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...bodyKey(hash), content, [TTL_ATTRIBUTE]: expiresAt },
+          // Never shortens a body another container stored for longer.
+          ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :neededUntil',
+          ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':neededUntil': neededUntil },
+        }),
+      );
+      this.bodies.remember(hash, expiresAt);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      this.bodies.remember(hash, neededUntil); // stored meanwhile, until `neededUntil` at least
+    }
+    return hash;
+  }
+
+  /** The message with its content: inline, or its stored body (null when that is gone, as for a message too large to keep). */
   async get(messageId: string): Promise<OutboundRecord | null> {
+    const item = await this.messageItem(messageId);
+    if (item === null) return null;
+    const record = outboundFromItem(item);
+    const hash = bodyHashOf(item);
+    if (hash === null) return record;
+    // Eventually consistent (half the read units): a body is written before any message naming it, minutes
+    // before a retry reads it, and a rewrite only moves its expiry.
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: bodyKey(hash) }));
+    return { ...record, content: Item && !this.expired(Item) ? bodyFromItem(Item) : null };
+  }
+
+  /** The message without its content (no body read): for the local SES world, which needs its tags. */
+  async getWithoutContent(messageId: string): Promise<Omit<OutboundRecord, 'content'> | null> {
+    const item = await this.messageItem(messageId);
+    if (item === null) return null;
+    const { content: _content, ...record } = outboundFromItem(item);
+    return record;
+  }
+
+  private async messageItem(messageId: string): Promise<Record<string, unknown> | null> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: outboundKey(messageId), ConsistentRead: true }),
     );
     // TTL deletes late: an expired record is gone for this pipeline's purposes.
-    if (!Item || Number(Item[TTL_ATTRIBUTE]) * 1000 <= this.clock().getTime()) return null;
-    return outboundFromItem(Item);
+    return Item && !this.expired(Item) ? Item : null;
+  }
+
+  private expired(item: Record<string, unknown>): boolean {
+    return Number(item[TTL_ATTRIBUTE]) * 1000 <= this.clock().getTime();
   }
 
   /** Every sent message, oldest first: a whole-table scan, for the local outbox only. */

@@ -35,7 +35,20 @@ function contentFrom(value: unknown): MessageContent | null {
   return { kind, subject: f.string('subject'), ...(text === null ? {} : { text }), ...(html === null ? {} : { html }) };
 }
 
-/** An outbound message item (what a retry needs to send it again), checked field by field. */
+/** The key of the stored body an outbound message item names, if it names one (see tables.ts). */
+export const bodyHashOf = (item: Item): string | null => fieldsOf('outbound message', item).optionalString('bodyHash');
+
+/** A stored body item's content, checked field by field. */
+export function bodyFromItem(item: Item): MessageContent {
+  const content = contentFrom(item.content);
+  if (content === null) throw new CorruptItemError('message body', 'content is absent');
+  return content;
+}
+
+/**
+ * An outbound message item (what a retry needs to send it again), checked field by field; its content
+ * is the one kept inline, null when the item names a stored body instead (see `bodyHashOf`).
+ */
 export function outboundFromItem(item: Item): OutboundRecord {
   const f = fieldsOf('outbound message', item);
   const tags = item.tags;

@@ -16,7 +16,10 @@ export interface TableDescription {
  * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
  * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
  * - `ADDR#<email>` / `RETRY#<original MessageId>`: retry state of one logical message (TTL past the window);
- * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL);
+ * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL):
+ *   its content inline when the item still fits one write unit (1 KB), else `bodyHash`, the key of:
+ * - `BODY#<SHA-256 of the content's canonical JSON>` / `BODY`: one distinct content (body, raw MIME, or
+ *   template name and data), written once for all the messages that send it (TTL past the newest of them);
  * - `ERASED#<keyed hash of the address>` / `TOMBSTONE`: what an erasure kept of a held address (its verdict
  *   and dates, never the address; `verdict`, not `status`, so the status index never holds it).
  */
@@ -54,6 +57,9 @@ export const retryKey = (email: string, originalMessageId: string) => ({
 });
 export const tombstoneKey = (hash: string) => ({ pk: `ERASED#${hash}`, sk: 'TOMBSTONE' });
 export const outboundKey = (messageId: string) => ({ pk: `${OUTBOUND_PK_PREFIX}${messageId}`, sk: 'OUTBOUND' });
+/** Partition key prefix of stored message bodies (`BODY#<content hash>` / `BODY`). */
+export const BODY_PK_PREFIX = 'BODY#';
+export const bodyKey = (hash: string) => ({ pk: `${BODY_PK_PREFIX}${hash}`, sk: 'BODY' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
 export const counterKey = (campaign: string, hour: string, name: string) => ({ pk: `COUNT#${campaign}#${hour}`, sk: name });
 export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
