@@ -2,7 +2,8 @@ import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
-import { DynamoOutboundStore } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoErasureStore } from '../../shared/adapters/outbound/dynamo-erasure-store.js';
+import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { BODY_EXPIRY_SLACK_SECONDS, contentHash } from '../../shared/adapters/outbound/message-bodies.js';
 import { bodyKey, outboundKey } from '../../shared/adapters/outbound/tables.js';
 import { silentLogger } from '../../shared/app/ports.js';
@@ -280,6 +281,46 @@ describe('retries of a message whose body is stored once', () => {
     expect(bodyPuts()).toHaveLength(0);
     expect(await run()).toBe('published');
     expect(retryDue.events).toHaveLength(1);
+  });
+});
+
+describe('erasure of an address whose messages name stored bodies', () => {
+  it('deletes a body that names the address, keeps a campaign body other recipients still need', async () => {
+    const { send, outbound, doc } = container(() => T0);
+    const campaign = html('spring');
+    const personal = html('Dear Kim.Erased@Example.org');
+    const ids: string[] = [];
+    for (const [to, content] of [
+      ['kim.erased@example.org', campaign],
+      ['kim.erased@example.org', personal],
+      ['lee@example.org', campaign],
+    ] as const) {
+      const result = await send(request(to, content), T0);
+      if (result.status !== 'sent') throw new Error('not sent');
+      ids.push(result.messageId);
+    }
+    const [first, second, other] = ids as [string, string, string];
+    const state: RetryState = {
+      email: 'kim.erased@example.org',
+      originalMessageId: first,
+      category: 'mailbox-full',
+      campaign: 'spring',
+      attempt: 1,
+      status: 'sent',
+      dueAt: T0.toISOString(),
+      firstFailureAt: T0.toISOString(),
+      sendingSince: null,
+      lastMessageId: second,
+      reason: null,
+      version: 1,
+    };
+    await new DynamoRetryStateRepository(doc, tables.addressTable).put(state, 0);
+    const erased = await new DynamoErasureStore(doc, tables.addressTable, tables.campaignTable).deleteAddressData(state.email, 0);
+    expect(erased).toMatchObject({ retries: 1, sentMessages: 2 });
+    const { Items = [] } = await doc.send(new ScanCommand({ TableName: tables.addressTable }));
+    expect(Items.map((item) => item.pk).sort()).toEqual([bodyKey(contentHash(campaign)).pk, outboundKey(other).pk].sort());
+    expect(JSON.stringify(Items).toLowerCase()).not.toContain('kim.erased');
+    expect((await outbound.get(other))?.content).toEqual(campaign);
   });
 });
 

@@ -20,7 +20,7 @@ import {
 } from '../../domain/index.js';
 import { fieldsOf } from './address-items.js';
 import { batchGetAll } from './dynamo-batch.js';
-import { addressKey, outboundKey, tombstoneKey } from './tables.js';
+import { addressKey, bodyKey, outboundKey, tombstoneKey } from './tables.js';
 
 type Item = Record<string, unknown>;
 type Key = Record<string, unknown>;
@@ -130,13 +130,21 @@ export class DynamoErasureStore implements ErasureStore {
     const messageIds = [...new Set(partition.flatMap(messageIdsOf))];
     const sent = (
       await batchGetAll(this.client, this.addressTable, messageIds.map(outboundKey), {
-        expression: 'pk, sk, #to',
+        expression: 'pk, sk, #to, bodyHash',
         names: { '#to': 'to' },
       })
     ).filter((item) => item.to === email);
+    // A stored body serves every message of its content: it goes only when it names the address (a
+    // personalised body); a campaign's body holds no one's data, and its other recipients' retries need it.
+    const hashes = [...new Set(sent.map((item) => item.bodyHash).filter((hash): hash is string => typeof hash === 'string'))];
+    const bodies = (await batchGetAll(this.client, this.addressTable, hashes.map(bodyKey))).filter((item) =>
+      JSON.stringify(item.content ?? null)
+        .toLowerCase()
+        .includes(email),
+    );
     await this.deleteAll(
       this.addressTable,
-      sent.map((item) => ({ pk: item.pk, sk: item.sk })),
+      [...sent, ...bodies].map((item) => ({ pk: item.pk, sk: item.sk })),
     );
 
     const delays = await this.queryAll({
