@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/compose.js';
@@ -12,7 +13,7 @@ import type { MessageContent } from '../../shared/app/retry-ports.js';
 import { createSendMessage } from '../../shared/app/send.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../shared/domain/index.js';
 import { meterDynamo, type DynamoMeter } from '../support/dynamo-meter.js';
-import { startDynamo, type Dynamo } from '../support/emulators.js';
+import { awsTestConfig, startDynamo, type Dynamo } from '../support/emulators.js';
 import { FakeAddresses } from '../support/fakes.js';
 import { FakePauses, FakeRetryDue, FakeRetryStates, FakeSender, FakeTimerQueue } from '../support/retry-fakes.js';
 
@@ -97,6 +98,49 @@ describe('one stored body per distinct content', () => {
     for (let i = 0; i < 50; i++) await second.send(request(`reader${i}@example.org`, body), later);
     expect(bodyPuts()).toHaveLength(1);
     expect(meter.gets.get('BODY#')).toBe(2);
+  });
+
+  it('20 concurrent sends of a new body in one container read and write it once', async () => {
+    const { send } = container(() => T0);
+    const body = html('spring');
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => send(request(`reader${i}@example.org`, body), T0)));
+    expect(results.every((result) => result.status === 'sent' && result.retriable)).toBe(true);
+    expect(bodyPuts()).toHaveLength(1);
+    expect(meter.gets.get('BODY#')).toBe(1);
+  });
+
+  it('a stale read of the body (another container just wrote it) costs one failed conditional put, never a shorter expiry', async () => {
+    const body = html('spring');
+    await container(() => T0).send(request('kim@example.org', body), T0);
+    const written = await storedExpiry(body);
+    // A client whose reads of bodies come back empty, as an eventually consistent read can just after a write.
+    const stale = new DynamoDBClient({ endpoint: dynamo.endpoint, ...awsTestConfig });
+    stale.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: { pk?: unknown } }).Key;
+        if (context.commandName === 'GetItemCommand' && String(key?.pk).startsWith('BODY#'))
+          return { output: { $metadata: {} }, response: {} };
+        return next(args);
+      },
+      { step: 'initialize', name: 'staleBodyReads' },
+    );
+    const outbound = new DynamoOutboundStore(documentClient(stale), tables.addressTable, () => T0);
+    const send = createSendMessage({
+      addresses: new FakeAddresses(),
+      pauses: new FakePauses(),
+      sender: new FakeSender(),
+      outbound,
+      logger: silentLogger,
+    });
+    const staleMeter = meterDynamo(stale);
+    for (const to of ['lee@example.org', 'ann@example.org']) {
+      expect(await send(request(to, body), T0)).toMatchObject({ status: 'sent', retriable: true });
+    }
+    // The first send's put fails its condition (billed like a write of the stored body); the second knows better.
+    expect(staleMeter.puts.filter((put) => put.pk.startsWith('BODY#')).map((put) => put.conditionFailed)).toEqual([true]);
+    expect(staleMeter.puts.filter((put) => put.pk.startsWith('MSG#'))).toHaveLength(2);
+    expect(await storedExpiry(body)).toBe(written);
+    stale.destroy();
   });
 
   it('two different bodies get two body items; small content stays inline, templates stay templates', async () => {

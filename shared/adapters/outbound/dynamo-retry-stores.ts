@@ -60,6 +60,9 @@ export class DynamoOutboundStore implements OutboundStore {
     private readonly bodies = new KnownBodies(),
   ) {}
 
+  /** Body writes under way in this container, by hash. */
+  private readonly storing = new Map<string, Promise<void>>();
+
   async put(record: OutboundRecord): Promise<void> {
     const { content, ...rest } = record;
     const item: Record<string, unknown> = { ...outboundKey(record.messageId), ...rest, [TTL_ATTRIBUTE]: record.expiresAt };
@@ -79,11 +82,28 @@ export class DynamoOutboundStore implements OutboundStore {
    * Makes sure the content is stored under its hash until `neededUntil` at least, writing it only when
    * neither this container's memory nor the stored item says so already: a conditional put that fails
    * still costs the item's write units (1 per KB), a read of its expiry about 3 % of that (the whole item
-   * is billed, 4 KB per half read unit, at a fifth of a write unit's price).
+   * is billed, 4 KB per half read unit, at a fifth of a write unit's price). Concurrent sends of one new
+   * body in this container wait for the first one's write rather than each reading and writing it.
    */
   private async keepBody(content: MessageContent, neededUntil: number): Promise<string> {
     const hash = contentHash(content);
-    if ((this.bodies.expiryOf(hash) ?? 0) >= neededUntil) return hash;
+    for (;;) {
+      if ((this.bodies.expiryOf(hash) ?? 0) >= neededUntil) return hash;
+      const running = this.storing.get(hash);
+      if (running === undefined) break;
+      await running.catch(() => undefined); // its failure is its sender's; this one tries for itself
+    }
+    const storing = this.storeBody(hash, content, neededUntil);
+    this.storing.set(hash, storing);
+    try {
+      await storing;
+    } finally {
+      this.storing.delete(hash);
+    }
+    return hash;
+  }
+
+  private async storeBody(hash: string, content: MessageContent, neededUntil: number): Promise<void> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -96,7 +116,7 @@ export class DynamoOutboundStore implements OutboundStore {
     const stored = Item ? Number(Item[TTL_ATTRIBUTE]) : 0;
     if (stored >= neededUntil) {
       this.bodies.remember(hash, stored);
-      return hash;
+      return;
     }
     const expiresAt = neededUntil + BODY_EXPIRY_SLACK_SECONDS;
     try {
@@ -115,7 +135,6 @@ export class DynamoOutboundStore implements OutboundStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       this.bodies.remember(hash, neededUntil); // stored meanwhile, until `neededUntil` at least
     }
-    return hash;
   }
 
   /** The message with its content: inline, or its stored body (null when that is gone, as for a message too large to keep). */
