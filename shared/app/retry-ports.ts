@@ -40,7 +40,10 @@ export interface OutboundRecord {
   readonly to: string;
   readonly from: string;
   readonly tags: CampaignTags;
-  /** Null when the message is too large to keep: its retries are published as "retry due" events. */
+  /**
+   * Null when the message is too large to keep, or its stored body is gone (expired or erased): its
+   * retries are published as "retry due" events.
+   */
   readonly content: MessageContent | null;
   readonly attempt: number;
   readonly originalMessageId: string;
