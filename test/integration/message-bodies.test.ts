@@ -88,7 +88,7 @@ describe('one stored body per distinct content', () => {
     expect(bodyPuts()[0]?.units).toBe(Math.ceil((bodyPuts()[0]?.bytes ?? 0) / 1024));
     // One read of the body's expiry, on the container's first send of it.
     expect(meter.gets.get('BODY#')).toBe(1);
-  });
+  }, 120_000);
 
   it('a second container sending the same body reads that it is stored and writes no body', async () => {
     const body = html('spring');
