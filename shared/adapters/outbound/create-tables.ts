@@ -77,7 +77,9 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDes
                   { AttributeName: index.partitionKey, KeyType: 'HASH' },
                   { AttributeName: index.sortKey, KeyType: 'RANGE' },
                 ],
-                Projection: { ProjectionType: 'ALL' },
+                Projection: index.nonKeyAttributes
+                  ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] }
+                  : { ProjectionType: 'ALL' },
               })),
             }),
       }),
