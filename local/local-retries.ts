@@ -155,7 +155,12 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
 
   // What a previous run left open had its timers in the in-memory queue: a full sweep enqueues them again.
   const sweep = composeRetrySweeper({ dynamo, addressTable: tables.addressTable, retryQueue, logger });
-  await sweep(clock(), { full: true });
+  try {
+    await sweep(clock(), { full: true });
+  } catch (error) {
+    // A data folder from before the due index: near retries still run (their timers are enqueued directly).
+    logger.error('Retry sweep at start failed', { errorName: (error as Error).name, errorMessage: (error as Error).message });
+  }
   // Every SWEEP_EVERY_SECONDS of the runtime's clock (at least a second of real time).
   const sweeping = setInterval(
     () => void sweep(clock()).catch((error: unknown) => logger.error('Retry sweep failed', { errorName: (error as Error).name })),
