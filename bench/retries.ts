@@ -5,15 +5,17 @@ import dynalite from 'dynalite';
 import { startLocalSes } from '../local/ses-server.js';
 import { composeSend, documentClient } from '../shared/adapters/compose.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
-import { DynamoOutboundStore, DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoDueRetryIndex, DynamoOutboundStore, DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-retry-stores.js';
 import { DynamoAddressRepository } from '../shared/adapters/outbound/dynamo-address-repository.js';
 import { DynamoPauseStore } from '../shared/adapters/outbound/dynamo-health-stores.js';
 import { SesEmailSender } from '../shared/adapters/outbound/ses-sender.js';
 import { silentLogger } from '../shared/app/ports.js';
-import { createRetryRunner, createRetryScheduler } from '../shared/app/retries.js';
+import { createRetryRunner } from '../shared/app/retry-runner.js';
+import { createRetryScheduler } from '../shared/app/retry-scheduler.js';
+import { createRetrySweeper } from '../shared/app/retry-sweeper.js';
 import type { RetryTimerQueue } from '../shared/app/retry-ports.js';
 import { classifyRecord } from '../shared/app/ingest.js';
-import { DEFAULT_TAG_NAMES, type RecipientOutcome, type RetryTimer } from '../shared/domain/index.js';
+import { DEFAULT_TAG_NAMES, planRetry, SWEEP_EVERY_SECONDS, type RecipientOutcome, type RetryTimer } from '../shared/domain/index.js';
 
 /** List prices, us-east-1, on-demand (checked for this bench; change here when they move). */
 const PRICES = {
@@ -86,10 +88,12 @@ export async function benchRetries(): Promise<void> {
   });
   await ensureTables(dynamoClient, tables);
   const counts = new Map<string, number>();
+  // Off while the periodic sweeps run: they cost the same whatever the retries (counted below, per run).
+  let counting = true;
   dynamoClient.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
+      if (counting) counts.set(name, (counts.get(name) ?? 0) + 1);
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
@@ -100,9 +104,9 @@ export async function benchRetries(): Promise<void> {
   const html = `<html><body>${'<p>Spring offers for you.</p>'.repeat(280)}</body></html>`; // ~8 KB
   const contentKb = html.length / 1024;
 
-  console.log('\nretry path (real DynamoDB and SES adapters; per retry, scheduling to confirmed send):');
-  console.log('  delay     hops  DynamoDB reads  writes  SQS sends  SES sends');
-  const rows: { label: string; reads: number; writes: number; sqs: number; ses: number; hops: number }[] = [];
+  console.log('\nretry path (real DynamoDB and SES adapters; per retry, scheduling to confirmed send; sweeps every 5 min):');
+  console.log('  delay     SQS messages per attempt (target <= 2; hop chains: 1/16/120)  DynamoDB reads  writes  SES sends');
+  const rows: { label: string; reads: number; writes: number; sqs: number; ses: number; invocations: number }[] = [];
   for (const [label, delay] of [
     ['15 min', 900],
     ['4 h', 4 * 3600],
@@ -130,30 +134,71 @@ export async function benchRetries(): Promise<void> {
       now,
     );
     if (sent.status !== 'sent') throw new Error('bench send refused');
+    // Each row replays the same morning: its sweeps start afresh.
+    await new DynamoDueRetryIndex(doc, tables.addressTable).markSweptUntil(now, { reset: true });
     counts.clear();
     const scheduler = createRetryScheduler({ ...ports, timers });
     const runner = createRetryRunner({ ...ports, timers, sender, retryDue: { publish: async () => {} } });
+    const sweep = createRetrySweeper({ due: new DynamoDueRetryIndex(doc, tables.addressTable), timers, logger: silentLogger });
     await scheduler.afterOutcomes([bounceOutcome(sent.messageId, to, now, delay)], null, now);
     let result = '';
-    let hops = 0;
+    let invocations = 0;
+    let nextSweep = now.getTime();
     while (result !== 'sent') {
-      const next = timers.queued.shift();
-      if (!next) throw new Error(`chain ended with ${result}`);
-      now = new Date(Math.max(now.getTime(), next.visibleAt));
-      result = await runner(next.timer, now);
-      hops++;
+      const next = timers.queued[0];
+      if (next && next.visibleAt <= nextSweep) {
+        timers.queued.shift();
+        now = new Date(Math.max(now.getTime(), next.visibleAt));
+        result = await runner(next.timer, now);
+        invocations++;
+        continue;
+      }
+      if (nextSweep > Date.parse('2026-11-20T12:00:00.000Z') + (delay + 3600) * 1000) throw new Error(`no timer came (${result})`);
+      now = new Date(nextSweep);
+      counting = false;
+      await sweep(now);
+      counting = true;
+      nextSweep += SWEEP_EVERY_SECONDS * 1000;
     }
     // The retry's MessageId from the local SES's store (a DynamoDB read here would be counted).
     const retryId = (await ses.emails()).filter((e) => e.destination.to.includes(to)).at(-1)?.messageId ?? '';
     await scheduler.afterOutcomes([sendOutcome(retryId, to, now)], { originalMessageId: sent.messageId, attempt: 1 }, now);
     const reads = (counts.get('GetCommand') ?? 0) + (counts.get('GetItemCommand') ?? 0);
     const writes = (counts.get('PutCommand') ?? 0) + (counts.get('PutItemCommand') ?? 0) + (counts.get('UpdateCommand') ?? 0);
-    rows.push({ label, reads, writes, sqs: timers.sends, ses: 1, hops });
+    rows.push({ label, reads, writes, sqs: timers.sends, ses: 1, invocations });
     console.log(
-      `  ${label.padEnd(8)} ${String(hops).padStart(5)}` +
-        `  ${String(reads).padStart(14)}  ${String(writes).padStart(6)}` +
-        `  ${String(timers.sends).padStart(9)}  ${String(1).padStart(9)}`,
+      `  ${label.padEnd(8)} ${String(timers.sends).padStart(62)}` +
+        `  ${String(reads).padStart(14)}  ${String(writes).padStart(6)}  ${String(1).padStart(9)}`,
     );
+  }
+
+  console.log('\nretry sweep, one run (real DynamoDB adapter; N attempts due in the next 15 minutes):');
+  console.log('  due attempts  DynamoDB requests (Query pages + cursor get/put)  SQS messages');
+  for (const n of [0, 100, 1000]) {
+    const now = new Date(`2026-11-2${n === 0 ? 1 : n === 100 ? 2 : 3}T12:00:00.000Z`);
+    const timers = new CountingTimers(() => now);
+    const repo = new DynamoRetryStateRepository(doc, tables.addressTable);
+    const sweep = createRetrySweeper({ due: new DynamoDueRetryIndex(doc, tables.addressTable), timers, logger: silentLogger });
+    // The previous run, 5 minutes before: the cursor is where a running schedule leaves it (now + 10 min).
+    await sweep(new Date(now.getTime() - SWEEP_EVERY_SECONDS * 1000), { full: true });
+    // N attempts due in the 5 minutes this run adds to what the previous one covered.
+    for (let i = 0; i < n; i++) {
+      const plan = planRetry(null, {
+        email: `sweep-${n}-${i}@example.org`,
+        messageId: `m-${n}-${i}`,
+        link: null,
+        category: 'mailbox-full',
+        retryAfterSeconds: 6 * 3600,
+        occurredAt: new Date(now.getTime() - 6 * 3600 * 1000 + (600 + (i % 300)) * 1000).toISOString(),
+        campaign: 'bench',
+      });
+      if (plan.kind === 'schedule') await repo.put(plan.state, 0);
+    }
+    counts.clear();
+    timers.sends = 0;
+    await sweep(now);
+    const requests = [...counts.values()].reduce((a, b) => a + b, 0);
+    console.log(`  ${String(n).padStart(12)}  ${String(requests).padStart(48)}  ${String(timers.sends).padStart(12)}`);
   }
 
   // The outbound read is the one large item: it costs one read unit per 4 KB of message.
@@ -166,7 +211,7 @@ export async function benchRetries(): Promise<void> {
     const readUnits = row.reads - 1 + outboundReadUnits;
     const dynamo = readUnits * PRICES.dynamoReadUnit + row.writes * PRICES.dynamoWriteUnit;
     const sqs = row.sqs * (1 + SQS_REQUESTS_PER_TIMER_CONSUMED) * PRICES.sqsRequest;
-    const lambda = row.hops * (PRICES.lambdaRequest + (LAMBDA_MS_PER_TIMER / 1000) * LAMBDA_GB * PRICES.lambdaArmGbSecond);
+    const lambda = row.invocations * (PRICES.lambdaRequest + (LAMBDA_MS_PER_TIMER / 1000) * LAMBDA_GB * PRICES.lambdaArmGbSecond);
     const sesCost = row.ses * PRICES.sesEmail;
     const total = (dynamo + sqs + lambda + sesCost) * 1000;
     console.log(

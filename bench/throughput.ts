@@ -12,7 +12,7 @@ import { DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-r
 import { createProcessBatch, ADDRESS_CONCURRENCY, TIME_RESERVE_MS } from '../shared/app/classify-batch.js';
 import type { AddressRepository, CampaignCounterRepository, DeliveryDelayRepository } from '../shared/app/ports.js';
 import { noMetrics, silentLogger } from '../shared/app/ports.js';
-import { createRetryScheduler, type RetryScheduler } from '../shared/app/retries.js';
+import { createRetryScheduler, type RetryScheduler } from '../shared/app/retry-scheduler.js';
 import type { RetryStateRepository, RetryTimerQueue } from '../shared/app/retry-ports.js';
 import { FakeAddresses, FakeCampaigns } from '../test/support/fakes.js';
 import { FakeRetryStates } from '../test/support/retry-fakes.js';

@@ -7,14 +7,14 @@ import type { SendMessage } from '../shared/app/send.js';
 import {
   composeOutboundStore,
   composeRetry,
+  composeRetrySweeper,
   composeSend,
   type ErasureKeyInput,
-  rearmOpenRetries,
   type RetryQueueInput,
   type SesInput,
   type TableNames,
 } from '../shared/adapters/compose.js';
-import type { TagNames } from '../shared/domain/index.js';
+import { SWEEP_EVERY_SECONDS, type TagNames } from '../shared/domain/index.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { LOCAL_CONFIGURATION_SET, localSesClients } from './local-ses.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
@@ -91,10 +91,11 @@ async function ensureRetryQueues(sqs: SQSClient): Promise<{ queueUrl: string; de
 
 /**
  * Retries on one machine: the retry timer queue (+ DLQ) and the retry-due
- * topic, the local SES with its mailbox world, the send path, and a poller
- * that runs the retry use case on due timers. Timers do not survive a
- * restart of the in-memory queues: on start, every retry still ahead is
- * re-armed from its state (a duplicate timer is harmless).
+ * topic, the local SES with its mailbox world, the send path, a poller that
+ * runs the retry use case on due timers, and the sweeper on a timer of the
+ * runtime's clock. Timers do not survive a restart of the in-memory queues:
+ * the sweeper runs in full on start, so every retry still open gets its timer
+ * again (a duplicate timer is harmless).
  */
 export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<LocalRetries> {
   const { sqs, sns, dynamo, tables, clock, timeScale, logger, stops } = inputs;
@@ -152,8 +153,21 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     failedVisibilitySeconds: 1,
   });
 
-  // Re-arm what a previous run left scheduled: its timers were in the in-memory queue.
-  await rearmOpenRetries({ dynamo, tables, retryQueue, clock });
+  // What a previous run left open had its timers in the in-memory queue: a full sweep enqueues them again.
+  const sweep = composeRetrySweeper({ dynamo, addressTable: tables.addressTable, retryQueue, logger });
+  try {
+    await sweep(clock(), { full: true });
+  } catch (error) {
+    // A data folder from before the due index: near retries still run (their timers are enqueued directly).
+    logger.error('Retry sweep at start failed', { errorName: (error as Error).name, errorMessage: (error as Error).message });
+  }
+  // Every SWEEP_EVERY_SECONDS of the runtime's clock (at least a second of real time).
+  const sweeping = setInterval(
+    () => void sweep(clock()).catch((error: unknown) => logger.error('Retry sweep failed', { errorName: (error as Error).name })),
+    Math.max(1000, (SWEEP_EVERY_SECONDS * 1000) / timeScale),
+  );
+  sweeping.unref();
+  stops.add(async () => clearInterval(sweeping));
 
   poller.start((error) => logger.error('Retry poller failed to receive', { errorMessage: (error as Error).message }));
   stops.add(() => poller.stop());

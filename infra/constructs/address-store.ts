@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ADDRESS_TABLE, CAMPAIGN_TABLE, TTL_ATTRIBUTE, type TableDescription } from '../../shared/adapters/outbound/tables.js';
 
@@ -20,6 +20,9 @@ function tableFrom(scope: Construct, id: string, description: TableDescription):
       indexName: index.name,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      ...(index.nonKeyAttributes
+        ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }
+        : { projectionType: ProjectionType.ALL }),
     });
   }
   return table;

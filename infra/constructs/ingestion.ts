@@ -1,4 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -36,11 +38,18 @@ export interface IngestionProps {
   readonly tagNames?: TagNames;
 }
 
+/**
+ * Oldest notification age that alarms. Retry takeovers wait 90 minutes for an attempt's SES events
+ * (SEND_EVIDENCE_WAIT_SECONDS): a backlog is reported long before it could let one send twice.
+ */
+export const NOTIFICATION_BACKLOG_ALARM_SECONDS = 10 * 60;
+
 /** SES → SNS topic → SQS queue (+ DLQ) → classify function. */
 export class Ingestion extends Construct {
   readonly topic: Topic;
   readonly queues: QueueWithDlq;
   readonly classify: PipelineFunction;
+  readonly backlogAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
@@ -130,6 +139,18 @@ export class Ingestion extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+    this.backlogAlarm = new Alarm(this, 'NotificationBacklog', {
+      alarmDescription:
+        `The oldest SES notification waiting is over ${NOTIFICATION_BACKLOG_ALARM_SECONDS / 60} minutes old: the ` +
+        `classify function is failing, throttled or behind. Retry claims whose outcome is unknown wait for these ` +
+        `events (90 minutes) before sending again: clear the backlog before then.`,
+      metric: this.queues.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: NOTIFICATION_BACKLOG_ALARM_SECONDS,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.backlogAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
     if (MESSAGING.visibilityTimeoutSeconds < 6 * timeout.toSeconds()) {
       throw new Error('the queue visibility timeout must be at least 6× the function timeout');
     }

@@ -1,5 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -7,7 +9,8 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
-import { DEFAULT_TAG_NAMES, type TagNames } from '../../shared/domain/index.js';
+import { RETRY_DUE_INDEX } from '../../shared/adapters/outbound/tables.js';
+import { DEFAULT_TAG_NAMES, SWEEP_EVERY_SECONDS, type TagNames } from '../../shared/domain/index.js';
 
 export interface SendingIdentity {
   /** The SES identity the pipeline sends from (a domain or an address), e.g. `mail.example.com`. */
@@ -39,12 +42,16 @@ const FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
  * Retries: the retry queue as a timer (+ DLQ), the retry function that sends
- * again when a timer is due, the send function (the send path for callers),
- * and the "retry due" topic for messages this pipeline cannot send again.
+ * again when a timer is due, the sweep function that enqueues the timers of
+ * attempts due in the next 15 minutes (on a schedule), the send function (the
+ * send path for callers), and the "retry due" topic for messages this
+ * pipeline cannot send again.
  */
 export class Retries extends Construct {
   readonly queues: QueueWithDlq;
   readonly retry: PipelineFunction;
+  readonly sweep: PipelineFunction;
+  readonly sweepSchedule: Rule;
   readonly send: PipelineFunction;
   readonly retryDueTopic: Topic;
   readonly identityArn: string;
@@ -108,6 +115,27 @@ export class Retries extends Construct {
     this.retry.function.addEventSource(
       new SqsEventSource(this.queues.queue, { batchSize: props.batchSize ?? 10, reportBatchItemFailures: true }),
     );
+
+    // The sweep: one Query of the due index per day partition, the cursor item, and timers on the queue.
+    this.sweep = new PipelineFunction(this, 'RetrySweep', {
+      name: 'retry-sweep',
+      description: 'Enqueues the timer of every retry attempt due in the next 15 minutes, with its exact delay',
+      timeout: Duration.minutes(2),
+      environment: { ADDRESS_TABLE_NAME: props.addressTable.tableName, RETRY_QUEUE_URL: this.queues.queue.queueUrl },
+    });
+    this.sweep.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.addressTable.tableArn}/index/${RETRY_DUE_INDEX}`] }),
+    );
+    this.sweep.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [props.addressTable.tableArn] }),
+    );
+    this.queues.queue.grantSendMessages(this.sweep.function);
+    this.sweepSchedule = new Rule(this, 'SweepSchedule', {
+      description: 'Runs the retry sweep',
+      schedule: Schedule.rate(Duration.seconds(SWEEP_EVERY_SECONDS)),
+      // A failed run is made up by the next one (its horizon is three periods long).
+      targets: [new LambdaFunction(this.sweep.function, { retryAttempts: 0 })],
+    });
 
     this.send = new PipelineFunction(this, 'Send', {
       name: 'send',

@@ -14,15 +14,17 @@ import { EventBridgeDecisionEvents } from './outbound/decision-event-sinks.js';
 import { DynamoDecisionOutbox } from './outbound/dynamo-decision-outbox.js';
 import { noMetrics, silentLogger, type DeadLetterSink, type LoggerPort, type MetricsPort } from '../app/ports.js';
 import { createProcessRetryBatch } from '../app/retry-batch.js';
-import { createRetryRunner, createRetryScheduler, type RetryScheduler } from '../app/retries.js';
+import { createRetryRunner } from '../app/retry-runner.js';
+import { createRetryScheduler, type RetryScheduler } from '../app/retry-scheduler.js';
+import { createRetrySweeper, type SweepDueRetries } from '../app/retry-sweeper.js';
 import { createSendMessage, type SendMessage } from '../app/send.js';
 import type { SuppressionDeps } from '../app/suppressions.js';
-import { DEFAULT_TAG_NAMES, hopDelaySeconds, type HealthThresholds, type RetryState, type TagNames } from '../domain/index.js';
+import { DEFAULT_TAG_NAMES, type HealthThresholds, type RetryState, type TagNames } from '../domain/index.js';
 import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
-import { DynamoOutboundStore, DynamoRetryStateRepository, scanRetryStates } from './outbound/dynamo-retry-stores.js';
+import { DynamoDueRetryIndex, DynamoOutboundStore, DynamoRetryStateRepository, scanRetryStates } from './outbound/dynamo-retry-stores.js';
 import { SesEmailSender, type TemplateSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
@@ -342,29 +344,24 @@ export function composeOutboundStore(dynamo: DynamoInput, tables: TableNames, cl
   return new DynamoOutboundStore(documentClient(dynamo), tables.addressTable, clock ?? DEFAULTS.clock);
 }
 
-/**
- * Re-arms a timer for every retry still ahead (a queue that lost its messages,
- * such as the local runtime's in-memory one); a duplicate timer is harmless.
- * Returns how many were re-armed.
- */
-export async function rearmOpenRetries(inputs: {
+/** The retry sweeper (the sweep function; locally on a timer, and in full at start). */
+export function composeRetrySweeper(inputs: {
   readonly dynamo: DynamoInput;
-  readonly tables: TableNames;
+  /** It reads the address table only: its due index and the sweep's cursor. */
+  readonly addressTable: string;
   readonly retryQueue: RetryQueueInput;
-  readonly clock: () => Date;
-}): Promise<number> {
-  const timers = new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale);
-  const open = await scanRetryStates(documentClient(inputs.dynamo), inputs.tables.addressTable, true);
-  for (const state of open) {
-    const timer = { email: state.email, originalMessageId: state.originalMessageId, attempt: state.attempt, dueAt: state.dueAt };
-    await timers.enqueue(timer, hopDelaySeconds(state.dueAt, inputs.clock(), timers.maxDelaySeconds));
-  }
-  return open.length;
+  readonly logger?: LoggerPort;
+}): SweepDueRetries {
+  return createRetrySweeper({
+    due: new DynamoDueRetryIndex(documentClient(inputs.dynamo), inputs.addressTable),
+    timers: new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale),
+    logger: inputs.logger ?? DEFAULTS.logger,
+  });
 }
 
 /** Every retry state in the address table (a whole-table scan: for the local demo's report only). */
 export function listRetryStates(dynamo: DynamoInput, tables: TableNames): Promise<RetryState[]> {
-  return scanRetryStates(documentClient(dynamo), tables.addressTable, false);
+  return scanRetryStates(documentClient(dynamo), tables.addressTable);
 }
 
 /** The send path (the send function, the CLI through the local runtime, the demo). */

@@ -20,7 +20,7 @@ import { AddressEventBatch } from './address-event-batch.js';
 import { forEachLimited } from './concurrency.js';
 import { isErasedRecord, recordOf, recordsOf } from './erasure.js';
 import type { DeadLetterSink, HistoryWrite, LoggerPort, MetricsPort } from './ports.js';
-import type { RetryScheduler } from './retries.js';
+import type { RetryScheduler } from './retry-scheduler.js';
 
 export interface ClassifyBatchDeps extends IngestDeps {
   readonly deadLetters: DeadLetterSink;

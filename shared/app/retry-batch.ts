@@ -1,7 +1,7 @@
 import { maskAddress, parseTimer } from '../domain/index.js';
 import type { ProcessBatch } from './classify-batch.js';
 import type { DeadLetterSink, LoggerPort, MetricsPort } from './ports.js';
-import type { RunRetryTimer, TimerResult } from './retries.js';
+import type { RunRetryTimer, TimerResult } from './retry-runner.js';
 
 /** The count metric of one timer outcome (`Retry.sent`, …, `Retry.failed`); the dashboard reads the same names. */
 export const retryMetricName = (result: TimerResult | 'failed'): string => `Retry.${result}`;

@@ -1,10 +1,35 @@
 import type { CampaignTags, RetryDueEvent, RetryState, RetryTimer } from '../domain/index.js';
 
-/** Retry state per recipient of a logical message; every write is a compare-and-set on the version. */
+/**
+ * Retry state per recipient of a logical message; every write is a compare-and-set on the version.
+ * An open state (see `nextCheckAt`) is also in the due index with its check time, in the same write.
+ */
 export interface RetryStateRepository {
   get(email: string, originalMessageId: string): Promise<RetryState | null>;
-  /** Writes only if the stored version is `expectedVersion` (0: no record); returns false when it is not. */
-  put(state: RetryState, expectedVersion: number): Promise<boolean>;
+  /**
+   * Writes only if the stored version is `expectedVersion` (0: no record); returns false when it is not.
+   * `timerEnqueued`: the writer enqueues the timer itself (due within one delay), so regular sweeps pass it by.
+   */
+  put(state: RetryState, expectedVersion: number, options?: { readonly timerEnqueued?: boolean }): Promise<boolean>;
+}
+
+/** A timer found in the due index, with the time it is due. */
+export interface DueTimer {
+  readonly timer: RetryTimer;
+  readonly checkAt: string;
+}
+
+/** The due index of open retry states, and how far sweeps have enqueued it. */
+export interface DueRetryIndex {
+  /**
+   * Timers whose check time is in [from, to), oldest first. `withEnqueued`: also those their writer
+   * enqueued itself (after the queue lost its messages, as the local runtime's in-memory one does).
+   */
+  dueBetween(from: Date, to: Date, options: { readonly withEnqueued: boolean }): Promise<DueTimer[]>;
+  /** Every check time before this has been enqueued (null: never swept). */
+  sweptUntil(): Promise<Date | null>;
+  /** Records sweep progress; never moves it back, unless `reset` (a full sweep: what it covered is all there is). */
+  markSweptUntil(until: Date, options?: { readonly reset?: boolean }): Promise<void>;
 }
 
 /** The retry queue: a timer message that arrives after `delaySeconds` (`maxDelaySeconds` at most). */

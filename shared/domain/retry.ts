@@ -4,24 +4,37 @@ import { CATEGORY_POLICY } from './policy.js';
 import type { BounceCategory, Category } from './types.js';
 
 /**
- * Retries as a chain of delayed queue messages. A queue delays a message by
- * 900 s at most, so a retry due in hours is a chain of "hops": each timer
- * message, when it arrives early, is sent again with the delay that remains.
- * The retry state (attempt, due time, status) lives in the store and every
- * change to it is a compare-and-set on its version, so timer messages may be
- * duplicated, raced or replayed after a crash without sending an attempt twice.
+ * Retries as delayed queue messages, one per attempt. A queue delays a
+ * message by 900 s at most, so an attempt due later waits in the store,
+ * indexed by its due time, until a scheduled sweep enqueues it with its exact
+ * remaining delay; one due within 15 minutes of being planned is enqueued at
+ * once. The retry state (attempt, due time, status) lives in the store and
+ * every change to it is a compare-and-set on its version that follows the
+ * status × event table below, so timer messages may be duplicated, raced or
+ * replayed after a crash without sending an attempt twice.
  */
 
 /** The longest delay one queue message can carry. */
-export const MAX_HOP_SECONDS = 900;
+export const MAX_TIMER_DELAY_SECONDS = 900;
+/** A sweep enqueues every attempt whose check falls within this of its run (one queue delay). */
+export const SWEEP_HORIZON_SECONDS = MAX_TIMER_DELAY_SECONDS;
+/** How often the sweeper runs: well inside its horizon, so a failed run is made up by the next. */
+export const SWEEP_EVERY_SECONDS = 5 * 60;
 /** No retry is started later than this after the first failure of a message. */
 export const RETRY_WINDOW_SECONDS = 72 * 3600;
 /**
  * How long an attempt whose send outcome is unknown (a crash or a timeout
- * around the SES call) waits for SES's own Send event to prove it went out,
- * before it is sent again.
+ * around the SES call) waits for evidence that SES accepted it before another
+ * claim may send it. The evidence is any event of the attempt (SES's Send
+ * event first; Delivery, Bounce, Complaint, DeliveryDelay too), found by the
+ * `retry-of`/`retry-attempt` tags it carries. Events reach the pipeline
+ * through the notification queue: backlogs of 15–45 minutes have been seen,
+ * and an alarm fires when its oldest message is 10 minutes old. 90 minutes is
+ * twice the worst backlog seen, so a Send event held by a 45-minute backlog
+ * still lands 45 minutes before a takeover, and an operator has been alarmed
+ * for over an hour before one can happen.
  */
-export const SEND_OUTCOME_GRACE_SECONDS = 900;
+export const SEND_EVIDENCE_WAIT_SECONDS = 90 * 60;
 /** Retry state is kept this long after the window closes, then TTL removes it. */
 export const RETRY_STATE_RETENTION_SECONDS = RETRY_WINDOW_SECONDS + 7 * 24 * 3600;
 
@@ -33,9 +46,9 @@ export const RETRY_ATTEMPT_TAG = 'retry-attempt';
 export const RETRY_STATUSES = ['scheduled', 'sending', 'sent', 'delivered', 'skipped', 'gave-up', 'published'] as const;
 
 export type RetryStatus =
-  /** A timer chain runs toward `dueAt`. */
+  /** Waits for `dueAt` (in the due index, or as a delayed timer message). */
   | 'scheduled'
-  /** Claimed by one sender; the SES call is in progress or its outcome is unknown. */
+  /** Claimed by one sender; the SES call is in progress or its outcome is unknown (`sendingSince`). */
   | 'sending'
   /** SES accepted the attempt (`lastMessageId`). */
   | 'sent'
@@ -61,7 +74,7 @@ export interface RetryState {
   readonly dueAt: string;
   /** The first failure of the logical message: the window counts from here. */
   readonly firstFailureAt: string;
-  /** When the current claim started (status `sending`). */
+  /** When the current claim started (status `sending`): the evidence wait counts from here. */
   readonly sendingSince: string | null;
   /** The SES MessageId of the newest attempt that went out. */
   readonly lastMessageId: string | null;
@@ -99,18 +112,103 @@ export interface RetryableFailure {
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 const isoAt = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
 
-/** The delay for the next hop toward `dueAt`: 0 when it is due. `maxHop`: the timer's longest delay. */
-export function hopDelaySeconds(dueAt: string, now: Date, maxHop = MAX_HOP_SECONDS): number {
-  const remaining = Math.ceil((Date.parse(dueAt) - now.getTime()) / 1000);
-  return remaining <= 0 ? 0 : Math.min(maxHop, remaining);
+/**
+ * What happens to a retry state, one event at a time:
+ * - `schedule`: a failure of the attempt (or of the original send) plans the next attempt;
+ * - `claim`: its timer is due and one sender claims it; `take-over`: a claim whose outcome is
+ *   still unknown after the evidence wait is claimed again;
+ * - `accepted`: SES answered the sender with a MessageId; `send-seen`: an event of the attempt
+ *   (Send, DeliveryDelay, Complaint) proves SES accepted it, whoever sent it;
+ * - `skip` (the address or campaign says no, or SES refused), `publish` (a "retry due" event
+ *   instead), `give-up` (attempts or window ran out), `deliver` (a Delivery of any send).
+ */
+export const RETRY_EVENTS = ['schedule', 'claim', 'take-over', 'accepted', 'send-seen', 'skip', 'publish', 'give-up', 'deliver'] as const;
+export type RetryEvent = (typeof RETRY_EVENTS)[number];
+
+/**
+ * Status × event: the status an event moves a retry state to, or absent when
+ * the event cannot happen there (a timer of a finished attempt, a Send event
+ * of an attempt not in flight). `null` is "no state yet". Only a claimed
+ * (`sending`) attempt can be sent, skipped or published, so an attempt leaves
+ * the queue at most once per claim; a claim is only taken over from `sending`.
+ */
+export const RETRY_TRANSITIONS: Readonly<Record<RetryStatus | 'none', Partial<Readonly<Record<RetryEvent, RetryStatus>>>>> = {
+  none: { schedule: 'scheduled', 'give-up': 'gave-up' },
+  scheduled: { claim: 'sending', 'give-up': 'gave-up', deliver: 'delivered' },
+  sending: {
+    'take-over': 'sending',
+    accepted: 'sent',
+    'send-seen': 'sent',
+    skip: 'skipped',
+    publish: 'published',
+    'give-up': 'gave-up',
+    deliver: 'delivered',
+    // A bounce of the attempt in flight proves it went out, and plans the next one.
+    schedule: 'scheduled',
+  },
+  sent: { schedule: 'scheduled', 'give-up': 'gave-up', deliver: 'delivered' },
+  skipped: { schedule: 'scheduled', 'give-up': 'gave-up', deliver: 'delivered' },
+  published: { deliver: 'delivered' },
+  delivered: {},
+  'gave-up': {},
+};
+
+/** The status `event` moves `status` to, or null when the table says the event cannot happen there. */
+export function nextRetryStatus(status: RetryStatus | null, event: RetryEvent): RetryStatus | null {
+  return RETRY_TRANSITIONS[status ?? 'none'][event] ?? null;
 }
 
-/** Every hop of a chain that waits `totalSeconds` (hop delays in order). */
-export function hopChain(totalSeconds: number): number[] {
-  const hops: number[] = [];
-  for (let left = Math.ceil(totalSeconds); left > 0; left -= Math.min(MAX_HOP_SECONDS, left)) hops.push(Math.min(MAX_HOP_SECONDS, left));
-  return hops;
+/** A transition the table does not allow: a bug in the caller, never a state to write. */
+export class ImpossibleRetryTransition extends Error {
+  override readonly name = 'ImpossibleRetryTransition';
+  constructor(
+    readonly from: RetryStatus | null,
+    readonly event: RetryEvent,
+  ) {
+    super(`a retry state ${from ?? '(none)'} cannot take the event ${event}`);
+  }
 }
+
+/** `state` after `event`, with `change` and the next version; throws when the table does not allow it. */
+export function moveRetry(state: RetryState, event: RetryEvent, change: Partial<Omit<RetryState, 'status' | 'version'>> = {}): RetryState {
+  const status = nextRetryStatus(state.status, event);
+  if (status === null) throw new ImpossibleRetryTransition(state.status, event);
+  // Leaving `sending` ends the claim.
+  const sendingSince = status === 'sending' ? (change.sendingSince ?? state.sendingSince) : null;
+  return { ...state, ...change, status, sendingSince, version: state.version + 1 };
+}
+
+/** When the attempt's window closes (epoch seconds): the category's give-up time, 72 h at most, from the first failure. */
+export function windowEndOf(state: Pick<RetryState, 'category' | 'firstFailureAt'>): number {
+  const giveUp = CATEGORY_POLICY[state.category]?.retry?.giveUpAfterSeconds ?? RETRY_WINDOW_SECONDS;
+  return seconds(state.firstFailureAt) + Math.min(giveUp, RETRY_WINDOW_SECONDS);
+}
+
+/**
+ * When an open state needs its timer: a scheduled attempt at its due time; a
+ * claim whose outcome is unknown when its evidence wait ends. Null for a
+ * state with nothing ahead (sent, finished): it leaves the due index.
+ */
+export function nextCheckAt(state: RetryState): string | null {
+  if (state.status === 'scheduled') return state.dueAt;
+  if (state.status === 'sending' && state.sendingSince !== null) return isoAt(seconds(state.sendingSince) + SEND_EVIDENCE_WAIT_SECONDS);
+  return null;
+}
+
+/** The delay of a timer message that arrives at `checkAt`: 0 when it is past, null when one message cannot carry it. */
+export function timerDelaySeconds(checkAt: string, now: Date, maxDelay = MAX_TIMER_DELAY_SECONDS): number | null {
+  const remaining = Math.ceil((Date.parse(checkAt) - now.getTime()) / 1000);
+  if (remaining <= 0) return 0;
+  return remaining <= maxDelay ? remaining : null;
+}
+
+/** The timer message of a state's current attempt. */
+export const timerOf = (state: RetryState): RetryTimer => ({
+  email: state.email,
+  originalMessageId: state.originalMessageId,
+  attempt: state.attempt,
+  dueAt: state.dueAt,
+});
 
 /** The tags a send of attempt `attempt` of `originalMessageId` carries (none for the original). */
 export function retryTags(link: RetryLink): Record<string, string> {
@@ -126,9 +224,9 @@ export function retryLinkOf(tags: Readonly<Record<string, readonly string[]>> | 
 }
 
 export type RetryPlan =
-  /** Write `state` (compare-and-set on `expectedVersion`) and start its timer chain. */
+  /** Write `state` (compare-and-set on `expectedVersion`); enqueue its timer when it is due within one delay. */
   | { readonly kind: 'schedule'; readonly state: RetryState; readonly expectedVersion: number }
-  /** This failure was already scheduled (a redelivered event): start its timer again, it may have been lost. */
+  /** This failure was already scheduled (a redelivered event): enqueue its timer again if it is near, it may have been lost. */
   | { readonly kind: 'rearm'; readonly state: RetryState }
   /** No more attempts: write `state` and put the address in review with `reason`. */
   | { readonly kind: 'give-up'; readonly state: RetryState; readonly expectedVersion: number; readonly reason: string }
@@ -154,7 +252,7 @@ export function planRetry(current: RetryState | null, failure: RetryableFailure)
       ? { kind: 'rearm', state: current }
       : { kind: 'ignore', why: `attempt ${failedAttempt} is already followed by attempt ${current.attempt} (${current.status})` };
   }
-  if (current && (current.status === 'delivered' || current.status === 'gave-up' || current.status === 'published')) {
+  if (current && nextRetryStatus(current.status, 'schedule') === null) {
     return { kind: 'ignore', why: `retries of this message are ${current.status}` };
   }
   const firstFailureAt = current?.firstFailureAt ?? failure.occurredAt;
@@ -189,49 +287,60 @@ export function planRetry(current: RetryState | null, failure: RetryableFailure)
 }
 
 export type TimerStep =
-  /** Not due yet: send the timer again with this delay. */
+  /** Arrived before its time (a clock a little ahead of the queue's): send it again with what remains. */
   | { readonly kind: 'wait'; readonly delaySeconds: number }
   /** Due: claim the attempt with `claimed` (compare-and-set), then check the address and send. */
   | { readonly kind: 'claim'; readonly claimed: RetryState }
-  /** An earlier claim's outcome is unknown: check again after this delay (SES's Send event may prove it). */
-  | { readonly kind: 'await-outcome'; readonly delaySeconds: number }
+  /** Due after its window closed: not sent; write `state` and put the address in review with `reason`. */
+  | { readonly kind: 'give-up'; readonly state: RetryState; readonly reason: string }
+  /** A claim's outcome is unknown and its evidence wait runs: the due index brings the timer back when it ends. */
+  | { readonly kind: 'await-evidence' }
   /** A stale, duplicated or finished timer: drop it. */
   | { readonly kind: 'drop'; readonly why: string };
 
 /**
  * What a timer message does when it arrives. Only the timer of the current
- * attempt moves anything; a claim left by a crash is taken over only after
- * the grace time, when SES's Send event would have linked the attempt if
- * SES had accepted it.
+ * attempt moves anything. A claim left by a crash is taken over only when no
+ * evidence of the attempt has come for SEND_EVIDENCE_WAIT_SECONDS: no event
+ * of it (each would have moved the state out of `sending`) and no answer of
+ * SES recorded by its sender (the same). An attempt is never claimed after its
+ * window closed: it gives up instead.
  */
-export function stepForTimer(state: RetryState | null, timer: RetryTimer, now: Date, maxHop = MAX_HOP_SECONDS): TimerStep {
+export function stepForTimer(state: RetryState | null, timer: RetryTimer, now: Date, maxDelay = MAX_TIMER_DELAY_SECONDS): TimerStep {
   if (state === null) return { kind: 'drop', why: 'no retry state' };
   if (state.attempt !== timer.attempt) return { kind: 'drop', why: `timer of attempt ${timer.attempt}, state at attempt ${state.attempt}` };
-  if (state.status === 'scheduled') {
-    const delaySeconds = hopDelaySeconds(state.dueAt, now, maxHop);
-    if (delaySeconds > 0) return { kind: 'wait', delaySeconds };
-    return { kind: 'claim', claimed: { ...state, status: 'sending', sendingSince: now.toISOString(), version: state.version + 1 } };
+  const checkAt = nextCheckAt(state);
+  if (checkAt === null) return { kind: 'drop', why: `attempt ${state.attempt} is ${state.status}` };
+  const delaySeconds = timerDelaySeconds(checkAt, now, maxDelay);
+  if (delaySeconds === null) {
+    // Not within one delay: the due index holds it, and a sweep enqueues it in time.
+    return state.status === 'sending' ? { kind: 'await-evidence' } : { kind: 'drop', why: `attempt ${state.attempt} is not due yet` };
   }
-  if (state.status === 'sending') {
-    const graceEnd = seconds(state.sendingSince ?? now.toISOString()) + SEND_OUTCOME_GRACE_SECONDS;
-    const left = graceEnd - Math.floor(now.getTime() / 1000);
-    if (left > 0) return { kind: 'await-outcome', delaySeconds: Math.min(maxHop, left) };
-    // No Send event came for the claim: SES did not accept it. Take the claim over.
-    return { kind: 'claim', claimed: { ...state, sendingSince: now.toISOString(), version: state.version + 1 } };
+  if (delaySeconds > 0) return state.status === 'sending' ? { kind: 'await-evidence' } : { kind: 'wait', delaySeconds };
+  const windowEnd = windowEndOf(state);
+  if (Math.floor(now.getTime() / 1000) > windowEnd) {
+    const hours = Math.round((windowEnd - seconds(state.firstFailureAt)) / 3600);
+    const reason = `${state.category}: attempt ${state.attempt} still unsent when the ${hours} h window closed`;
+    return { kind: 'give-up', reason, state: moveRetry(state, 'give-up', { reason }) };
   }
-  return { kind: 'drop', why: `attempt ${state.attempt} is ${state.status}` };
+  const event = state.status === 'scheduled' ? 'claim' : 'take-over';
+  return { kind: 'claim', claimed: moveRetry(state, event, { sendingSince: now.toISOString() }) };
 }
 
-/** A Send event for `link`: the attempt went out, whatever its sender's fate. Null when it changes nothing. */
+/**
+ * An event of `link`'s attempt that proves SES accepted it (its Send event, or
+ * a DeliveryDelay or Complaint), whatever its sender's fate. Null when it
+ * changes nothing.
+ */
 export function confirmSent(state: RetryState | null, link: RetryLink, messageId: string): RetryState | null {
-  if (state === null || state.attempt !== link.attempt || state.status !== 'sending') return null;
-  return { ...state, status: 'sent', lastMessageId: messageId, sendingSince: null, version: state.version + 1 };
+  if (state === null || state.attempt !== link.attempt || nextRetryStatus(state.status, 'send-seen') === null) return null;
+  return moveRetry(state, 'send-seen', { lastMessageId: messageId });
 }
 
 /** A Delivery of any send of the logical message ends its retries. Null when it changes nothing. */
 export function markDelivered(state: RetryState | null): RetryState | null {
-  if (state === null || state.status === 'delivered' || state.status === 'gave-up') return null;
-  return { ...state, status: 'delivered', version: state.version + 1 };
+  if (state === null || nextRetryStatus(state.status, 'deliver') === null) return null;
+  return moveRetry(state, 'deliver');
 }
 
 /** The "retry due" event for a message this pipeline cannot send again itself. */

@@ -127,3 +127,71 @@ describe('retry-due topic', () => {
     template.hasOutput('RetryDueTopicArn', { Value: { Ref: 'RetriesRetryDue5499E126' } });
   });
 });
+
+describe('retry sweep', () => {
+  it('runs every 5 minutes on an EventBridge schedule, without retries (the next run makes up a failed one)', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RetriesRetrySweep'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+
+  it('may only query the due index, read and write its cursor item, and send timers to the retry queue', () => {
+    const statements = policyOf('RetriesRetrySweepRole');
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, '/index/byDue']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] },
+      },
+    ]);
+    expect(statements.filter((s) => /sqs:/.test(JSON.stringify(s.Action)))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        Resource: { 'Fn::GetAtt': [RETRY_QUEUE, 'Arn'] },
+      },
+    ]);
+    expect(statements.filter((s) => /ses:|sns:/.test(JSON.stringify(s.Action)))).toEqual([]);
+  });
+
+  it('reads a sparse due index on the address table, with the timer fields only', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'byDue',
+          KeySchema: [
+            { AttributeName: 'dueDay', KeyType: 'HASH' },
+            { AttributeName: 'dueSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['attempt', 'dueAt'] },
+        },
+      ]),
+    });
+  });
+});
+
+describe('notification backlog alarm', () => {
+  it("fires when the notification queue's oldest message is over 10 minutes old (retry takeovers wait 90)", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionNotificationsQueue'), 'QueueName'] } }],
+      Threshold: 600,
+      Period: 60,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: Match.anyValue(),
+    });
+  });
+});

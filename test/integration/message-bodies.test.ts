@@ -8,7 +8,7 @@ import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/ad
 import { BODY_EXPIRY_SLACK_SECONDS, contentHash } from '../../shared/adapters/outbound/message-bodies.js';
 import { bodyKey, outboundKey } from '../../shared/adapters/outbound/tables.js';
 import { silentLogger } from '../../shared/app/ports.js';
-import { createRetryRunner } from '../../shared/app/retries.js';
+import { createRetryRunner } from '../../shared/app/retry-runner.js';
 import type { MessageContent } from '../../shared/app/retry-ports.js';
 import { createSendMessage } from '../../shared/app/send.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../shared/domain/index.js';

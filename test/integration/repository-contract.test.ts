@@ -15,7 +15,7 @@ import {
   type SoftBounceItem,
 } from '../../shared/app/ports.js';
 import type { OutboundStore, RetryStateRepository } from '../../shared/app/retry-ports.js';
-import { createRetryScheduler } from '../../shared/app/retries.js';
+import { createRetryScheduler } from '../../shared/app/retry-scheduler.js';
 import { createSendMessage } from '../../shared/app/send.js';
 import { check, list, lookup, release, suppress, type SuppressionDeps } from '../../shared/app/suppressions.js';
 import { composeErasure, composeStores } from '../../shared/adapters/compose.js';

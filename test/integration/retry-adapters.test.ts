@@ -6,7 +6,11 @@ import { startLocalSes, type LocalSes } from '../../local/ses-server.js';
 import { documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoPauseStore } from '../../shared/adapters/outbound/dynamo-health-stores.js';
-import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import {
+  DynamoDueRetryIndex,
+  DynamoOutboundStore,
+  DynamoRetryStateRepository,
+} from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { SesEmailSender } from '../../shared/adapters/outbound/ses-sender.js';
 import { SqsRetryTimerQueue } from '../../shared/adapters/outbound/sqs-retry-timers.js';
 import { pauseKey } from '../../shared/adapters/outbound/tables.js';
@@ -51,6 +55,50 @@ describe('retry adapters against dynalite, fauxqs and aws-ses-v2-local', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await repo.get('kim@example.org', 'orig-1')).toMatchObject({ status: 'sending', version: 2, attempt: 1, reason: null });
     expect(await repo.get('kim@example.org', 'other')).toBeNull();
+  });
+
+  it('due index: open states by check time, one Query per day partition; a state that is no longer open leaves it', async () => {
+    const doc = documentClient(dynamo.client);
+    const repo = new DynamoRetryStateRepository(doc, tables.addressTable);
+    const due = new DynamoDueRetryIndex(doc, tables.addressTable);
+    const at = (iso: string) => new Date(iso);
+    const base = { ...state, email: 'due@example.org', dueAt: '2026-12-01T23:50:00.000Z' };
+    await repo.put({ ...base, originalMessageId: 'd-1' }, 0);
+    await repo.put({ ...base, originalMessageId: 'd-2', dueAt: '2026-12-02T00:05:00.000Z' }, 0);
+    await repo.put({ ...base, originalMessageId: 'd-3', dueAt: '2026-12-01T23:55:00.000Z' }, 0, { timerEnqueued: true });
+    await repo.put({ ...base, originalMessageId: 'd-4', dueAt: '2026-12-02T00:20:00.000Z' }, 0);
+    let queries = 0;
+    const send = doc.send.bind(doc);
+    doc.send = ((command: Parameters<typeof send>[0]) => {
+      if (command.constructor.name === 'QueryCommand') queries++;
+      return send(command);
+    }) as typeof doc.send;
+    // Across midnight: two day partitions, the range half-open at its end, the writer's own timers passed by.
+    const found = await due.dueBetween(at('2026-12-01T23:45:00.000Z'), at('2026-12-02T00:20:00.000Z'), { withEnqueued: false });
+    expect(found.map((d) => d.timer.originalMessageId)).toEqual(['d-1', 'd-2']);
+    expect(found[0]).toEqual({
+      checkAt: '2026-12-01T23:50:00.000Z',
+      timer: { email: 'due@example.org', originalMessageId: 'd-1', attempt: 1, dueAt: '2026-12-01T23:50:00.000Z' },
+    });
+    expect(queries).toBe(2);
+    const all = await due.dueBetween(at('2026-12-01T23:45:00.000Z'), at('2026-12-02T00:21:00.000Z'), { withEnqueued: true });
+    expect(all.map((d) => d.timer.originalMessageId)).toEqual(['d-1', 'd-3', 'd-2', 'd-4']);
+    doc.send = send;
+    // Claimed: it moves to the end of its evidence wait; sent: it leaves the index.
+    const claimed = { ...base, originalMessageId: 'd-1', status: 'sending' as const, sendingSince: '2026-12-01T23:50:00.000Z', version: 2 };
+    await repo.put(claimed, 1);
+    const after = await due.dueBetween(at('2026-12-01T00:00:00.000Z'), at('2026-12-03T00:00:00.000Z'), { withEnqueued: false });
+    expect(after.find((d) => d.timer.originalMessageId === 'd-1')?.checkAt).toBe('2026-12-02T01:20:00.000Z');
+    await repo.put({ ...claimed, status: 'sent', sendingSince: null, version: 3 }, 2);
+    const gone = await due.dueBetween(at('2026-12-01T00:00:00.000Z'), at('2026-12-03T00:00:00.000Z'), { withEnqueued: true });
+    expect(gone.map((d) => d.timer.originalMessageId)).not.toContain('d-1');
+    // The cursor never moves back, unless reset.
+    expect(await due.sweptUntil()).toBeNull();
+    await due.markSweptUntil(at('2026-12-02T00:00:00.000Z'));
+    await due.markSweptUntil(at('2026-12-01T00:00:00.000Z'));
+    expect(await due.sweptUntil()).toEqual(at('2026-12-02T00:00:00.000Z'));
+    await due.markSweptUntil(at('2026-12-01T00:00:00.000Z'), { reset: true });
+    expect(await due.sweptUntil()).toEqual(at('2026-12-01T00:00:00.000Z'));
   });
 
   it('outbound records round-trip by MessageId, an expired one reads as absent, and the outbox lists them oldest first', async () => {

@@ -1,4 +1,6 @@
 import type {
+  DueRetryIndex,
+  DueTimer,
   EmailSender,
   OutboundEmail,
   OutboundRecord,
@@ -7,26 +9,54 @@ import type {
   RetryStateRepository,
   RetryTimerQueue,
 } from '../../shared/app/retry-ports.js';
-import type { RetryDueEvent, RetryState, RetryTimer } from '../../shared/domain/index.js';
+import { nextCheckAt, timerOf, type RetryDueEvent, type RetryState, type RetryTimer } from '../../shared/domain/index.js';
 import type { PauseRecord, PauseStore } from '../../shared/app/pause.js';
 
-/** Retry state with the same compare-and-set as the DynamoDB adapter. */
-export class FakeRetryStates implements RetryStateRepository {
+/** Retry state with the same compare-and-set as the DynamoDB adapter, and its due index. */
+export class FakeRetryStates implements RetryStateRepository, DueRetryIndex {
   readonly states = new Map<string, RetryState>();
+  /** Keys of states whose writer enqueued their timer itself (the adapter's `DUE-ENQUEUED#` partition). */
+  private readonly enqueuedByWriter = new Set<string>();
+  private cursor: Date | null = null;
   puts = 0;
+  /** Due-index queries made (one per day partition, as the adapter does). */
+  dueQueries = 0;
   /** Runs before a put compares versions: lets a test slip in a rival write. */
   beforePut: ((state: RetryState) => void) | null = null;
   private key = (email: string, id: string) => `${email}#${id}`;
   async get(email: string, originalMessageId: string) {
     return this.states.get(this.key(email, originalMessageId)) ?? null;
   }
-  async put(state: RetryState, expectedVersion: number) {
+  async put(state: RetryState, expectedVersion: number, options: { readonly timerEnqueued?: boolean } = {}) {
     this.beforePut?.(state);
     this.puts++;
     const key = this.key(state.email, state.originalMessageId);
     if ((this.states.get(key)?.version ?? 0) !== expectedVersion) return false;
     this.states.set(key, state);
+    if (options.timerEnqueued) this.enqueuedByWriter.add(key);
+    else this.enqueuedByWriter.delete(key);
     return true;
+  }
+  async dueBetween(from: Date, to: Date, options: { readonly withEnqueued: boolean }): Promise<DueTimer[]> {
+    const days = Math.floor(to.getTime() / 86_400_000) - Math.floor(from.getTime() / 86_400_000) + 1;
+    this.dueQueries += days * (options.withEnqueued ? 2 : 1);
+    const found: DueTimer[] = [];
+    for (const [key, state] of this.states) {
+      const checkAt = nextCheckAt(state);
+      if (checkAt === null || (!options.withEnqueued && this.enqueuedByWriter.has(key))) continue;
+      if (Date.parse(checkAt) >= from.getTime() && Date.parse(checkAt) < to.getTime()) found.push({ checkAt, timer: timerOf(state) });
+    }
+    return found.sort((a, b) => a.checkAt.localeCompare(b.checkAt));
+  }
+  async sweptUntil() {
+    return this.cursor;
+  }
+  async markSweptUntil(until: Date, options: { readonly reset?: boolean } = {}) {
+    if (options.reset || this.cursor === null || this.cursor < until) this.cursor = until;
+  }
+  /** Whether any state is open (a sweep still has something to find). */
+  hasOpen(): boolean {
+    return [...this.states.values()].some((state) => nextCheckAt(state) !== null);
   }
   only(): RetryState {
     const all = [...this.states.values()];
@@ -39,9 +69,12 @@ export class FakeRetryStates implements RetryStateRepository {
 export class FakeTimerQueue implements RetryTimerQueue {
   readonly maxDelaySeconds = 900;
   readonly enqueued: { timer: RetryTimer; delaySeconds: number; visibleAt: number }[] = [];
+  /** Every SendMessage made, ever (the enqueued list shrinks as messages are taken). */
+  sends = 0;
   constructor(private readonly clock: () => Date) {}
   async enqueue(timer: RetryTimer, delaySeconds: number) {
     if (delaySeconds < 0 || delaySeconds > 900 || !Number.isInteger(delaySeconds)) throw new Error(`invalid DelaySeconds ${delaySeconds}`);
+    this.sends++;
     this.enqueued.push({ timer, delaySeconds, visibleAt: this.clock().getTime() + delaySeconds * 1000 });
   }
   /** Removes and returns the messages visible at the clock's time. */

@@ -1,5 +1,8 @@
 import { createProcessBatch } from '../../shared/app/classify-batch.js';
-import { createRetryRunner, createRetryScheduler, type TimerResult } from '../../shared/app/retries.js';
+import { createRetryRunner, type TimerResult } from '../../shared/app/retry-runner.js';
+import { createRetryScheduler } from '../../shared/app/retry-scheduler.js';
+import { createRetrySweeper } from '../../shared/app/retry-sweeper.js';
+import { SWEEP_EVERY_SECONDS } from '../../shared/domain/index.js';
 import type { OutboundEmail } from '../../shared/app/retry-ports.js';
 import { createSendMessage, type SendResult } from '../../shared/app/send.js';
 import type { MessageContent } from '../../shared/app/retry-ports.js';
@@ -35,7 +38,8 @@ class WorldSender extends FakeSender {
 /**
  * The whole retry loop over the real use cases with in-memory ports and a
  * virtual clock: send → world events → classify (with the retry scheduler)
- * → timer chain → retry runner → send again.
+ * → due index and sweeps every SWEEP_EVERY_SECONDS → timer → retry runner →
+ * send again.
  */
 export class RetryLoop {
   now: Date;
@@ -50,11 +54,14 @@ export class RetryLoop {
   readonly logger = new RecordingLogger();
   readonly sender: WorldSender;
   readonly timerResults: TimerResult[] = [];
+  /** When the next sweep runs; null: sweeps are off (a test drives them by hand). */
+  nextSweepAt: number | null;
   private readonly events: WorldEvent[] = [];
   private eventSeq = 0;
   readonly processBatch;
   readonly runTimer;
   readonly sendMessage;
+  readonly sweep;
 
   constructor(entries: readonly WorldEntry[], start = '2026-11-20T12:00:00.000Z') {
     this.now = new Date(start);
@@ -80,10 +87,16 @@ export class RetryLoop {
     const ports = { addresses: this.addresses, outbound: this.outbound, sender: this.sender, pauses: this.pauses, logger: this.logger };
     this.runTimer = createRetryRunner({ ...ports, retries: this.retries, timers: this.timers, retryDue: this.retryDue });
     this.sendMessage = createSendMessage(ports);
+    this.sweep = createRetrySweeper({ due: this.retries, timers: this.timers, logger: this.logger });
+    this.nextSweepAt = this.now.getTime();
   }
 
+  /** How late SES events reach classify (a notification backlog), from now on. */
+  notificationBacklogMs = 0;
+
   schedule(events: readonly WorldEvent[]): void {
-    this.events.push(...events);
+    const late = this.notificationBacklogMs;
+    this.events.push(...events.map((e) => (late === 0 ? e : { ...e, at: new Date(e.at.getTime() + late) })));
     this.events.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
@@ -102,21 +115,29 @@ export class RetryLoop {
     if (failedIds.size > 0) throw new Error(`record ${id} failed: ${JSON.stringify(this.logger.entries.at(-1))}`);
   }
 
-  /** When the next event or timer comes, and which it is (null when nothing is left). */
-  peek(): { kind: 'event' | 'timer'; at: number } | null {
+  /** When the next event, timer or sweep comes, and which it is (null when nothing is left: no sweep with nothing open). */
+  peek(): { kind: 'event' | 'timer' | 'sweep'; at: number } | null {
     const nextEvent = this.events[0]?.at.getTime() ?? Infinity;
     const nextTimer = this.timers.nextVisibleAt() ?? Infinity;
-    if (nextEvent === Infinity && nextTimer === Infinity) return null;
-    return nextEvent <= nextTimer ? { kind: 'event', at: nextEvent } : { kind: 'timer', at: nextTimer };
+    const nextSweep = this.nextSweepAt !== null && this.retries.hasOpen() ? Math.max(this.nextSweepAt, this.now.getTime()) : Infinity;
+    const first = Math.min(nextEvent, nextTimer, nextSweep);
+    if (first === Infinity) return null;
+    return { kind: first === nextEvent ? 'event' : first === nextTimer ? 'timer' : 'sweep', at: first };
   }
 
-  /** Run the next event, or every timer visible at the next timer's time. */
+  /** Run the next event, every timer visible at the next timer's time, or a sweep. */
   async step(): Promise<void> {
     const next = this.peek();
     if (next === null) return;
     this.now = new Date(Math.max(next.at, this.now.getTime()));
     if (next.kind === 'event') await this.ingest((this.events.shift() as WorldEvent).event);
-    else for (const timer of this.timers.takeVisible()) this.timerResults.push(await this.runTimer(timer, this.now));
+    else if (next.kind === 'timer')
+      for (const timer of this.timers.takeVisible()) this.timerResults.push(await this.runTimer(timer, this.now));
+    else {
+      await this.sweep(this.now);
+      // The next run on the schedule's grid, whenever this one ran.
+      this.nextSweepAt = (Math.floor(this.now.getTime() / (SWEEP_EVERY_SECONDS * 1000)) + 1) * SWEEP_EVERY_SECONDS * 1000;
+    }
   }
 
   /** Run events and timers in time order until nothing is left or `hours` have passed. */

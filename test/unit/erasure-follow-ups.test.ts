@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../shared/app/decision-events.js';
 import { erase } from '../../shared/app/erasure.js';
-import { createRetryScheduler } from '../../shared/app/retries.js';
+import { createRetryScheduler } from '../../shared/app/retry-scheduler.js';
 import { release, suppress } from '../../shared/app/suppressions.js';
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
 import { bounceFor, sqsEvent } from '../support/batches.js';

@@ -3,6 +3,7 @@ import { STORY_WORLD } from '../support/worlds.js';
 import { SendRefusedError } from '../../shared/app/retry-ports.js';
 import { MAX_STORED_CONTENT_BYTES } from '../../shared/app/send.js';
 import { RetryLoop } from '../support/retry-loop.js';
+import { RETRY_WINDOW_SECONDS, SEND_EVIDENCE_WAIT_SECONDS, SWEEP_EVERY_SECONDS } from '../../shared/domain/index.js';
 
 const world = STORY_WORLD;
 
@@ -38,8 +39,10 @@ describe('the retry loop over the use cases (fakes, virtual clock)', () => {
     expect(loop.addresses.states.get('twice@example.org')?.status ?? null).toBeNull();
     // Each retry is recorded against its original for the outbox.
     expect(loop.outbound.records.get(sends[2]?.messageId ?? '')).toMatchObject({ attempt: 2, originalMessageId: first.messageId });
-    // Mailbox-full waits 6–12 h per attempt: every hop of the chains was at most 900 s.
-    expect(loop.timerResults.filter((r) => r === 'waiting').length).toBeGreaterThanOrEqual(2 * 23);
+    // Mailbox-full waits 6–12 h per attempt: each attempt was one timer message, enqueued by a sweep
+    // with its exact delay (no chain of 15-minute hops, no early arrival).
+    expect(loop.timers.sends).toBe(2);
+    expect(loop.timerResults).toEqual(['sent', 'sent']);
   });
 
   it('mailbox full forever: retried until the soft-bounce window holds the address, then the due attempt is skipped', async () => {
@@ -159,15 +162,32 @@ describe('exactly one send per attempt', () => {
     loop.sender.crashAfterAccept = true;
     await expect(loop.runTimer(timer, loop.now)).rejects.toThrow('socket hang up');
     expect(loop.retries.only()).toMatchObject({ status: 'sending', attempt: 1 });
-    // The queue redelivers the timer before SES's Send event is processed: it waits.
+    // The queue redelivers the timer before SES's Send event is processed: it waits, sending nothing.
     expect(await loop.runTimer(timer, loop.now)).toBe('awaiting-outcome');
-    await loop.run(0.5); // the world's events (Send, Bounce) and the waiting timer
+    await loop.run(0.5); // the world's events (Send, Bounce)
     expect(loop.retries.only().attempt).toBe(2); // the attempt was confirmed by its Send event, its bounce scheduled the next
     expect(loop.sender.sendsTo('full@example.org')).toBe(2);
-    expect(loop.timerResults).toContain('dropped');
   });
 
-  it('a crash after the claim but before SES got the message: sent once after the grace time, not lost', async () => {
+  it('a crash between the SES call and the state write, then a 30-minute notification backlog: the attempt is sent once', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    loop.sender.crashAfterAccept = true;
+    loop.notificationBacklogMs = 30 * 60_000; // SES accepted it; its events wait 30 minutes in the queue
+    await expect(loop.runTimer(timer, loop.now)).rejects.toThrow('socket hang up');
+    loop.notificationBacklogMs = 0;
+    // The timer comes back after the queue's visibility timeout, and again 15 minutes later: no evidence yet, no takeover.
+    for (const minutes of [3, 15]) {
+      loop.now = new Date(loop.now.getTime() + minutes * 60_000);
+      expect(await loop.runTimer(timer, loop.now)).toBe('awaiting-outcome');
+    }
+    await loop.run(); // sweeps every 5 minutes, the late Send event, the rest of the story
+    const attempt1 = loop.sender.sent.filter((s) => s.to === 'full@example.org' && s.extraTags?.['retry-attempt'] === '1');
+    expect(attempt1).toHaveLength(1);
+    expect(loop.retries.only().attempt).toBeGreaterThan(1);
+  });
+
+  it('a crash after the claim but before SES got the message: sent once after the evidence wait, not lost', async () => {
     const loop = new RetryLoop(world);
     const { timer } = await untilFirstDue(loop);
     loop.sender.failWith = new Error('connect ETIMEDOUT');
@@ -175,12 +195,48 @@ describe('exactly one send per attempt', () => {
     loop.sender.failWith = null;
     expect(await loop.runTimer(timer, loop.now)).toBe('awaiting-outcome');
     const due = loop.now.getTime();
-    await loop.run(0.3);
+    await loop.run(2);
     expect(loop.sender.sendsTo('full@example.org')).toBe(2);
     const retry = loop.sender.sent.at(-1);
     expect(retry?.extraTags).toMatchObject({ 'retry-attempt': '1' });
     expect(loop.timerResults).toContain('sent');
-    expect(loop.now.getTime() - due).toBeGreaterThanOrEqual(900_000);
+    // Taken over only once no event of the attempt came for SEND_EVIDENCE_WAIT_SECONDS.
+    const sentAt = Date.parse(loop.outbound.records.get(retry?.messageId ?? '')?.sentAt ?? '');
+    expect(sentAt - due).toBeGreaterThanOrEqual(SEND_EVIDENCE_WAIT_SECONDS * 1000);
+    expect(sentAt - due).toBeLessThan((SEND_EVIDENCE_WAIT_SECONDS + SWEEP_EVERY_SECONDS) * 1000);
+  });
+
+  it('an attempt claimed after its window closed is not sent: it gives up and the address goes to review', async () => {
+    const loop = new RetryLoop(world);
+    const { timer, state } = await untilFirstDue(loop);
+    // The timer comes after the 72 h window closed (a backlog, a stopped sweeper).
+    loop.now = new Date(Date.parse(state.firstFailureAt) + RETRY_WINDOW_SECONDS * 1000 + 60_000);
+    expect(await loop.runTimer(timer, loop.now)).toBe('gave-up');
+    expect(loop.sender.sendsTo('full@example.org')).toBe(1);
+    expect(loop.retries.only()).toMatchObject({ attempt: 1, status: 'gave-up' });
+    expect(loop.retries.only().reason).toContain('window closed');
+    expect(loop.addresses.states.get('full@example.org')).toMatchObject({ status: 'review', reason: 'retries-exhausted' });
+  });
+
+  it('a duplicate sweep enqueues the timer twice, and the attempt is sent once', async () => {
+    const loop = new RetryLoop(world);
+    loop.nextSweepAt = null; // sweeps by hand
+    await loop.send('full@example.org');
+    await loop.run(1); // the original's Send and Bounce: attempt 1 is due 6–12 h later, in the due index
+    const { dueAt } = loop.retries.only();
+    loop.now = new Date(Date.parse(dueAt) - 10 * 60_000);
+    // Two sweeps at once (the schedule fired twice): neither has seen the other's cursor.
+    const cursor = await loop.retries.sweptUntil();
+    await loop.sweep(loop.now);
+    await loop.retries.markSweptUntil(cursor ?? new Date(0), { reset: true });
+    await loop.sweep(loop.now);
+    expect(loop.timers.enqueued).toHaveLength(2);
+    loop.now = new Date(dueAt);
+    const timers = loop.timers.takeVisible();
+    const results = [];
+    for (const timer of timers) results.push(await loop.runTimer(timer, loop.now));
+    expect(results).toEqual(['sent', 'dropped']);
+    expect(loop.sender.sendsTo('full@example.org')).toBe(2);
   });
 
   it('a suppression arriving between scheduling and due time cancels the retry', async () => {
@@ -266,8 +322,8 @@ describe('messages this pipeline cannot send again', () => {
     };
     await expect(loop.runTimer(timer, loop.now)).rejects.toThrow('DynamoDB unavailable');
     loop.retries.beforePut = null;
-    // The queue redelivers the timer; after the send-outcome grace time the attempt is claimed again.
-    loop.now = new Date(loop.now.getTime() + 3600 * 1000);
+    // The timer comes back after the evidence wait (no event can come for a publish): claimed again.
+    loop.now = new Date(loop.now.getTime() + SEND_EVIDENCE_WAIT_SECONDS * 1000);
     expect(await loop.runTimer(timer, loop.now)).toBe('published');
     const keys = loop.retryDue.events.map((e) => e.dedupeKey);
     expect(keys).toEqual([`${state.originalMessageId}#${state.attempt}`, `${state.originalMessageId}#${state.attempt}`]);

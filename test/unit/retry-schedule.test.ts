@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   confirmSent,
-  hopChain,
-  hopDelaySeconds,
+  ImpossibleRetryTransition,
+  moveRetry,
+  nextCheckAt,
+  nextRetryStatus,
+  RETRY_EVENTS,
+  RETRY_STATUSES,
+  RETRY_WINDOW_SECONDS,
+  SEND_EVIDENCE_WAIT_SECONDS,
+  timerDelaySeconds,
   markDelivered,
   planRetry,
   retryLinkOf,
@@ -15,37 +22,17 @@ import {
 const T0 = '2026-11-20T12:00:00.000Z';
 const at = (offsetSeconds: number) => new Date(Date.parse(T0) + offsetSeconds * 1000);
 
-/** Walks a timer chain with an injected clock: each hop arrives exactly after its delay. */
-function walkChain(dueAt: string, start: Date) {
-  const hops: number[] = [];
-  let now = start;
-  for (let delay = hopDelaySeconds(dueAt, now); delay > 0; delay = hopDelaySeconds(dueAt, now)) {
-    hops.push(delay);
-    now = new Date(now.getTime() + delay * 1000);
-  }
-  return { hops, arrivedAt: now.toISOString() };
-}
-
-describe('retry schedule maths', () => {
-  it.each([
-    ['15 min', 900, [900]],
-    ['4 h', 4 * 3600, Array(16).fill(900)],
-    ['30 h', 30 * 3600, Array(120).fill(900)],
-    ['61 min', 3660, [900, 900, 900, 900, 60]],
-  ])('a %s delay is a chain of hops of at most 900 s that ends exactly at the due time', (_label, delay, expected) => {
-    expect(hopChain(delay)).toEqual(expected);
-    const dueAt = at(delay).toISOString();
-    const walked = walkChain(dueAt, at(0));
-    expect(walked.hops).toEqual(expected);
-    expect(walked.arrivedAt).toBe(dueAt);
-  });
-
-  it('a hop that arrives late only waits what remains, and a due timer waits nothing', () => {
+describe('retry timer maths', () => {
+  it('one message carries any delay up to 900 s exactly; a later check waits in the due index', () => {
     const dueAt = at(4 * 3600).toISOString();
-    expect(hopDelaySeconds(dueAt, at(4 * 3600 - 100))).toBe(100);
-    expect(hopDelaySeconds(dueAt, at(4 * 3600 - 0.2))).toBe(1);
-    expect(hopDelaySeconds(dueAt, at(4 * 3600))).toBe(0);
-    expect(hopDelaySeconds(dueAt, at(5 * 3600))).toBe(0);
+    expect(timerDelaySeconds(dueAt, at(0))).toBeNull();
+    expect(timerDelaySeconds(dueAt, at(4 * 3600 - 900))).toBe(900);
+    expect(timerDelaySeconds(dueAt, at(4 * 3600 - 100))).toBe(100);
+    expect(timerDelaySeconds(dueAt, at(4 * 3600 - 0.2))).toBe(1);
+    expect(timerDelaySeconds(dueAt, at(4 * 3600))).toBe(0);
+    expect(timerDelaySeconds(dueAt, at(5 * 3600))).toBe(0);
+    // A sped-up clock's queue carries more of its seconds per message.
+    expect(timerDelaySeconds(dueAt, at(0), 900 * 3600)).toBe(4 * 3600);
   });
 });
 
@@ -137,11 +124,47 @@ describe('planRetry', () => {
   });
 });
 
+describe("the retry state's status × event table", () => {
+  it("allows the story's transitions and rejects impossible ones", () => {
+    expect(nextRetryStatus(null, 'schedule')).toBe('scheduled');
+    expect(nextRetryStatus('scheduled', 'claim')).toBe('sending');
+    expect(nextRetryStatus('sending', 'accepted')).toBe('sent');
+    expect(nextRetryStatus('sending', 'send-seen')).toBe('sent');
+    expect(nextRetryStatus('sending', 'take-over')).toBe('sending');
+    expect(nextRetryStatus('sent', 'schedule')).toBe('scheduled');
+    // Only a claimed attempt can be sent, skipped or published; a claim is taken over only while unknown.
+    for (const event of ['accepted', 'skip', 'publish', 'take-over'] as const) {
+      for (const status of RETRY_STATUSES.filter((s) => s !== 'sending')) expect(nextRetryStatus(status, event)).toBeNull();
+    }
+    expect(nextRetryStatus('scheduled', 'send-seen')).toBeNull();
+    expect(nextRetryStatus('sent', 'claim')).toBeNull();
+    expect(nextRetryStatus(null, 'claim')).toBeNull();
+    // Finished stories take nothing more.
+    for (const event of RETRY_EVENTS) {
+      expect(nextRetryStatus('delivered', event)).toBeNull();
+      expect(nextRetryStatus('gave-up', event)).toBeNull();
+    }
+  });
+
+  it('moveRetry throws on a transition the table does not allow, and ends the claim when leaving sending', () => {
+    const state = (planRetry(null, failure()) as { state: RetryState }).state;
+    expect(() => moveRetry({ ...state, status: 'delivered' }, 'claim')).toThrow(ImpossibleRetryTransition);
+    expect(() => moveRetry(state, 'accepted')).toThrow('a retry state scheduled cannot take the event accepted');
+    const claimed = moveRetry(state, 'claim', { sendingSince: T0 });
+    expect(claimed).toMatchObject({ status: 'sending', sendingSince: T0, version: state.version + 1 });
+    expect(moveRetry(claimed, 'accepted', { lastMessageId: 'r-1' })).toMatchObject({
+      status: 'sent',
+      sendingSince: null,
+      lastMessageId: 'r-1',
+    });
+  });
+});
+
 describe('timer steps', () => {
   const scheduled: RetryState = { ...(planRetry(null, failure({ retryAfterSeconds: 900 })) as { state: RetryState }).state };
   const timer = { email: scheduled.email, originalMessageId: 'orig-1', attempt: 1, dueAt: scheduled.dueAt };
 
-  it('waits while not due, claims once due', () => {
+  it('waits what remains when early, claims once due', () => {
     expect(stepForTimer(scheduled, timer, at(100))).toEqual({ kind: 'wait', delaySeconds: 800 });
     expect(stepForTimer(scheduled, timer, at(900))).toEqual({
       kind: 'claim',
@@ -149,19 +172,35 @@ describe('timer steps', () => {
     });
   });
 
-  it('drops a timer of another attempt or of a finished attempt', () => {
+  it('drops a timer of another attempt, of a finished attempt, or one a single message cannot carry', () => {
     expect(stepForTimer(scheduled, { ...timer, attempt: 2 }, at(900)).kind).toBe('drop');
     expect(stepForTimer({ ...scheduled, status: 'sent' }, timer, at(900)).kind).toBe('drop');
     expect(stepForTimer(null, timer, at(900)).kind).toBe('drop');
+    expect(stepForTimer({ ...scheduled, dueAt: at(4 * 3600).toISOString() }, timer, at(0)).kind).toBe('drop');
   });
 
-  it('an unknown send outcome waits for the grace time, then the claim is taken over', () => {
+  it('an unknown send outcome waits for evidence for 90 minutes, then the claim is taken over', () => {
     const sending = { ...scheduled, status: 'sending' as const, sendingSince: at(900).toISOString(), version: 2 };
-    expect(stepForTimer(sending, timer, at(1000))).toEqual({ kind: 'await-outcome', delaySeconds: 800 });
-    expect(stepForTimer(sending, timer, at(1800))).toMatchObject({
+    expect(nextCheckAt(sending)).toBe(at(900 + SEND_EVIDENCE_WAIT_SECONDS).toISOString());
+    expect(SEND_EVIDENCE_WAIT_SECONDS).toBeGreaterThanOrEqual(3600);
+    expect(stepForTimer(sending, timer, at(1000))).toEqual({ kind: 'await-evidence' });
+    expect(stepForTimer(sending, timer, at(900 + SEND_EVIDENCE_WAIT_SECONDS - 1))).toEqual({ kind: 'await-evidence' });
+    expect(stepForTimer(sending, timer, at(900 + SEND_EVIDENCE_WAIT_SECONDS))).toMatchObject({
       kind: 'claim',
-      claimed: { status: 'sending', version: 3, sendingSince: at(1800).toISOString() },
+      claimed: { status: 'sending', version: 3, sendingSince: at(900 + SEND_EVIDENCE_WAIT_SECONDS).toISOString() },
     });
+  });
+
+  it('re-checks the window at claim time: a due attempt or a takeover after it closed gives up', () => {
+    const late = at(RETRY_WINDOW_SECONDS + 1);
+    expect(stepForTimer(scheduled, timer, late)).toMatchObject({ kind: 'give-up', state: { status: 'gave-up', version: 2 } });
+    const sending = { ...scheduled, status: 'sending' as const, sendingSince: at(RETRY_WINDOW_SECONDS - 600).toISOString(), version: 2 };
+    expect(stepForTimer(sending, timer, at(RETRY_WINDOW_SECONDS - 600 + SEND_EVIDENCE_WAIT_SECONDS))).toMatchObject({
+      kind: 'give-up',
+      state: { status: 'gave-up', sendingSince: null },
+    });
+    // Inside the window it is claimed.
+    expect(stepForTimer(scheduled, timer, at(RETRY_WINDOW_SECONDS - 1)).kind).toBe('claim');
   });
 
   it('a Send event confirms only the attempt in flight; a delivery ends the chain once', () => {

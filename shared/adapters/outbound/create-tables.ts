@@ -1,9 +1,11 @@
 import {
   CreateTableCommand,
   DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
   UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
@@ -71,14 +73,7 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDes
         ...(table.indexes.length === 0
           ? {}
           : {
-              GlobalSecondaryIndexes: table.indexes.map((index) => ({
-                IndexName: index.name,
-                KeySchema: [
-                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
-                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
-                ],
-                Projection: { ProjectionType: 'ALL' },
-              })),
+              GlobalSecondaryIndexes: table.indexes.map(indexSpec),
             }),
       }),
     );
@@ -87,7 +82,48 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDes
   }
   // The SDK's waiter: polls DescribeTable until the table is ACTIVE (up to 5 minutes on AWS).
   await waitUntilTableExists({ client, minDelay: 1, maxDelay: 10, maxWaitTime: 300 }, { TableName: name });
-  return options.durable ? makeDurable(client, name) : [];
+  const problems = await addMissingIndexes(client, name, table);
+  return [...problems, ...(options.durable ? await makeDurable(client, name) : [])];
+}
+
+/**
+ * A table created before an index was added to its description (a data folder from an earlier
+ * version) gets it now; where the service cannot add one (dynalite), it is reported.
+ */
+async function addMissingIndexes(client: DynamoDBClient, name: string, table: TableDescription): Promise<string[]> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const problems: string[] = [];
+  for (const index of table.indexes.filter((i) => !present.has(i.name))) {
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [
+            { AttributeName: index.partitionKey, AttributeType: 'S' },
+            { AttributeName: index.sortKey, AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexUpdates: [{ Create: { ...indexSpec(index) } }],
+        }),
+      );
+    } catch (error) {
+      problems.push(`${name}: index ${index.name} missing and not added (${(error as Error).name}); a new data folder has it`);
+    }
+  }
+  return problems;
+}
+
+function indexSpec(index: TableDescription['indexes'][number]) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: index.nonKeyAttributes
+      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] }
+      : { ProjectionType: 'ALL' as const },
+  };
 }
 
 /**

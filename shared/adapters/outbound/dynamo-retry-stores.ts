@@ -1,11 +1,42 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { MessageContent, OutboundRecord, OutboundStore, RetryStateRepository } from '../../app/retry-ports.js';
-import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
+import { GetCommand, paginateQuery, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type {
+  DueRetryIndex,
+  DueTimer,
+  MessageContent,
+  OutboundRecord,
+  OutboundStore,
+  RetryStateRepository,
+} from '../../app/retry-ports.js';
+import { nextCheckAt, RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
 import { dynamoItemBytes, WRITE_UNIT_BYTES } from './item-size.js';
 import { BODY_EXPIRY_SLACK_SECONDS, contentHash, KnownBodies } from './message-bodies.js';
 import { bodyFromItem, bodyHashOf, outboundFromItem, retryStateFromItem } from './retry-items.js';
-import { bodyKey, OUTBOUND_PK_PREFIX, outboundKey, RETRY_SK_PREFIX, retryKey, TTL_ATTRIBUTE } from './tables.js';
+import {
+  bodyKey,
+  DUE_ENQUEUED_PREFIX,
+  DUE_PREFIX,
+  OUTBOUND_PK_PREFIX,
+  outboundKey,
+  RETRY_DUE_INDEX,
+  RETRY_SK_PREFIX,
+  retryKey,
+  sweepCursorKey,
+  TTL_ATTRIBUTE,
+} from './tables.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+const dayOf = (iso: string): string => iso.slice(0, 10);
+
+/** The due-index keys of a state: present while it is open (see `nextCheckAt`), absent once it is not. */
+function dueKeys(state: RetryState, timerEnqueued: boolean): Record<string, string> {
+  const checkAt = nextCheckAt(state);
+  if (checkAt === null) return {};
+  return {
+    dueDay: `${timerEnqueued ? DUE_ENQUEUED_PREFIX : DUE_PREFIX}${dayOf(checkAt)}`,
+    dueSort: `${checkAt}#${state.email}#${state.originalMessageId}`,
+  };
+}
 
 /** Retry state in the address table, next to the address it belongs to (see tables.ts). */
 export class DynamoRetryStateRepository implements RetryStateRepository {
@@ -21,7 +52,7 @@ export class DynamoRetryStateRepository implements RetryStateRepository {
     return Item ? retryStateFromItem(Item) : null;
   }
 
-  async put(state: RetryState, expectedVersion: number): Promise<boolean> {
+  async put(state: RetryState, expectedVersion: number, options: { readonly timerEnqueued?: boolean } = {}): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
@@ -29,6 +60,8 @@ export class DynamoRetryStateRepository implements RetryStateRepository {
           Item: {
             ...retryKey(state.email, state.originalMessageId),
             ...state,
+            // The whole item is replaced: a state that is no longer open leaves the due index.
+            ...dueKeys(state, options.timerEnqueued === true),
             [TTL_ATTRIBUTE]: Math.floor(Date.parse(state.firstFailureAt) / 1000) + RETRY_STATE_RETENTION_SECONDS,
           },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
@@ -41,6 +74,79 @@ export class DynamoRetryStateRepository implements RetryStateRepository {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+}
+
+/** The sparse `byDue` index of the address table, and the sweep's cursor item (see tables.ts). */
+export class DynamoDueRetryIndex implements DueRetryIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async dueBetween(from: Date, to: Date, options: { readonly withEnqueued: boolean }): Promise<DueTimer[]> {
+    const timers: DueTimer[] = [];
+    const prefixes = options.withEnqueued ? [DUE_PREFIX, DUE_ENQUEUED_PREFIX] : [DUE_PREFIX];
+    // One Query per day partition of the range (usually one), never a scan; `#` sorts below every
+    // character of an address, so `<time>#` bounds exactly the check times before `to`.
+    for (let day = Date.parse(`${dayOf(from.toISOString())}T00:00:00.000Z`); day < to.getTime(); day += DAY_MS) {
+      for (const prefix of prefixes) {
+        const pages = paginateQuery(
+          { client: this.client },
+          {
+            TableName: this.tableName,
+            IndexName: RETRY_DUE_INDEX,
+            KeyConditionExpression: 'dueDay = :day AND dueSort BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':day': `${prefix}${dayOf(new Date(day).toISOString())}`,
+              ':from': `${from.toISOString()}#`,
+              ':to': `${to.toISOString()}#`,
+            },
+          },
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) {
+            const sort = String(item.dueSort);
+            timers.push({
+              checkAt: sort.slice(0, sort.indexOf('#')),
+              timer: {
+                email: String(item.pk).slice('ADDR#'.length),
+                originalMessageId: String(item.sk).slice(RETRY_SK_PREFIX.length),
+                attempt: Number(item.attempt),
+                dueAt: String(item.dueAt),
+              },
+            });
+          }
+        }
+      }
+    }
+    return timers.sort((a, b) => a.checkAt.localeCompare(b.checkAt));
+  }
+
+  async sweptUntil(): Promise<Date | null> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sweepCursorKey(), ConsistentRead: true }));
+    return typeof Item?.until === 'string' ? new Date(Item.until) : null;
+  }
+
+  async markSweptUntil(until: Date, options: { readonly reset?: boolean } = {}): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...sweepCursorKey(), until: until.toISOString() },
+          // ISO times of one format compare as strings: a slower concurrent sweep never moves it back.
+          ...(options.reset
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
+                ExpressionAttributeNames: { '#until': 'until' },
+                ExpressionAttributeValues: { ':until': until.toISOString() },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }
@@ -193,20 +299,12 @@ export class DynamoOutboundStore implements OutboundStore {
   }
 }
 
-/**
- * Retry states, every one or (`openOnly`) those whose attempt is still ahead (scheduled or claimed): a
- * whole-table scan, for the local runtime only (re-arming timers at start, the demo's report).
- */
-export async function scanRetryStates(client: DynamoDBDocumentClient, tableName: string, openOnly: boolean): Promise<RetryState[]> {
+/** Every retry state: a whole-table scan, for the local runtime's report only. */
+export async function scanRetryStates(client: DynamoDBDocumentClient, tableName: string): Promise<RetryState[]> {
   const states: RetryState[] = [];
   const pages = paginateScan(
     { client },
-    {
-      TableName: tableName,
-      FilterExpression: openOnly ? 'begins_with(sk, :retry) AND (#status = :scheduled OR #status = :sending)' : 'begins_with(sk, :retry)',
-      ...(openOnly ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-      ExpressionAttributeValues: { ':retry': RETRY_SK_PREFIX, ...(openOnly ? { ':scheduled': 'scheduled', ':sending': 'sending' } : {}) },
-    },
+    { TableName: tableName, FilterExpression: 'begins_with(sk, :retry)', ExpressionAttributeValues: { ':retry': RETRY_SK_PREFIX } },
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) states.push(retryStateFromItem(item));

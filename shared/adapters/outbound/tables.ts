@@ -7,8 +7,29 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export interface TableDescription {
   readonly partitionKey: string;
   readonly sortKey: string;
-  readonly indexes: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey: string }>;
+  readonly indexes: ReadonlyArray<{
+    readonly name: string;
+    readonly partitionKey: string;
+    readonly sortKey: string;
+    /** The attributes the index carries besides the keys (INCLUDE); absent: all (ALL). */
+    readonly nonKeyAttributes?: readonly string[];
+  }>;
 }
+
+/**
+ * The due index of open retry states, sparse (only items with `dueDay`), one partition per day of
+ * check times: a sweep reads one partition (two at midnight) with a range on `dueSort`, and writes
+ * spread over days (about 0.6 a second at 1 M sends a day, far under a partition's limit). A GSI
+ * rather than items of its own: the state write maintains it, so no extra request and no window
+ * where the two disagree; the index costs one write when a state enters it, one when it leaves and
+ * two when a claim moves its check time (about 4 write units per attempt, as two extra items would).
+ */
+export const RETRY_DUE_INDEX = 'byDue';
+/** `dueDay` of open states whose timer a sweep must enqueue, and of those their writer enqueued. */
+export const DUE_PREFIX = 'DUE#';
+export const DUE_ENQUEUED_PREFIX = 'DUE-ENQUEUED#';
+/** The sweep's progress: every check time before `until` has been enqueued. */
+export const sweepCursorKey = () => ({ pk: 'RETRY-SWEEP', sk: 'CURSOR' });
 
 /**
  * Address table:
@@ -16,6 +37,9 @@ export interface TableDescription {
  * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
  * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
  * - `ADDR#<email>` / `RETRY#<original MessageId>`: retry state of one logical message (TTL past the window);
+ *   while open (scheduled, or claimed with its outcome unknown) it is also in the sparse GSI `byDue`:
+ *   `dueDay` = `DUE#<day of its check time>` (`DUE-ENQUEUED#<day>` when its writer enqueued the timer
+ *   itself), `dueSort` = `<check time>#<email>#<original MessageId>`, with `attempt` and `dueAt`;
  * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL):
  *   its content inline when the item still fits one write unit (1 KB), else `bodyHash`, the key of:
  * - `BODY#<SHA-256 of the content's canonical JSON>` / `BODY`: one distinct content (body, raw MIME, or
@@ -26,7 +50,10 @@ export interface TableDescription {
 export const ADDRESS_TABLE: TableDescription = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'statusSort' }],
+  indexes: [
+    { name: 'byStatus', partitionKey: 'status', sortKey: 'statusSort' },
+    { name: RETRY_DUE_INDEX, partitionKey: 'dueDay', sortKey: 'dueSort', nonKeyAttributes: ['attempt', 'dueAt'] },
+  ],
 };
 
 /**

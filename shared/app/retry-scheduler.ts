@@ -3,44 +3,28 @@ import {
   DELIVERY_DELAY_RETENTION_SECONDS,
   domainOf,
   evidenceOf,
-  hopDelaySeconds,
   markDelivered,
   maskAddress,
   planRetry,
-  retryDueEvent,
-  retryTags,
-  skipReasonAtDue,
-  stepForTimer,
+  timerDelaySeconds,
+  timerOf,
   type RecipientOutcome,
   type RetryLink,
   type RetryState,
-  type RetryTimer,
 } from '../domain/index.js';
 import type { DeferredPublish } from './address-event-batch.js';
 import { commitSignal } from './address-writer.js';
-import { recordOf, type ErasureDeps } from './erasure.js';
+import type { ErasureDeps } from './erasure.js';
 import type { DecisionEventSink } from './decision-events.js';
 import { ContentionError } from './errors.js';
 import type { AddressRepository, DeliveryDelayRepository, LoggerPort } from './ports.js';
-import {
-  SendRefusedError,
-  type CampaignPauses,
-  type EmailSender,
-  type OutboundStore,
-  type RetryDuePublisher,
-  type RetryStateRepository,
-  type RetryTimerQueue,
-} from './retry-ports.js';
+import type { RetryStateRepository, RetryTimerQueue } from './retry-ports.js';
 
 /** Compare-and-set attempts on one retry state before the record is handed back to its queue. */
-const MAX_CAS_ATTEMPTS = 6;
+export const MAX_CAS_ATTEMPTS = 6;
 
-const timerOf = (state: RetryState): RetryTimer => ({
-  email: state.email,
-  originalMessageId: state.originalMessageId,
-  attempt: state.attempt,
-  dueAt: state.dueAt,
-});
+/** Events of a retry send that prove SES accepted it (a Bounce does too: it plans the next attempt). */
+const ACCEPTED_EVIDENCE: ReadonlySet<string> = new Set(['Send', 'DeliveryDelay', 'Complaint']);
 
 /** What the classify use case hands over after applying a record: it schedules, links and ends retries. */
 export interface RetryScheduler {
@@ -66,11 +50,13 @@ export interface RetrySchedulerDeps {
 }
 
 /**
- * Retry decisions become retry state plus a timer chain; Send events of a
- * retry confirm its attempt; a Delivery of any send of the message ends its
- * retries. Every write is a compare-and-set, and every step can run again
+ * Retry decisions become retry state, in the due index; an attempt due within
+ * one queue delay also gets its timer message now (the sweeper enqueues the
+ * others when their time comes). Events of a retry send (Send, DeliveryDelay,
+ * Complaint) confirm its attempt; a Delivery of any send of the message ends
+ * its retries. Every write is a compare-and-set, and every step can run again
  * (redelivered notification, crash between two writes) with the same result:
- * a redelivered failure re-arms its timer, which is harmless because only
+ * a redelivered failure re-arms a near timer, which is harmless because only
  * one timer can claim an attempt.
  */
 export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
@@ -114,7 +100,11 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
   async function onFailure(outcome: RecipientOutcome, link: RetryLink | null, now: Date, deferPublish?: DeferredPublish): Promise<void> {
     await noteTimeout(outcome, link);
     const retryAfterSeconds = outcome.decision.retryAfterSeconds;
-    if (retryAfterSeconds === null) return;
+    if (retryAfterSeconds === null) {
+      // Not retried (a hard bounce of a retry): still proof that the attempt went out.
+      if (link) await update(outcome.recipient, link.originalMessageId, (state) => confirmSent(state, link, outcome.messageId));
+      return;
+    }
     const failure = {
       email: outcome.recipient,
       messageId: outcome.messageId,
@@ -133,13 +123,17 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
       switch (plan.kind) {
         case 'ignore':
           return;
-        case 'rearm':
-          await timers.enqueue(timerOf(plan.state), hopDelaySeconds(plan.state.dueAt, now, timers.maxDelaySeconds));
+        case 'rearm': {
+          // A far attempt is in the due index: the sweeper enqueues it in time.
+          const delay = timerDelaySeconds(plan.state.dueAt, now, timers.maxDelaySeconds);
+          if (delay !== null) await timers.enqueue(timerOf(plan.state), delay);
           return;
-        case 'schedule':
-          if (!(await retries.put(plan.state, plan.expectedVersion))) continue;
+        }
+        case 'schedule': {
+          const delay = timerDelaySeconds(plan.state.dueAt, now, timers.maxDelaySeconds);
+          if (!(await retries.put(plan.state, plan.expectedVersion, { timerEnqueued: delay !== null }))) continue;
           // A crash here loses the timer only until the notification is redelivered: it re-arms.
-          await timers.enqueue(timerOf(plan.state), hopDelaySeconds(plan.state.dueAt, now, timers.maxDelaySeconds));
+          if (delay !== null) await timers.enqueue(timerOf(plan.state), delay);
           logger.info('Retry scheduled', {
             address: maskAddress(outcome.recipient),
             category: plan.state.category,
@@ -147,6 +141,7 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
             dueAt: plan.state.dueAt,
           });
           return;
+        }
         case 'give-up':
           // The address first: a crash before the state write repeats this, and the signal is idempotent.
           await commitSignal(
@@ -176,111 +171,12 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
     async afterOutcomes(outcomes, link, now, options = {}) {
       for (const outcome of outcomes) {
         if (outcome.eventType === 'Bounce') await onFailure(outcome, link, now, options.deferPublish);
-        else if (outcome.eventType === 'Send' && link) {
+        else if (ACCEPTED_EVIDENCE.has(outcome.eventType) && link) {
           await update(outcome.recipient, link.originalMessageId, (state) => confirmSent(state, link, outcome.messageId));
         } else if (outcome.eventType === 'Delivery' && link) {
           await update(outcome.recipient, link.originalMessageId, markDelivered);
         }
       }
     },
-  };
-}
-
-export type TimerResult = 'waiting' | 'awaiting-outcome' | 'dropped' | 'lost-race' | 'sent' | 'skipped' | 'published' | 'refused-by-ses';
-
-export interface RetryRunnerDeps {
-  readonly retries: RetryStateRepository;
-  readonly timers: RetryTimerQueue;
-  readonly addresses: AddressRepository;
-  readonly outbound: OutboundStore;
-  readonly sender: EmailSender;
-  readonly pauses: CampaignPauses;
-  readonly retryDue: RetryDuePublisher;
-  readonly logger: LoggerPort;
-  /** Tombstones of erased addresses: a retry due for an erased held address is skipped. */
-  readonly erasure?: ErasureDeps;
-}
-
-/** One timer message of the retry queue. */
-export type RunRetryTimer = (timer: RetryTimer, now: Date) => Promise<TimerResult>;
-
-/**
- * A timer message arrives: not due → the next hop; due → one sender claims
- * the attempt (compare-and-set), checks the address and the campaign at that
- * moment, and sends the stored message again with the retry link in its
- * tags, or publishes a "retry due" event when the message is not stored.
- *
- * A crash or a timeout after the claim leaves the attempt `sending`: its
- * timer comes back (the queue redelivers it) and waits for SES's Send event,
- * which confirms the attempt if SES accepted it; without one after the grace
- * time the attempt is sent by whoever claims it next. So an attempt SES
- * accepted is never sent again, and one it never got is not lost.
- */
-export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
-  const { retries, timers, logger } = deps;
-
-  async function finish(claimed: RetryState, change: Partial<RetryState>): Promise<void> {
-    // If this fails, a Send event moved the state already (to `sent`): that is the same outcome.
-    await retries.put({ ...claimed, sendingSince: null, ...change, version: claimed.version + 1 }, claimed.version);
-  }
-
-  return async (timer, now) => {
-    const state = await retries.get(timer.email, timer.originalMessageId);
-    const step = stepForTimer(state, timer, now, timers.maxDelaySeconds);
-    if (step.kind === 'drop') return 'dropped';
-    if (step.kind === 'wait' || step.kind === 'await-outcome') {
-      await timers.enqueue(timer, step.delaySeconds);
-      return step.kind === 'wait' ? 'waiting' : 'awaiting-outcome';
-    }
-    const { claimed } = step;
-    if (!(await retries.put(claimed, state?.version ?? 0))) return 'lost-race';
-    const address = maskAddress(claimed.email);
-
-    const [addressState, outbound] = await Promise.all([
-      recordOf(claimed.email, deps.addresses, deps.erasure),
-      deps.outbound.get(claimed.originalMessageId),
-    ]);
-    const campaign = outbound?.tags.campaign ?? claimed.campaign;
-    const paused = campaign === null ? false : await deps.pauses.isPaused(campaign);
-    const skip = skipReasonAtDue(addressState?.status ?? null, paused);
-    if (skip !== null) {
-      await finish(claimed, { status: 'skipped', reason: skip });
-      logger.info('Retry skipped at due time', { address, attempt: claimed.attempt, reason: skip });
-      return 'skipped';
-    }
-    if (outbound === null || outbound.content === null) {
-      await deps.retryDue.publish(retryDueEvent(claimed));
-      await finish(claimed, { status: 'published', reason: outbound === null ? 'not sent through this pipeline' : 'too large to keep' });
-      return 'published';
-    }
-    let messageId: string;
-    try {
-      messageId = await deps.sender.send({
-        to: claimed.email,
-        from: outbound.from,
-        content: outbound.content,
-        tags: outbound.tags,
-        extraTags: retryTags({ originalMessageId: claimed.originalMessageId, attempt: claimed.attempt }),
-      });
-    } catch (error) {
-      if (!(error instanceof SendRefusedError)) throw error; // unknown outcome: the claim stays, the timer comes back
-      await finish(claimed, { status: 'skipped', reason: `ses-refused: ${error.code}` });
-      logger.warn('SES refused a retry', { address, attempt: claimed.attempt, code: error.code });
-      return 'refused-by-ses';
-    }
-    await deps.outbound.put({
-      messageId,
-      to: claimed.email,
-      from: outbound.from,
-      tags: outbound.tags,
-      content: null,
-      attempt: claimed.attempt,
-      originalMessageId: claimed.originalMessageId,
-      sentAt: now.toISOString(),
-      expiresAt: outbound.expiresAt,
-    });
-    await finish(claimed, { status: 'sent', lastMessageId: messageId });
-    logger.info('Retry sent', { address, attempt: claimed.attempt, category: claimed.category });
-    return 'sent';
   };
 }

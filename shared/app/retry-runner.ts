@@ -1,0 +1,153 @@
+import {
+  maskAddress,
+  moveRetry,
+  NO_EVIDENCE,
+  retryDueEvent,
+  retryTags,
+  skipReasonAtDue,
+  stepForTimer,
+  type RetryEvent,
+  type RetryState,
+  type RetryTimer,
+} from '../domain/index.js';
+import { commitSignal } from './address-writer.js';
+import { recordOf, type ErasureDeps } from './erasure.js';
+import type { DecisionEventSink } from './decision-events.js';
+import type { AddressRepository, LoggerPort } from './ports.js';
+import {
+  SendRefusedError,
+  type CampaignPauses,
+  type EmailSender,
+  type OutboundStore,
+  type RetryDuePublisher,
+  type RetryStateRepository,
+  type RetryTimerQueue,
+} from './retry-ports.js';
+
+export type TimerResult =
+  'waiting' | 'awaiting-outcome' | 'dropped' | 'lost-race' | 'sent' | 'skipped' | 'published' | 'refused-by-ses' | 'gave-up';
+
+export interface RetryRunnerDeps {
+  readonly retries: RetryStateRepository;
+  readonly timers: RetryTimerQueue;
+  readonly addresses: AddressRepository;
+  readonly outbound: OutboundStore;
+  readonly sender: EmailSender;
+  readonly pauses: CampaignPauses;
+  readonly retryDue: RetryDuePublisher;
+  readonly logger: LoggerPort;
+  /** Tombstones of erased addresses: a retry due for an erased held address is skipped. */
+  readonly erasure?: ErasureDeps;
+  /** Where an address held for review (its window closed before the attempt went) is published; none: not published. */
+  readonly events?: DecisionEventSink;
+}
+
+/** One timer message of the retry queue. */
+export type RunRetryTimer = (timer: RetryTimer, now: Date) => Promise<TimerResult>;
+
+/**
+ * A timer message arrives: due → one sender claims the attempt
+ * (compare-and-set), checks the address and the campaign at that moment, and
+ * sends the stored message again with the retry link in its tags, or
+ * publishes a "retry due" event when the message is not stored. An attempt
+ * whose window closed before it could be claimed is not sent: it gives up and
+ * the address goes to review.
+ *
+ * A crash or a timeout after the claim leaves the attempt `sending` (in the
+ * due index, at the end of its evidence wait). Any event of the attempt
+ * (SES's Send event first) confirms it if SES accepted it; only when none
+ * came within SEND_EVIDENCE_WAIT_SECONDS, and the sender recorded no answer
+ * of SES, is the claim taken over and the attempt sent. So an attempt SES
+ * accepted is not sent again, and one it never got is not lost.
+ */
+export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
+  const { retries, timers, logger } = deps;
+
+  async function finish(claimed: RetryState, event: RetryEvent, change: Partial<RetryState>): Promise<void> {
+    // If this fails, an event of the attempt moved the state already (to `sent`): that is the same outcome.
+    await retries.put(moveRetry(claimed, event, change), claimed.version);
+  }
+
+  async function giveUp(state: RetryState, next: RetryState, reason: string, now: Date): Promise<TimerResult> {
+    // The address first: a crash before the state write repeats this, and the signal is idempotent.
+    await commitSignal(
+      deps.addresses,
+      state.email,
+      () => ({
+        kind: 'retries-exhausted',
+        eventId: `retries-exhausted:${state.originalMessageId}:${state.email}`,
+        occurredAt: now.toISOString(),
+        evidence: { ...NO_EVIDENCE, category: state.category, campaign: state.campaign, messageId: state.originalMessageId },
+        note: reason,
+      }),
+      { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
+    );
+    if (!(await retries.put(next, state.version))) return 'lost-race';
+    logger.warn('Retries given up: address held for review', { address: maskAddress(state.email), reason });
+    return 'gave-up';
+  }
+
+  return async (timer, now) => {
+    const state = await retries.get(timer.email, timer.originalMessageId);
+    const step = stepForTimer(state, timer, now, timers.maxDelaySeconds);
+    if (step.kind === 'drop') return 'dropped';
+    // The due index brings the timer back when the evidence wait ends: no message waits for it.
+    if (step.kind === 'await-evidence') return 'awaiting-outcome';
+    if (step.kind === 'wait') {
+      await timers.enqueue(timer, step.delaySeconds);
+      return 'waiting';
+    }
+    if (state === null) return 'dropped';
+    if (step.kind === 'give-up') return giveUp(state, step.state, step.reason, now);
+    const { claimed } = step;
+    if (!(await retries.put(claimed, state.version))) return 'lost-race';
+    const address = maskAddress(claimed.email);
+
+    const [addressState, outbound] = await Promise.all([
+      recordOf(claimed.email, deps.addresses, deps.erasure),
+      deps.outbound.get(claimed.originalMessageId),
+    ]);
+    const campaign = outbound?.tags.campaign ?? claimed.campaign;
+    const paused = campaign === null ? false : await deps.pauses.isPaused(campaign);
+    const skip = skipReasonAtDue(addressState?.status ?? null, paused);
+    if (skip !== null) {
+      await finish(claimed, 'skip', { reason: skip });
+      logger.info('Retry skipped at due time', { address, attempt: claimed.attempt, reason: skip });
+      return 'skipped';
+    }
+    if (outbound === null || outbound.content === null) {
+      await deps.retryDue.publish(retryDueEvent(claimed));
+      await finish(claimed, 'publish', { reason: outbound === null ? 'not sent through this pipeline' : 'too large to keep' });
+      return 'published';
+    }
+    let messageId: string;
+    try {
+      messageId = await deps.sender.send({
+        to: claimed.email,
+        from: outbound.from,
+        content: outbound.content,
+        tags: outbound.tags,
+        extraTags: retryTags({ originalMessageId: claimed.originalMessageId, attempt: claimed.attempt }),
+      });
+    } catch (error) {
+      if (!(error instanceof SendRefusedError)) throw error; // unknown outcome: the claim stays, evidence decides
+      await finish(claimed, 'skip', { reason: `ses-refused: ${error.code}` });
+      logger.warn('SES refused a retry', { address, attempt: claimed.attempt, code: error.code });
+      return 'refused-by-ses';
+    }
+    await deps.outbound.put({
+      messageId,
+      to: claimed.email,
+      from: outbound.from,
+      tags: outbound.tags,
+      content: null,
+      attempt: claimed.attempt,
+      originalMessageId: claimed.originalMessageId,
+      sentAt: now.toISOString(),
+      expiresAt: outbound.expiresAt,
+    });
+    await finish(claimed, 'accepted', { lastMessageId: messageId });
+    logger.info('Retry sent', { address, attempt: claimed.attempt, category: claimed.category });
+    return 'sent';
+  };
+}
