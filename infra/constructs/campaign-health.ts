@@ -86,7 +86,7 @@ export class CampaignHealth extends Construct {
   constructor(scope: Construct, id: string, props: CampaignHealthProps) {
     super(scope, id);
     const { region, account, partition } = Stack.of(this);
-    const every = props.every ?? Duration.minutes(5);
+    const every = props.every ?? Duration.minutes(HEALTH_FAN_OUT.scheduleMinutes);
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
     const dashboardUrl =
       `https://${region}` +

@@ -48,6 +48,8 @@ export interface HealthJobDeps extends SuppressionDeps {
 
 /** The fan-out's shape: one place for the finder, the local runner and the CDK event source. */
 export const HEALTH_FAN_OUT = {
+  /** Minutes between scheduled runs (the EventBridge rate; the stack's default). */
+  scheduleMinutes: 5,
   /** Campaigns per SQS message. */
   campaignsPerMessage: 25,
   /** Messages per checker invocation (the event source's batch size). */
