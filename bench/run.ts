@@ -3,6 +3,7 @@ import { benchBodies } from './bodies.js';
 import { benchBundles } from './bundles.js';
 import { benchCampaignHour } from './campaign-hour.js';
 import { benchClassify } from './classify.js';
+import { benchHealth } from './health.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
 import { benchRetries } from './retries.js';
@@ -19,5 +20,6 @@ await benchIngest();
 await benchRetries();
 await benchBodies();
 await benchThroughput();
+await benchHealth();
 // The longest: a campaign-hour through dynalite (100,000 sends; BENCH_CAMPAIGN_SENDS=1000000 for the million).
 await benchCampaignHour();

@@ -63,6 +63,7 @@ Campaigns (same API):
                             sends, rates and verdict as a table
   health CAMPAIGN [--hours N] [--json]
                             Figures and findings of one campaign, with what to do
+  health --run [--json]     One scheduled health pass now on the local runtime
   pause CAMPAIGN --reason T Pause a campaign: sends are refused, due retries wait
   resume CAMPAIGN --reason T
                             Resume a paused campaign
@@ -188,8 +189,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         hours: { type: 'string', default: '72' },
         json: { type: 'boolean', default: false },
         reason: { type: 'string' },
+        run: { type: 'boolean', default: false },
       });
       if (!parsed) return 2;
+      if (parsed.values.run) {
+        if (command !== 'health' || parsed.positionals.length > 0 || parsed.values.url)
+          return usageError('--run is "bounce health --run [--json] [--data DIR]" (the local runtime)');
+        const { healthRunCommand } = await import('./health-run-command.js');
+        return healthRunCommand({ json: parsed.values.json, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
+      }
       const hours = Number(parsed.values.hours);
       if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14) return usageError('--hours is a whole number from 1 to 336');
       const [campaign] = parsed.positionals;

@@ -140,6 +140,7 @@ verdict (ok, warning, danger; "(paused)" when paused), number of findings.
 --json prints the rows as a JSON array.
 `,
   health: `Usage: bounce health CAMPAIGN [--hours N] [--json] [--data DIR | --url URL]
+       bounce health --run [--json] [--data DIR]
 
 A campaign's figures over the last N hours (default 72) and its findings, each
 with the numbers behind it and what to do. --json prints
@@ -148,6 +149,10 @@ with the numbers behind it and what to do. --json prints
 (rates as fractions; pattern is one of hard-bounce-rate, reputation-across-providers,
 mailbox-full-concentration, complaint-rate, domain-timeouts). Exit 1 when the
 campaign had no activity in the window.
+
+--run: one scheduled pass now on the running local runtime (finder, fan-out,
+checks, alerts, metrics and heartbeat into its data folder); --json prints
+{"campaignsChecked", "storageRequests", "durationMs", "heartbeat", ...}.
 `,
   pause: `Usage: bounce pause CAMPAIGN --reason TEXT [--data DIR | --url URL]
 

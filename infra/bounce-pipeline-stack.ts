@@ -67,6 +67,7 @@ export class BouncePipelineStack extends Stack {
     erasure.allowErase(api.handler.function, [store.addressTable, store.campaignTable]);
     const decisions = new DecisionEvents(this, 'Decisions');
     decisions.allowPublish(health.function.function);
+    decisions.allowPublish(health.checker.function);
     decisions.allowPublish(api.handler.function);
     decisions.allowPublish(ingestion.classify.function);
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });

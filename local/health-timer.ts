@@ -26,13 +26,14 @@ export const localDecisionEvents = (dataDir: string): DecisionEventSink =>
   new JsonLinesDecisionEvents((text) => appendFile(join(dataDir, 'events.jsonl'), text));
 
 /**
- * The local health job: the Lambda's use case with its alert shape in
- * DIR/alerts.jsonl (one JSON alert per line) and its metrics as the same EMF
- * documents in DIR/metrics.jsonl. A failed run is logged; the next one tries again.
+ * One scheduled pass on this machine, through the deployed code path: the finder, its fan-out
+ * messages (the JSON bodies the checker function gets, in its batch size and concurrency, through an
+ * in-process queue) and the checker; alerts in DIR/alerts.jsonl (one JSON alert per line), metrics
+ * (the heartbeat included) as the same EMF documents in DIR/metrics.jsonl.
  */
-export function localHealthJob(inputs: HealthTimerInputs): () => Promise<HealthRun | null> {
+export function localHealthPass(inputs: HealthTimerInputs): () => Promise<HealthRun> {
   const metricsPath = join(inputs.dataDir, 'metrics.jsonl');
-  const run = composeHealthJob({
+  return composeHealthJob({
     dynamo: inputs.dynamo,
     tables: inputs.tables,
     clock: inputs.clock,
@@ -44,6 +45,11 @@ export function localHealthJob(inputs: HealthTimerInputs): () => Promise<HealthR
       appendFile(metricsPath, `${JSON.stringify(emf)}\n`),
     ),
   });
+}
+
+/** The local health timer's job: a pass whose failure is logged; the next one tries again. */
+export function localHealthJob(inputs: HealthTimerInputs): () => Promise<HealthRun | null> {
+  const run = localHealthPass(inputs);
   return async () => {
     try {
       return await run();

@@ -7,7 +7,17 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createProcessBatch, type ProcessBatch } from '../app/classify-batch.js';
 import type { AlertPublisher, HealthMetricsPort } from '../app/health-ports.js';
 import { noHealthMetrics } from '../app/health-ports.js';
-import { runHealthJob, type HealthRun } from '../app/health-job.js';
+import {
+  createProcessHealthChecks,
+  runHealthFinder,
+  runHealthJob,
+  type HealthFinderRun,
+  type HealthJobDeps,
+  type HealthRun,
+  type InProcessFanOut,
+} from '../app/health-job.js';
+import type { HealthCheckQueue } from '../app/health-ports.js';
+import { SqsHealthCheckQueue } from './outbound/sqs-health-checks.js';
 import type { PauseDeps } from '../app/pause.js';
 import { withOutbox, type DecisionEventSink } from '../app/decision-events.js';
 import { EventBridgeDecisionEvents } from './outbound/decision-event-sinks.js';
@@ -243,8 +253,8 @@ export interface HealthJobInputs extends ReadInputs {
   readonly events?: EventsInput;
 }
 
-/** The scheduled health job: one run per call. */
-export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthRun> {
+/** What the finder and the checkers share. */
+function healthJobDeps(inputs: HealthJobInputs): HealthJobDeps {
   const suppressions = composeSuppressions(inputs);
   const doc = documentClient(inputs.dynamo);
   const publisher = 'publish' in inputs.alerts ? inputs.alerts : new SnsAlertPublisher(inputs.alerts.sns, inputs.alerts.topicArn);
@@ -257,7 +267,7 @@ export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthR
         ...inputs.autoPause,
       })
     : null;
-  const deps = {
+  return {
     ...suppressions,
     ledger: new DynamoAlertLedger(doc, inputs.tables.campaignTable),
     publisher,
@@ -274,7 +284,46 @@ export function composeHealthJob(inputs: HealthJobInputs): () => Promise<HealthR
     ...(inputs.recentHours ? { recentHours: inputs.recentHours } : {}),
     ...(inputs.lifetimeHours ? { lifetimeHours: inputs.lifetimeHours } : {}),
   };
-  return () => runHealthJob(deps);
+}
+
+/** One whole scheduled pass in this process (finder, fan-out, checkers): the local runtime and tests. */
+export function composeHealthJob(inputs: HealthJobInputs & { readonly fanOut?: InProcessFanOut }): () => Promise<HealthRun> {
+  const deps = healthJobDeps(inputs);
+  return () => runHealthJob(deps, inputs.fanOut ?? {});
+}
+
+export interface HealthFinderInputs {
+  readonly dynamo: DynamoInput;
+  /** The finder reads only the campaign table (activity markers, marks, the event outbox). */
+  readonly campaignTable: string;
+  readonly queue: HealthCheckQueue | { readonly sqs: SQSClient; readonly queueUrl: string };
+  readonly metrics?: HealthMetricsPort;
+  readonly logger?: LoggerPort;
+  readonly clock?: () => Date;
+  readonly recentHours?: number;
+  /** Where events kept by earlier failed publishes are published. */
+  readonly events?: EventsInput;
+}
+
+/** The scheduled finder: finds the campaigns to check and fans them out to the health-check queue. */
+export function composeHealthFinder(inputs: HealthFinderInputs): () => Promise<HealthFinderRun> {
+  const doc = documentClient(inputs.dynamo);
+  const deps = {
+    campaigns: new DynamoCampaignRepository(doc, inputs.campaignTable),
+    ledger: new DynamoAlertLedger(doc, inputs.campaignTable),
+    queue: 'send' in inputs.queue ? inputs.queue : new SqsHealthCheckQueue(inputs.queue.sqs, inputs.queue.queueUrl),
+    metrics: inputs.metrics ?? noHealthMetrics,
+    logger: inputs.logger ?? DEFAULTS.logger,
+    clock: inputs.clock ?? DEFAULTS.clock,
+    ...(inputs.recentHours ? { recentHours: inputs.recentHours } : {}),
+    ...(inputs.events ? { kept: { sink: bareSink(inputs.events), outbox: new DynamoDecisionOutbox(doc, inputs.campaignTable) } } : {}),
+  };
+  return () => runHealthFinder(deps);
+}
+
+/** The checker: one batch of the health-check queue's messages per call. */
+export function composeHealthChecker(inputs: HealthJobInputs): ProcessBatch {
+  return createProcessHealthChecks(healthJobDeps(inputs));
 }
 
 export interface RetryQueueInput {

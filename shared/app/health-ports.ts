@@ -80,7 +80,31 @@ export interface WorstFigures {
 export interface HealthMetricsPort {
   campaign(campaign: string, figures: CampaignFigures): void;
   account(figures: WorstFigures): void;
+  /** One per scheduled run, whatever happened to it: its alarm treats a missing beat as breaching. */
+  heartbeat(): void;
   flush(): Promise<void>;
 }
 
-export const noHealthMetrics: HealthMetricsPort = { campaign: () => {}, account: () => {}, flush: async () => {} };
+export const noHealthMetrics: HealthMetricsPort = { campaign: () => {}, account: () => {}, heartbeat: () => {}, flush: async () => {} };
+
+/** One campaign the finder hands to the checkers. */
+export interface CampaignToCheck {
+  readonly campaign: string;
+  /** Active in the recent window (else visited for its open alerts only). */
+  readonly active: boolean;
+  /** The version of its ALERTING mark as the finder read it; null when not marked. */
+  readonly mark: number | null;
+}
+
+/** The body of one fan-out message (JSON): a group of campaigns for one checker. */
+export interface HealthCheckMessage {
+  readonly version: 1;
+  /** When the finder ran (ISO). */
+  readonly at: string;
+  readonly campaigns: readonly CampaignToCheck[];
+}
+
+/** Where the finder fans out to the checkers: an SQS queue on AWS. */
+export interface HealthCheckQueue {
+  send(messages: readonly HealthCheckMessage[]): Promise<void>;
+}

@@ -158,7 +158,19 @@ export interface CampaignCounterRepository {
 /** The map key `readCounters` uses for a counter. */
 export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id.hour}\u0000${id.name}`;
 
+/** A campaign's counters summed over one hour (all shards). */
+export interface HourTotals {
+  readonly hour: string;
+  readonly totals: Readonly<Record<string, number>>;
+}
+
 export interface CampaignReader {
+  /**
+   * The campaign's hours from `fromHour` to `toHour` (inclusive, `YYYY-MM-DDTHH`) that had activity,
+   * oldest first, each with its counters summed: one read of a campaign's whole lifetime, from which
+   * the health check computes every window it needs in memory.
+   */
+  hourlyTotals(campaign: string, fromHour: string, toHour: string): Promise<HourTotals[]>;
   /** Of these hours, those in which the campaign had activity. */
   activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
   /** Every counter of the campaign summed over these hours and all shards. */

@@ -83,6 +83,7 @@ function healthEmf(): EmfDocument[] {
   const health = new PowertoolsHealthMetrics(metrics);
   health.campaign('nov', { sends: 200, hardBounceRate: 0.05, hardBounceRateLowerBound: 0.03, complaintRate: 0.001 });
   health.account({ worstHardBounceRateLowerBound: 0.03, worstComplaintRate: 0.001, campaignsChecked: 1, findings: 1 });
+  health.heartbeat();
   return printed.map((line) => JSON.parse(line) as EmfDocument);
 }
 
@@ -291,7 +292,7 @@ describe('dashboard and alarms read what the code emits', () => {
 
   it('every alarm on a pipeline metric reads exactly one emitted metric (name, namespace, full dimension set)', () => {
     const own = alarms.filter((alarm) => alarm.Namespace === METRICS_NAMESPACE);
-    expect(own.map((alarm) => alarm.MetricName).sort()).toEqual(['WorstComplaintRate', 'WorstHardBounceRateLowerBound']);
+    expect(own.map((alarm) => alarm.MetricName).sort()).toEqual(['HealthHeartbeat', 'WorstComplaintRate', 'WorstHardBounceRateLowerBound']);
     for (const alarm of own) {
       const metric = {
         namespace: alarm.Namespace,

@@ -47,25 +47,58 @@ async function emittedDimensions(): Promise<{ campaign: string[][]; account: str
   };
 }
 
+/** The finder (scheduled) and the checker (the health-check queue's consumer), by the variables only each has. */
+function healthFunctions(t: Template = template): { finderId: string; checkerId: string } {
+  const by = (variable: string) => {
+    const found = Object.keys(
+      t.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ [variable]: Match.anyValue() }) } },
+      }),
+    );
+    expect(found, variable).toHaveLength(1);
+    return found[0] as string;
+  };
+  return { finderId: by('HEALTH_CHECK_QUEUE_URL'), checkerId: by('ALERT_TOPIC_ARN') };
+}
+
+function statementsOf(functionId: string): Array<{ Action: unknown; Resource: unknown }> {
+  const fn = template.findResources('AWS::Lambda::Function')[functionId] as Resource;
+  const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  const policy = policies.find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+  return (policy?.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement;
+}
+
 describe('health schedule', () => {
-  it('runs the health function every 5 minutes', () => {
-    const functions = template.findResources('AWS::Lambda::Function', {
-      Properties: { Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: Match.anyValue() }) } },
-    });
-    const [healthId] = Object.keys(functions);
-    expect(Object.keys(functions)).toHaveLength(1);
+  it('runs the finder every 5 minutes; it fans out to the health-check queue (with a DLQ), consumed by the checker with bounded concurrency', () => {
+    const { finderId, checkerId } = healthFunctions();
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [healthId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [finderId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
-    const variables = (functions[healthId as string] as Resource).Properties.Environment as { Variables: Record<string, unknown> };
+    const finder = (template.findResources('AWS::Lambda::Function')[finderId] as Resource).Properties.Environment as {
+      Variables: Record<string, { Ref?: string }>;
+    };
+    const queueId = finder.Variables.HEALTH_CHECK_QUEUE_URL?.Ref as string;
+    const queue = (template.findResources('AWS::SQS::Queue')[queueId] as Resource).Properties;
+    expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: checkerId },
+      BatchSize: 4,
+      ScalingConfig: { MaximumConcurrency: 10 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const variables = (template.findResources('AWS::Lambda::Function')[checkerId] as Resource).Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
     expect(variables.Variables).toMatchObject({
       AUTO_PAUSE: 'false',
       PAUSE_CONFIGURATION_SETS: '{}',
-      POWERTOOLS_SERVICE_NAME: HEALTH_SERVICE,
       ALERT_TOPIC_ARN: { Ref: alertTopicRef() },
     });
+    expect(finder.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: HEALTH_SERVICE });
   });
 
   it('takes auto-pause and configuration sets (with SES permission on exactly those sets)', () => {
@@ -90,23 +123,30 @@ describe('health schedule', () => {
 });
 
 describe('health function permissions', () => {
-  it('may publish only to the alert topic and use only its key, read the campaign table and write its alert, mark, pause and outbox items', () => {
-    const functions = template.findResources('AWS::Lambda::Function', {
-      Properties: { Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: Match.anyValue() }) } },
-    });
-    const role = ((Object.values(functions)[0] as Resource).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
-    const policy = policies.find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]));
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement;
+  it('the checker may publish only to the alert topic and use only its key, read the campaign table and write its alert, mark, pause and outbox items', () => {
+    const statements = statementsOf(healthFunctions().checkerId);
     expect(statements.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
       'sns:Publish',
       ['kms:GenerateDataKey', 'kms:Decrypt'],
       'events:PutEvents',
     ]);
+    expect(statements[2]?.Resource).toEqual({ 'Fn::GetAtt': ['StoreCampaignTableA2A09C9F', 'Arn'] });
+    expect(statements[3]?.Resource).toEqual({ Ref: alertTopicRef() });
+  });
+
+  it('the finder may query the campaign table, remove published outbox items, and send to the health-check queue only', () => {
+    const statements = statementsOf(healthFunctions().finderId);
+    expect(statements.map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['dynamodb:Query', 'dynamodb:DeleteItem'],
+      'sqs:SendMessage',
+      'events:PutEvents',
+    ]);
     expect(statements[1]?.Resource).toEqual({ 'Fn::GetAtt': ['StoreCampaignTableA2A09C9F', 'Arn'] });
-    expect(statements[2]?.Resource).toEqual({ Ref: alertTopicRef() });
+    expect(JSON.stringify(statements[2]?.Resource)).toMatch(/HealthChecksQueue/);
   });
 });
 
@@ -125,14 +165,49 @@ describe('health alarms', () => {
       Namespace: 'BouncePipeline',
       Dimensions: [{ Name: 'service', Value: emitted.service }],
       Statistic: 'Maximum',
-      Period: 300,
+      // Two schedule periods: every checker batch's worst is one data point, some run always lands in it.
+      Period: 600,
       EvaluationPeriods: 1,
       Threshold: threshold,
       ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
+      TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: alertTopicRef() }],
       OKActions: [{ Ref: alertTopicRef() }],
     });
+  });
+
+  it('the heartbeat: fewer than 1 run in two schedule periods, missing data breaching', async () => {
+    const docs: Array<Record<string, unknown>> = [];
+    const metrics = new PowertoolsHealthMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: HEALTH_SERVICE }), async (emf) => {
+      docs.push(emf as Record<string, unknown>);
+    });
+    metrics.heartbeat();
+    await metrics.flush();
+    expect(docs[0]).toMatchObject({ service: HEALTH_SERVICE, HealthHeartbeat: 1 });
+    const found = alarms.filter((a) => a.Properties.MetricName === 'HealthHeartbeat');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Properties).toMatchObject({
+      Namespace: 'BouncePipeline',
+      Dimensions: [{ Name: 'service', Value: HEALTH_SERVICE }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: alertTopicRef() }],
+    });
+  });
+
+  it('no alarm of the stack goes to OK (and notifies it) because its data stopped', () => {
+    const withOk = alarms.filter((a) => Array.isArray(a.Properties.OKActions) && a.Properties.OKActions.length > 0);
+    expect(withOk.map((a) => a.Properties.MetricName).sort()).toEqual([
+      'HealthHeartbeat',
+      'WorstComplaintRate',
+      'WorstHardBounceRateLowerBound',
+    ]);
+    for (const alarm of withOk) expect(alarm.Properties.TreatMissingData, String(alarm.Properties.MetricName)).toBe('breaching');
   });
 });
 
@@ -268,6 +343,7 @@ describe('decision events', () => {
       Properties: { Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: { Ref: bus } }) } },
     });
     expect(Object.keys(withBus).sort()).toEqual([
+      expect.stringMatching(/^HealthCheckFunction/),
       expect.stringMatching(/^HealthJobFunction/),
       expect.stringMatching(/^IngestionClassifyFunction/),
       expect.stringMatching(/^LookupApiHandlerFunction/),
@@ -277,7 +353,7 @@ describe('decision events', () => {
         (s) => s.Action === 'events:PutEvents',
       ),
     );
-    expect(puts).toHaveLength(3);
+    expect(puts).toHaveLength(4);
     for (const statement of puts) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [bus, 'Arn'] });
   });
 });

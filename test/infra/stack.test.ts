@@ -106,9 +106,9 @@ describe('queues', () => {
   it('refuse plain HTTP', () => {
     const policies = template.findResources('AWS::SQS::QueuePolicy');
     const denies = Object.values(policies).filter((policy) => JSON.stringify(policy).includes('"aws:SecureTransport":"false"'));
-    // Every queue (notifications and retry timers, each with its DLQ).
+    // Every queue (notifications, retry timers and health checks, each with its DLQ).
     expect(denies.length).toBe(Object.keys(template.findResources('AWS::SQS::Queue')).length);
-    expect(denies.length).toBe(4);
+    expect(denies.length).toBe(6);
   });
 
   it('alarm when the DLQ is not empty, to the alert topic', () => {

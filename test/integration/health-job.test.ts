@@ -2,7 +2,16 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { composeApi, composeHealthJob, composePauses, documentClient } from '../../shared/adapters/compose.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  composeApi,
+  composeHealthChecker,
+  composeHealthFinder,
+  composeHealthJob,
+  composePauses,
+  documentClient,
+} from '../../shared/adapters/compose.js';
+import { countRequests } from '../../shared/adapters/request-count.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
 import { DynamoPauseStore } from '../../shared/adapters/outbound/dynamo-health-stores.js';
@@ -176,8 +185,9 @@ describe('health job against dynalite, alerts through SNS → SQS', () => {
             };
           },
       );
-    expect(docs).toHaveLength(2);
-    const [campaignDoc, accountDoc] = docs;
+    expect(docs).toHaveLength(3);
+    const [heartbeatDoc, campaignDoc, accountDoc] = docs;
+    expect(heartbeatDoc?._aws.CloudWatchMetrics[0]).toMatchObject({ Dimensions: [['service']], Metrics: [{ Name: 'HealthHeartbeat' }] });
     expect(campaignDoc?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'BouncePipeline', Dimensions: [['service', 'campaign']] });
     expect(campaignDoc).toMatchObject({ service: 'bounce-health', campaign: 'nov', CampaignSends: 1000, HardBounceRate: 3 });
     expect(campaignDoc?.HardBounceRateLowerBound).toBeCloseTo(2.2316, 3);
@@ -189,6 +199,64 @@ describe('health job against dynalite, alerts through SNS → SQS', () => {
       ['OpenFindings', 'Count'],
     ]);
     expect(accountDoc).not.toHaveProperty('campaign');
+  });
+});
+
+describe('health fan-out against dynalite and SQS', () => {
+  it('a pass over N campaigns makes at most 5 storage requests per campaign plus a constant', async () => {
+    const { tables, repository } = await freshTables();
+    const n = 40;
+    const hour = hourOf(NOW.toISOString());
+    for (let i = 0; i < n; i++) {
+      const campaign = `c-${i}`;
+      await repository.markActive(campaign, hour);
+      await addCounts(repository, campaign, hour, { sends: 1000, deliveries: 998, hardBounces: 2 });
+    }
+    // The pass's own client, counted by an SDK middleware.
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
+    const requests = countRequests(client);
+    try {
+      const run = await composeHealthJob({ dynamo: client, tables, clock, alerts: { publish: async () => {} } })();
+      expect(run.checks).toHaveLength(n);
+      expect(run.failed).toEqual([]);
+      // Finder: 24 activity-marker queries and one read of the marks; each campaign: its lifetime hours
+      // (on this key layout the 336 activity markers, 4 BatchGets, and one Query per active hour).
+      const perRun = 24 + 1;
+      expect(requests()).toBeLessThanOrEqual(5 * n + perRun);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('the finder fans out through the SQS queue and the checker takes the messages as the Lambda gets them', async () => {
+    const { tables, repository } = await freshTables();
+    for (let i = 0; i < 30; i++) await seedCampaign(repository, `c-${i}`, { sends: 100, deliveries: 100 }, {});
+    await seedCampaign(repository, 'nov', { sends: 1000, deliveries: 970 }, { hardBounces: 30 });
+    const { QueueUrl } = await messaging.sqs.send(new CreateQueueCommand({ QueueName: `health-checks-${seq}` }));
+    const queueUrl = QueueUrl as string;
+    const finder = await composeHealthFinder({
+      dynamo: dynamo.client,
+      campaignTable: tables.campaignTable,
+      clock,
+      queue: { sqs: messaging.sqs, queueUrl },
+    })();
+    expect(finder).toMatchObject({ messages: 2, heartbeat: true, error: null });
+    const published: string[] = [];
+    const check = composeHealthChecker({
+      dynamo: dynamo.client,
+      tables,
+      clock,
+      alerts: { publish: async (a) => void published.push(a.key) },
+    });
+    const { Messages = [] } = await messaging.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    expect(Messages).toHaveLength(2);
+    const result = await check(Messages.map((m) => ({ id: m.MessageId ?? '', body: m.Body ?? '' })));
+    expect(result.failedIds.size).toBe(0);
+    expect(published).toEqual(['hard-bounce-rate']);
   });
 });
 

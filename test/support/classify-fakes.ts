@@ -7,7 +7,12 @@ import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, Recordi
 export const CLASSIFY_NOW = new Date('2026-11-20T12:00:00Z');
 
 /** A campaign reader that has seen no activity (for use cases that read campaigns only on the side). */
-export const noCampaignReads: CampaignReader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
+export const noCampaignReads: CampaignReader = {
+  activeHours: async () => [],
+  totals: async () => ({}),
+  campaignsActiveIn: async () => [],
+  hourlyTotals: async () => [],
+};
 
 export interface ClassifyOverFakes {
   readonly addresses: FakeAddresses;

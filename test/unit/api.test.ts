@@ -31,6 +31,7 @@ function event(
 const campaigns: CampaignReader = {
   activeHours: async (campaign, hours) => (campaign === 'nov' ? hours.slice(-2) : []),
   campaignsActiveIn: async () => ['nov'],
+  hourlyTotals: async () => [],
   totals: async () => ({
     sends: 1000,
     deliveries: 950,

@@ -10,7 +10,8 @@ import type {
   HealthMetricsPort,
   WorstFigures,
 } from '../../shared/app/health-ports.js';
-import { runHealthJob, type HealthJobDeps } from '../../shared/app/health-job.js';
+import { createProcessHealthChecks, runHealthFinder, runHealthJob, type HealthJobDeps } from '../../shared/app/health-job.js';
+import type { HealthCheckMessage } from '../../shared/app/health-ports.js';
 import type { SendingSwitch } from '../../shared/app/pause.js';
 import { FakePauses } from '../support/retry-fakes.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
@@ -34,6 +35,13 @@ class FakeCampaigns implements CampaignReader {
   async totals(campaign: string, hours: readonly string[]) {
     return hours.length > 0 ? (this.totalsOf.get(campaign) ?? {}) : {};
   }
+  /** An active campaign's counters are in the newest hour; an idle one's in the oldest of its lifetime. */
+  async hourlyTotals(campaign: string, fromHour: string, toHour: string) {
+    const totals = this.totalsOf.get(campaign);
+    this.reads++;
+    return totals ? [{ hour: this.idle.has(campaign) ? fromHour : toHour, totals }] : [];
+  }
+  reads = 0;
 }
 
 /** An in-memory ledger with the same conditions as the DynamoDB one. */
@@ -81,6 +89,10 @@ class RecordingMetrics implements HealthMetricsPort {
   }
   account(figures: WorstFigures) {
     this.accounts.push(figures);
+  }
+  heartbeats = 0;
+  heartbeat() {
+    this.heartbeats++;
   }
   async flush() {
     this.flushes++;
@@ -200,28 +212,73 @@ describe('health job', () => {
     expect(published.map((a) => a.verdict)).toEqual(['danger']);
   });
 
-  it('publishes per-campaign figures and the worst of them for the account alarms', async () => {
+  it('publishes per-campaign figures only for campaigns in warning or danger, and the worst of all for the account alarms', async () => {
     const { deps, campaigns, metrics } = setup();
     campaigns.totalsOf.set('nov', BAD);
     campaigns.totalsOf.set('complaints', { sends: 20_000, deliveries: 20_000, complaints: 24 });
     campaigns.totalsOf.set('one-complaint', { sends: 10, deliveries: 10, complaints: 1 }); // 10 %, but one person
+    campaigns.totalsOf.set('fine', GOOD);
     await runHealthJob(deps);
+    // 4 metrics x $0.30 a month per campaign: the ok ones ('one-complaint', 'fine') get none.
     expect(metrics.campaigns.map(([name, figures]) => [name, figures.sends, figures.hardBounceRate])).toEqual([
       ['nov', 1000, 0.03],
       ['complaints', 20_000, 0],
-      ['one-complaint', 10, 0],
     ]);
     expect(metrics.accounts).toHaveLength(1);
     expect(metrics.accounts[0]?.worstHardBounceRateLowerBound).toBeCloseTo(0.0223, 4);
     expect(metrics.accounts[0]?.worstComplaintRate).toBeCloseTo(0.0012, 6);
-    expect(metrics.accounts[0]).toMatchObject({ campaignsChecked: 3, findings: 2 });
-    expect(metrics.flushes).toBe(1);
+    expect(metrics.accounts[0]).toMatchObject({ campaignsChecked: 4, findings: 2 });
+    expect(metrics.heartbeats).toBe(1);
+  });
+
+  it('writes the heartbeat when the check of every campaign throws, and no account figures (blind is not "all well")', async () => {
+    const { deps, campaigns, metrics } = setup();
+    campaigns.totalsOf.set('nov', BAD);
+    campaigns.totalsOf.set('fine', GOOD);
+    campaigns.hourlyTotals = async () => {
+      throw new Error('throttled');
+    };
+    const run = await runHealthJob(deps);
+    expect(run.failed).toEqual(['nov', 'fine']);
+    expect(run.heartbeat).toBe(true);
+    expect(metrics.heartbeats).toBe(1);
+    expect(metrics.accounts).toEqual([]);
+  });
+
+  it('writes the heartbeat when finding the campaigns fails, and reports the failure', async () => {
+    const { deps, campaigns, metrics } = setup();
+    campaigns.campaignsActiveIn = async () => {
+      throw new Error('table not found');
+    };
+    const run = await runHealthJob(deps);
+    expect(run.finderError?.message).toBe('table not found');
+    expect(run.heartbeat).toBe(true);
+    expect(metrics.heartbeats).toBe(1);
+    expect(metrics.accounts).toEqual([]);
+  });
+
+  it('reads each campaign once (both windows from one read), its open alerts only when marked or with a finding', async () => {
+    const { deps, campaigns, ledger } = setup();
+    let opens = 0;
+    const open = ledger.open.bind(ledger);
+    ledger.open = async (campaign) => {
+      opens++;
+      return open(campaign);
+    };
+    for (let i = 0; i < 30; i++) campaigns.totalsOf.set(`fine-${i}`, GOOD);
+    campaigns.totalsOf.set('nov', BAD);
+    const run = await runHealthJob(deps);
+    expect(run.checks).toHaveLength(31);
+    expect(run.messages).toBe(2); // 25 campaigns per message
+    expect(campaigns.reads).toBe(31);
+    expect(opens).toBe(1); // 'nov' has a finding; the others are neither marked nor flagged
   });
 
   it('with no active campaign, still reports zeros (the alarms see data)', async () => {
     const { deps, metrics, published } = setup();
     await runHealthJob(deps);
     expect(metrics.accounts).toEqual([{ worstHardBounceRateLowerBound: 0, worstComplaintRate: 0, campaignsChecked: 0, findings: 0 }]);
+    expect(metrics.heartbeats).toBe(1);
     expect(published).toEqual([]);
   });
 
@@ -353,6 +410,63 @@ describe('health job', () => {
     const { deps, campaigns } = setup();
     campaigns.totalsOf.set('nov', BAD);
     expect((await runHealthJob(deps)).paused).toEqual([]);
+  });
+});
+
+describe('health fan-out', () => {
+  it('the finder sends groups of 25 campaigns, active first, idle marked ones with their mark version', async () => {
+    const { deps, campaigns, ledger } = setup();
+    for (let i = 0; i < 26; i++) campaigns.totalsOf.set(`c-${String(i).padStart(2, '0')}`, GOOD);
+    await ledger.mark('old');
+    await ledger.mark('old');
+    const sent: HealthCheckMessage[] = [];
+    const run = await runHealthFinder({ ...deps, queue: { send: async (messages) => void sent.push(...messages) } });
+    expect(run).toMatchObject({ messages: 2, heartbeat: true, error: null });
+    expect(sent.map((m) => m.campaigns.length)).toEqual([25, 2]);
+    expect(sent[0]).toMatchObject({ version: 1, at: NOW.toISOString() });
+    expect(sent[1]?.campaigns).toEqual([
+      { campaign: 'c-25', active: true, mark: null },
+      { campaign: 'old', active: false, mark: 2 },
+    ]);
+  });
+
+  it('the finder writes its heartbeat when the queue refuses the messages', async () => {
+    const { deps, campaigns, metrics } = setup();
+    campaigns.totalsOf.set('nov', BAD);
+    const run = await runHealthFinder({
+      ...deps,
+      queue: {
+        send: async () => {
+          throw new Error('AccessDenied');
+        },
+      },
+    });
+    expect(run.error?.message).toBe('AccessDenied');
+    expect(metrics.heartbeats).toBe(1);
+  });
+
+  it('the checker reports a message with a failed campaign, and one that is not a message, as failed; the others are done', async () => {
+    const { deps, campaigns, published, metrics } = setup();
+    campaigns.totalsOf.set('nov', BAD);
+    campaigns.totalsOf.set('fine', GOOD);
+    campaigns.totalsOf.set('broken', GOOD);
+    const hourly = campaigns.hourlyTotals.bind(campaigns);
+    campaigns.hourlyTotals = async (campaign, from, to) => {
+      if (campaign === 'broken') throw new Error('throttled');
+      return hourly(campaign, from, to);
+    };
+    const body = (names: string[]) =>
+      JSON.stringify({ version: 1, at: NOW.toISOString(), campaigns: names.map((campaign) => ({ campaign, active: true, mark: null })) });
+    const process = createProcessHealthChecks(deps);
+    const result = await process([
+      { id: 'a', body: body(['nov']) },
+      { id: 'b', body: body(['fine', 'broken']) },
+      { id: 'c', body: '{"not":"a message"}' },
+    ]);
+    expect([...result.failedIds].sort()).toEqual(['b', 'c']);
+    expect(published.map((a) => a.campaign)).toEqual(['nov']);
+    expect(metrics.accounts).toHaveLength(1); // one data point per batch: the worst of what it checked
+    expect(metrics.accounts[0]).toMatchObject({ campaignsChecked: 2 });
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type DelayReader,
   type DeliveryDelayItem,
   type DeliveryDelayRepository,
+  type HourTotals,
   type StoredCounter,
 } from '../../app/ports.js';
 import { decodeSketch, encodeSketch, type DistinctSketch } from '../../domain/index.js';
@@ -139,6 +140,19 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       }
     }
     return [...campaigns].sort();
+  }
+
+  /**
+   * On this layout (one counter partition per campaign-hour) it costs the activity markers of the span
+   * (one BatchGet per 100 hours) plus one Query per active hour; a layout with one partition per
+   * campaign answers it with one Query.
+   */
+  async hourlyTotals(campaign: string, fromHour: string, toHour: string): Promise<HourTotals[]> {
+    const hours: string[] = [];
+    for (let at = Date.parse(`${fromHour}:00:00Z`); at <= Date.parse(`${toHour}:00:00Z`); at += 3600_000)
+      hours.push(new Date(at).toISOString().slice(0, 13));
+    const active = await this.activeHours(campaign, hours);
+    return Promise.all(active.map(async (hour) => ({ hour, totals: await this.totals(campaign, [hour]) })));
   }
 
   async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {

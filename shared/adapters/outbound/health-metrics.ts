@@ -20,6 +20,8 @@ export const HEALTH_METRICS = {
     campaignsChecked: 'CampaignsChecked',
     findings: 'OpenFindings',
   },
+  /** 1 per scheduled run of the finder, written even when the run fails. */
+  heartbeat: 'HealthHeartbeat',
 } as const;
 
 /** Per-campaign metrics carry this dimension (besides `service`). */
@@ -29,8 +31,8 @@ const percent = (fraction: number): number => Number((fraction * 100).toFixed(4)
 
 /**
  * Health figures as CloudWatch EMF through Powertools Metrics: one EMF
- * document per campaign (dimensions service + campaign) and one for the
- * account (service only). Rates are percentages. `write` receives each
+ * document per campaign (dimensions service + campaign; only campaigns in
+ * warning or danger get one), one for the account and one heartbeat (service only). Rates are percentages. `write` receives each
  * document instead of stdout (the local runtime's metrics.jsonl).
  */
 export class PowertoolsHealthMetrics implements HealthMetricsPort {
@@ -57,6 +59,11 @@ export class PowertoolsHealthMetrics implements HealthMetricsPort {
     this.metrics.addMetric(names.worstComplaintRate, MetricUnit.Percent, percent(figures.worstComplaintRate));
     this.metrics.addMetric(names.campaignsChecked, MetricUnit.Count, figures.campaignsChecked);
     this.metrics.addMetric(names.findings, MetricUnit.Count, figures.findings);
+    this.emit();
+  }
+
+  heartbeat(): void {
+    this.metrics.addMetric(HEALTH_METRICS.heartbeat, MetricUnit.Count, 1);
     this.emit();
   }
 
