@@ -1,5 +1,6 @@
 import type {
   AddressState,
+  CounterTotals,
   DistinctSketch,
   Evidence,
   HistoryEntry,
@@ -161,8 +162,8 @@ export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id
 export interface CampaignReader {
   /** Of these hours, those in which the campaign had activity. */
   activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
-  /** Every counter of the campaign summed over these hours and all shards. */
-  totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>>;
+  /** Every counter of the campaign summed over these hours and all shards, with the error of each estimated sum. */
+  totals(campaign: string, hours: readonly string[]): Promise<CounterTotals>;
   /** The campaigns with activity in any of these hours (one query per hour, never a scan). */
   campaignsActiveIn(hours: readonly string[]): Promise<string[]>;
 }

@@ -32,13 +32,16 @@ const campaigns: CampaignReader = {
   activeHours: async (campaign, hours) => (campaign === 'nov' ? hours.slice(-2) : []),
   campaignsActiveIn: async () => ['nov'],
   totals: async () => ({
-    sends: 1000,
-    deliveries: 950,
-    hardBounces: 40,
-    softBounces: 5,
-    'blocks|reputation|gmail': 3,
-    'blocks|reputation|yahoo': 2,
-    blocks: 5,
+    errors: {},
+    counts: {
+      sends: 1000,
+      deliveries: 950,
+      hardBounces: 40,
+      softBounces: 5,
+      'blocks|reputation|gmail': 3,
+      'blocks|reputation|yahoo': 2,
+      blocks: 5,
+    },
   }),
 };
 
