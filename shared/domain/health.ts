@@ -268,7 +268,7 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
   const rateVerdict: Verdict = evidence === 'enough' ? crossed : 'ok';
   const estimatedRate = err('hardBounces') > 0 || attemptedError > 0;
   if (rateVerdict !== 'ok') {
-    const counts = estimatedRate ? `; estimated ${shown('hardBounces')} hard bounces of ${attemptedText} attempted` : '';
+    const counts = estimatedRate ? `; ${shown('hardBounces')} hard bounces of ${attemptedText} attempted` : '';
     const counted = estimatedRate ? ", counting the estimates' error" : '';
     findings.push({
       pattern: 'hard-bounce-rate',
