@@ -206,6 +206,13 @@ describe('estimates and evidence', () => {
     expect(await campaignsCommand(api, 72, false, list.io)).toBe(0);
     expect(list.out()).toMatch(/\nbig-send +≈[23],\d{3} \(±3 %\) /);
     expect(list.out()).toMatch(/\nnewsletter +500 /);
+    const json = capture();
+    expect(await campaignsCommand(api, 72, true, json.io)).toBe(0);
+    const rows = new Map(
+      (JSON.parse(json.out()) as Array<{ campaign: string; estimated: boolean; estimates: object }>).map((r) => [r.campaign, r]),
+    );
+    expect(rows.get('big-send')).toMatchObject({ estimated: true, estimates: { sends: { error: expect.any(Number) } } });
+    expect(rows.get('newsletter')).toMatchObject({ estimated: false, estimates: {} });
   });
 
   it('one send and its hard bounce is too early to tell; a bounce with no send is a data problem', async () => {
