@@ -132,7 +132,7 @@ export async function benchCampaignHour(): Promise<void> {
   const deliveries = SENDS - hard;
   const totals = async () => {
     const { composeSuppressions } = await import('../shared/adapters/compose.js');
-    return composeSuppressions({ dynamo: doc, tables }).campaigns.totals('hour-bench', ['2026-11-20T10']);
+    return (await composeSuppressions({ dynamo: doc, tables }).campaigns.totals('hour-bench', ['2026-11-20T10'])).counts;
   };
   const counted = await totals();
   const f = (n: number) => n.toFixed(4);

@@ -1,3 +1,5 @@
+import { formatNumbers } from '../shared/app/alert-text.js';
+import type { Estimate, HealthCount, HealthEvidence } from '../shared/domain/index.js';
 import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import type { CommandIo } from './suppression-commands.js';
@@ -24,6 +26,11 @@ interface HealthView {
   readonly from: string | null;
   readonly to: string | null;
   readonly findings: readonly FindingView[];
+  /** Absent from an API older than estimates and evidence: every count exact, evidence enough. */
+  readonly estimated?: boolean;
+  readonly estimates?: Partial<Record<HealthCount, Estimate>>;
+  readonly evidence?: HealthEvidence;
+  readonly evidenceNote?: string | null;
 }
 
 interface CampaignLine {
@@ -36,7 +43,13 @@ interface CampaignLine {
   readonly findings: number;
   readonly to: string | null;
   readonly paused: boolean;
+  readonly estimates?: Partial<Record<HealthCount, Estimate>>;
+  readonly evidence?: HealthEvidence;
 }
+
+/** A count as the API gave it: its estimate's words (`≈3,060 (±3 %)`) when it is one. */
+const countOf = (value: number, estimate: Estimate | undefined): string => estimate?.text ?? String(value);
+const tooEarly = (evidence: HealthEvidence | undefined): boolean => evidence === 'too-early' || evidence === 'no-sends';
 
 interface PauseView {
   readonly campaign: string;
@@ -77,11 +90,11 @@ export async function campaignsCommand(api: ApiClient, hours: number, json: bool
     }
     const rows = campaigns.map((c) => [
       c.campaign,
-      String(c.sends),
+      countOf(c.sends, c.estimates?.sends),
       percent(c.hardBounceRate),
-      percent(c.hardBounceRateLowerBound),
+      c.evidence === 'no-sends' ? 'no sends' : c.evidence === 'too-early' ? 'too early' : percent(c.hardBounceRateLowerBound),
       percent(c.complaintRate),
-      c.verdict + (c.paused ? ' (paused)' : ''),
+      (c.verdict === 'ok' && tooEarly(c.evidence) ? 'too early to tell' : c.verdict) + (c.paused ? ' (paused)' : ''),
       String(c.findings),
       c.to ?? '',
     ]);
@@ -107,6 +120,12 @@ export function healthJson(view: HealthView): unknown {
     hardBounceRate: view.hardBounceRate,
     hardBounceRateLowerBound: view.hardBounceRateLowerBound,
     complaintRate: view.complaintRate,
+    hardBounces: view.hardBounces,
+    complaints: view.complaints,
+    estimated: view.estimated ?? false,
+    estimates: view.estimates ?? {},
+    evidence: view.evidence ?? 'enough',
+    evidenceNote: view.evidenceNote ?? null,
     findings: view.findings.map((f) => ({
       pattern: f.pattern,
       verdict: f.verdict,
@@ -117,27 +136,28 @@ export function healthJson(view: HealthView): unknown {
   };
 }
 
-const FRACTIONS = new Set(['rate', 'lowerBound', 'share']);
-const numbersInWords = (numbers: Record<string, number | string>): string =>
-  Object.entries(numbers)
-    .map(([name, value]) => `${name} ${typeof value === 'number' && FRACTIONS.has(name) ? percent(value) : String(value)}`)
-    .join(', ');
-
 /** The health of one campaign for a person. */
 export function healthText(view: HealthView, hours: number): string {
+  const estimates = view.estimates ?? {};
+  const rate =
+    view.evidence === 'no-sends'
+      ? 'no rate (no send recorded)'
+      : view.evidence === 'too-early'
+        ? `${percent(view.hardBounceRate)} (${view.evidenceNote ?? 'too early to tell'})`
+        : `${percent(view.hardBounceRate)} (at least ${percent(view.hardBounceRateLowerBound)} with 95 % confidence` +
+          `${estimates.sends || estimates.hardBounces ? ", counting the estimates' error" : ''})`;
   const lines = [
-    `Campaign ${view.campaign}: ${view.verdict.toUpperCase()}`,
+    `Campaign ${view.campaign}: ${view.verdict === 'ok' && tooEarly(view.evidence) ? 'TOO EARLY TO TELL' : view.verdict.toUpperCase()}`,
     `  window             last ${hours} h (${view.from ?? '?'}:00 to ${view.to ?? '?'}:59 UTC)`,
-    `  sends              ${view.sends}`,
-    `  hard bounces       ${view.hardBounces}: ` +
-      `${percent(view.hardBounceRate)} (at least ` +
-      `${percent(view.hardBounceRateLowerBound)} with 95 % confidence)`,
-    `  complaints         ${view.complaints}: ${percent(view.complaintRate)}`,
+    `  sends              ${countOf(view.sends, estimates.sends)}`,
+    `  hard bounces       ${countOf(view.hardBounces, estimates.hardBounces)}: ${rate}`,
+    `  complaints         ${countOf(view.complaints, estimates.complaints)}: ${percent(view.complaintRate)}`,
   ];
+  if (view.estimated) lines.push('', 'Counts marked ≈ are estimates (above 100 events in a counter-hour), ± one standard error.');
   if (view.findings.length === 0) lines.push('', 'No findings: nothing to do.');
   for (const finding of view.findings) {
     lines.push('', `${finding.verdict.toUpperCase()}  ${finding.pattern}`, `  ${finding.summary}`);
-    lines.push(`  numbers: ${numbersInWords(finding.numbers)}`, `  what to do: ${finding.action}`);
+    lines.push(`  numbers: ${formatNumbers(finding.numbers)}`, `  what to do: ${finding.action}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import type { WorldEntry, WorldResponse } from '../local/mailbox-world.js';
+import { HARD_BOUNCE_MINIMUM } from '../shared/domain/health.js';
 
 /**
  * The demo's campaign: recipients at realistic providers with a realistic mix
@@ -166,7 +167,8 @@ export function generateCampaign(count: number, seed: number): Recipient[] {
 
 /** Who plays each part of the demo's story at least once, whatever the sample: [which batch, which domains, outcome]. */
 const CAST: ReadonlyArray<readonly [stale: boolean, domains: (domain: string) => boolean, outcome: Outcome]> = [
-  ...Array.from({ length: 4 }, () => [true, () => true, { kind: 'bounce', ...BOUNCES.genericUnknown }] as const),
+  // As many dead mailboxes as a hard-bounce verdict needs (HARD_BOUNCE_MINIMUM), so 100 recipients show one.
+  ...Array.from({ length: HARD_BOUNCE_MINIMUM }, () => [true, () => true, { kind: 'bounce', ...BOUNCES.genericUnknown }] as const),
   ...Array.from({ length: 3 }, () => [true, () => true, { kind: 'bounce', ...BOUNCES.mailboxFull, repeats: 4 }] as const),
   ...Array.from({ length: 2 }, () => [true, () => true, { kind: 'bounce', ...BOUNCES.mailboxFull, repeats: 1 }] as const),
   [false, () => true, { kind: 'bounce', ...BOUNCES.mailboxBusy, repeats: 4 }],

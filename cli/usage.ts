@@ -145,9 +145,12 @@ verdict (ok, warning, danger; "(paused)" when paused), number of findings.
 A campaign's figures over the last N hours (default 72) and its findings, each
 with the numbers behind it and what to do. --json prints
 {"campaign", "verdict", "sends", "hardBounceRate", "hardBounceRateLowerBound",
-"complaintRate", "findings": [{"pattern", "verdict", "summary", "numbers", "action"}]}
+"complaintRate", "hardBounces", "complaints", "estimated", "estimates", "evidence",
+"evidenceNote", "findings": [{"pattern", "verdict", "summary", "numbers", "action"}]}
 (rates as fractions; pattern is one of hard-bounce-rate, reputation-across-providers,
-mailbox-full-concentration, complaint-rate, domain-timeouts). Exit 1 when the
+mailbox-full-concentration, complaint-rate, domain-timeouts, bounces-without-sends).
+Counts above 100 per counter-hour are estimates, shown ≈3,060 (±3 %). Fewer than
+10 hard bounces give no hard-bounce verdict: "too early to tell". Exit 1 when the
 campaign had no activity in the window.
 
 --run: one scheduled pass now on the running local runtime (finder, fan-out,

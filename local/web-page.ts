@@ -34,6 +34,7 @@ export const WEB_PAGE = `<!doctype html>
   .finding.warning { border-color: #b26a00; } .finding.danger { border-color: #c62828; }
   .finding .numbers { color: #555; font-size: 12px; }
   .empty { color: #666; }
+  .note { color: #555; font-size: 12px; flex-basis: 100%; }
   svg text { font-size: 11px; fill: #333; }
 </style>
 </head>
@@ -60,6 +61,15 @@ export const WEB_PAGE = `<!doctype html>
 const HOURS = Number(new URLSearchParams(location.search).get('hours')) || 72;
 document.getElementById('hours').textContent = HOURS;
 const pct = (x) => (x * 100).toFixed(2) + ' %';
+// An estimate as countText (shared/domain/health.ts) writes it: 3 figures, ≈, ± its relative error.
+const approx = (v, e) => {
+  if (!(e > 0)) return String(v);
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, v))) - 2);
+  return '≈' + (Math.round(v / unit) * unit).toLocaleString('en-US') + ' (±' + Math.max(1, Math.round((e / Math.max(1, v)) * 100)) + ' %)';
+};
+const count = (report, name) => report.estimates && report.estimates[name] ? report.estimates[name].text : String(report[name]);
+const early = (report) => report.evidence === 'too-early' || report.evidence === 'no-sends';
+const shownVerdict = (report) => report.verdict === 'ok' && early(report) ? 'too early to tell' : report.verdict;
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const api = async (path) => {
   const response = await fetch(path);
@@ -120,18 +130,27 @@ async function showCampaign(name) {
     api('campaigns/' + enc + '/health?hours=' + HOURS),
     api('campaigns/' + enc + '/series?hours=' + HOURS),
   ]);
-  document.getElementById('title').innerHTML = esc(name) + ' <span class="verdict ' + health.verdict + '">' + health.verdict + '</span>';
+  document.getElementById('title').innerHTML =
+    esc(name) + ' <span class="verdict ' + health.verdict + '">' + esc(shownVerdict(health)) + '</span>';
   document.getElementById('figures').innerHTML = [
-    ['sends', health.sends], ['hard-bounce rate', pct(health.hardBounceRate)], ['at least (95 %)', pct(health.hardBounceRateLowerBound)],
-    ['complaint rate', pct(health.complaintRate)], ['soft bounces', health.softBounces], ['blocks', health.blocks],
-  ].map(([k, v]) => '<div class="figure"><b>' + esc(v) + '</b>' + esc(k) + '</div>').join('');
+    ['sends', count(health, 'sends')], ['hard bounces', count(health, 'hardBounces')],
+    ['hard-bounce rate', health.evidence === 'no-sends' ? 'no sends' : pct(health.hardBounceRate)],
+    ['at least (95 %)', early(health) ? 'too early to tell' : pct(health.hardBounceRateLowerBound)],
+    ['complaint rate', pct(health.complaintRate)], ['soft bounces', count(health, 'softBounces')], ['blocks', count(health, 'blocks')],
+  ].map(([k, v]) => '<div class="figure"><b>' + esc(v) + '</b>' + esc(k) + '</div>').join('') +
+    (health.evidenceNote ? '<div class="note" id="evidence">' + esc(health.evidenceNote) + '</div>' : '') +
+    (health.estimated
+      ? '<div class="note" id="estimated">≈: an estimate (above 100 events in a counter-hour), ± one standard error.</div>'
+      : '');
   const findings = document.getElementById('findings');
   findings.className = health.findings.length ? '' : 'empty';
   findings.innerHTML = health.findings.length ? health.findings.map((f) =>
     '<div class="finding ' + f.verdict + '" data-pattern="' + esc(f.pattern) + '">' +
     '<span class="verdict ' + f.verdict + '">' + f.verdict + '</span> <b>' + esc(f.pattern) + '</b>: ' + esc(f.summary) +
     '<div class="numbers">' + Object.entries(f.numbers)
-      .map(([k, v]) => esc(k) + ' ' + esc(typeof v === 'number' && /rate|share|lowerBound/.test(k) ? pct(v) : v))
+      .filter(([k]) => !(k.endsWith('Error') && k.slice(0, -5) in f.numbers))
+      .map(([k, v]) => esc(k) + ' ' +
+        esc(typeof v === 'number' && /rate|share|lowerBound/.test(k) ? pct(v) : approx(v, f.numbers[k + 'Error'])))
       .join(', ') + '</div>' +
     '<div><i>What to do:</i> ' + esc(f.action) + '</div></div>').join('') : 'No findings.';
   lineChart(document.getElementById('chart-rates'), series.hours, [
@@ -157,9 +176,9 @@ async function load() {
   list.className = '';
   list.innerHTML = '<table><thead><tr><th>campaign</th><th>sends</th><th>hard</th><th>compl.</th><th>verdict</th></tr></thead><tbody>' +
     campaigns.map((c) => '<tr class="campaign" data-campaign="' + esc(c.campaign) + '">' +
-      '<td>' + esc(c.campaign) + (c.paused ? ' (paused)' : '') + '</td><td class="n">' + c.sends + '</td>' +
+      '<td>' + esc(c.campaign) + (c.paused ? ' (paused)' : '') + '</td><td class="n">' + esc(count(c, 'sends')) + '</td>' +
       '<td class="n">' + pct(c.hardBounceRate) + '</td><td class="n">' + pct(c.complaintRate) + '</td>' +
-      '<td class="verdict ' + c.verdict + '">' + c.verdict + '</td></tr>').join('') +
+      '<td class="verdict ' + c.verdict + '">' + esc(shownVerdict(c)) + '</td></tr>').join('') +
     '</tbody></table>';
   list.querySelectorAll('tr.campaign').forEach((tr) => tr.addEventListener('click', () => showCampaign(tr.dataset.campaign)));
   await showCampaign(new URLSearchParams(location.search).get('campaign') || campaigns[0].campaign);

@@ -18,6 +18,7 @@ const Thresholds = z
   .object({
     hardBounceDanger: z.number().positive().max(1),
     hardBounceWarning: z.number().positive().max(1),
+    hardBounceMinimum: z.number().int().min(1),
     reputationProviders: z.number().int().min(1),
     complaintWarning: z.number().positive().max(1),
     complaintDanger: z.number().positive().max(1),

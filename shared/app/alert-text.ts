@@ -1,4 +1,4 @@
-import type { Finding, Verdict } from '../domain/index.js';
+import { countText, type Finding, type Verdict } from '../domain/index.js';
 
 /** Numbers whose names say they are fractions are shown as percentages. */
 const FRACTIONS = new Set(['rate', 'lowerBound', 'share']);
@@ -9,9 +9,15 @@ function formatNumber(name: string, value: number | string): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
+/** A finding's numbers in words; a number with a `<name>Error` beside it is an estimate, shown `≈3,060 (±3 %)`. */
 export function formatNumbers(numbers: Finding['numbers']): string {
   return Object.entries(numbers)
-    .map(([name, value]) => `${name} ${formatNumber(name, value)}`)
+    .filter(([name]) => !(name.endsWith('Error') && name.slice(0, -'Error'.length) in numbers))
+    .map(([name, value]) => {
+      const error = numbers[`${name}Error`];
+      if (typeof value === 'number' && typeof error === 'number') return `${name} ${countText(value, error)}`;
+      return `${name} ${formatNumber(name, value)}`;
+    })
     .join(', ');
 }
 

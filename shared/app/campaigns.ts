@@ -15,6 +15,9 @@ export interface CampaignSummary {
   readonly from: string | null;
   readonly to: string | null;
   readonly paused: boolean;
+  readonly estimated: HealthReport['estimated'];
+  readonly estimates: HealthReport['estimates'];
+  readonly evidence: HealthReport['evidence'];
 }
 
 /** Most campaigns one list returns (the most recently active first). */
@@ -48,6 +51,9 @@ export async function listCampaigns(
       from: report.from,
       to: report.to,
       paused: deps.pauses ? await deps.pauses.isPaused(campaign) : false,
+      estimated: report.estimated,
+      estimates: report.estimates,
+      evidence: report.evidence,
     });
   }
   return summaries
@@ -78,7 +84,7 @@ export async function campaignSeries(campaign: string, hours: number, deps: Supp
   if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
   const points: HourPoint[] = [];
   for (const hour of active) {
-    const figures = campaignHealth(await deps.campaigns.totals(campaign, [hour]));
+    const figures = campaignHealth((await deps.campaigns.totals(campaign, [hour])).counts);
     points.push({
       hour,
       sends: figures.sends,
@@ -89,5 +95,5 @@ export async function campaignSeries(campaign: string, hours: number, deps: Supp
       complaintRate: figures.complaintRate,
     });
   }
-  return { campaign, hours: points, breakdowns: campaignBreakdowns(await deps.campaigns.totals(campaign, active)) };
+  return { campaign, hours: points, breakdowns: campaignBreakdowns((await deps.campaigns.totals(campaign, active)).counts) };
 }

@@ -2,7 +2,9 @@ import {
   campaignHealth,
   delayedDomains,
   findingKey,
+  mergeTotals,
   summariseDelays,
+  type CounterTotals,
   type DelayRecord,
   type Finding,
   type Verdict,
@@ -213,11 +215,7 @@ export function parseHealthCheckMessage(body: string): HealthCheckMessage | null
   }
 }
 
-const sumOf = (hours: readonly HourTotals[]): Record<string, number> => {
-  const totals: Record<string, number> = {};
-  for (const { totals: hour } of hours) for (const [name, value] of Object.entries(hour)) totals[name] = (totals[name] ?? 0) + value;
-  return totals;
-};
+const sumOf = (hours: readonly HourTotals[]): CounterTotals => mergeTotals(hours.map((hour) => hour.totals));
 
 /** Delay records of the campaign's most delayed domains since `since` (one query per domain, none without delays). */
 async function delayRecords(
@@ -249,19 +247,23 @@ async function windowsOf(campaign: string, now: Date, deps: HealthJobDeps): Prom
   const recentTotals = sumOf(recentHourly);
   const records = await delayRecords(
     campaign,
-    delayedDomains(lifetimeTotals, DELAYED_DOMAINS_READ),
+    delayedDomains(lifetimeTotals.counts, DELAYED_DOMAINS_READ),
     `${hourly[0]?.hour ?? ''}:00:00.000Z`,
     now,
     deps,
   );
-  const recentDomains = new Set(delayedDomains(recentTotals, DELAYED_DOMAINS_READ));
+  const recentDomains = new Set(delayedDomains(recentTotals.counts, DELAYED_DOMAINS_READ));
   const recentSince = `${recentHourly[0]?.hour ?? ''}:00:00.000Z`;
-  const report = (hours: readonly HourTotals[], totals: Record<string, number>, delays: readonly DelayRecord[]): HealthReport => ({
+  const report = (hours: readonly HourTotals[], totals: CounterTotals, delays: readonly DelayRecord[]): HealthReport => ({
     campaign,
     from: hours[0]?.hour ?? null,
     to: hours.at(-1)?.hour ?? null,
     activeHours: hours.length,
-    ...campaignHealth(totals, { delays: summariseDelays(delays), ...(deps.thresholds ? { thresholds: deps.thresholds } : {}) }),
+    ...campaignHealth(totals.counts, {
+      delays: summariseDelays(delays),
+      errors: totals.errors,
+      ...(deps.thresholds ? { thresholds: deps.thresholds } : {}),
+    }),
   });
   return {
     recent: report(

@@ -1,5 +1,6 @@
 import type {
   AddressState,
+  CounterTotals,
   DistinctSketch,
   Evidence,
   HistoryEntry,
@@ -161,7 +162,7 @@ export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id
 /** A campaign's counters summed over one hour (all shards). */
 export interface HourTotals {
   readonly hour: string;
-  readonly totals: Readonly<Record<string, number>>;
+  readonly totals: CounterTotals;
 }
 
 export interface CampaignReader {
@@ -173,8 +174,8 @@ export interface CampaignReader {
   hourlyTotals(campaign: string, fromHour: string, toHour: string): Promise<HourTotals[]>;
   /** Of these hours, those in which the campaign had activity. */
   activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
-  /** Every counter of the campaign summed over these hours and all shards. */
-  totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>>;
+  /** Every counter of the campaign summed over these hours and all shards, with the error of each estimated sum. */
+  totals(campaign: string, hours: readonly string[]): Promise<CounterTotals>;
   /** The campaigns with activity in any of these hours (one query per hour, never a scan). */
   campaignsActiveIn(hours: readonly string[]): Promise<string[]>;
 }

@@ -324,14 +324,14 @@ export interface HealthReport extends CampaignHealth {
 export async function health(campaign: string, hours: number, deps: SuppressionDeps): Promise<HealthReport> {
   const active = await deps.campaigns.activeHours(campaign, recentHours(deps.clock(), hours));
   if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
-  const totals = await deps.campaigns.totals(campaign, active);
-  const delays = deps.delays ? await campaignDelays(campaign, totals, active[0] ?? '', deps.delays, deps.clock()) : [];
+  const { counts, errors } = await deps.campaigns.totals(campaign, active);
+  const delays = deps.delays ? await campaignDelays(campaign, counts, active[0] ?? '', deps.delays, deps.clock()) : [];
   return {
     campaign,
     from: active[0] ?? null,
     to: active.at(-1) ?? null,
     activeHours: active.length,
-    ...campaignHealth(totals, { delays, ...(deps.thresholds ? { thresholds: deps.thresholds } : {}) }),
+    ...campaignHealth(counts, { delays, errors, ...(deps.thresholds ? { thresholds: deps.thresholds } : {}) }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { domainOf } from './address.js';
+import { standardErrorOf } from './distinct-count.js';
 import type { RecipientOutcome } from './outcomes.js';
 
 /**
@@ -117,4 +118,50 @@ export function counterUpdates(items: readonly CountedOutcome[]): CounterUpdate[
     }
   }
   return [...updates.values()].map((u) => ({ ...u, hashes: [...u.hashes] }));
+}
+
+/** Counters summed over hours, with how sure each sum is. */
+export interface CounterTotals {
+  /** Each counter summed over the hours (and items) read. */
+  readonly counts: Readonly<Record<string, number>>;
+  /**
+   * The standard error of each sum that includes an estimated hour (a stored
+   * sketch in register form, above EXACT_LIMIT events): the square root of
+   * the summed per-hour variances, exact hours adding 0. A counter absent
+   * here is exact.
+   */
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+export const NO_COUNTERS: CounterTotals = { counts: {}, errors: {} };
+
+/** One stored counter item as the read path sees it. */
+export interface StoredCount {
+  readonly name: string;
+  readonly count: number;
+  /** Its sketch is in register form (isEncodedEstimate): the count is an estimate. */
+  readonly estimated: boolean;
+}
+
+/** Sums stored counts (one per counter-hour item) into totals with their errors. */
+export function sumCounters(stored: Iterable<StoredCount>): CounterTotals {
+  const counts: Record<string, number> = {};
+  const variances: Record<string, number> = {};
+  for (const { name, count, estimated } of stored) {
+    counts[name] = (counts[name] ?? 0) + count;
+    const error = estimated ? standardErrorOf(count) : 0;
+    if (error > 0) variances[name] = (variances[name] ?? 0) + error * error;
+  }
+  return { counts, errors: Object.fromEntries(Object.entries(variances).map(([name, variance]) => [name, Math.sqrt(variance)])) };
+}
+
+/** Totals of disjoint spans (hours) added together: counts add, and so do the variances of their errors. */
+export function mergeTotals(parts: Iterable<CounterTotals>): CounterTotals {
+  const counts: Record<string, number> = {};
+  const variances: Record<string, number> = {};
+  for (const part of parts) {
+    for (const [name, count] of Object.entries(part.counts)) counts[name] = (counts[name] ?? 0) + count;
+    for (const [name, error] of Object.entries(part.errors)) variances[name] = (variances[name] ?? 0) + error * error;
+  }
+  return { counts, errors: Object.fromEntries(Object.entries(variances).map(([name, variance]) => [name, Math.sqrt(variance)])) };
 }

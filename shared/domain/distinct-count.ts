@@ -4,7 +4,7 @@
  *
  * Up to EXACT_LIMIT events it is the exact set of their 53-bit hashes; beyond
  * that, a HyperLogLog of REGISTERS 6-bit registers (standard error about
- * 1.04 / sqrt(1024) = 3.3 %). Either way the sketch is a function of the
+ * 1.04 / sqrt(1024) = 3.25 %, see standardErrorOf). Either way the sketch is a function of the
  * *set* of events added: adding an event twice, or in any order, or merging
  * a replayed part of a stream, leaves exactly the same sketch and estimate.
  */
@@ -77,6 +77,28 @@ export function estimateDistinct(sketch: DistinctSketch): number {
   // Never below what the exact form could hold: the switch happens above EXACT_LIMIT.
   return Math.max(EXACT_LIMIT + 1, Math.round(estimate));
 }
+
+/** The raw HyperLogLog estimate's relative standard error: 1.04 / sqrt(1024) = 3.25 %. */
+export const SKETCH_RELATIVE_ERROR = 1.04 / Math.sqrt(REGISTERS);
+
+/**
+ * The standard error of the register form's estimate (estimateDistinct):
+ * 0 up to EXACT_LIMIT, which only the exact form holds. Up to 2.5 x REGISTERS the
+ * estimate is linear counting, whose variance is m (e^t - t - 1) with
+ * t = n / m (Whang et al. 1990): 2.2 % at 101, 2.6 % at 1,000, 3.7 % at
+ * 2,560; above, the HyperLogLog's 3.25 %.
+ */
+export function standardErrorOf(count: number): number {
+  if (count <= EXACT_LIMIT) return 0;
+  if (count <= 2.5 * REGISTERS) {
+    const t = count / REGISTERS;
+    return Math.sqrt(REGISTERS * (Math.exp(t) - t - 1));
+  }
+  return SKETCH_RELATIVE_ERROR * count;
+}
+
+/** Whether a stored sketch is the register form, so its count an estimate (read from the format byte alone). */
+export const isEncodedEstimate = (bytes: Uint8Array): boolean => bytes[0] === REGISTER_FORMAT;
 
 /** Stored form: one format byte, then 7 bytes per hash, or 1,024 registers packed 6 bits each (769 bytes). */
 export function encodeSketch(sketch: DistinctSketch): Uint8Array {

@@ -9,12 +9,25 @@ export const HARD_BOUNCE_DANGER = 0.02;
 export const HARD_BOUNCE_TARGET = 0.005;
 /** z for a one-sided 95 % bound. */
 const Z = 1.645;
+/**
+ * Hard bounces any hard-bounce verdict (warning, danger, and so an automatic
+ * pause) needs besides its rate. SES does not judge a bounce rate over a fixed
+ * period but over "a representative volume, which represents a reasonable
+ * amount of mail with which to evaluate your sending practices" (SES bounce
+ * FAQ, Q5; its reputation-dashboard post: 1 bounce in a week of 5 sends is not
+ * judged as a 20 % rate). 10 hard bounces is 500 sends at the 2 % danger line
+ * and 2,000 at the 0.5 % target, and a count of 10 is known within about a
+ * third (1 / sqrt(10)): the least that speaks about the list, not about one
+ * address. One send and its bounce say nothing yet: "too early to tell".
+ */
+export const HARD_BOUNCE_MINIMUM = 10;
 
 /**
  * Wilson score interval bounds for `events` out of `trials`. The lower bound
  * is what the rate is at least, with 95 % confidence: 3 bounces out of 50
- * (6 %) has a lower bound of 2.4 %, 1 out of 20 (5 %) only 1.1 %. Using it as
- * the alarm rule needs no arbitrary minimum count.
+ * (6 %) has a lower bound of 2.4 %, 1 out of 20 (5 %) only 1.1 %. Alone it
+ * still calls 1 bounce in 1 send dangerous (lower bound 27 %): the alarm rule
+ * also needs HARD_BOUNCE_MINIMUM hard bounces.
  */
 export function wilsonInterval(events: number, trials: number): { lower: number; upper: number } {
   if (trials <= 0) return { lower: 0, upper: 1 };
@@ -24,6 +37,17 @@ export function wilsonInterval(events: number, trials: number): { lower: number;
   const margin = Z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
   const denominator = 1 + z2 / trials;
   return { lower: Math.max(0, (centre - margin) / denominator), upper: Math.min(1, (centre + margin) / denominator) };
+}
+
+/**
+ * The lower bound when the counts are estimates (see distinct-count.ts): the
+ * Wilson bound of the pessimistic end of each estimate's one-sided 95 %
+ * interval, fewer events (events - z x their error) over more trials
+ * (trials + z x their error). Never above the bound of the counts as read,
+ * equal to it when both are exact (errors 0).
+ */
+export function estimatedLowerBound(events: number, eventsError: number, trials: number, trialsError: number): number {
+  return wilsonInterval(Math.max(0, events - Z * eventsError), trials + Z * trialsError).lower;
 }
 
 export const VERDICTS = ['ok', 'warning', 'danger'] as const;
@@ -36,6 +60,7 @@ export const FINDING_PATTERNS = [
   'mailbox-full-concentration',
   'complaint-rate',
   'domain-timeouts',
+  'bounces-without-sends',
 ] as const;
 export type FindingPattern = (typeof FINDING_PATTERNS)[number];
 
@@ -45,6 +70,8 @@ export interface HealthThresholds {
   readonly hardBounceDanger: number;
   /** Warning when the hard-bounce rate is above this. */
   readonly hardBounceWarning: number;
+  /** Either needs at least this many hard bounces (HARD_BOUNCE_MINIMUM). */
+  readonly hardBounceMinimum: number;
   /** Reputation blocks from at least this many providers make a finding. */
   readonly reputationProviders: number;
   /** Complaint rate lines (SES reviews an account whose complaint rate is above 0.1 %). */
@@ -62,6 +89,7 @@ export interface HealthThresholds {
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
   hardBounceDanger: HARD_BOUNCE_DANGER,
   hardBounceWarning: HARD_BOUNCE_TARGET,
+  hardBounceMinimum: HARD_BOUNCE_MINIMUM,
   reputationProviders: 2,
   complaintWarning: 0.0008,
   complaintDanger: 0.001,
@@ -120,6 +148,37 @@ export interface Finding {
   readonly action: string;
 }
 
+/** The counts a health report shows. */
+export const HEALTH_COUNTS = ['sends', 'deliveries', 'hardBounces', 'softBounces', 'blocks', 'complaints', 'alreadySuppressed'] as const;
+export type HealthCount = (typeof HEALTH_COUNTS)[number];
+
+/** How sure an estimated count is (a count summed from an hour above EXACT_LIMIT). */
+export interface Estimate {
+  /** Standard error, in events. */
+  readonly error: number;
+  /** The same as a fraction of the count. */
+  readonly relativeError: number;
+  /** For people: `≈3,060 (±3 %)`. */
+  readonly text: string;
+}
+
+/**
+ * Whether the hard-bounce figures can carry a verdict: `enough`; `too-early`
+ * when the rate crossed a line on fewer hard bounces than the minimum (no
+ * verdict yet, "too early to tell"); `no-sends` when hard bounces came with
+ * no send recorded (a data problem, see the bounces-without-sends finding).
+ */
+export type HealthEvidence = 'enough' | 'too-early' | 'no-sends';
+
+/** A count for people: exact as it is, an estimate rounded to 3 figures with its relative error (`≈3,060 (±3 %)`). */
+export function countText(count: number, error = 0): string {
+  if (error <= 0) return String(count);
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, count))) - 2);
+  const rounded = Math.round(count / 10 ** digits) * 10 ** digits;
+  const percent = Math.max(1, Math.round((error / Math.max(1, count)) * 100));
+  return `≈${rounded.toLocaleString('en-US')} (±${percent} %)`;
+}
+
 export interface CampaignHealth {
   readonly sends: number;
   readonly deliveries: number;
@@ -128,14 +187,28 @@ export interface CampaignHealth {
   readonly blocks: number;
   readonly complaints: number;
   readonly alreadySuppressed: number;
+  /** 0 with no send recorded (evidence `no-sends`): no rate without sends. */
   readonly hardBounceRate: number;
+  /**
+   * The rate is at least this with 95 % confidence, the estimates' error
+   * counted (estimatedLowerBound): what the danger rule and the alarms read.
+   * 0 while the evidence is not `enough`, so no alarm fires on it.
+   */
   readonly hardBounceRateLowerBound: number;
   readonly complaintRate: number;
   readonly verdict: Verdict;
   readonly findings: readonly Finding[];
+  /** True when any count above is an estimate. */
+  readonly estimated: boolean;
+  /** The estimated counts only; an exact count has no entry. */
+  readonly estimates: Readonly<Partial<Record<HealthCount, Estimate>>>;
+  readonly evidence: HealthEvidence;
+  /** Why there is no hard-bounce verdict yet, in words; null when the evidence is `enough`. */
+  readonly evidenceNote: string | null;
 }
 
 const pct = (value: number): string => `${(value * 100).toFixed(2)} %`;
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 const worst = (verdicts: readonly Verdict[]): Verdict =>
   verdicts.includes('danger') ? 'danger' : verdicts.includes('warning') ? 'warning' : 'ok';
 
@@ -150,6 +223,8 @@ function breakdown(totals: Readonly<Record<string, number>>, prefix: string): Ma
 export interface HealthInputs {
   /** Timeouts per receiving domain for this campaign (empty when none were read). */
   readonly delays?: readonly DomainDelays[];
+  /** Standard errors of the estimated totals (CounterTotals.errors); absent: every count exact. */
+  readonly errors?: Readonly<Record<string, number>>;
   readonly thresholds?: Partial<HealthThresholds>;
 }
 
@@ -160,24 +235,56 @@ export interface HealthInputs {
 export function campaignHealth(totals: Readonly<Record<string, number>>, inputs: HealthInputs = {}): CampaignHealth {
   const limits: HealthThresholds = { ...DEFAULT_THRESHOLDS, ...inputs.thresholds };
   const n = (name: string) => totals[name] ?? 0;
+  const err = (name: string) => inputs.errors?.[name] ?? 0;
+  /** A count in words, with its error when it is an estimate. */
+  const shown = (name: string) => countText(n(name), err(name));
+  /** `<name>Error` beside an estimated number of a finding (the alert text shows `≈`). */
+  const errorsOf = (named: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(named).flatMap(([name, error]) => (error > 0 ? [[`${name}Error`, round(error, 1)]] : [])));
   const sends = n('sends');
   const hardBounces = n('hardBounces');
   // Addresses SES never tried are not part of the rate.
-  const attempted = Math.max(sends - n('alreadySuppressed'), n('deliveries') + hardBounces + n('softBounces') + n('blocks'));
-  const { lower } = wilsonInterval(hardBounces, attempted);
-  const rate = attempted === 0 ? 0 : hardBounces / attempted;
+  const tried = sends - n('alreadySuppressed');
+  const outcomes = ['deliveries', 'hardBounces', 'softBounces', 'blocks'];
+  const attempted = Math.max(
+    tried,
+    outcomes.reduce((sum, name) => sum + n(name), 0),
+  );
+  const attemptedError = Math.hypot(...(attempted === tried ? ['sends', 'alreadySuppressed'] : outcomes).map(err));
+  const attemptedText = countText(attempted, attemptedError);
+  // Bounces with no send behind them are missing send events, not a 100 % rate.
+  const noSends = sends === 0 && hardBounces > 0;
+  const lower = noSends ? 0 : estimatedLowerBound(hardBounces, err('hardBounces'), attempted, attemptedError);
+  const rate = attempted === 0 || noSends ? 0 : hardBounces / attempted;
   const findings: Finding[] = [];
 
-  const rateVerdict: Verdict = lower > limits.hardBounceDanger ? 'danger' : rate > limits.hardBounceWarning ? 'warning' : 'ok';
+  const crossed: Verdict = lower > limits.hardBounceDanger ? 'danger' : rate > limits.hardBounceWarning ? 'warning' : 'ok';
+  // A line crossed on fewer hard bounces than the minimum is no verdict yet (nor a pause, nor an alarm).
+  const evidence: HealthEvidence = noSends
+    ? 'no-sends'
+    : crossed !== 'ok' && hardBounces < limits.hardBounceMinimum
+      ? 'too-early'
+      : 'enough';
+  const rateVerdict: Verdict = evidence === 'enough' ? crossed : 'ok';
+  const estimatedRate = err('hardBounces') > 0 || attemptedError > 0;
   if (rateVerdict !== 'ok') {
+    const counts = estimatedRate ? `; ${shown('hardBounces')} hard bounces of ${attemptedText} attempted` : '';
+    const counted = estimatedRate ? ", counting the estimates' error" : '';
     findings.push({
       pattern: 'hard-bounce-rate',
       verdict: rateVerdict,
       summary:
         rateVerdict === 'danger'
-          ? `hard-bounce rate ${pct(rate)} is above ${pct(limits.hardBounceDanger)} with 95 % confidence (at least ${pct(lower)})`
-          : `hard-bounce rate ${pct(rate)} is above the ${pct(limits.hardBounceWarning)} target`,
-      numbers: { hardBounces, attempted, rate, lowerBound: lower },
+          ? `hard-bounce rate ${pct(rate)} is above ${pct(limits.hardBounceDanger)} ` +
+            `with 95 % confidence (at least ${pct(lower)}${counted})${counts}`
+          : `hard-bounce rate ${pct(rate)} is above the ${pct(limits.hardBounceWarning)} target${counts}`,
+      numbers: {
+        hardBounces,
+        attempted,
+        rate,
+        lowerBound: lower,
+        ...errorsOf({ hardBounces: err('hardBounces'), attempted: attemptedError }),
+      },
       // A warning is above the target, not yet proven dangerous: clean the list, keep sending.
       action:
         rateVerdict === 'danger'
@@ -186,17 +293,32 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
             'and check where the bouncing addresses came from; sending can go on.',
     });
   }
+  if (noSends) {
+    findings.push({
+      pattern: 'bounces-without-sends',
+      verdict: 'warning',
+      summary:
+        `${shown('hardBounces')} hard bounce${hardBounces === 1 ? '' : 's'} ` +
+        'but no send recorded: the send events are missing, so there is no rate',
+      numbers: { hardBounces, sends, ...errorsOf({ hardBounces: err('hardBounces') }) },
+      action:
+        'Check the tag configuration: the configuration set must publish Send events to the pipeline, ' +
+        'and sends must carry the same campaign tag as their bounces. The rate comes back once sends are counted.',
+    });
+  }
 
   const reputationProviders = [...breakdown(totals, 'blocks|reputation').entries()].filter(([, count]) => count > 0);
   if (reputationProviders.length >= limits.reputationProviders) {
     const blocked = reputationProviders.reduce((sum, [, count]) => sum + count, 0);
+    const blockedError = Math.hypot(...reputationProviders.map(([provider]) => err(`blocks|reputation|${provider}`)));
     findings.push({
       pattern: 'reputation-across-providers',
       verdict: reputationProviders.length > limits.reputationProviders || blocked / Math.max(attempted, 1) > 0.01 ? 'danger' : 'warning',
       summary:
-        `reputation blocks from ${reputationProviders.length}` +
-        ` providers (${reputationProviders.map(([p, c]) => `${p} ${c}`).join(', ')}): a sender reputation problem, not a list problem`,
-      numbers: { providers: reputationProviders.length, blocked },
+        `reputation blocks from ${reputationProviders.length} providers (` +
+        reputationProviders.map(([p]) => `${p} ${shown(`blocks|reputation|${p}`)}`).join(', ') +
+        '): a sender reputation problem, not a list problem',
+      numbers: { providers: reputationProviders.length, blocked, ...errorsOf({ blocked: blockedError }) },
       action:
         'Check blocklists for the sending IPs and domain, authentication (SPF, ' +
         'DKIM, DMARC), complaint rates and recent content; slow down sending.',
@@ -218,8 +340,15 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
           verdict: 'warning',
           summary:
             `${pct(share)} of full mailboxes come from ${dimension} "${value}` +
-            `" (${count} of ${sentHere} sent, ${pct(rateHere)}): a stale or bought list`,
-          numbers: { [dimension]: value, mailboxFull: count, sent: sentHere, share },
+            `" (${shown(`mailboxFull|${dimension}|${value}`)} of ${shown(`sends|${dimension}|${value}`)} ` +
+            `sent, ${pct(rateHere)}): a stale or bought list`,
+          numbers: {
+            [dimension]: value,
+            mailboxFull: count,
+            sent: sentHere,
+            share,
+            ...errorsOf({ mailboxFull: err(`mailboxFull|${dimension}|${value}`), sent: err(`sends|${dimension}|${value}`) }),
+          },
           action: `Review ${dimension} "${value}": when was it collected, was it permission-based? Re-confirm or drop it.`,
         });
       }
@@ -240,10 +369,10 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
     findings.push({
       pattern: 'complaint-rate',
       verdict: complaintVerdict,
-      summary: `complaint rate ${pct(complaintRate)} (${complaints} of ${attempted}) is above ${pct(
+      summary: `complaint rate ${pct(complaintRate)} (${shown('complaints')} of ${attemptedText}) is above ${pct(
         complaintVerdict === 'danger' ? limits.complaintDanger : limits.complaintWarning,
       )}, the line at which SES ${complaintVerdict === 'danger' ? 'reviews the account' : 'starts watching it'}`,
-      numbers: { complaints, attempted, rate: complaintRate },
+      numbers: { complaints, attempted, rate: complaintRate, ...errorsOf({ complaints: err('complaints'), attempted: attemptedError }) },
       action:
         'Send only to people who asked for this mail: drop old and bought ' +
         'segments, make unsubscribing one click (List-Unsubscribe), and check ' +
@@ -269,6 +398,12 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
     });
   }
 
+  const estimates: Partial<Record<HealthCount, Estimate>> = {};
+  for (const name of HEALTH_COUNTS) {
+    const error = err(name);
+    if (error > 0) estimates[name] = { error: round(error, 1), relativeError: round(error / Math.max(1, n(name)), 4), text: shown(name) };
+  }
+
   return {
     sends,
     deliveries: n('deliveries'),
@@ -278,10 +413,20 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
     complaints,
     alreadySuppressed: n('alreadySuppressed'),
     hardBounceRate: rate,
-    hardBounceRateLowerBound: lower,
+    hardBounceRateLowerBound: evidence === 'enough' ? lower : 0,
     complaintRate,
     verdict: worst(findings.map((f) => f.verdict)),
     findings,
+    estimated: Object.keys(estimates).length > 0,
+    estimates,
+    evidence,
+    evidenceNote:
+      evidence === 'too-early'
+        ? `too early to tell: ${hardBounces} hard bounce${hardBounces === 1 ? '' : 's'} (${pct(rate)}); ` +
+          `a hard-bounce verdict needs at least ${limits.hardBounceMinimum}`
+        : evidence === 'no-sends'
+          ? `no rate: ${shown('hardBounces')} hard bounce${hardBounces === 1 ? '' : 's'} but no send recorded (bounces-without-sends)`
+          : null,
   };
 }
 

@@ -79,7 +79,18 @@ describe('the local web page', () => {
     // Exactly the findings the API reports, the hard-bounce one among them.
     const health = (await (await fetch(`${runtime.file.apiUrl}/campaigns/spring-sale/health?hours=72`)).json()) as {
       findings: Array<{ pattern: string; summary: string }>;
+      hardBounces: number;
+      estimated: boolean;
+      estimates: Record<string, { text: string } | undefined>;
     };
+    // About 200 sends an hour: estimates, shown with ≈ and ±; the hard bounces (under 100 an hour) exact, unmarked.
+    expect(health.estimated).toBe(true);
+    const figures = await page.locator('#figures .figure').allTextContents();
+    expect(figures).toContain(`${health.estimates.sends?.text}sends`);
+    expect(health.estimates.sends?.text).toMatch(/^≈[\d,]+ \(±\d %\)$/);
+    expect(health.estimates.hardBounces).toBeUndefined();
+    expect(figures).toContain(`${health.hardBounces}hard bounces`);
+    expect(await page.locator('#estimated').count()).toBe(1);
     expect(patterns).toEqual(health.findings.map((f) => f.pattern));
     expect(patterns).toContain('hard-bounce-rate');
     for (const finding of health.findings) expect(await page.locator('#findings').textContent()).toContain(finding.summary);

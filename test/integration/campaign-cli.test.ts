@@ -6,7 +6,7 @@ import { serveApi, type LocalApiServer } from '../../local/http-server.js';
 import { composeApi, composePauses, documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
-import { FINDING_PATTERNS, hourOf } from '../../shared/domain/index.js';
+import { addToSketch, EMPTY_SKETCH, estimateDistinct, FINDING_PATTERNS, hash53, hourOf } from '../../shared/domain/index.js';
 import { seedCounts } from '../support/counters.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
 
@@ -15,11 +15,12 @@ const tables = { addressTable: 'cli-addresses', campaignTable: 'cli-campaigns' }
 let dynamo: Dynamo;
 let server: LocalApiServer;
 let api: ApiClient;
+let repository: DynamoCampaignRepository;
 
 beforeAll(async () => {
   dynamo = await startDynamo();
   await ensureTables(dynamo.client, tables);
-  const repository = new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable);
+  repository = new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable);
   const seed = async (campaign: string, hour: string, volume: Record<string, number>, outcomes: Record<string, number>) => {
     await repository.markActive(campaign, hour);
     await seedCounts(repository, campaign, hour, { ...volume, ...outcomes });
@@ -95,8 +96,16 @@ describe('bounce health', () => {
       'hardBounceRate',
       'hardBounceRateLowerBound',
       'complaintRate',
+      'hardBounces',
+      'complaints',
+      'estimated',
+      'estimates',
+      'evidence',
+      'evidenceNote',
       'findings',
     ]);
+    // Seeded counts have exact sketches behind them: no mark.
+    expect(body).toMatchObject({ estimated: false, estimates: {}, evidence: 'enough', evidenceNote: null });
     expect(body).toMatchObject({ campaign: 'spring-sale', verdict: 'danger', sends: 20_000, hardBounceRate: 0.03 });
     expect(body.complaintRate).toBeCloseTo(0.0012, 6);
     expect(body.findings.map((f) => Object.keys(f))).toEqual([
@@ -143,5 +152,83 @@ describe('bounce pause / resume', () => {
     const notPaused = capture();
     expect(await pauseCommand(api, 'resume', 'spring-sale', 'twice', notPaused.io)).toBe(1);
     expect(notPaused.err()).toContain('(HTTP 404)');
+  });
+});
+
+describe('estimates and evidence', () => {
+  /** Counters written as the pipeline writes them: a sketch of that many distinct events and its estimate. */
+  async function count(campaign: string, hour: string, name: string, events: number) {
+    const sketch = addToSketch(
+      EMPTY_SKETCH,
+      Array.from({ length: events }, (_, i) => hash53(`${campaign}-${name}-${i}`)),
+    );
+    expect(await repository.writeCounter({ campaign, hour, name }, sketch, estimateDistinct(sketch), 0)).toBe(true);
+  }
+
+  beforeAll(async () => {
+    // 3,000 sends in one hour and 60 in another: the first hour is an estimate, the second exact.
+    for (const [hour, sends, deliveries, hardBounces] of [
+      ['2026-11-25T10', 3_000, 2_880, 120],
+      ['2026-11-25T11', 60, 58, 2],
+    ] as const) {
+      await repository.markActive('big-send', hour);
+      await count('big-send', hour, 'sends', sends);
+      await count('big-send', hour, 'deliveries', deliveries);
+      await count('big-send', hour, 'hardBounces', hardBounces);
+    }
+    await repository.markActive('first-bounce', '2026-11-25T11');
+    await count('first-bounce', '2026-11-25T11', 'sends', 1);
+    await count('first-bounce', '2026-11-25T11', 'hardBounces', 1);
+    await repository.markActive('no-sends', '2026-11-25T11');
+    await count('no-sends', '2026-11-25T11', 'hardBounces', 1);
+  });
+
+  it('bounce health --json marks a total summed from an estimated hour, with its error beside the figure', async () => {
+    const { io, out } = capture();
+    expect(await healthCommand(api, 'big-send', 72, true, io)).toBe(0);
+    const body = JSON.parse(out()) as { sends: number; estimated: boolean; estimates: Record<string, { error: number; text: string }> };
+    expect(body.estimated).toBe(true);
+    expect(Math.abs(body.sends - 3_060) / 3_060).toBeLessThan(0.1);
+    expect(body.estimates.sends?.error).toBeGreaterThan(50);
+    expect(body.estimates.sends?.error).toBeLessThan(150);
+    expect(body.estimates.sends?.text).toMatch(/^≈[23],\d{3} \(±3 %\)$/);
+    expect(body.estimates.hardBounces?.text).toMatch(/^≈1[1-3]\d \(±\d %\)$/);
+  });
+
+  it('bounce health shows the estimate with ≈ and ±, and bounce campaigns too', async () => {
+    const health = capture();
+    expect(await healthCommand(api, 'big-send', 72, false, health.io)).toBe(0);
+    expect(health.out()).toMatch(/ {2}sends {14}≈[23],\d{3} \(±3 %\)\n/);
+    expect(health.out()).toMatch(
+      / {2}hard bounces {7}≈1[1-3]\d \(±\d %\): \d\.\d\d % \(at least \d\.\d\d % with 95 % confidence, counting the estimates' error\)/,
+    );
+    const list = capture();
+    expect(await campaignsCommand(api, 72, false, list.io)).toBe(0);
+    expect(list.out()).toMatch(/\nbig-send +≈[23],\d{3} \(±3 %\) /);
+    expect(list.out()).toMatch(/\nnewsletter +500 /);
+    const json = capture();
+    expect(await campaignsCommand(api, 72, true, json.io)).toBe(0);
+    const rows = new Map(
+      (JSON.parse(json.out()) as Array<{ campaign: string; estimated: boolean; estimates: object }>).map((r) => [r.campaign, r]),
+    );
+    expect(rows.get('big-send')).toMatchObject({ estimated: true, estimates: { sends: { error: expect.any(Number) } } });
+    expect(rows.get('newsletter')).toMatchObject({ estimated: false, estimates: {} });
+  });
+
+  it('one send and its hard bounce is too early to tell; a bounce with no send is a data problem', async () => {
+    const first = capture();
+    expect(await healthCommand(api, 'first-bounce', 72, false, first.io)).toBe(0);
+    expect(first.out()).toContain('Campaign first-bounce: TOO EARLY TO TELL');
+    expect(first.out()).toContain(
+      'hard bounces       1: 100.00 % (too early to tell: 1 hard bounce (100.00 %); a hard-bounce verdict needs at least 10)',
+    );
+    const unsent = capture();
+    expect(await healthCommand(api, 'no-sends', 72, true, unsent.io)).toBe(0);
+    expect(JSON.parse(unsent.out())).toMatchObject({
+      verdict: 'warning',
+      evidence: 'no-sends',
+      hardBounceRate: 0,
+      findings: [{ pattern: 'bounces-without-sends', verdict: 'warning' }],
+    });
   });
 });

@@ -156,13 +156,14 @@ describe('local runtime, end to end', () => {
 
 describe('local runtime, health job', () => {
   it('appends one alert per finding of a campaign that turns bad, and its metrics as EMF', async () => {
-    const { generateCampaign } = await import('../../cli/demo-campaign.js');
+    const { demoCampaign } = await import('../../cli/demo-campaign.js');
     const { eventsFor } = await import('../support/demo-events.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'bounce-health-'));
     const runtime = await startRuntime({ port: 0, dataDir, memory: true, healthEverySeconds: 0, logger: silentLogger });
     try {
       const now = new Date();
-      const events = generateCampaign(400, 7).flatMap((recipient, i) => eventsFor(recipient, 'spring-sale', i, now));
+      // The demo's campaign: its cast has the 10 dead mailboxes a hard-bounce verdict needs.
+      const events = demoCampaign(400, 7).flatMap((recipient, i) => eventsFor(recipient, 'spring-sale', i, now));
       const file = join(dataDir, 'campaign.jsonl');
       writeFileSync(file, `${events.join('\n')}\n`);
       const { io } = capture();

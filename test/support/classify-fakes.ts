@@ -1,5 +1,6 @@
 import { createProcessBatch, type ClassifyBatchDeps, type ProcessBatch } from '../../shared/app/classify-batch.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
+import { NO_COUNTERS } from '../../shared/domain/index.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from './fakes.js';
 
@@ -9,7 +10,7 @@ export const CLASSIFY_NOW = new Date('2026-11-20T12:00:00Z');
 /** A campaign reader that has seen no activity (for use cases that read campaigns only on the side). */
 export const noCampaignReads: CampaignReader = {
   activeHours: async () => [],
-  totals: async () => ({}),
+  totals: async () => NO_COUNTERS,
   campaignsActiveIn: async () => [],
   hourlyTotals: async () => [],
 };

@@ -199,7 +199,7 @@ describe('DynamoCampaignRepository', () => {
         ],
       })
       .resolvesOnce({ Items: [{ sk: 'sends', count: 5 }] });
-    expect(await repo.totals('nov', ['2026-11-20T10', '2026-11-20T11'])).toEqual({ sends: 15, hardBounces: 1 });
+    expect(await repo.totals('nov', ['2026-11-20T10', '2026-11-20T11'])).toEqual({ counts: { sends: 15, hardBounces: 1 }, errors: {} });
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'COUNT#nov#2026-11-20T11' } });
   });
 

@@ -33,13 +33,16 @@ const campaigns: CampaignReader = {
   campaignsActiveIn: async () => ['nov'],
   hourlyTotals: async () => [],
   totals: async () => ({
-    sends: 1000,
-    deliveries: 950,
-    hardBounces: 40,
-    softBounces: 5,
-    'blocks|reputation|gmail': 3,
-    'blocks|reputation|yahoo': 2,
-    blocks: 5,
+    errors: {},
+    counts: {
+      sends: 1000,
+      deliveries: 950,
+      hardBounces: 40,
+      softBounces: 5,
+      'blocks|reputation|gmail': 3,
+      'blocks|reputation|yahoo': 2,
+      blocks: 5,
+    },
   }),
 };
 

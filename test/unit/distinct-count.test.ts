@@ -8,7 +8,10 @@ import {
   estimateDistinct,
   EXACT_LIMIT,
   hash53,
+  isEncodedEstimate,
   sameSketch,
+  standardErrorOf,
+  sumCounters,
   type DistinctSketch,
 } from '../../shared/domain/index.js';
 
@@ -69,5 +72,37 @@ describe('distinct-count sketch', () => {
   it('different events do change the sketch', () => {
     const base = inBatches(hashes(0, 5_000), 100);
     expect(sameSketch(addToSketch(base, hashes(0, 2_000, 'other')), base)).toBe(false);
+  });
+});
+
+describe('the error of an estimate', () => {
+  it.each([400, 3_000])('standardErrorOf(%i) is the spread of 100 sketches of that many events (within 30 %)', (n) => {
+    let squares = 0;
+    for (let run = 0; run < 100; run++) squares += (estimateDistinct(inBatches(hashes(0, n, `run${run}`), 500)) - n) ** 2;
+    const spread = Math.sqrt(squares / 100);
+    expect(spread / standardErrorOf(n)).toBeGreaterThan(0.7);
+    expect(spread / standardErrorOf(n)).toBeLessThan(1.3);
+  });
+
+  it('is 0 for an exact count, and about 3 % above 2,560', () => {
+    expect(standardErrorOf(EXACT_LIMIT)).toBe(0);
+    expect(standardErrorOf(10_000) / 10_000).toBeCloseTo(0.0325, 4);
+  });
+
+  it("the stored form's first byte says whether its count is an estimate", () => {
+    expect(isEncodedEstimate(encodeSketch(inBatches(hashes(0, EXACT_LIMIT), 50)))).toBe(false);
+    expect(isEncodedEstimate(encodeSketch(inBatches(hashes(0, EXACT_LIMIT + 1), 50)))).toBe(true);
+  });
+
+  it('a sum over hours carries the root of the summed variances of its estimated hours; exact sums carry none', () => {
+    const totals = sumCounters([
+      { name: 'sends', count: 80, estimated: false },
+      { name: 'sends', count: 1_500, estimated: true },
+      { name: 'sends', count: 3_000, estimated: true },
+      { name: 'hardBounces', count: 60, estimated: false },
+      { name: 'hardBounces', count: 40, estimated: false },
+    ]);
+    expect(totals.counts).toEqual({ sends: 4_580, hardBounces: 100 });
+    expect(totals.errors).toEqual({ sends: Math.hypot(standardErrorOf(1_500), standardErrorOf(3_000)) });
   });
 });

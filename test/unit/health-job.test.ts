@@ -33,13 +33,13 @@ class FakeCampaigns implements CampaignReader {
     return [...this.totalsOf.keys()].filter((campaign) => !this.idle.has(campaign));
   }
   async totals(campaign: string, hours: readonly string[]) {
-    return hours.length > 0 ? (this.totalsOf.get(campaign) ?? {}) : {};
+    return { counts: hours.length > 0 ? (this.totalsOf.get(campaign) ?? {}) : {}, errors: {} };
   }
   /** An active campaign's counters are in the newest hour; an idle one's in the oldest of its lifetime. */
   async hourlyTotals(campaign: string, fromHour: string, toHour: string) {
     const totals = this.totalsOf.get(campaign);
     this.reads++;
-    return totals ? [{ hour: this.idle.has(campaign) ? fromHour : toHour, totals }] : [];
+    return totals ? [{ hour: this.idle.has(campaign) ? fromHour : toHour, totals: { counts: totals, errors: {} } }] : [];
   }
   reads = 0;
 }
@@ -120,7 +120,7 @@ function setup(overrides: Partial<HealthJobDeps> = {}) {
 }
 
 const BAD = { sends: 1000, deliveries: 970, hardBounces: 30 }; // 3 %: danger
-const WARN = { sends: 1000, deliveries: 994, hardBounces: 6 }; // 0.6 %: warning
+const WARN = { sends: 2000, deliveries: 1988, hardBounces: 12 }; // 0.6 % on 12 hard bounces: warning
 const GOOD = { sends: 10_000, deliveries: 9970, hardBounces: 30 }; // 0.3 %: ok
 
 describe('health job', () => {
@@ -298,6 +298,18 @@ describe('health job', () => {
     expect(pauses.records.get('nov')).toMatchObject({ actor: 'health-job', automatic: true, pausedAt: NOW.toISOString() });
     expect(pauses.records.has('warned')).toBe(false);
     expect(switched).toEqual([['marketing', false]]);
+  });
+
+  it("a campaign's first hard bounce neither pauses it nor alerts nor moves the alarm's figure; bounces without sends alert a data problem", async () => {
+    const pauses = new FakePauses();
+    const { deps, campaigns, published, metrics } = setup({ autoPause: { pauses, clock: () => NOW } });
+    campaigns.totalsOf.set('first', { sends: 1, hardBounces: 1 });
+    campaigns.totalsOf.set('unsent', { hardBounces: 20 });
+    const run = await runHealthJob(deps);
+    expect(run.paused).toEqual([]);
+    expect(pauses.records.size).toBe(0);
+    expect(published.map((a) => [a.campaign, a.pattern, a.verdict])).toEqual([['unsent', 'bounces-without-sends', 'warning']]);
+    expect(metrics.accounts[0]?.worstHardBounceRateLowerBound).toBe(0);
   });
 
   it('publishes each alerted finding, and an automatic pause, as decision events', async () => {

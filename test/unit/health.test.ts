@@ -1,7 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatNumbers } from '../../shared/app/alert-text.js';
 import {
   campaignHealth,
+  countText,
   delayedDomains,
+  estimatedLowerBound,
   findingKey,
   summariseDelays,
   wilsonInterval,
@@ -34,8 +38,9 @@ describe('hard-bounce-rate', () => {
     // [case, sends, hard bounces, verdict]
     ['zero sends', 0, 0, 'ok'],
     ['a clean campaign', 1000, 4, 'ok'],
-    ['above the 0.5 % target', 1000, 6, 'warning'],
-    ['a small sample: 1 of 20 is 5 % but proves only 1.1 %', 20, 1, 'warning'],
+    ['above the 0.5 % target', 2000, 12, 'warning'],
+    ['above the target on fewer than 10 hard bounces: too early to tell', 1000, 6, 'ok'],
+    ['a small sample: 1 of 20 is 5 % but proves only 1.1 %, on 1 hard bounce', 20, 1, 'ok'],
     ['3 % of 1000 is above 2 % with confidence', 1000, 30, 'danger'],
     ['2.5 % of 1000 is not yet above 2 % with confidence', 1000, 25, 'warning'],
   ] as const)('%s → %s', (_case, sends, hardBounces, verdict) => {
@@ -59,7 +64,7 @@ describe('hard-bounce-rate', () => {
   });
 
   it('a warning never says to stop sending (only danger does)', () => {
-    const [warning] = campaignHealth({ sends: 1000, hardBounces: 8, deliveries: 992 }).findings;
+    const [warning] = campaignHealth({ sends: 2000, hardBounces: 16, deliveries: 1984 }).findings;
     expect(warning?.verdict).toBe('warning');
     expect(warning?.action).not.toMatch(/stop sending/i);
     expect(warning?.action).toContain('bounce check');
@@ -207,5 +212,100 @@ describe('verdict', () => {
     });
     expect(patterns(health.findings)).toEqual(['hard-bounce-rate', 'complaint-rate']);
     expect(health.verdict).toBe('danger');
+  });
+});
+
+describe('minimum evidence (a hard-bounce verdict needs at least 10 hard bounces)', () => {
+  it('one send with one hard bounce is too early to tell: no finding, no figure for the alarm', () => {
+    const health = campaignHealth({ sends: 1, hardBounces: 1 });
+    expect(health.verdict).toBe('ok');
+    expect(health.findings).toEqual([]);
+    expect(health.evidence).toBe('too-early');
+    expect(health.hardBounceRateLowerBound).toBe(0);
+    expect(health.evidenceNote).toBe('too early to tell: 1 hard bounce (100.00 %); a hard-bounce verdict needs at least 10');
+  });
+
+  it.each([
+    ['9 of 9', 9, 9, 'ok', 'too-early'],
+    ['10 of 10', 10, 10, 'danger', 'enough'],
+    ['30 of 1,000 is still danger', 1000, 30, 'danger', 'enough'],
+    ['3 of 5,000 is ok on its own (no line crossed)', 5000, 3, 'ok', 'enough'],
+  ] as const)('%s → %s (%s)', (_case, sends, hardBounces, verdict, evidence) => {
+    const health = campaignHealth({ sends, hardBounces, deliveries: sends - hardBounces });
+    expect([health.verdict, health.evidence]).toEqual([verdict, evidence]);
+    expect(health.evidenceNote === null).toBe(evidence === 'enough');
+  });
+
+  it('takes another minimum per deployment', () => {
+    expect(campaignHealth({ sends: 3, hardBounces: 3 }, { thresholds: { hardBounceMinimum: 3 } }).verdict).toBe('danger');
+  });
+
+  it.each([1, 20])('%i hard bounces with no send are a data problem to report, not a 100 %% rate', (hardBounces) => {
+    const health = campaignHealth({ hardBounces });
+    expect(patterns(health.findings)).toEqual(['bounces-without-sends']);
+    expect(health.verdict).toBe('warning');
+    expect(health.evidence).toBe('no-sends');
+    expect([health.hardBounceRate, health.hardBounceRateLowerBound]).toEqual([0, 0]);
+    const [found] = health.findings;
+    expect(found?.summary).toBe(
+      `${hardBounces} hard bounce${hardBounces === 1 ? '' : 's'} but no send recorded: the send events are missing, so there is no rate`,
+    );
+    expect(found?.action).toMatch(/tag configuration/);
+  });
+});
+
+describe('estimated counts', () => {
+  // 3,062 sends and 101 hard bounces read from estimated hours (the issue's replayed 3,000-send campaign).
+  const totals = { sends: 3062, deliveries: 2887, hardBounces: 101 };
+  const errors = { sends: 99.5, deliveries: 93.8, hardBounces: 2.3 };
+
+  it('an exact total has no mark', () => {
+    const health = campaignHealth(totals);
+    expect(health.estimated).toBe(false);
+    expect(health.estimates).toEqual({});
+  });
+
+  it('an estimated total says so, with its error beside the figure', () => {
+    const health = campaignHealth(totals, { errors });
+    expect(health.estimated).toBe(true);
+    expect(health.sends).toBe(3062);
+    expect(health.estimates.sends).toEqual({ error: 99.5, relativeError: 0.0325, text: '≈3,060 (±3 %)' });
+    expect(health.estimates.hardBounces?.text).toBe('≈101 (±2 %)');
+    expect(health.estimates.complaints).toBeUndefined();
+  });
+
+  it("the lower bound counts the estimates' error, and the finding says its counts are estimates", () => {
+    const exact = campaignHealth(totals);
+    const estimated = campaignHealth(totals, { errors });
+    expect(estimated.hardBounceRateLowerBound).toBeLessThan(exact.hardBounceRateLowerBound);
+    const [found] = estimated.findings;
+    expect(found?.summary).toMatch(/counting the estimates' error\); ≈101 \(±2 %\) hard bounces of ≈3,060 \(±3 %\) attempted$/);
+    expect(formatNumbers(found?.numbers ?? {})).toMatch(/^hardBounces ≈101 \(±2 %\), attempted ≈3,060 \(±3 %\), rate /);
+  });
+
+  it('a lower bound with estimate errors is never above the one without, and equal with none', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        (trials, share, eventsRelError, trialsRelError) => {
+          const events = Math.round(trials * share);
+          const plain = wilsonInterval(events, trials).lower;
+          expect(estimatedLowerBound(events, events * eventsRelError, trials, trials * trialsRelError)).toBeLessThanOrEqual(plain + 1e-12);
+          expect(estimatedLowerBound(events, 0, trials, 0)).toBe(plain);
+        },
+      ),
+    );
+  });
+
+  it.each([
+    [42, 0, '42'],
+    [3062, 99.5, '≈3,060 (±3 %)'],
+    [101, 2.27, '≈101 (±2 %)'],
+    [123_456, 4012, '≈123,000 (±3 %)'],
+  ])('%i with error %f reads %s', (count, error, text) => {
+    expect(countText(count, error)).toBe(text);
   });
 });

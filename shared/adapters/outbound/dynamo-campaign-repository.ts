@@ -12,7 +12,15 @@ import {
   type HourTotals,
   type StoredCounter,
 } from '../../app/ports.js';
-import { decodeSketch, encodeSketch, type DistinctSketch } from '../../domain/index.js';
+import {
+  decodeSketch,
+  encodeSketch,
+  isEncodedEstimate,
+  sumCounters,
+  type CounterTotals,
+  type DistinctSketch,
+  type StoredCount,
+} from '../../domain/index.js';
 import { activeKey, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
@@ -155,8 +163,8 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     return Promise.all(active.map(async (hour) => ({ hour, totals: await this.totals(campaign, [hour]) })));
   }
 
-  async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {
-    const totals: Record<string, number> = {};
+  async totals(campaign: string, hours: readonly string[]): Promise<CounterTotals> {
+    const stored: StoredCount[] = [];
     for (const hour of hours) {
       const pages = paginateQuery(
         { client: this.client },
@@ -164,17 +172,19 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': counterKey(campaign, hour, '').pk },
-          ProjectionExpression: 'sk, #count',
+          // The sketch's format byte says whether the count is an estimate; a projection saves no read units.
+          ProjectionExpression: 'sk, #count, sketch',
           ExpressionAttributeNames: { '#count': 'count' },
         },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          const name = String(item.sk);
-          if (typeof item.count === 'number') totals[name] = (totals[name] ?? 0) + item.count;
+          if (typeof item.count !== 'number') continue;
+          const estimated = item.sketch instanceof Uint8Array && isEncodedEstimate(item.sketch);
+          stored.push({ name: String(item.sk), count: item.count, estimated });
         }
       }
     }
-    return totals;
+    return sumCounters(stored);
   }
 }
