@@ -232,6 +232,26 @@ describe('health fan-out against dynalite and SQS', () => {
     }
   });
 
+  it('hourlyTotals: the active hours of a span (both ends included), oldest first, each with its counters', async () => {
+    const { repository } = await freshTables();
+    for (const [hour, sends] of [
+      ['2026-11-24T23', 5],
+      ['2026-11-25T01', 7],
+      ['2026-11-25T03', 9],
+      ['2026-11-25T04', 11],
+    ] as const) {
+      await repository.markActive('nov', hour);
+      await addCounts(repository, 'nov', hour, { sends, deliveries: sends - 1 });
+    }
+    await repository.markActive('other', '2026-11-25T01');
+    await addCounts(repository, 'other', '2026-11-25T01', { sends: 1000 });
+    expect(await repository.hourlyTotals('nov', '2026-11-25T00', '2026-11-25T03')).toEqual([
+      { hour: '2026-11-25T01', totals: { sends: 7, deliveries: 6 } },
+      { hour: '2026-11-25T03', totals: { sends: 9, deliveries: 8 } },
+    ]);
+    expect(await repository.hourlyTotals('quiet', '2026-11-25T00', '2026-11-25T03')).toEqual([]);
+  });
+
   it('the finder fans out through the SQS queue and the checker takes the messages as the Lambda gets them', async () => {
     const { tables, repository } = await freshTables();
     for (let i = 0; i < 30; i++) await seedCampaign(repository, `c-${i}`, { sends: 100, deliveries: 100 }, {});
