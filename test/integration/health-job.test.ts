@@ -205,12 +205,12 @@ describe('health job against dynalite, alerts through SNS → SQS', () => {
 describe('health fan-out against dynalite and SQS', () => {
   it('a pass over N campaigns makes at most 5 storage requests per campaign plus a constant', async () => {
     const { tables, repository } = await freshTables();
-    const n = 40;
+    const n = 20;
     const hour = hourOf(NOW.toISOString());
     for (let i = 0; i < n; i++) {
       const campaign = `c-${i}`;
       await repository.markActive(campaign, hour);
-      await addCounts(repository, campaign, hour, { sends: 1000, deliveries: 998, hardBounces: 2 });
+      await addCounts(repository, campaign, hour, { sends: 1000, hardBounces: 2 });
     }
     // The pass's own client, counted by an SDK middleware.
     const client = new DynamoDBClient({
@@ -230,6 +230,26 @@ describe('health fan-out against dynalite and SQS', () => {
     } finally {
       client.destroy();
     }
+  }, 120_000);
+
+  it('hourlyTotals: the active hours of a span (both ends included), oldest first, each with its counters', async () => {
+    const { repository } = await freshTables();
+    for (const [hour, sends] of [
+      ['2026-11-24T23', 5],
+      ['2026-11-25T01', 7],
+      ['2026-11-25T03', 9],
+      ['2026-11-25T04', 11],
+    ] as const) {
+      await repository.markActive('nov', hour);
+      await addCounts(repository, 'nov', hour, { sends, deliveries: sends - 1 });
+    }
+    await repository.markActive('other', '2026-11-25T01');
+    await addCounts(repository, 'other', '2026-11-25T01', { sends: 1000 });
+    expect(await repository.hourlyTotals('nov', '2026-11-25T00', '2026-11-25T03')).toEqual([
+      { hour: '2026-11-25T01', totals: { sends: 7, deliveries: 6 } },
+      { hour: '2026-11-25T03', totals: { sends: 9, deliveries: 8 } },
+    ]);
+    expect(await repository.hourlyTotals('quiet', '2026-11-25T00', '2026-11-25T03')).toEqual([]);
   });
 
   it('the finder fans out through the SQS queue and the checker takes the messages as the Lambda gets them', async () => {
@@ -257,7 +277,7 @@ describe('health fan-out against dynalite and SQS', () => {
     const result = await check(Messages.map((m) => ({ id: m.MessageId ?? '', body: m.Body ?? '' })));
     expect(result.failedIds.size).toBe(0);
     expect(published).toEqual(['hard-bounce-rate']);
-  });
+  }, 60_000);
 });
 
 describe('pause against dynalite', () => {

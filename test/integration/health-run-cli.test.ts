@@ -44,7 +44,7 @@ describe('bounce health --run (spawned as a user runs it)', () => {
     const metrics = readFileSync(join(dataDir, 'metrics.jsonl'), 'utf8');
     expect(metrics).toContain('"HealthHeartbeat":1');
     expect(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8')).toContain('"campaign":"c-0"');
-  });
+  }, 120_000);
 
   it('says so when no runtime is running', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'bounce-health-none-'));

@@ -502,3 +502,25 @@ describe('alert text', () => {
     expect(text).not.toContain('Dashboard');
   });
 });
+
+describe('health function environments', () => {
+  it('the finder needs its table and the health-check queue; the checker keeps the thresholds and auto-pause', async () => {
+    const { loadConfig: finder } = await import('../../functions/health/config.js');
+    const { loadConfig: checker } = await import('../../functions/health-check/config.js');
+    const queue = 'https://sqs.us-east-1.amazonaws.com/111122223333/checks';
+    expect(finder({ CAMPAIGN_TABLE_NAME: 'campaigns', HEALTH_CHECK_QUEUE_URL: queue })).toEqual({
+      CAMPAIGN_TABLE_NAME: 'campaigns',
+      HEALTH_CHECK_QUEUE_URL: queue,
+      RECENT_HOURS: 24,
+    });
+    expect(() => finder({ CAMPAIGN_TABLE_NAME: 'campaigns' })).toThrow(/HEALTH_CHECK_QUEUE_URL/);
+    expect(
+      checker({
+        ADDRESS_TABLE_NAME: 'addresses',
+        CAMPAIGN_TABLE_NAME: 'campaigns',
+        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts',
+        HEALTH_THRESHOLDS: '{"reputationProviders": 3}',
+      }),
+    ).toMatchObject({ AUTO_PAUSE: 'false', LIFETIME_HOURS: 336, HEALTH_THRESHOLDS: { reputationProviders: 3 } });
+  });
+});
