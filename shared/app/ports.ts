@@ -137,6 +137,11 @@ export interface CounterId {
   readonly campaign: string;
   readonly hour: string;
   readonly name: string;
+  /**
+   * Which of the counter's items (0 when absent). Concurrent writers of one campaign write different
+   * shards; readers merge a counter's shards by union, so an event counted in two shards counts once.
+   */
+  readonly shard?: number;
 }
 
 /** A stored counter sketch with the version its conditional write checks. */
@@ -156,13 +161,15 @@ export interface CampaignCounterRepository {
 }
 
 /** The map key `readCounters` uses for a counter. */
-export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id.hour}\u0000${id.name}`;
+export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id.hour}\u0000${id.name}\u0000${id.shard ?? 0}`;
 
 export interface CampaignReader {
   /** Of these hours, those in which the campaign had activity. */
   activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
   /** Every counter of the campaign summed over these hours and all shards. */
   totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>>;
+  /** Every counter of the campaign in each of these hours that had activity (shards merged), in few requests whatever the span. */
+  hourlyTotals(campaign: string, hours: readonly string[]): Promise<Map<string, Record<string, number>>>;
   /** The campaigns with activity in any of these hours (one query per hour, never a scan). */
   campaignsActiveIn(hours: readonly string[]): Promise<string[]>;
 }

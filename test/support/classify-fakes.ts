@@ -7,7 +7,23 @@ import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, Recordi
 export const CLASSIFY_NOW = new Date('2026-11-20T12:00:00Z');
 
 /** A campaign reader that has seen no activity (for use cases that read campaigns only on the side). */
-export const noCampaignReads: CampaignReader = { activeHours: async () => [], totals: async () => ({}), campaignsActiveIn: async () => [] };
+export const noCampaignReads: CampaignReader = {
+  activeHours: async () => [],
+  totals: async () => ({}),
+  hourlyTotals: async () => new Map(),
+  campaignsActiveIn: async () => [],
+};
+
+/** `hourlyTotals` of a fake reader from its `activeHours` and `totals`, hour by hour. */
+export async function hourlyFromTotals(
+  reader: Pick<CampaignReader, 'activeHours' | 'totals'>,
+  campaign: string,
+  hours: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const byHour = new Map<string, Record<string, number>>();
+  for (const hour of await reader.activeHours(campaign, hours)) byHour.set(hour, await reader.totals(campaign, [hour]));
+  return byHour;
+}
 
 export interface ClassifyOverFakes {
   readonly addresses: FakeAddresses;

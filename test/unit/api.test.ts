@@ -4,6 +4,7 @@ import { createApiHandler } from '../../shared/adapters/inbound/http-api.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
 import { applySignal, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
+import { hourlyFromTotals } from '../support/classify-fakes.js';
 
 function event(
   method: string,
@@ -40,6 +41,7 @@ const campaigns: CampaignReader = {
     'blocks|reputation|yahoo': 2,
     blocks: 5,
   }),
+  hourlyTotals: async (campaign, hours) => hourlyFromTotals(campaigns, campaign, hours),
 };
 
 function setup() {

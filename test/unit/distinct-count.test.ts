@@ -9,6 +9,7 @@ import {
   EXACT_LIMIT,
   hash53,
   sameSketch,
+  unionSketches,
   type DistinctSketch,
 } from '../../shared/domain/index.js';
 
@@ -69,5 +70,28 @@ describe('distinct-count sketch', () => {
   it('different events do change the sketch', () => {
     const base = inBatches(hashes(0, 5_000), 100);
     expect(sameSketch(addToSketch(base, hashes(0, 2_000, 'other')), base)).toBe(false);
+  });
+});
+
+describe('unionSketches', () => {
+  it('is the sketch of the union of the events, whichever shards held them and how often', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 5 }),
+        (n, overlap, parts) => {
+          const all = hashes(0, n);
+          // Each shard holds a slice, and `overlap` events are also in every shard (replays that met other shards).
+          const extra = hashes(0, Math.min(overlap, n));
+          const shards = Array.from({ length: parts }, (_, p) =>
+            addToSketch(EMPTY_SKETCH, [...all.filter((_, i) => i % parts === p), ...extra]),
+          );
+          expect(sameSketch(unionSketches(shards), addToSketch(EMPTY_SKETCH, all))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(unionSketches([])).toEqual(EMPTY_SKETCH);
   });
 });

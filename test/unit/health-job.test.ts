@@ -16,6 +16,7 @@ import { FakePauses } from '../support/retry-fakes.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
 import type { Verdict } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
+import { hourlyFromTotals } from '../support/classify-fakes.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
@@ -33,6 +34,9 @@ class FakeCampaigns implements CampaignReader {
   }
   async totals(campaign: string, hours: readonly string[]) {
     return hours.length > 0 ? (this.totalsOf.get(campaign) ?? {}) : {};
+  }
+  async hourlyTotals(campaign: string, hours: readonly string[]) {
+    return hourlyFromTotals(this, campaign, hours);
   }
 }
 

@@ -11,8 +11,25 @@ import {
   type DeliveryDelayRepository,
   type StoredCounter,
 } from '../../app/ports.js';
-import { decodeSketch, encodeSketch, type DistinctSketch } from '../../domain/index.js';
-import { activeKey, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
+import { decodeSketch, encodeSketch, estimateDistinct, unionSketches, type DistinctSketch } from '../../domain/index.js';
+import { activeKey, counterKey, counterOfSortKey, counterSpan, delayKey, TTL_ATTRIBUTE } from './tables.js';
+
+/** One stored shard of a campaign-hour counter, as the read side sees it. */
+interface CounterShard {
+  readonly hour: string;
+  readonly name: string;
+  readonly count: number;
+  readonly sketch: Uint8Array | null;
+}
+
+/**
+ * A counter's count over its shards: the stored estimate of a single shard, or the estimate of the
+ * union of the shards' sketches (never the sum: one event may have been counted in two shards).
+ */
+function mergedCount(shards: readonly CounterShard[]): number {
+  if (shards.length === 1) return shards[0]?.count ?? 0;
+  return estimateDistinct(unionSketches(shards.flatMap((shard) => (shard.sketch ? [decodeSketch(shard.sketch)] : []))));
+}
 
 /** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
 export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader, DelayReader {
@@ -25,12 +42,9 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   ) {}
 
   async readCounters(ids: readonly CounterId[]): Promise<Map<string, StoredCounter>> {
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      ids.map((id) => counterKey(id.campaign, id.hour, id.name)),
-    );
-    const byKey = new Map(ids.map((id) => [`${counterKey(id.campaign, id.hour, id.name).pk}\u0000${id.name}`, id]));
+    const keyOf = (id: CounterId) => counterKey(id.campaign, id.hour, id.name, id.shard);
+    const items = await batchGetAll(this.client, this.tableName, ids.map(keyOf));
+    const byKey = new Map(ids.map((id) => [`${keyOf(id).pk}\u0000${keyOf(id).sk}`, id]));
     const stored = new Map<string, StoredCounter>();
     for (const item of items) {
       const id = byKey.get(`${String(item.pk)}\u0000${String(item.sk)}`);
@@ -46,7 +60,7 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...counterKey(id.campaign, id.hour, id.name),
+            ...counterKey(id.campaign, id.hour, id.name, id.shard),
             sketch: encodeSketch(sketch),
             count: estimate,
             version: expectedVersion + 1,
@@ -114,14 +128,68 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   }
 
   async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      hours.map((hour) => activeKey(hour, campaign)),
-    );
-    return items.map((item) => String(item.hour)).sort();
+    const active = new Set<string>();
+    for await (const item of this.counterItems(campaign, hours, false)) active.add(item.hour);
+    return [...active].sort();
   }
 
+  async hourlyTotals(campaign: string, hours: readonly string[]): Promise<Map<string, Record<string, number>>> {
+    const shards = new Map<string, Map<string, CounterShard[]>>();
+    for await (const item of this.counterItems(campaign, hours, true)) {
+      const names = shards.get(item.hour) ?? new Map<string, CounterShard[]>();
+      shards.set(item.hour, names);
+      names.set(item.name, [...(names.get(item.name) ?? []), item]);
+    }
+    const byHour = new Map<string, Record<string, number>>();
+    for (const hour of [...shards.keys()].sort()) {
+      const totals: Record<string, number> = {};
+      for (const [name, parts] of shards.get(hour) ?? []) totals[name] = mergedCount(parts);
+      byHour.set(hour, totals);
+    }
+    return byHour;
+  }
+
+  async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {
+    const totals: Record<string, number> = {};
+    for (const hourly of (await this.hourlyTotals(campaign, hours)).values()) {
+      for (const [name, count] of Object.entries(hourly)) totals[name] = (totals[name] ?? 0) + count;
+    }
+    return totals;
+  }
+
+  /**
+   * The counter items of these hours: one Query over the span from the first hour to the last (a
+   * few pages for a campaign busy for weeks), keeping only the hours asked for.
+   */
+  private async *counterItems(campaign: string, hours: readonly string[], withSketches: boolean): AsyncGenerator<CounterShard> {
+    if (hours.length === 0) return;
+    const wanted = new Set(hours);
+    const sorted = [...wanted].sort();
+    const span = counterSpan(sorted[0] ?? '', sorted.at(-1) ?? '');
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': counterKey(campaign, '', '').pk, ':from': span.from, ':to': span.to },
+        ...(withSketches
+          ? { ProjectionExpression: 'sk, #count, sketch', ExpressionAttributeNames: { '#count': 'count' } }
+          : { ProjectionExpression: 'sk' }),
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const { hour, name } = counterOfSortKey(String(item.sk));
+        if (!wanted.has(hour)) continue;
+        yield {
+          hour,
+          name,
+          count: typeof item.count === 'number' ? item.count : 0,
+          sketch: item.sketch instanceof Uint8Array ? item.sketch : null,
+        };
+      }
+    }
+  }
   async campaignsActiveIn(hours: readonly string[]): Promise<string[]> {
     const campaigns = new Set<string>();
     for (const hour of hours) {
@@ -139,28 +207,5 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       }
     }
     return [...campaigns].sort();
-  }
-
-  async totals(campaign: string, hours: readonly string[]): Promise<Record<string, number>> {
-    const totals: Record<string, number> = {};
-    for (const hour of hours) {
-      const pages = paginateQuery(
-        { client: this.client },
-        {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': counterKey(campaign, hour, '').pk },
-          ProjectionExpression: 'sk, #count',
-          ExpressionAttributeNames: { '#count': 'count' },
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const name = String(item.sk);
-          if (typeof item.count === 'number') totals[name] = (totals[name] ?? 0) + item.count;
-        }
-      }
-    }
-    return totals;
   }
 }
