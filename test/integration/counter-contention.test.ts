@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { composeStores } from '../../shared/adapters/compose.js';
+import { migrateLocalCounterKeys } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
+import { counterIdKey } from '../../shared/app/ports.js';
 import { recentHours } from '../../shared/app/suppressions.js';
-import { addToSketch, EMPTY_SKETCH, estimateDistinct } from '../../shared/domain/index.js';
+import { addToSketch, EMPTY_SKETCH, encodeSketch, estimateDistinct } from '../../shared/domain/index.js';
 import { hotRecords, hotTotals, meteredDynamo, runHot, type Emulated } from '../support/counter-contention.js';
 
 let world: Emulated;
@@ -59,5 +62,28 @@ describe("a campaign's window", () => {
     expect(hourly.get(hours[5] ?? '')).toEqual({ sends: 3, hardBounces: 2 });
     // Hours not asked for are left out, even inside the span.
     expect([...(await campaigns.hourlyTotals('long', [hours[0] ?? '', hours[9] ?? ''])).keys()]).toEqual([hours[0], hours[9]]);
+  });
+});
+
+describe('a local data folder from before the per-campaign layout', () => {
+  it('has its counters moved once, at the runtime start', async () => {
+    const { campaigns } = composeStores(world.doc, world.tables);
+    const sketch = addToSketch(EMPTY_SKETCH, [1, 2, 3]);
+    const old = (pk: string, sk: string) =>
+      world.doc.send(
+        new PutCommand({ TableName: world.tables.campaignTable, Item: { pk, sk, sketch: encodeSketch(sketch), count: 3, version: 2 } }),
+      );
+    await old('COUNT#old#2026-11-01T10', 'sends');
+    await old('COUNT#old#2026-11-01T10', 'hardBounces|provider|gmail');
+    await old('COUNT#old#2026-11-02T00', 'sends');
+    expect(await migrateLocalCounterKeys(world.doc, world.tables.campaignTable)).toBe(3);
+    expect(await campaigns.totals('old', ['2026-11-01T10', '2026-11-02T00'])).toEqual({ sends: 6, 'hardBounces|provider|gmail': 3 });
+    const id = { campaign: 'old', hour: '2026-11-01T10', name: 'sends' };
+    expect((await campaigns.readCounters([id])).get(counterIdKey(id))).toEqual({ sketch, version: 2 });
+    const { Items = [] } = await world.doc.send(new ScanCommand({ TableName: world.tables.campaignTable }));
+    expect(Items.filter((item) => String(item.pk).startsWith('COUNT#old#'))).toEqual([]);
+    // Once: a later old-looking item is not looked for again.
+    await old('COUNT#old#2026-11-03T00', 'sends');
+    expect(await migrateLocalCounterKeys(world.doc, world.tables.campaignTable)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import {
   counterIdKey,
@@ -208,4 +208,51 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     }
     return [...campaigns].sort();
   }
+}
+
+/** Marks a campaign table whose counters are on the one-Query layout (`COUNT#<campaign>` / `<hour>#<name>#<shard>`). */
+const LAYOUT_MARKER = { pk: 'LAYOUT', sk: 'COUNTERS#2' };
+
+/**
+ * For a local data folder written before counters were keyed per campaign: moves every counter item
+ * of the old layout (`COUNT#<campaign>#<hour>` / `<name>`) to shard 0 of the new one, once (a marker
+ * item records that it ran). A scan: for the local runtime's own tables, never a deployed table.
+ * Resolves with how many counters moved.
+ */
+export async function migrateLocalCounterKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const marked = await client.send(new GetCommand({ TableName: tableName, Key: LAYOUT_MARKER, ConsistentRead: true }));
+  if (marked.Item) return 0;
+  let moved = 0;
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: 'begins_with(pk, :count) AND NOT contains(sk, :hash)',
+      ExpressionAttributeValues: { ':count': 'COUNT#', ':hash': '#' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const oldPk = String(item.pk);
+      const cut = oldPk.lastIndexOf('#');
+      const campaign = oldPk.slice('COUNT#'.length, cut);
+      const { pk: _pk, sk: _sk, ...fields } = item;
+      await client
+        .send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...fields, ...counterKey(campaign, oldPk.slice(cut + 1), String(item.sk)) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((error: unknown) => {
+          // Moved by a run that stopped before the marker: the old item only remains to delete.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+      moved++;
+    }
+  }
+  await client.send(new PutCommand({ TableName: tableName, Item: LAYOUT_MARKER }));
+  return moved;
 }
