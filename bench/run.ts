@@ -4,6 +4,7 @@ import { benchBundles } from './bundles.js';
 import { benchCampaignHour } from './campaign-hour.js';
 import { benchClassify } from './classify.js';
 import { benchHealth } from './health.js';
+import { benchCounterContention } from './counter-contention.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
 import { benchRetries } from './retries.js';
@@ -21,5 +22,6 @@ await benchRetries();
 await benchBodies();
 await benchThroughput();
 await benchHealth();
+await benchCounterContention();
 // The longest: a campaign-hour through dynalite (100,000 sends; BENCH_CAMPAIGN_SENDS=1000000 for the million).
 await benchCampaignHour();

@@ -1,4 +1,4 @@
-import { campaignBreakdowns, campaignHealth, type CampaignBreakdowns } from '../domain/index.js';
+import { campaignBreakdowns, campaignHealth, mergeTotals, type CampaignBreakdowns } from '../domain/index.js';
 import { NotFoundError } from './errors.js';
 import type { CampaignPauses } from './retry-ports.js';
 import { health, recentHours, type HealthReport, type SuppressionDeps } from './suppressions.js';
@@ -80,11 +80,13 @@ export interface CampaignSeries {
 
 /** A campaign hour by hour over its active hours in the window, and its breakdowns over the window (for charts). */
 export async function campaignSeries(campaign: string, hours: number, deps: SuppressionDeps): Promise<CampaignSeries> {
-  const active = await deps.campaigns.activeHours(campaign, recentHours(deps.clock(), hours));
-  if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
+  // One read of every active hour's counters: the window's totals are their sum.
+  const span = recentHours(deps.clock(), hours);
+  const byHour = await deps.campaigns.hourlyTotals(campaign, span[0] ?? '', span.at(-1) ?? '');
+  if (byHour.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
   const points: HourPoint[] = [];
-  for (const hour of active) {
-    const figures = campaignHealth((await deps.campaigns.totals(campaign, [hour])).counts);
+  for (const { hour, totals } of byHour) {
+    const figures = campaignHealth(totals.counts);
     points.push({
       hour,
       sends: figures.sends,
@@ -95,5 +97,5 @@ export async function campaignSeries(campaign: string, hours: number, deps: Supp
       complaintRate: figures.complaintRate,
     });
   }
-  return { campaign, hours: points, breakdowns: campaignBreakdowns((await deps.campaigns.totals(campaign, active)).counts) };
+  return { campaign, hours: points, breakdowns: campaignBreakdowns(mergeTotals(byHour.map((h) => h.totals)).counts) };
 }

@@ -10,6 +10,7 @@ import {
 import {
   applyAddressEffects,
   classifyRecord,
+  CounterShards,
   readsAddressState,
   recordCampaignCounters,
   writesAddressAside,
@@ -37,6 +38,8 @@ export interface ClassifyBatchDeps extends IngestDeps {
    * writes its history itself, one round trip each (the path a failed batched read falls back to).
    */
   readonly readAhead?: boolean;
+  /** Shards a campaign's counters spread over under contention (default COUNTER_SHARDS; 1: one item per counter). */
+  readonly counterShards?: number;
 }
 
 /**
@@ -134,6 +137,8 @@ const errorFields = (error: unknown) =>
  */
 export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
   const { logger, metrics } = deps;
+  // Per container, as Lambda keeps it: the shard each campaign's counters moved to (see CounterShards).
+  const shards = new CounterShards(deps.counterShards);
   return async (records, limits = {}) => {
     const outOfTime = () => limits.remainingMs !== undefined && limits.remainingMs() < TIME_RESERVE_MS;
     const now = deps.clock();
@@ -297,7 +302,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
     for (const [sourceId, outcomes] of outcomesByRecord) {
       for (const outcome of outcomes) counted.push({ outcome, sourceId });
     }
-    const counters = await recordCampaignCounters(counted, deps);
+    const counters = await recordCampaignCounters(counted, deps, shards);
     for (const error of counters.errors) logger.error('Campaign counters not written; records will be delivered again', errorFields(error));
     for (const id of counters.failedSourceIds) failed.add(id);
 

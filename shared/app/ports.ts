@@ -138,6 +138,11 @@ export interface CounterId {
   readonly campaign: string;
   readonly hour: string;
   readonly name: string;
+  /**
+   * Which of the counter's items (0 when absent). Concurrent writers of one campaign write different
+   * shards; readers merge a counter's shards by union, so an event counted in two shards counts once.
+   */
+  readonly shard?: number;
 }
 
 /** A stored counter sketch with the version its conditional write checks. */
@@ -157,7 +162,7 @@ export interface CampaignCounterRepository {
 }
 
 /** The map key `readCounters` uses for a counter. */
-export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id.hour}\u0000${id.name}`;
+export const counterIdKey = (id: CounterId): string => `${id.campaign}\u0000${id.hour}\u0000${id.name}\u0000${id.shard ?? 0}`;
 
 /** A campaign's counters summed over one hour (all shards). */
 export interface HourTotals {

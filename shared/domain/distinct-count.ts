@@ -55,6 +55,22 @@ export function addToSketch(sketch: DistinctSketch, hashes: Iterable<number>): D
   return { kind: 'registers', registers: toRegisters(union) };
 }
 
+/**
+ * The sketch of the union of the events behind these sketches: the same sketch
+ * whichever of them held an event, once or several times, so shards of a
+ * counter merge without counting an event twice.
+ */
+export function unionSketches(sketches: readonly DistinctSketch[]): DistinctSketch {
+  const exact = sketches.flatMap((sketch) => (sketch.kind === 'exact' ? sketch.hashes : []));
+  const registers = sketches.filter((sketch) => sketch.kind === 'registers');
+  if (registers.length === 0) return addToSketch(EMPTY_SKETCH, exact);
+  const merged = new Uint8Array(REGISTERS);
+  for (const { registers: other } of registers) {
+    for (let i = 0; i < REGISTERS; i++) if ((other[i] ?? 0) > (merged[i] ?? 0)) merged[i] = other[i] ?? 0;
+  }
+  return addToSketch({ kind: 'registers', registers: merged }, exact);
+}
+
 export function sameSketch(a: DistinctSketch, b: DistinctSketch): boolean {
   if (a.kind === 'exact' && b.kind === 'exact') return a.hashes.length === b.hashes.length && a.hashes.every((h, i) => h === b.hashes[i]);
   if (a.kind === 'registers' && b.kind === 'registers') return a.registers.every((r, i) => r === b.registers[i]);

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
 import { mixedBatch, sqsEvent } from '../support/batches.js';
 import { awsTestConfig, startDynamo, type Dynamo } from '../support/emulators.js';
 import { pipelineOn } from '../support/pipeline.js';
@@ -35,7 +36,9 @@ function crashingClient(endpoint: string, crashAt: number, when: 'before' | 'aft
 const exactlyOnceState = (items: Record<string, unknown>[]) => items.map(({ writtenAt: _processingTime, ...item }) => item);
 
 const counter = (items: Record<string, unknown>[], name: string) =>
-  items.filter((item) => String(item.pk).startsWith('COUNT#') && item.sk === name).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+  items
+    .filter((item) => String(item.pk).startsWith('COUNT#') && counterOfSortKey(String(item.sk)).name === name)
+    .reduce((sum, item) => sum + Number(item.count ?? 0), 0);
 
 describe('exactly once', () => {
   const batch = mixedBatch();

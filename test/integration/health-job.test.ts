@@ -246,8 +246,8 @@ describe('health fan-out against dynalite and SQS', () => {
     await repository.markActive('other', '2026-11-25T01');
     await addCounts(repository, 'other', '2026-11-25T01', { sends: 1000 });
     expect(await repository.hourlyTotals('nov', '2026-11-25T00', '2026-11-25T03')).toEqual([
-      { hour: '2026-11-25T01', totals: { sends: 7, deliveries: 6 } },
-      { hour: '2026-11-25T03', totals: { sends: 9, deliveries: 8 } },
+      { hour: '2026-11-25T01', totals: { counts: { sends: 7, deliveries: 6 }, errors: {} } },
+      { hour: '2026-11-25T03', totals: { counts: { sends: 9, deliveries: 8 }, errors: {} } },
     ]);
     expect(await repository.hourlyTotals('quiet', '2026-11-25T00', '2026-11-25T03')).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMessaging, type Messaging as Topology } from '../../shared/adapters/outbound/messaging.js';
+import { counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
 import { SqsPoller } from '../../local/sqs-poller.js';
 import { notificationFixture } from '../support/corpus.js';
 import { startDynamo, startMessaging, type Dynamo, type Messaging } from '../support/emulators.js';
@@ -78,8 +79,9 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
 
     const dump = await pipeline.dump();
     expect(dump.filter((i) => String(i.pk).startsWith('DELAY#slowdomain.example'))).toHaveLength(1);
-    const counters = dump.filter((i) => i.pk === 'COUNT#nov-offers#2026-11-20T10');
-    const total = (name: string) => counters.filter((item) => item.sk === name).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+    const counters = dump.filter((i) => i.pk === 'COUNT#nov-offers' && String(i.sk).startsWith('2026-11-20T10#'));
+    const total = (name: string) =>
+      counters.filter((item) => counterOfSortKey(String(item.sk)).name === name).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
     expect({
       sends: total('sends'),
       deliveries: total('deliveries'),

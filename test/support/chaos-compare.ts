@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { decodeSketch, encodeSketch, estimateDistinct, unionSketches } from '../../shared/domain/index.js';
 import type { ChaosStream } from './chaos-stream.js';
 import type { DriveResult } from './chaos-run.js';
 
@@ -97,6 +98,31 @@ export interface Comparison {
 
 const keyOf = (item: Item) => `${String(item.table)} ${String(item.pk)} ${String(item.sk)}`;
 
+/**
+ * A counter's shards as one item (sort key without its shard, the union of their sketches): which
+ * shard a batch wrote depends on which container met which (see CounterShards), the union does not.
+ */
+export function mergeCounterShards(items: readonly Item[]): Item[] {
+  const merged = new Map<string, Item[]>();
+  const others: Item[] = [];
+  for (const item of items) {
+    const shard = kindOf(item) === 'counter' ? /^(.*)#\d+$/.exec(String(item.sk)) : null;
+    if (!shard) {
+      others.push(item);
+      continue;
+    }
+    const key = keyOf({ ...item, sk: shard[1] });
+    merged.set(key, [...(merged.get(key) ?? []), { ...item, sk: shard[1] }]);
+  }
+  const counters = [...merged.values()].map((shards) => {
+    const [first] = shards;
+    if (shards.length === 1 || !first) return first as Item;
+    const union = unionSketches(shards.flatMap((s) => (s.sketch instanceof Uint8Array ? [decodeSketch(s.sketch)] : [])));
+    return { ...first, sketch: encodeSketch(union), count: estimateDistinct(union) };
+  });
+  return [...others, ...counters];
+}
+
 const addressOf = (item: Item): string | null => (String(item.pk).startsWith('ADDR#') ? String(item.pk).slice('ADDR#'.length) : null);
 
 /**
@@ -119,8 +145,8 @@ export function compareRuns(clean: readonly Item[], chaos: readonly Item[], orde
     }
     return map;
   };
-  const expected = index(clean, false);
-  const actual = index(chaos, true);
+  const expected = index(mergeCounterShards(clean), false);
+  const actual = index(mergeCounterShards(chaos), true);
   const loose = (item: Item) => {
     const address = addressOf(item);
     return address !== null && orderDependent.has(address);

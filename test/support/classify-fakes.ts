@@ -1,5 +1,5 @@
 import { createProcessBatch, type ClassifyBatchDeps, type ProcessBatch } from '../../shared/app/classify-batch.js';
-import type { CampaignReader } from '../../shared/app/ports.js';
+import type { CampaignReader, HourTotals } from '../../shared/app/ports.js';
 import { NO_COUNTERS } from '../../shared/domain/index.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from './fakes.js';
@@ -14,6 +14,21 @@ export const noCampaignReads: CampaignReader = {
   campaignsActiveIn: async () => [],
   hourlyTotals: async () => [],
 };
+
+/** `hourlyTotals` of a fake reader from its `activeHours` and `totals`, hour by hour. */
+export async function hourlyFromTotals(
+  reader: Pick<CampaignReader, 'activeHours' | 'totals'>,
+  campaign: string,
+  fromHour: string,
+  toHour: string,
+): Promise<HourTotals[]> {
+  const span: string[] = [];
+  for (let at = Date.parse(`${fromHour}:00:00Z`); at <= Date.parse(`${toHour}:00:00Z`); at += 3600_000)
+    span.push(new Date(at).toISOString().slice(0, 13));
+  const byHour: HourTotals[] = [];
+  for (const hour of await reader.activeHours(campaign, span)) byHour.push({ hour, totals: await reader.totals(campaign, [hour]) });
+  return byHour;
+}
 
 export interface ClassifyOverFakes {
   readonly addresses: FakeAddresses;

@@ -4,6 +4,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryC
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VersionConflictError } from '../../shared/app/errors.js';
+import { counterIdKey } from '../../shared/app/ports.js';
 import { documentClient } from '../../shared/adapters/compose.js';
 import { DynamoAddressRepository } from '../../shared/adapters/outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
@@ -168,7 +169,7 @@ describe('DynamoCampaignRepository', () => {
     dynamo.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed()).resolvesOnce({});
     expect(await repo.writeCounter(id, sketch, 2, 3)).toBe(true);
     expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
-      Item: { pk: 'COUNT#nov#2026-11-20T10', sk: 'hardBounces|provider|gmail', sketch: encodeSketch(sketch), count: 2, version: 4 },
+      Item: { pk: 'COUNT#nov', sk: '2026-11-20T10#hardBounces|provider|gmail#0', sketch: encodeSketch(sketch), count: 2, version: 4 },
       ConditionExpression: '#version = :version',
       ExpressionAttributeValues: { ':version': 3 },
     });
@@ -181,26 +182,32 @@ describe('DynamoCampaignRepository', () => {
     dynamo.on(BatchGetCommand).resolves({
       Responses: {
         campaigns: [
-          { pk: 'COUNT#nov#2026-11-20T10', sk: 'hardBounces|provider|gmail', sketch: encodeSketch(sketch), count: 2, version: 4 },
+          { pk: 'COUNT#nov', sk: '2026-11-20T10#hardBounces|provider|gmail#3', sketch: encodeSketch(sketch), count: 2, version: 4 },
         ],
       },
     });
-    const stored = await repo.readCounters([id, { ...id, name: 'sends' }]);
-    expect([...stored.values()]).toEqual([{ sketch, version: 4 }]);
+    const stored = await repo.readCounters([{ ...id, shard: 3 }, id, { ...id, name: 'sends', shard: 3 }]);
+    expect([...stored.entries()]).toEqual([[counterIdKey({ ...id, shard: 3 }), { sketch, version: 4 }]]);
   });
 
-  it('sums counter estimates over hours', async () => {
-    dynamo
-      .on(QueryCommand)
-      .resolvesOnce({
-        Items: [
-          { sk: 'sends', count: 10 },
-          { sk: 'hardBounces', count: 1 },
-        ],
-      })
-      .resolvesOnce({ Items: [{ sk: 'sends', count: 5 }] });
-    expect(await repo.totals('nov', ['2026-11-20T10', '2026-11-20T11'])).toEqual({ counts: { sends: 15, hardBounces: 1 }, errors: {} });
-    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'COUNT#nov#2026-11-20T11' } });
+  it('sums counter estimates over hours from one Query, merging shards by union', async () => {
+    const shard = (hashes: number[]) => ({ sketch: encodeSketch(addToSketch(EMPTY_SKETCH, hashes)), count: hashes.length });
+    dynamo.on(QueryCommand).resolvesOnce({
+      Items: [
+        { sk: '2026-11-20T09#sends#0', count: 7 },
+        { sk: '2026-11-20T10#sends#0', count: 10 },
+        { sk: '2026-11-20T10#hardBounces#0', count: 1 },
+        // Two shards of one counter that both hold event 3 (a replay that met another shard): counted once.
+        { sk: '2026-11-20T11#sends#0', ...shard([1, 2, 3]) },
+        { sk: '2026-11-20T11#sends#5', ...shard([3, 4]) },
+      ],
+    });
+    expect(await repo.totals('nov', ['2026-11-20T11', '2026-11-20T10'])).toEqual({ counts: { sends: 14, hardBounces: 1 }, errors: {} });
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'COUNT#nov', ':from': '2026-11-20T10#', ':to': '2026-11-20T11$' },
+    });
   });
 
   it('marks a campaign-hour active once per container', async () => {

@@ -4,6 +4,7 @@ import { createApiHandler } from '../../shared/adapters/inbound/http-api.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
 import { applySignal, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
+import { hourlyFromTotals } from '../support/classify-fakes.js';
 
 function event(
   method: string,
@@ -31,7 +32,6 @@ function event(
 const campaigns: CampaignReader = {
   activeHours: async (campaign, hours) => (campaign === 'nov' ? hours.slice(-2) : []),
   campaignsActiveIn: async () => ['nov'],
-  hourlyTotals: async () => [],
   totals: async () => ({
     errors: {},
     counts: {
@@ -44,6 +44,7 @@ const campaigns: CampaignReader = {
       blocks: 5,
     },
   }),
+  hourlyTotals: async (campaign, fromHour, toHour) => hourlyFromTotals(campaigns, campaign, fromHour, toHour),
 };
 
 function setup() {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addToSketch, EMPTY_SKETCH, encodeSketch } from '../../shared/domain/index.js';
 import { compareRuns } from '../support/chaos-compare.js';
 import { chaosOrder, chaosStream } from '../support/chaos-stream.js';
 
@@ -124,5 +125,26 @@ describe('the chaos stream', () => {
     expect(order.some((index, i) => i > 0 && index < (order[i - 1] as number))).toBe(true);
     // Out of order within windows only: no copy moves more than three windows ahead.
     expect(order.every((index, i) => Math.abs(i / 2 - index) < 600)).toBe(true);
+  });
+});
+
+describe('counter shards in the chaos comparison', () => {
+  it("compares the union of a counter's shards, not which shard a batch wrote", () => {
+    const shard = (shardNo: number, hashes: number[], version = 1) => {
+      const sketch = addToSketch(EMPTY_SKETCH, hashes);
+      return {
+        table: 'campaigns',
+        pk: 'COUNT#c',
+        sk: `2026-11-30T09#sends#${shardNo}`,
+        sketch: encodeSketch(sketch),
+        count: hashes.length,
+        version,
+      };
+    };
+    const clean = [shard(0, [1, 2, 3])];
+    expect(compareRuns(clean, [shard(0, [1, 2]), shard(7, [2, 3], 4)]).differences).toEqual([]);
+    expect(compareRuns(clean, [shard(0, [1, 2]), shard(7, [4])]).differences).toEqual([
+      expect.stringMatching(/^campaigns COUNT#c 2026-11-30T09#sends: sketch clean=/),
+    ]);
   });
 });

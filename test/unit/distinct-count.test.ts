@@ -12,6 +12,7 @@ import {
   sameSketch,
   standardErrorOf,
   sumCounters,
+  unionSketches,
   type DistinctSketch,
 } from '../../shared/domain/index.js';
 
@@ -104,5 +105,28 @@ describe('the error of an estimate', () => {
     ]);
     expect(totals.counts).toEqual({ sends: 4_580, hardBounces: 100 });
     expect(totals.errors).toEqual({ sends: Math.hypot(standardErrorOf(1_500), standardErrorOf(3_000)) });
+  });
+});
+
+describe('unionSketches', () => {
+  it('is the sketch of the union of the events, whichever shards held them and how often', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 5 }),
+        (n, overlap, parts) => {
+          const all = hashes(0, n);
+          // Each shard holds a slice, and `overlap` events are also in every shard (replays that met other shards).
+          const extra = hashes(0, Math.min(overlap, n));
+          const shards = Array.from({ length: parts }, (_, p) =>
+            addToSketch(EMPTY_SKETCH, [...all.filter((_, i) => i % parts === p), ...extra]),
+          );
+          expect(sameSketch(unionSketches(shards), addToSketch(EMPTY_SKETCH, all))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(unionSketches([])).toEqual(EMPTY_SKETCH);
   });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import {
   counterIdKey,
@@ -15,13 +15,50 @@ import {
 import {
   decodeSketch,
   encodeSketch,
+  estimateDistinct,
+  EXACT_LIMIT,
   isEncodedEstimate,
+  mergeTotals,
   sumCounters,
+  unionSketches,
   type CounterTotals,
   type DistinctSketch,
   type StoredCount,
 } from '../../domain/index.js';
-import { activeKey, counterKey, delayKey, TTL_ATTRIBUTE } from './tables.js';
+import { activeKey, counterKey, counterOfSortKey, counterSpan, delayKey, TTL_ATTRIBUTE } from './tables.js';
+
+/** One stored shard of a campaign-hour counter, as the read side sees it. */
+interface CounterShard {
+  readonly hour: string;
+  readonly name: string;
+  readonly count: number;
+  readonly sketch: Uint8Array | null;
+}
+
+/**
+ * A counter's count over its shards: the stored estimate of a single shard, or the estimate of the
+ * union of the shards' sketches (never the sum: one event may have been counted in two shards).
+ */
+function mergedCount(shards: readonly CounterShard[]): number {
+  if (shards.length === 1) return shards[0]?.count ?? 0;
+  return estimateDistinct(unionSketches(shards.flatMap((shard) => (shard.sketch ? [decodeSketch(shard.sketch)] : []))));
+}
+
+/** A counter-hour over its shards: an estimate when any shard's sketch is one, or the union of several is past the exact limit. */
+function mergedShards(name: string, shards: readonly CounterShard[]): StoredCount {
+  const count = mergedCount(shards);
+  const estimated =
+    shards.some((shard) => shard.sketch !== null && isEncodedEstimate(shard.sketch)) || (shards.length > 1 && count > EXACT_LIMIT);
+  return { name, count, estimated };
+}
+
+/** Every hour from `fromHour` to `toHour` inclusive (`YYYY-MM-DDTHH`). */
+function hoursBetween(fromHour: string, toHour: string): string[] {
+  const hours: string[] = [];
+  for (let at = Date.parse(`${fromHour}:00:00Z`); at <= Date.parse(`${toHour}:00:00Z`); at += 3600_000)
+    hours.push(new Date(at).toISOString().slice(0, 13));
+  return hours;
+}
 
 /** Campaign counters, active-campaign markers and delivery delays in the campaign table. */
 export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader, DelayReader {
@@ -34,12 +71,9 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   ) {}
 
   async readCounters(ids: readonly CounterId[]): Promise<Map<string, StoredCounter>> {
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      ids.map((id) => counterKey(id.campaign, id.hour, id.name)),
-    );
-    const byKey = new Map(ids.map((id) => [`${counterKey(id.campaign, id.hour, id.name).pk}\u0000${id.name}`, id]));
+    const keyOf = (id: CounterId) => counterKey(id.campaign, id.hour, id.name, id.shard);
+    const items = await batchGetAll(this.client, this.tableName, ids.map(keyOf));
+    const byKey = new Map(ids.map((id) => [`${keyOf(id).pk}\u0000${keyOf(id).sk}`, id]));
     const stored = new Map<string, StoredCounter>();
     for (const item of items) {
       const id = byKey.get(`${String(item.pk)}\u0000${String(item.sk)}`);
@@ -55,7 +89,7 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...counterKey(id.campaign, id.hour, id.name),
+            ...counterKey(id.campaign, id.hour, id.name, id.shard),
             sketch: encodeSketch(sketch),
             count: estimate,
             version: expectedVersion + 1,
@@ -123,14 +157,68 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   }
 
   async activeHours(campaign: string, hours: readonly string[]): Promise<string[]> {
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      hours.map((hour) => activeKey(hour, campaign)),
-    );
-    return items.map((item) => String(item.hour)).sort();
+    const active = new Set<string>();
+    for await (const item of this.counterItems(campaign, hours, false)) active.add(item.hour);
+    return [...active].sort();
   }
 
+  /** One Query over the span, whatever the campaign's age: the health check's one read of a campaign's lifetime. */
+  async hourlyTotals(campaign: string, fromHour: string, toHour: string): Promise<HourTotals[]> {
+    return [...(await this.totalsByHour(campaign, hoursBetween(fromHour, toHour)))].map(([hour, totals]) => ({ hour, totals }));
+  }
+
+  async totals(campaign: string, hours: readonly string[]): Promise<CounterTotals> {
+    return mergeTotals((await this.totalsByHour(campaign, hours)).values());
+  }
+
+  /** The counters of each active hour among these, shards merged, oldest hour first (one Query). */
+  private async totalsByHour(campaign: string, hours: readonly string[]): Promise<Map<string, CounterTotals>> {
+    const shards = new Map<string, Map<string, CounterShard[]>>();
+    for await (const item of this.counterItems(campaign, hours, true)) {
+      const names = shards.get(item.hour) ?? new Map<string, CounterShard[]>();
+      shards.set(item.hour, names);
+      names.set(item.name, [...(names.get(item.name) ?? []), item]);
+    }
+    const byHour = new Map<string, CounterTotals>();
+    for (const hour of [...shards.keys()].sort()) {
+      byHour.set(hour, sumCounters([...(shards.get(hour) ?? [])].map(([name, parts]) => mergedShards(name, parts))));
+    }
+    return byHour;
+  }
+
+  /**
+   * The counter items of these hours: one Query over the span from the first hour to the last (a
+   * few pages for a campaign busy for weeks), keeping only the hours asked for.
+   */
+  private async *counterItems(campaign: string, hours: readonly string[], withSketches: boolean): AsyncGenerator<CounterShard> {
+    if (hours.length === 0) return;
+    const wanted = new Set(hours);
+    const sorted = [...wanted].sort();
+    const span = counterSpan(sorted[0] ?? '', sorted.at(-1) ?? '');
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': counterKey(campaign, '', '').pk, ':from': span.from, ':to': span.to },
+        ...(withSketches
+          ? { ProjectionExpression: 'sk, #count, sketch', ExpressionAttributeNames: { '#count': 'count' } }
+          : { ProjectionExpression: 'sk' }),
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const { hour, name } = counterOfSortKey(String(item.sk));
+        if (!wanted.has(hour)) continue;
+        yield {
+          hour,
+          name,
+          count: typeof item.count === 'number' ? item.count : 0,
+          sketch: item.sketch instanceof Uint8Array ? item.sketch : null,
+        };
+      }
+    }
+  }
   async campaignsActiveIn(hours: readonly string[]): Promise<string[]> {
     const campaigns = new Set<string>();
     for (const hour of hours) {
@@ -149,42 +237,51 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     }
     return [...campaigns].sort();
   }
+}
 
-  /**
-   * On this layout (one counter partition per campaign-hour) it costs the activity markers of the span
-   * (one BatchGet per 100 hours) plus one Query per active hour; a layout with one partition per
-   * campaign answers it with one Query.
-   */
-  async hourlyTotals(campaign: string, fromHour: string, toHour: string): Promise<HourTotals[]> {
-    const hours: string[] = [];
-    for (let at = Date.parse(`${fromHour}:00:00Z`); at <= Date.parse(`${toHour}:00:00Z`); at += 3600_000)
-      hours.push(new Date(at).toISOString().slice(0, 13));
-    const active = await this.activeHours(campaign, hours);
-    return Promise.all(active.map(async (hour) => ({ hour, totals: await this.totals(campaign, [hour]) })));
-  }
+/** Marks a campaign table whose counters are on the one-Query layout (`COUNT#<campaign>` / `<hour>#<name>#<shard>`). */
+const LAYOUT_MARKER = { pk: 'LAYOUT', sk: 'COUNTERS#2' };
 
-  async totals(campaign: string, hours: readonly string[]): Promise<CounterTotals> {
-    const stored: StoredCount[] = [];
-    for (const hour of hours) {
-      const pages = paginateQuery(
-        { client: this.client },
-        {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': counterKey(campaign, hour, '').pk },
-          // The sketch's format byte says whether the count is an estimate; a projection saves no read units.
-          ProjectionExpression: 'sk, #count, sketch',
-          ExpressionAttributeNames: { '#count': 'count' },
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          if (typeof item.count !== 'number') continue;
-          const estimated = item.sketch instanceof Uint8Array && isEncodedEstimate(item.sketch);
-          stored.push({ name: String(item.sk), count: item.count, estimated });
-        }
-      }
+/**
+ * For a local data folder written before counters were keyed per campaign: moves every counter item
+ * of the old layout (`COUNT#<campaign>#<hour>` / `<name>`) to shard 0 of the new one, once (a marker
+ * item records that it ran). A scan: for the local runtime's own tables, never a deployed table.
+ * Resolves with how many counters moved.
+ */
+export async function migrateLocalCounterKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const marked = await client.send(new GetCommand({ TableName: tableName, Key: LAYOUT_MARKER, ConsistentRead: true }));
+  if (marked.Item) return 0;
+  let moved = 0;
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: 'begins_with(pk, :count) AND NOT contains(sk, :hash)',
+      ExpressionAttributeValues: { ':count': 'COUNT#', ':hash': '#' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const oldPk = String(item.pk);
+      const cut = oldPk.lastIndexOf('#');
+      const campaign = oldPk.slice('COUNT#'.length, cut);
+      const { pk: _pk, sk: _sk, ...fields } = item;
+      await client
+        .send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...fields, ...counterKey(campaign, oldPk.slice(cut + 1), String(item.sk)) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((error: unknown) => {
+          // Moved by a run that stopped before the marker: the old item only remains to delete.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+      moved++;
     }
-    return sumCounters(stored);
   }
+  await client.send(new PutCommand({ TableName: tableName, Item: LAYOUT_MARKER }));
+  return moved;
 }

@@ -58,8 +58,9 @@ export const ADDRESS_TABLE: TableDescription = {
 
 /**
  * Campaign table:
- * - `COUNT#<campaign>#<hour>` / `<counter name>`: one distinct-count sketch (`sketch`, its estimate
- *   `count`, and `version` for conditional writes);
+ * - `COUNT#<campaign>` / `<hour>#<counter name>#<shard>`: one shard of a campaign-hour counter, a
+ *   distinct-count sketch (`sketch`, its estimate `count`, and `version` for conditional writes). One
+ *   Query (`sk BETWEEN`) reads a campaign's counters over any span of hours; shards merge by union;
  * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
  * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL);
  * - `CAMPAIGN#<campaign>` / `PAUSE`: the campaign is paused (present) or not (absent); sends and retries wait;
@@ -88,7 +89,18 @@ export const outboundKey = (messageId: string) => ({ pk: `${OUTBOUND_PK_PREFIX}$
 export const BODY_PK_PREFIX = 'BODY#';
 export const bodyKey = (hash: string) => ({ pk: `${BODY_PK_PREFIX}${hash}`, sk: 'BODY' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
-export const counterKey = (campaign: string, hour: string, name: string) => ({ pk: `COUNT#${campaign}#${hour}`, sk: name });
+export const counterKey = (campaign: string, hour: string, name: string, shard = 0) => ({
+  pk: `COUNT#${campaign}`,
+  sk: `${hour}#${name}#${shard}`,
+});
+/** The hour, counter name and shard of a counter's sort key (names may hold `#`: the hour has none). */
+export function counterOfSortKey(sk: string): { hour: string; name: string; shard: number } {
+  const first = sk.indexOf('#');
+  const last = sk.lastIndexOf('#');
+  return { hour: sk.slice(0, first), name: sk.slice(first + 1, last), shard: Number(sk.slice(last + 1)) };
+}
+/** Sort keys from `from`'s first counter to `to`'s last, for `sk BETWEEN` (`$` follows `#`). */
+export const counterSpan = (from: string, to: string) => ({ from: `${from}#`, to: `${to}$` });
 export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
 export const delayKey = (domain: string, occurredAt: string, eventId: string) => ({
   pk: `DELAY#${domain}`,

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { CounterShards, recordCampaignCounters } from '../../shared/app/ingest.js';
+import type { CounterId } from '../../shared/app/ports.js';
+import { parseNotification, recipientOutcomes, type DistinctSketch, type RecipientOutcome } from '../../shared/domain/index.js';
+import { FakeAddresses, FakeCampaigns } from '../support/fakes.js';
+import { notificationFixture } from '../support/corpus.js';
+
+function outcomesOf(notification: unknown): RecipientOutcome[] {
+  const parsed = parseNotification(notification);
+  if (!parsed.ok || parsed.value.kind !== 'event') throw new Error('fixture did not parse');
+  return recipientOutcomes(parsed.value.event);
+}
+
+describe('CounterShards', () => {
+  it('keeps a campaign on shard 0 until it loses a condition, then on another shard, never the one it lost', () => {
+    let next = 0;
+    const draws = [0, 0.99, 0.5];
+    const shards = new CounterShards(4, () => draws[next++ % draws.length] ?? 0);
+    expect(shards.of('nov')).toBe(0);
+    expect(shards.moveAway('nov', 0)).toBe(1);
+    expect(shards.of('nov')).toBe(1);
+    expect(shards.of('dec')).toBe(0);
+    expect(shards.moveAway('nov', 1)).toBe(3);
+    expect(shards.moveAway('nov', 3)).toBe(1);
+    expect(new CounterShards(1).moveAway('nov', 0)).toBe(0);
+  });
+});
+
+/** A counter store where another container writes shard 0 of every counter between this one's read and write. */
+class ContendedCampaigns extends FakeCampaigns {
+  override async writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number) {
+    if ((id.shard ?? 0) === 0) {
+      this.writes++;
+      return false;
+    }
+    return super.writeCounter(id, sketch, estimate, expectedVersion);
+  }
+}
+
+describe('recordCampaignCounters under contention', () => {
+  it('moves a batch to another shard after one lost condition, not one per counter', async () => {
+    const counters = new ContendedCampaigns();
+    const sends = Array.from({ length: 5 }, (_, i) => {
+      const send = notificationFixture('event-send.json') as { mail: Record<string, unknown> };
+      return outcomesOf({ ...send, mail: { ...send.mail, messageId: `m${i}`, destination: [`user${i}@gmail.com`] } });
+    }).flat();
+    const items = sends.map((outcome, i) => ({ outcome, sourceId: `r${i}` }));
+    const result = await recordCampaignCounters(
+      items,
+      { addresses: new FakeAddresses(), delays: counters, counters },
+      new CounterShards(8),
+    );
+    expect(result.failedSourceIds.size).toBe(0);
+    const landed = [...counters.counters.values()];
+    // One write lost on shard 0; every counter of the batch landed on the same other shard.
+    expect(counters.writes).toBe(landed.length + 1);
+    expect(new Set(landed.map(({ id }) => id.shard)).size).toBe(1);
+    expect(landed[0]?.id.shard).not.toBe(0);
+  });
+});
