@@ -17,7 +17,6 @@ import { FakePauses } from '../support/retry-fakes.js';
 import type { CampaignReader } from '../../shared/app/ports.js';
 import type { Verdict } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
-import { hourlyFromTotals } from '../support/classify-fakes.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
