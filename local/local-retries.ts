@@ -38,6 +38,8 @@ export interface LocalRetriesInputs {
   readonly world: readonly WorldEntry[] | null;
   /** The notification topic the world publishes SES events to. */
   readonly topicArn: string;
+  /** The client the world publishes SES events with when it is not `sns` (the runtime's journalling proxy, once started). */
+  readonly eventsSns?: () => SNSClient | null;
   readonly region: string;
   readonly sesEndpoint?: string;
   readonly tagNames?: TagNames;
@@ -109,7 +111,8 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
       entries: inputs.world,
       timeScale,
       clock,
-      sns,
+      // Through the journal when there is one: the Send event that proves a retry went out must survive a kill -9.
+      sns: () => inputs.eventsSns?.() ?? sns,
       topicArn: inputs.topicArn,
       outboundOf: (id) => outbound.getWithoutContent(id),
       logger,

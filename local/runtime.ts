@@ -384,8 +384,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const startedAt = Date.now();
     const clock = scaledClock(timeScale, startedAt);
     const env = process.env;
+    // The world's SES events go through the publish journal once it runs (it starts after the retries).
+    let journalSns: SNSClient | null = null;
     const retries = await startLocalRetries({
       ...clients,
+      eventsSns: () => journalSns,
       dynamo,
       tables,
       clock,
@@ -424,6 +427,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             deadLetters ? { beforeMarkingDone: (bodies) => deadLetters.update(bodies) } : {},
           )
         : null;
+    if (journal) {
+      const eventsSns = new SNSClient({ region: services.region, endpoint: journal.snsEndpoint, credentials: FAKE_CREDENTIALS });
+      journalSns = eventsSns;
+      stops.add(async () => eventsSns.destroy());
+    }
     const classify = composeClassify({
       dynamo,
       tables,

@@ -15,7 +15,11 @@ export interface SesWorldOptions {
   readonly entries: readonly WorldEntry[];
   readonly timeScale: number;
   readonly clock: () => Date;
-  readonly sns: SNSClient;
+  /**
+   * The client SES's events are published with, or how to get it when an event is published (the
+   * runtime's journalling proxy starts after the world, and a kill -9 must not lose an event).
+   */
+  readonly sns: SNSClient | (() => SNSClient);
   /** Where SES's events go: the notification topic, as a configuration set's event destination would publish them. */
   readonly topicArn: string;
   /** The send path's record of a message (for its tags and retry link), or null for a message sent some other way. */
@@ -86,7 +90,8 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
       });
     }
     if (stopped) return; // stopped while waiting: the event is not published
-    await options.sns.send(new PublishCommand({ TopicArn: options.topicArn, Message: JSON.stringify(event) }));
+    const sns = typeof options.sns === 'function' ? options.sns() : options.sns;
+    await sns.send(new PublishCommand({ TopicArn: options.topicArn, Message: JSON.stringify(event) }));
   }
 
   async function playOut(email: StoredEmail): Promise<void> {
