@@ -2,6 +2,7 @@ import { benchAccuracy } from './accuracy.js';
 import { benchBundles } from './bundles.js';
 import { benchCampaignHour } from './campaign-hour.js';
 import { benchClassify } from './classify.js';
+import { benchCost } from './cost.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
 import { benchRetries } from './retries.js';
@@ -17,5 +18,6 @@ await benchBundles();
 await benchIngest();
 await benchRetries();
 await benchThroughput();
+await benchCost();
 // The longest: a campaign-hour through dynalite (100,000 sends; BENCH_CAMPAIGN_SENDS=1000000 for the million).
 await benchCampaignHour();

@@ -109,6 +109,24 @@ interface MutableInvocations {
   calls: number;
   records: number;
   durationMs: number;
+  waitingMs: number;
+  requestMs: number;
+  requests: Record<string, number>;
+}
+
+/** One invocation's time waiting on the services: requests in flight, since when, the time with at least one. */
+interface CallTiming {
+  inFlight: number;
+  since: number;
+  waitingMs: number;
+  requestMs: number;
+  requests: Record<string, number>;
+}
+
+/** The function a request is made for; inside `call`, the invocation whose waiting it adds to. */
+interface Ambient {
+  readonly fn: string;
+  readonly timing: CallTiming | null;
 }
 
 /** Anything the SDK builds: every v3 client has a middleware stack. */
@@ -117,14 +135,12 @@ export interface MeteredClient<I extends object, O extends object> {
 }
 
 export class RequestMeter {
-  private readonly ambient = new AsyncLocalStorage<string>();
+  private readonly ambient = new AsyncLocalStorage<Ambient>();
   private readonly rows = new Map<string, MutableRow>();
   private readonly invocations = new Map<string, MutableInvocations>();
   private readonly logBytes = new Map<string, number>();
   private readonly series = new Set<string>();
   private storedBytes: Record<string, number> | null = null;
-  /** Per function: requests in flight, since when, and the total time with at least one in flight. */
-  private readonly waiting = new Map<string, { inFlight: number; since: number; ms: number }>();
 
   /** @param base counts kept from earlier runs (DIR/meter.json): this meter adds to them. */
   constructor(
@@ -147,8 +163,11 @@ export class RequestMeter {
       const service = serviceOf(context.clientName);
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       const input = fields(args.input);
-      const fn = this.ambient.getStore() ?? label;
-      this.startWaiting(fn);
+      const store = this.ambient.getStore();
+      const fn = store?.fn ?? label;
+      const timing = store?.timing;
+      if (timing && timing.inFlight++ === 0) timing.since = performance.now();
+      const started = performance.now();
       try {
         const result = await next(args);
         this.record(service, operation, fn, input, fields(result.output), false);
@@ -166,7 +185,12 @@ export class RequestMeter {
         );
         throw error;
       } finally {
-        this.stopWaiting(fn);
+        if (timing) {
+          const now = performance.now();
+          if (--timing.inFlight === 0) timing.waitingMs += now - timing.since;
+          timing.requestMs += now - started;
+          timing.requests[service] = (timing.requests[service] ?? 0) + 1;
+        }
       }
     };
     client.middlewareStack.add(askCapacity, {
@@ -183,20 +207,9 @@ export class RequestMeter {
     } as DeserializeHandlerOptions);
   }
 
-  private startWaiting(fn: string): void {
-    const entry = this.waiting.get(fn) ?? { inFlight: 0, since: 0, ms: 0 };
-    if (entry.inFlight++ === 0) entry.since = performance.now();
-    this.waiting.set(fn, entry);
-  }
-
-  private stopWaiting(fn: string): void {
-    const entry = this.waiting.get(fn);
-    if (entry && --entry.inFlight === 0) entry.ms += performance.now() - entry.since;
-  }
-
   /** Runs `work` on behalf of `fn`: its requests are metered under that name. */
   within<T>(fn: string, work: () => T): T {
-    return this.ambient.run(fn, work);
+    return this.ambient.run({ fn, timing: null }, work);
   }
 
   /**
@@ -204,21 +217,27 @@ export class RequestMeter {
    * its wall time is the billed duration, `records` what the invocation carried.
    */
   call<T>(fn: string, records: number, work: () => Promise<T>): Promise<T> {
-    return this.within(fn, async () => {
+    const timing: CallTiming = { inFlight: 0, since: 0, waitingMs: 0, requestMs: 0, requests: {} };
+    return this.ambient.run({ fn, timing }, async () => {
       const started = performance.now();
       try {
         return await work();
       } finally {
-        this.recordInvocation(fn, 1, records, performance.now() - started);
+        this.recordInvocation(fn, 1, records, performance.now() - started, timing);
       }
     });
   }
 
-  recordInvocation(fn: string, calls: number, records: number, durationMs: number): void {
-    const entry = this.invocations.get(fn) ?? { calls: 0, records: 0, durationMs: 0 };
+  recordInvocation(fn: string, calls: number, records: number, durationMs: number, timing?: CallTiming): void {
+    const entry = this.invocations.get(fn) ?? { calls: 0, records: 0, durationMs: 0, waitingMs: 0, requestMs: 0, requests: {} };
     entry.calls += calls;
     entry.records += records;
     entry.durationMs += durationMs;
+    if (timing) {
+      entry.waitingMs += timing.waitingMs;
+      entry.requestMs += timing.requestMs;
+      for (const [service, n] of Object.entries(timing.requests)) entry.requests[service] = (entry.requests[service] ?? 0) + n;
+    }
     this.invocations.set(fn, entry);
   }
 
@@ -270,7 +289,7 @@ export class RequestMeter {
    * (events.jsonl for the event bus, alerts.jsonl for the alert topic): metered as the request.
    */
   recordEquivalent(service: string, operation: string, requests: number, chunkCount: number, bytes: number): void {
-    const fn = this.ambient.getStore() ?? LOCAL_FUNCTION;
+    const fn = this.ambient.getStore()?.fn ?? LOCAL_FUNCTION;
     const key = `${service}\u0000${operation}\u0000${fn}`;
     const row = this.rows.get(key) ?? {
       service,
@@ -374,9 +393,8 @@ export class RequestMeter {
       ...emptyMeter(this.base.since),
       updatedAt: this.now().toISOString(),
       requests: [...this.rows.values()].map((row): RequestRow => ({ ...row })),
-      invocations: Object.fromEntries([...this.invocations].map(([fn, entry]) => [fn, { ...entry }])),
+      invocations: Object.fromEntries([...this.invocations].map(([fn, entry]) => [fn, { ...entry, requests: { ...entry.requests } }])),
       logBytes: Object.fromEntries(this.logBytes),
-      waitingMs: Object.fromEntries([...this.waiting].map(([fn, entry]) => [fn, entry.ms])),
       metricSeries: [...this.series],
       storedBytes: this.storedBytes,
     };

@@ -1,4 +1,13 @@
-import { DEPLOYED_STACK, memoryMbOf, PRICES, PRICES_AS_OF, type DeployedStack, type PriceTable } from '../domain/aws-prices.js';
+import {
+  AWS_LATENCY_MS,
+  DEFAULT_AWS_LATENCY_MS,
+  DEPLOYED_STACK,
+  memoryMbOf,
+  PRICES,
+  PRICES_AS_OF,
+  type DeployedStack,
+  type PriceTable,
+} from '../domain/aws-prices.js';
 
 /**
  * What a request meter saw (DIR/meter.json), and its price on AWS projected
@@ -27,6 +36,11 @@ export interface InvocationCount {
   readonly records: number;
   /** Wall time of the calls. */
   readonly durationMs: number;
+  /** Of it, the time with at least one AWS request in flight (local emulators here). */
+  readonly waitingMs?: number;
+  /** The requests' latencies added up, and their number by service (to rescale the waiting to AWS's latencies). */
+  readonly requestMs?: number;
+  readonly requests?: Readonly<Record<string, number>>;
 }
 
 export interface MeterSnapshot {
@@ -40,8 +54,6 @@ export interface MeterSnapshot {
   readonly invocations: Readonly<Record<string, InvocationCount>>;
   /** Log bytes by function, EMF metric documents included. */
   readonly logBytes: Readonly<Record<string, number>>;
-  /** Per function: wall time with at least one AWS request in flight (waiting on the services: local emulators here). */
-  readonly waitingMs?: Readonly<Record<string, number>>;
   /** Distinct custom metric series seen ("namespace|name|dimension=value,..."). */
   readonly metricSeries: readonly string[];
   /** Bytes the tables held at the last measurement, by table (null: never measured). */
@@ -80,6 +92,11 @@ export function mergeMeters(a: MeterSnapshot, b: MeterSnapshot): MeterSnapshot {
         : row,
     );
   }
+  const add = (x: Readonly<Record<string, number>> = {}, y: Readonly<Record<string, number>> = {}) => {
+    const sum: Record<string, number> = { ...x };
+    for (const [key, value] of Object.entries(y)) sum[key] = (sum[key] ?? 0) + value;
+    return sum;
+  };
   const invocations: Record<string, InvocationCount> = {};
   for (const [fn, entry] of [...Object.entries(a.invocations), ...Object.entries(b.invocations)]) {
     const prev = invocations[fn] ?? { calls: 0, records: 0, durationMs: 0 };
@@ -87,13 +104,11 @@ export function mergeMeters(a: MeterSnapshot, b: MeterSnapshot): MeterSnapshot {
       calls: prev.calls + entry.calls,
       records: prev.records + entry.records,
       durationMs: prev.durationMs + entry.durationMs,
+      waitingMs: (prev.waitingMs ?? 0) + (entry.waitingMs ?? 0),
+      requestMs: (prev.requestMs ?? 0) + (entry.requestMs ?? 0),
+      requests: add(prev.requests, entry.requests),
     };
   }
-  const add = (x: Readonly<Record<string, number>> = {}, y: Readonly<Record<string, number>> = {}) => {
-    const sum: Record<string, number> = { ...x };
-    for (const [key, value] of Object.entries(y)) sum[key] = (sum[key] ?? 0) + value;
-    return sum;
-  };
   const runtimeStartedAt = b.runtimeStartedAt ?? a.runtimeStartedAt;
   return {
     version: 1,
@@ -103,7 +118,6 @@ export function mergeMeters(a: MeterSnapshot, b: MeterSnapshot): MeterSnapshot {
     requests: [...rows.values()],
     invocations,
     logBytes: add(a.logBytes, b.logBytes),
-    waitingMs: add(a.waitingMs, b.waitingMs),
     metricSeries: [...new Set([...a.metricSeries, ...b.metricSeries])],
     storedBytes: b.storedBytes ?? a.storedBytes,
   };
@@ -188,13 +202,28 @@ function requestDollars(row: RequestRow, prices: PriceTable): number {
   }
 }
 
-/** "classify 412 ms per call, 80 % waiting; ..." for each function with calls. */
-function waitingShare(meter: MeterSnapshot): string {
+/**
+ * Billed duration of a function's calls on AWS: its own time (not waiting on any request) as measured,
+ * plus its waiting time rescaled from the local emulators' latency to AWS's (overlaps kept as they were).
+ */
+export function billedDurationMs(entry: InvocationCount): number {
+  const waiting = Math.min(entry.waitingMs ?? 0, entry.durationMs);
+  const requests = Object.entries(entry.requests ?? {});
+  if (waiting === 0 || !entry.requestMs || requests.length === 0) return entry.durationMs;
+  const awsMs = requests.reduce((n, [service, count]) => n + count * (AWS_LATENCY_MS[service] ?? DEFAULT_AWS_LATENCY_MS), 0);
+  return entry.durationMs - waiting + waiting * Math.min(1, awsMs / entry.requestMs);
+}
+
+/** "classify 412 ms per call locally, 80 % waiting, 95 ms on AWS; ..." for each function with calls. */
+function durations(meter: MeterSnapshot): string {
   const parts = Object.entries(meter.invocations)
     .filter(([fn, entry]) => fn !== 'local' && entry.calls > 0 && entry.durationMs > 0)
     .map(([fn, entry]) => {
-      const share = Math.min(1, (meter.waitingMs?.[fn] ?? 0) / entry.durationMs);
-      return `${fn} ${round(entry.durationMs / entry.calls, 1)} ms per call, ${Math.round(share * 100)} % waiting`;
+      const share = Math.min(1, (entry.waitingMs ?? 0) / entry.durationMs);
+      return (
+        `${fn} ${round(entry.durationMs / entry.calls, 1)} ms per call locally, ${Math.round(share * 100)} % waiting, ` +
+        `${round(billedDurationMs(entry) / entry.calls, 1)} ms on AWS`
+      );
     });
   return parts.length > 0 ? parts.join('; ') : 'no call metered';
 }
@@ -254,7 +283,7 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
   for (const [fn, entry] of functions) {
     const scale = scaleOf(fn);
     const invocations = (fn === 'send' ? entry.calls / SEND_MESSAGES_PER_INVOCATION : entry.calls) * scale;
-    const gbSeconds = (entry.durationMs / 1000) * (memoryMbOf(fn) / 1024) * scale;
+    const gbSeconds = (billedDurationMs(entry) / 1000) * (memoryMbOf(fn) / 1024) * scale;
     items.push(
       {
         service: 'Lambda',
@@ -365,8 +394,11 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
     `health: the metered requests of ${healthRuns} run(s), per run, × ${stack.healthRunsPerMonth} runs a month (rate 5 minutes); ` +
       'API calls as metered',
     `Lambda: one invocation per classify or retry batch, ${SEND_MESSAGES_PER_INVOCATION} messages per send invocation; ` +
-      'billed duration = local wall time of the use case; memory as configured (classify 1769 MB, others 512 MB, arm64)',
-    `Lambda duration per call, and the share of it spent waiting on the local emulators (AWS answers in a few ms): ${waitingShare(meter)}`,
+      'memory as configured (classify 1769 MB, others 512 MB, arm64)',
+    'Lambda duration: the wall time of the use case, its time waiting on the local emulators rescaled to AWS latencies ' +
+      `(${Object.entries(AWS_LATENCY_MS)
+        .map(([service, ms]) => `${service} ${ms} ms`)
+        .join(', ')} per request): ${durations(meter)}`,
     'logs: the bytes each function logs at INFO (Powertools JSON lines, EMF documents) + ' +
       `${PLATFORM_LOG_BYTES} bytes of platform lines per invocation`,
     'DynamoDB: capacity units as DynamoDB/dynalite report them (ReturnConsumedCapacity TOTAL, table only: index writes not ' +

@@ -56,3 +56,10 @@ export const DEPLOYED_STACK = {
 } as const;
 
 export type DeployedStack = { readonly [K in keyof typeof DEPLOYED_STACK]: number };
+
+/**
+ * Typical in-region latency of one request (ms). The local emulators answer more slowly: the time a
+ * function spends waiting on them is rescaled to these to estimate the billed Lambda duration.
+ */
+export const AWS_LATENCY_MS: Readonly<Record<string, number>> = { DynamoDB: 8, SQS: 15, SNS: 20, SES: 60, EventBridge: 20 };
+export const DEFAULT_AWS_LATENCY_MS = 20;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyMeter, mergeMeters, priceMeter, type MeterSnapshot, type RequestRow } from '../../shared/app/cost.js';
+import { billedDurationMs, emptyMeter, mergeMeters, priceMeter, type MeterSnapshot, type RequestRow } from '../../shared/app/cost.js';
 import { DEPLOYED_STACK, PRICES } from '../../shared/domain/aws-prices.js';
 
 const row = (service: string, operation: string, fn: string, extra: Partial<RequestRow> = {}): RequestRow => ({
@@ -137,5 +137,28 @@ describe('priceMeter', () => {
     expect(sum.invocations.send).toMatchObject({ calls: 200 });
     expect(sum.metricSeries).toEqual(['x', 'y']);
     expect(sum.storedBytes).toEqual({ t: 5 });
+  });
+});
+
+describe('billedDurationMs', () => {
+  it.each([
+    ['no request: the wall time', { calls: 1, records: 1, durationMs: 100 }, 100],
+    [
+      'waiting on 10 DynamoDB requests of 40 ms each, sequential: own time + 10 × 8 ms',
+      { calls: 1, records: 1, durationMs: 450, waitingMs: 400, requestMs: 400, requests: { DynamoDB: 10 } },
+      50 + 80,
+    ],
+    [
+      '10 requests of 40 ms in parallel: the overlap is kept (one 8 ms wait)',
+      { calls: 1, records: 1, durationMs: 90, waitingMs: 40, requestMs: 400, requests: { DynamoDB: 10 } },
+      50 + 8,
+    ],
+    [
+      'an emulator faster than AWS is not sped up',
+      { calls: 1, records: 1, durationMs: 100, waitingMs: 50, requestMs: 50, requests: { SES: 1 } },
+      100,
+    ],
+  ])('%s', (_name, entry, expected) => {
+    expect(billedDurationMs(entry)).toBeCloseTo(expected, 6);
   });
 });

@@ -39,7 +39,7 @@ describe('the request meter middleware', () => {
     const doc = DynamoDBDocumentClient.from(client);
     await doc.send(new PutCommand({ TableName: 't', Item: { pk: 'a', body: 'x' } }));
     await client.send(new PutItemCommand({ TableName: 't', Item: { pk: { S: 'b' } } }));
-    await meter.within('send', () => client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' } } })));
+    await meter.call('send', 1, () => client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' } } })));
     expect(fake.seen.every((body) => body.ReturnConsumedCapacity === 'TOTAL')).toBe(true);
     const rows = meter.snapshot().requests;
     expect(rows).toEqual(
@@ -49,6 +49,9 @@ describe('the request meter middleware', () => {
       ]),
     );
     expect(rows).toHaveLength(2);
+    // The invocation knows what it waited on (to rescale the emulators' latency to AWS's).
+    expect(meter.snapshot().invocations.send).toMatchObject({ calls: 1, requests: { DynamoDB: 1 } });
+    expect(meter.snapshot().invocations.send?.waitingMs).toBeGreaterThan(0);
   });
 
   it('counts a refused conditional write as one write unit, other errors apart and unpriced', async () => {
