@@ -94,7 +94,9 @@ export async function benchCost(): Promise<void> {
     console.log(`  ${pad(row.service, 12)} ${pad(row.operation, 28)} ${pad(row.function, 9)} ${perEvent} ${units.padStart(12)}`);
   }
   for (const [fn, entry] of Object.entries(meter.invocations)) {
-    console.log(`  ${pad('Lambda', 12)} ${pad('invocations', 28)} ${pad(fn, 9)} ${(entry.calls / totals.events).toFixed(3).padStart(10)}`);
+    console.log(
+      `  ${pad('Lambda', 12)} ${pad('handler calls', 28)} ${pad(fn, 9)} ${(entry.calls / totals.events).toFixed(3).padStart(10)}`,
+    );
   }
   const report = priceMeter(meter, { sendsPerDay: 1_000_000 });
   const verdict = report.met ? 'met' : 'missed';
