@@ -5,6 +5,7 @@ import { benchCampaignHour } from './campaign-hour.js';
 import { benchClassify } from './classify.js';
 import { benchHealth } from './health.js';
 import { benchCounterContention } from './counter-contention.js';
+import { benchCost } from './cost.js';
 import { benchCli } from './cli.js';
 import { benchIngest } from './ingest.js';
 import { benchRetries } from './retries.js';
@@ -23,5 +24,6 @@ await benchBodies();
 await benchThroughput();
 await benchHealth();
 await benchCounterContention();
+await benchCost();
 // The longest: a campaign-hour through dynalite (100,000 sends; BENCH_CAMPAIGN_SENDS=1000000 for the million).
 await benchCampaignHour();

@@ -39,6 +39,10 @@ Local runtime (the whole pipeline on this machine):
   outbox [--json] [--data DIR]
                             What was sent, retries included:
                             {messageId,to,attempt,originalMessageId,campaign,sentAt}
+  cost [--json] [--data DIR] [--sends-per-day N]
+                            What the runtime metered, priced on AWS (us-east-1, dated
+                            table) at N sends a day (default 1,000,000), per million
+                            SES events beside the $1.50 target
   demo [--recipients N] [--seed N] [--time-scale N]
                             The closed loop on a throwaway runtime: a campaign sent into
                             a world of mailboxes, bounces classified, retries, a report
@@ -323,6 +327,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 31))
         return usageError('--seed is a whole number below 2^31');
       return demoCommand({ recipients, timeScale, ...(seed === undefined ? {} : { seed }) }, io);
+    }
+    case 'cost': {
+      const parsed = parse('cost', rest, {
+        data: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'sends-per-day': { type: 'string' },
+      });
+      if (!parsed) return 2;
+      if (parsed.positionals.length > 0) return usageError('cost takes no arguments');
+      const { costCommand, DEFAULT_SENDS_PER_DAY } = await import('./cost-command.js');
+      const sendsPerDay = Number(parsed.values['sends-per-day'] ?? DEFAULT_SENDS_PER_DAY);
+      if (!Number.isFinite(sendsPerDay) || sendsPerDay <= 0) return usageError('--sends-per-day is a positive number');
+      return costCommand({ sendsPerDay, json: parsed.values.json, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
     }
     case 'dlq': {
       const parsed = parse('dlq', rest, {

@@ -7,6 +7,13 @@ import { scaledClock } from '../local/ses-world.js';
 import { composeOutboundStore, composeSend, documentClient } from '../shared/adapters/compose.js';
 import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
 import type { CommandIo } from './suppression-commands.js';
+import { join } from 'node:path';
+import { RequestMeter } from '../shared/adapters/request-meter.js';
+import { emptyMeter, mergeMeters } from '../shared/app/cost.js';
+import { readMeterFile, writeMeterFile } from '../local/meter-file.js';
+
+/** What this command's send path requests, added to the runtime's meter (bounce cost reads both). */
+const SEND_METER_FILE = 'meter-send.json';
 
 export interface SendCommandOptions {
   /** A JSON Lines file, or `-` for stdin. */
@@ -33,9 +40,15 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   const file = await runtimeOr(dataDir, io, 'send');
   if (!file) return 1;
   const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
+  const meter = new RequestMeter();
+  meter.attach(dynamo);
   // The runtime's tag names: classify reads the campaign from the tag the runtime was started with.
   // A runtime with the embedded SES (it has a viewer) takes templates on the SES v2 API.
-  const ses = localSesClients(clientConfigFor(file, 'ses'), { embedded: file.sesViewerUrl !== null, tagNames: tagNamesOf(file) });
+  const ses = localSesClients(clientConfigFor(file, 'ses'), {
+    embedded: file.sesViewerUrl !== null,
+    tagNames: tagNamesOf(file),
+    meter,
+  });
   const clock = scaledClock(file.timeScale ?? 1, Date.parse(file.startedAt));
   const send = composeSend({
     dynamo: documentClient(dynamo),
@@ -64,7 +77,7 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
         io.stdout.write(`${JSON.stringify({ to, status: 'refused', reason: `line ${lineNumber}: ${parsed.reason}` })}\n`);
         continue;
       }
-      const result = await send(parsed.request, clock());
+      const result = await meter.call('send', 1, () => send(parsed.request, clock()));
       const line_ =
         result.status === 'sent'
           ? { to: result.to, status: result.status, messageId: result.messageId }
@@ -77,8 +90,20 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   } finally {
     dynamo.destroy();
     ses.destroy();
+    await saveSendMeter(dataDir, meter, io);
   }
   return invalid === 0 ? 0 : 1;
+}
+
+/** Added to DIR/meter-send.json (read, added, renamed in place: sends that overlap may lose a count). */
+async function saveSendMeter(dataDir: string, meter: RequestMeter, io: CommandIo): Promise<void> {
+  const path = join(dataDir, SEND_METER_FILE);
+  try {
+    const saved = (await readMeterFile(path)) ?? emptyMeter(new Date().toISOString());
+    await writeMeterFile(path, mergeMeters(saved, meter.snapshot()));
+  } catch (error) {
+    io.stderr.write(`bounce send: meter not saved: ${(error as Error).message}\n`);
+  }
 }
 
 /** `bounce outbox [--json]`: what the send path sent, retries included, oldest first. */

@@ -70,6 +70,24 @@ named (file:line and why) and the exit status is 1.
   --topic-arn ARN   a deployed stack's NotificationTopicArn (default AWS credentials)
   --allow-invalid   publish them anyway (the pipeline dead-letters them) and exit 0
 `,
+  cost: `Usage: bounce cost [--json] [--data DIR] [--sends-per-day N]
+
+Prices what the local runtime of DIR (default .data) metered: every AWS request
+it made, by service, operation and function, DynamoDB capacity units, 64 KB
+chunks, Lambda invocations and duration, log bytes, stored bytes. Projected to N
+sends a day (default 1000000), 30-day months, at the dated us-east-1 price table
+kept in the repository; per-send traffic scales linearly, alarms, keys and
+metric series stay fixed. Prints the cost per million SES events beside the
+target ($1.50: MET or MISSED), the monthly total, each item and the assumptions.
+Works with or without a running runtime (it rewrites DIR/meter.json every 2 s).
+
+  --json            {"perMillionEvents", "monthly", "items": [{"service", "operation",
+                    "function", "count", "unit", "dollars", "basis"}], "assumptions": [...],
+                    "target", "met", "pricesAsOf", "sendsPerDay", "monthlyEvents", "metered"}
+  --sends-per-day N the volume to project to
+
+Exit status 1 when DIR holds no meter file.
+`,
   demo: `Usage: bounce demo [--recipients N] [--seed N] [--time-scale N]
 
 The closed loop, on a throwaway runtime in memory: a realistic campaign

@@ -7,6 +7,7 @@ import { JsonLinesDecisionEvents } from '../shared/adapters/outbound/decision-ev
 import type { LoggerPort } from '../shared/app/ports.js';
 import { composeHealthJob, type DynamoInput, type TableNames } from '../shared/adapters/compose.js';
 import { JsonLinesAlertPublisher } from '../shared/adapters/outbound/alert-publishers.js';
+import type { RequestMeter } from '../shared/adapters/request-meter.js';
 import { HEALTH_SERVICE, METRICS_NAMESPACE, PowertoolsHealthMetrics } from '../shared/adapters/outbound/health-metrics.js';
 
 export interface HealthTimerInputs {
@@ -19,6 +20,8 @@ export interface HealthTimerInputs {
   readonly link: string | null;
   /** Where findings go for other systems (DIR/events.jsonl). */
   readonly events?: DecisionEventSink;
+  /** Meters the alerts (SNS publishes on AWS) and the EMF metric documents (log bytes, metric series). */
+  readonly meter?: RequestMeter;
 }
 
 /** DIR/events.jsonl: decision events, one JSON object per line, as the deployed stack puts them on its bus. */
@@ -33,6 +36,8 @@ export const localDecisionEvents = (dataDir: string): DecisionEventSink =>
  */
 export function localHealthPass(inputs: HealthTimerInputs): () => Promise<HealthRun> {
   const metricsPath = join(inputs.dataDir, 'metrics.jsonl');
+  const { meter } = inputs;
+  const alerts = new JsonLinesAlertPublisher((line) => appendFile(join(inputs.dataDir, 'alerts.jsonl'), line));
   return composeHealthJob({
     dynamo: inputs.dynamo,
     tables: inputs.tables,
@@ -40,10 +45,11 @@ export function localHealthPass(inputs: HealthTimerInputs): () => Promise<Health
     logger: inputs.logger,
     link: inputs.link,
     ...(inputs.events ? { events: inputs.events } : {}),
-    alerts: new JsonLinesAlertPublisher((line) => appendFile(join(inputs.dataDir, 'alerts.jsonl'), line)),
-    metrics: new PowertoolsHealthMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: HEALTH_SERVICE }), (emf) =>
-      appendFile(metricsPath, `${JSON.stringify(emf)}\n`),
-    ),
+    alerts: meter ? meter.alerts(alerts) : alerts,
+    metrics: new PowertoolsHealthMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: HEALTH_SERVICE }), (emf) => {
+      meter?.recordEmf('health', emf);
+      return appendFile(metricsPath, `${JSON.stringify(emf)}\n`);
+    }),
   });
 }
 

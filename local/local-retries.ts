@@ -2,7 +2,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LoggerPort } from '../shared/app/ports.js';
+import { noMetrics, type LoggerPort } from '../shared/app/ports.js';
 import type { SendMessage } from '../shared/app/send.js';
 import {
   composeOutboundStore,
@@ -19,6 +19,8 @@ import type { WorldEntry } from './mailbox-world.js';
 import { LOCAL_CONFIGURATION_SET, localSesClients } from './local-ses.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
 import { SqsPoller } from './sqs-poller.js';
+import { LOCAL_FUNCTION, RequestMeter } from '../shared/adapters/request-meter.js';
+import { meteredBatches } from './meter-file.js';
 
 export const LOCAL_RETRY_NAMES = {
   retryQueue: 'bounce-retry-timers',
@@ -47,6 +49,8 @@ export interface LocalRetriesInputs {
   readonly stops: { add(action: () => Promise<void>): void };
   /** The erasure key: sends and due retries see erased addresses' tombstones. */
   readonly erasureKey?: ErasureKeyInput;
+  /** Meters the SES clients and the retry and send functions (the other clients are metered by their maker). */
+  readonly meter?: RequestMeter;
 }
 
 export interface LocalRetries {
@@ -101,22 +105,28 @@ async function ensureRetryQueues(sqs: SQSClient): Promise<{ queueUrl: string; de
  */
 export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<LocalRetries> {
   const { sqs, sns, dynamo, tables, clock, timeScale, logger, stops } = inputs;
+  const meter = inputs.meter ?? new RequestMeter();
   const { queueUrl, deadLetterQueueUrl } = await ensureRetryQueues(sqs);
   const retryDueTopicArn = (await sns.send(new CreateTopicCommand({ Name: LOCAL_RETRY_NAMES.retryDueTopic }))).TopicArn as string;
 
   let world: SesWorld | null = null;
-  if (inputs.world !== null) {
+  const entries = inputs.world;
+  if (entries !== null) {
     const outbound = composeOutboundStore(dynamo, tables, clock);
-    world = await startSesWorld({
-      entries: inputs.world,
-      timeScale,
-      clock,
-      // Through the journal when there is one: the Send event that proves a retry went out must survive a kill -9.
-      sns: () => inputs.eventsSns?.() ?? sns,
-      topicArn: inputs.topicArn,
-      outboundOf: (id) => outbound.getWithoutContent(id),
-      logger,
-    });
+    // SES's own publishes of its events to the notification topic.
+    world = await meter.within('ses', () =>
+      startSesWorld({
+        entries,
+        timeScale,
+        clock,
+        // Through the journal when there is one: the Send event that proves a retry went out must survive a kill -9.
+        sns: () => inputs.eventsSns?.() ?? sns,
+        topicArn: inputs.topicArn,
+        // The world reads the send path's record for the tags SES would carry: not a request of SES's.
+        outboundOf: (id) => meter.within(LOCAL_FUNCTION, () => outbound.getWithoutContent(id)),
+        logger,
+      }),
+    );
     const started = world;
     stops.add(() => started.stop());
   }
@@ -130,7 +140,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
           ? { endpoint: inputs.sesEndpoint }
           : {}),
     },
-    { embedded: world !== null, ...(inputs.tagNames ? { tagNames: inputs.tagNames } : {}) },
+    { embedded: world !== null, ...(inputs.tagNames ? { tagNames: inputs.tagNames } : {}), meter },
   );
   stops.add(async () => sesClients.destroy());
   const ses: SesInput = sesClients.input;
@@ -139,17 +149,22 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   const poller = new SqsPoller({
     sqs,
     queueUrl,
-    process: composeRetry({
-      dynamo,
-      tables,
-      ses,
-      clock,
-      logger,
-      retryQueue,
-      retryDue: { sns, topicArn: retryDueTopicArn },
-      deadLetters: { sqs, queueUrl: deadLetterQueueUrl },
-      ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
-    }),
+    process: meteredBatches(
+      meter,
+      'retry',
+      composeRetry({
+        dynamo,
+        tables,
+        ses,
+        clock,
+        logger: meter.logger('retry', logger),
+        metrics: meter.metrics('retry', noMetrics),
+        retryQueue,
+        retryDue: { sns, topicArn: retryDueTopicArn },
+        deadLetters: { sqs, queueUrl: deadLetterQueueUrl },
+        ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
+      }),
+    ),
     batchSize: 10,
     waitTimeSeconds: 1,
     // A timer whose send outcome is unknown comes back soon (its state waits out the grace time).
@@ -157,7 +172,8 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   });
 
   // What a previous run left open had its timers in the in-memory queue: a full sweep enqueues them again.
-  const sweep = composeRetrySweeper({ dynamo, addressTable: tables.addressTable, retryQueue, logger });
+  const sweeper = composeRetrySweeper({ dynamo, addressTable: tables.addressTable, retryQueue, logger });
+  const sweep: typeof sweeper = (now, options) => meter.within('retry-sweep', () => sweeper(now, options));
   try {
     await sweep(clock(), { full: true });
   } catch (error) {
@@ -172,9 +188,19 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   sweeping.unref();
   stops.add(async () => clearInterval(sweeping));
 
-  poller.start((error) => logger.error('Retry poller failed to receive', { errorMessage: (error as Error).message }));
+  meter.within('retry', () =>
+    poller.start((error) => logger.error('Retry poller failed to receive', { errorMessage: (error as Error).message })),
+  );
   stops.add(() => poller.stop());
 
+  const send = composeSend({
+    dynamo,
+    tables,
+    ses,
+    clock,
+    logger: meter.logger('send', logger),
+    ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
+  });
   return {
     retryQueue,
     retryQueueUrl: queueUrl,
@@ -182,14 +208,14 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     retryDueTopicArn,
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,
-    send: composeSend({ dynamo, tables, ses, clock, logger, ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}) }),
+    send: (request, now) => meter.call('send', 1, () => send(request, now)),
     pendingWork: async () => {
-      await world?.settle();
+      await meter.within('ses', async () => world?.settle());
       return queueDepth(sqs, queueUrl);
     },
     drain: async () => {
-      await world?.settle();
-      await poller.drain();
+      await meter.within('ses', async () => world?.settle());
+      await meter.within('retry', () => poller.drain());
     },
     stopPolling: () => poller.stop(),
   };

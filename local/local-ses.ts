@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SesInput } from '../shared/adapters/compose.js';
 import { SesV2TemplateSender } from '../shared/adapters/outbound/ses-v2-template-sender.js';
 import type { TagNames } from '../shared/domain/index.js';
+import type { RequestMeter } from '../shared/adapters/request-meter.js';
 
 /** The configuration set local sends name (the local SES accepts it without keeping it). */
 export const LOCAL_CONFIGURATION_SET = 'bounce-local';
@@ -29,10 +30,12 @@ export interface LocalSesClients {
  */
 export function localSesClients(
   config: SesClientSettings,
-  options: { readonly embedded: boolean; readonly tagNames?: TagNames },
+  options: { readonly embedded: boolean; readonly tagNames?: TagNames; readonly meter?: RequestMeter },
 ): LocalSesClients {
   const ses = new SESClient({ ...config });
   const v2 = options.embedded ? new SESv2Client({ ...config }) : null;
+  options.meter?.attach(ses);
+  if (v2) options.meter?.attach(v2);
   return {
     input: {
       ses,

@@ -28,6 +28,9 @@ import { DeadLetterFile, readDeadLetters, type QueuedMessage } from './dead-lett
 import { startPublishJournal } from './journal.js';
 import { faultsFromEnvironment } from './fault-injection.js';
 import { closeDynaliteIterators } from './dynalite-iterators.js';
+import { measureTables, meteredBatches, meterFor, METER_FILE, writeMeterFile } from './meter-file.js';
+import type { RequestMeter } from '../shared/adapters/request-meter.js';
+import { noMetrics } from '../shared/app/ports.js';
 
 /** Resource names of the local pipeline (the CDK app lets CloudFormation name its own). */
 export const LOCAL_NAMES = {
@@ -190,7 +193,7 @@ interface Clients {
   readonly sns: SNSClient;
 }
 
-function createClients(services: Services, stops: StopList): Clients {
+function createClients(services: Services, stops: StopList, meter: RequestMeter): Clients {
   const clientConfig = (endpoint: string | undefined) => ({
     region: services.region,
     ...(endpoint ? { endpoint, credentials: FAKE_CREDENTIALS } : {}),
@@ -204,6 +207,10 @@ function createClients(services: Services, stops: StopList): Clients {
     ...(sqsEndpointConfigured ? { useQueueUrlAsEndpoint: false } : {}),
   });
   const sns = new SNSClient(clientConfig(services.messagingEndpoint));
+  // Every request is metered (bounce cost); outside a function's call it is the runtime's own.
+  meter.attach(dynamo);
+  meter.attach(sqs);
+  meter.attach(sns);
   stops.add(async () => {
     dynamo.destroy();
     sqs.destroy();
@@ -297,6 +304,33 @@ function keepDeadLetters(
   return file;
 }
 
+/**
+ * DIR/meter.json (what `bounce cost` prices): written every 2 s and on stop, the tables' sizes measured
+ * every 10 s and on stop. Returns a write of the file (no measurement: a drain stays cheap).
+ */
+function keepMeter(meter: RequestMeter, dataDir: string, dynamo: DynamoDBClient, logger: LoggerPort, stops: StopList): () => Promise<void> {
+  const path = join(dataDir, METER_FILE);
+  const tables = [LOCAL_NAMES.addressTable, LOCAL_NAMES.campaignTable];
+  let measuring: Promise<void> | null = null;
+  const measure = () =>
+    (measuring ??= measureTables(meter, dynamo, tables)
+      .then((sizes) => meter.setStoredBytes(sizes))
+      .catch(() => undefined) // tables not created yet, or the store closing
+      .finally(() => (measuring = null)));
+  const write = () =>
+    writeMeterFile(path, meter.snapshot()).catch((error: unknown) =>
+      logger.error('Meter not saved', { errorMessage: (error as Error).message }),
+    );
+  every(2, write, stops);
+  every(10, measure, stops);
+  const flush = async () => {
+    await measure();
+    await write();
+  };
+  stops.add(flush); // runs before the store and the clients stop
+  return write;
+}
+
 function every(seconds: number, job: () => Promise<void>, stops: StopList): void {
   if (seconds <= 0) return;
   const timer = setInterval(() => void job(), seconds * 1000);
@@ -360,7 +394,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   stops.add(await lockDataDir(dataDir));
   try {
     const services = await startEmulators(options, dataDir, stops);
-    const clients = createClients(services, stops);
+    const meter = await meterFor(join(dataDir, METER_FILE));
+    const clients = createClients(services, stops, meter);
+    const writeMeter = keepMeter(meter, dataDir, clients.dynamo, logger, stops);
     let started = false;
     // Faults from the first call after start-up: a start that fails is not the pipeline's failure path.
     const faults = faultsFromEnvironment(clients.dynamo, logger, process.env, () => started);
@@ -400,10 +436,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.tagNames ? { tagNames: options.tagNames } : {}),
       logger,
       stops,
+      meter,
       ...erasure,
     });
-    const events = localDecisionEvents(dataDir);
-    const api = await startApi(withWebPage(composeApi({ dynamo, tables, clock, logger, events, ...erasure })), options.port, stops);
+    const events = meter.decisionEvents(localDecisionEvents(dataDir));
+    const apiHandler = composeApi({ dynamo, tables, clock, logger: meter.logger('api', logger), events, ...erasure });
+    const api = await startApi(
+      withWebPage((event) => meter.call('api', 1, () => apiHandler(event))),
+      options.port,
+      stops,
+    );
     const snapshotPath = join(dataDir, SNAPSHOT);
     const snapshot = options.memory
       ? {
@@ -438,7 +480,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       deadLetters: { sqs: clients.sqs, queueUrl: messaging.deadLetterQueueUrl },
       ...(options.tagNames ? { tagNames: options.tagNames } : {}),
       clock,
-      logger,
+      logger: meter.logger('classify', logger),
+      metrics: meter.metrics('classify', noMetrics),
       retryQueue: retries.retryQueue,
       ...erasure,
       events,
@@ -447,7 +490,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const poller = new SqsPoller({
       sqs: clients.sqs,
       queueUrl: messaging.queueUrl,
-      process: journal ? journal.tracking(classify) : classify,
+      process: meteredBatches(meter, 'classify', journal ? journal.tracking(classify) : classify),
       batchSize: 100,
       batchingWindowMs: 200,
       waitTimeSeconds: 1,
@@ -455,12 +498,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       onEntriesFailed: (report) => logger.warn('SQS batch entries failed twice', { ...report }),
       onRecordsFailedBack: (report) => logger.warn(RECORDS_FAILED_BACK, { ...report, retryInSeconds: options.retrySeconds ?? 10 }),
     });
-    poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message }));
+    // The event source's receives and deletes are the classify function's.
+    meter.within('classify', () =>
+      poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message })),
+    );
     stops.add(() => poller.stop());
 
-    const healthRun = localHealthJob({ dynamo, tables, clock, dataDir, logger, link: `${api.url}/`, events });
+    const healthRun = localHealthJob({
+      dynamo,
+      tables,
+      clock,
+      dataDir,
+      logger: meter.logger('health', logger),
+      link: `${api.url}/`,
+      events,
+      meter,
+    });
     const checkHealth = async () => {
-      await healthRun();
+      await meter.call('health', 0, healthRun);
     };
     every(options.healthEverySeconds ?? 60, checkHealth, stops);
 
@@ -478,9 +533,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       file,
       restored,
       drain: async () => {
-        await poller.drain();
+        await meter.within('classify', () => poller.drain());
         await retries.drain();
-        await poller.drain();
+        await meter.within('classify', () => poller.drain());
+        await writeMeter();
       },
       send: (request) => retries.send(request, clock()),
       clock,
@@ -492,7 +548,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         await retries.stopPolling();
         await poller.stop(); // the batch in hand finishes
         // What is queued is processed, for a while; what is not is kept for the next start.
-        await poller.drain(2, Date.now() + drainSeconds * 1000).catch(() => undefined);
+        await meter.within('classify', () => poller.drain(2, Date.now() + drainSeconds * 1000)).catch(() => undefined);
         await deadLetters?.replaceWithCurrent(); // before the snapshot, which may hold an older runtime's DLQs
         if (services.inspect && !options.memory) await saveSnapshot(snapshotPath, services.inspect);
         await stops.runAll();

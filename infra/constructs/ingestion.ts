@@ -12,9 +12,10 @@ import { MESSAGING } from '../../shared/adapters/outbound/messaging.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../../shared/domain/index.js';
+import { FUNCTION_MEMORY_MB } from '../../shared/domain/aws-prices.js';
 
 /** The classify function's memory: Lambda gives one full vCPU from 1,769 MB. */
-export const CLASSIFY_MEMORY_MB = 1769;
+export const CLASSIFY_MEMORY_MB = FUNCTION_MEMORY_MB.classify;
 
 export interface IngestionProps {
   readonly addressTable: ITable;

@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { FUNCTION_MEMORY_MB } from '../../shared/domain/aws-prices.js';
 
 export interface PipelineFunctionProps {
   /** Folder under functions/ holding handler.ts. */
@@ -44,7 +45,7 @@ export class PipelineFunction extends Construct {
       depsLockFilePath: `${projectRoot}package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? FUNCTION_MEMORY_MB.default,
       timeout: props.timeout ?? Duration.seconds(30),
       description: props.description,
       role,
