@@ -20,6 +20,7 @@ import { LOCAL_CONFIGURATION_SET, localSesClients } from './local-ses.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
 import { SqsPoller } from './sqs-poller.js';
 import { LOCAL_FUNCTION, RequestMeter } from '../shared/adapters/request-meter.js';
+import { RETRY_SWEEP_FUNCTION } from '../shared/domain/aws-prices.js';
 import { meteredBatches } from './meter-file.js';
 
 export const LOCAL_RETRY_NAMES = {
@@ -173,7 +174,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
 
   // What a previous run left open had its timers in the in-memory queue: a full sweep enqueues them again.
   const sweeper = composeRetrySweeper({ dynamo, addressTable: tables.addressTable, retryQueue, logger });
-  const sweep: typeof sweeper = (now, options) => meter.within('retry-sweep', () => sweeper(now, options));
+  const sweep: typeof sweeper = (now, options) => meter.call(RETRY_SWEEP_FUNCTION, 0, () => sweeper(now, options));
   try {
     await sweep(clock(), { full: true });
   } catch (error) {

@@ -3,6 +3,7 @@ import {
   DEFAULT_AWS_LATENCY_MS,
   DEPLOYED_STACK,
   memoryMbOf,
+  RETRY_SWEEP_FUNCTION,
   PRICES,
   PRICES_AS_OF,
   type DeployedStack,
@@ -148,7 +149,7 @@ export interface CostItem {
   readonly unit: string;
   readonly dollars: number;
   /** How the metered count was projected: per-send traffic, per health run, as metered, fixed. */
-  readonly basis: 'per send' | 'per health run' | 'as metered' | 'fixed';
+  readonly basis: 'per send' | 'per health run' | 'per sweep run' | 'as metered' | 'fixed';
 }
 
 export interface CostReport {
@@ -252,8 +253,13 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
   const perSend = totals.sends > 0 ? monthlySends / totals.sends : totals.events > 0 ? monthlySends / totals.events : 0;
   const healthRuns = meter.invocations.health?.calls ?? 0;
   const perRun = healthRuns > 0 ? stack.healthRunsPerMonth / healthRuns : 0;
-  const basisOf = (fn: string): CostItem['basis'] => (fn === 'health' ? 'per health run' : fn === 'api' ? 'as metered' : 'per send');
-  const scaleOf = (fn: string) => (fn === 'health' ? perRun : fn === 'api' ? 1 : perSend);
+  const sweeps = meter.invocations[RETRY_SWEEP_FUNCTION]?.calls ?? 0;
+  const perSweep = sweeps > 0 ? stack.sweepRunsPerMonth / sweeps : 0;
+  // A sweep's queries happen every run whatever the traffic; the timer messages it sends follow the retries (sends).
+  const sweepRun = (fn: string, service: string) => fn === RETRY_SWEEP_FUNCTION && service !== 'SQS';
+  const basisOf = (fn: string, service = ''): CostItem['basis'] =>
+    fn === 'health' ? 'per health run' : sweepRun(fn, service) ? 'per sweep run' : fn === 'api' ? 'as metered' : 'per send';
+  const scaleOf = (fn: string, service = '') => (fn === 'health' ? perRun : sweepRun(fn, service) ? perSweep : fn === 'api' ? 1 : perSend);
   const items: CostItem[] = [];
   const local = { requests: 0, idle: 0 };
 
@@ -266,7 +272,7 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
       local.idle += row.count;
       continue;
     }
-    const scale = scaleOf(row.function);
+    const scale = scaleOf(row.function, row.service);
     const units = row.service === 'DynamoDB' ? ` (${round(row.readUnits * scale, 0)} RRU, ${round(row.writeUnits * scale, 0)} WRU)` : '';
     items.push({
       service: row.service,

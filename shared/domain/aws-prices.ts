@@ -38,6 +38,9 @@ export const FUNCTION_MEMORY_MB = {
   default: 512,
 } as const;
 
+/** The retry sweeper's name in the meter: its queries are priced per run, its timer messages per send. */
+export const RETRY_SWEEP_FUNCTION = 'retry-sweep';
+
 export const memoryMbOf = (fn: string): number => (fn === 'classify' ? FUNCTION_MEMORY_MB.classify : FUNCTION_MEMORY_MB.default);
 
 /**
@@ -45,14 +48,16 @@ export const memoryMbOf = (fn: string): number => (fn === 'classify' ? FUNCTION_
  * (counted in the synthesized template; test/infra/cost-fixed.test.ts checks them).
  */
 export const DEPLOYED_STACK = {
-  alarms: 18,
+  alarms: 27,
   dashboards: 1,
   kmsKeys: 4,
   secrets: 1,
   /** The health function's EventBridge rule: rate(5 minutes). */
   healthRunsPerMonth: (30 * 24 * 60) / 5,
-  /** Queues a Lambda event source polls (notifications, retry timers). */
-  polledQueues: 2,
+  /** The retry sweeper's EventBridge rule: rate(5 minutes). */
+  sweepRunsPerMonth: (30 * 24 * 60) / 5,
+  /** Queues a Lambda event source polls (notifications, retry timers, health checks). */
+  polledQueues: 3,
 } as const;
 
 export type DeployedStack = { readonly [K in keyof typeof DEPLOYED_STACK]: number };

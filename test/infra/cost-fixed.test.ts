@@ -27,10 +27,12 @@ describe('the fixed monthly items bounce cost prices', () => {
       polledQueues: DEPLOYED_STACK.polledQueues,
     });
     const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => String(r.Properties?.ScheduleExpression));
-    expect(rules).toEqual(['rate(5 minutes)']);
+    expect(rules).toEqual(['rate(5 minutes)', 'rate(5 minutes)']);
     expect(DEPLOYED_STACK.healthRunsPerMonth).toBe(8640);
+    expect(DEPLOYED_STACK.sweepRunsPerMonth).toBe(8640);
     // The memory the price is computed at is the memory the functions get.
     const memories = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => Number(f.Properties?.MemorySize));
-    expect(memories.sort()).toEqual([memoryMbOf('classify'), ...Array(4).fill(memoryMbOf('api'))].sort());
+    // classify, and api, retry, retry-sweep, send, health (finder) and health-check at the default.
+    expect(memories.sort()).toEqual([memoryMbOf('classify'), ...Array(6).fill(memoryMbOf('api'))].sort());
   }, 180_000);
 });

@@ -24,7 +24,7 @@ const meter = (requests: RequestRow[], extra: Partial<MeterSnapshot> = {}): Mete
 });
 
 // No fixed items: only the rows under test count.
-const noStack = { alarms: 0, dashboards: 0, kmsKeys: 0, secrets: 0, healthRunsPerMonth: 8640, polledQueues: 0 };
+const noStack = { alarms: 0, dashboards: 0, kmsKeys: 0, secrets: 0, healthRunsPerMonth: 8640, sweepRunsPerMonth: 8640, polledQueues: 0 };
 const perMonth = 1_000_000 * 30; // sends a month at 1 M a day
 const scale = perMonth / 100;
 
@@ -50,6 +50,26 @@ describe('priceMeter', () => {
     expect(item?.count).toBeCloseTo(request.count * scale, 3);
     expect(item?.dollars).toBeCloseTo(dollars, 4);
     expect(item?.basis).toBe('per send');
+  });
+
+  it("prices the retry sweep's queries per run and its timer messages per send", () => {
+    const report = priceMeter(
+      meter(
+        [
+          row('DynamoDB', 'Query', 'retry-sweep', { count: 30, readUnits: 15 }),
+          row('SQS', 'SendMessage', 'retry-sweep', { count: 5, chunks: 5 }),
+        ],
+        {
+          invocations: { send: { calls: 100, records: 100, durationMs: 0 }, 'retry-sweep': { calls: 10, records: 0, durationMs: 100 } },
+        },
+      ),
+      { sendsPerDay: 1_000_000, stack: noStack },
+    );
+    // 10 metered sweeps stand for the 8,640 runs of a month: 3 queries each, whatever the traffic.
+    expect(itemOf(report, 'DynamoDB', 'Query', 'retry-sweep')?.count).toBeCloseTo(30 * 864, 3);
+    expect(itemOf(report, 'DynamoDB', 'Query', 'retry-sweep')?.basis).toBe('per sweep run');
+    expect(itemOf(report, 'SQS', 'SendMessage', 'retry-sweep')?.count).toBeCloseTo(5 * scale, 3);
+    expect(itemOf(report, 'Lambda', 'Invoke', 'retry-sweep')?.count).toBeCloseTo(8640, 3);
   });
 
   it('prices SES events as SNS publishes and divides the month by its events', () => {
