@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localErasureKey } from '../local/erasure-key.js';
 import { localSesClients } from '../local/local-ses.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, tagNamesOf, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
 import { scaledClock } from '../local/ses-world.js';
@@ -42,6 +43,8 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
     tables: tablesOf(file),
     ses: ses.input,
     clock,
+    // The runtime's own key: the send path reads the tombstones of erased addresses.
+    erasureKey: () => localErasureKey(file.dataDir),
   });
   const input = options.source === '-' ? io.stdin : createReadStream(options.source, 'utf8');
   let lineNumber = 0;

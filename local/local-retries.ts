@@ -44,7 +44,7 @@ export interface LocalRetriesInputs {
   readonly logger: LoggerPort;
   readonly stops: { add(action: () => Promise<void>): void };
   /** The erasure key: sends and due retries see erased addresses' tombstones. */
-  readonly erasureKey?: ErasureKeyInput;
+  readonly erasureKey: ErasureKeyInput;
 }
 
 export interface LocalRetries {
@@ -144,7 +144,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
       retryQueue,
       retryDue: { sns, topicArn: retryDueTopicArn },
       deadLetters: { sqs, queueUrl: deadLetterQueueUrl },
-      ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
+      erasureKey: inputs.erasureKey,
     }),
     batchSize: 10,
     waitTimeSeconds: 1,
@@ -165,7 +165,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     retryDueTopicArn,
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,
-    send: composeSend({ dynamo, tables, ses, clock, logger, ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}) }),
+    send: composeSend({ dynamo, tables, ses, clock, logger, erasureKey: inputs.erasureKey }),
     pendingWork: async () => {
       await world?.settle();
       return queueDepth(sqs, queueUrl);

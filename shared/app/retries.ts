@@ -197,8 +197,8 @@ export interface RetryRunnerDeps {
   readonly pauses: CampaignPauses;
   readonly retryDue: RetryDuePublisher;
   readonly logger: LoggerPort;
-  /** Tombstones of erased addresses: a retry due for an erased held address is skipped. */
-  readonly erasure?: ErasureDeps;
+  /** Tombstones of erased addresses: a retry due for an erased held address is skipped (required, like the send path's). */
+  readonly erasure: ErasureDeps;
 }
 
 /** One timer message of the retry queue. */
