@@ -13,7 +13,8 @@ export interface TableDescription {
 /**
  * Address table:
  * - `ADDR#<email>` / `STATE`: the suppression record (GSI `byStatus`: status, lastSeenAt#email);
- * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
+ * - `ADDR#<email>` / `SOFT#<eventId>`: one soft bounce in the 72 h window, keyed by the event alone so a
+ *   redelivery dated otherwise is the same item (`occurredAt` is an attribute; TTL);
  * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
  * - `ADDR#<email>` / `RETRY#<original MessageId>`: retry state of one logical message (TTL past the window);
  * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL);
@@ -40,9 +41,11 @@ export const ADDRESS_TABLE: TableDescription = {
 export const CAMPAIGN_TABLE: TableDescription = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
 
 export const addressKey = (email: string) => ({ pk: `ADDR#${email}`, sk: 'STATE' });
-export const softBounceKey = (email: string, occurredAt: string, eventId: string) => ({
+/** Sort key prefix of soft-bounce window items. */
+export const SOFT_SK_PREFIX = 'SOFT#';
+export const softBounceKey = (email: string, eventId: string) => ({
   pk: `ADDR#${email}`,
-  sk: `SOFT#${occurredAt}#${eventId}`,
+  sk: `${SOFT_SK_PREFIX}${eventId}`,
 });
 /** Sort key prefix of retry states (`ADDR#<email>` / `RETRY#<original MessageId>`). */
 export const RETRY_SK_PREFIX = 'RETRY#';
