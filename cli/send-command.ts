@@ -38,7 +38,9 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   // The runtime's tag names: classify reads the campaign from the tag the runtime was started with.
   // A runtime with the embedded SES (it has a viewer) takes templates on the SES v2 API.
   const ses = localSesClients(clientConfigFor(file, 'ses'), { embedded: file.sesViewerUrl !== null, tagNames: tagNamesOf(file) });
-  const clock = scaledClock(file.timeScale ?? 1, Date.parse(file.startedAt));
+  // The runtime's clock, which a restart does not run backwards (it may start ahead of real time).
+  const origin = file.clockOrigin ?? { real: file.startedAt, simulated: file.startedAt };
+  const clock = scaledClock(file.timeScale ?? 1, Date.parse(origin.real), Date.parse(origin.simulated));
   const send = composeSend({
     dynamo: documentClient(dynamo),
     tables: tablesOf(file),

@@ -13,8 +13,10 @@ export interface RuntimeFile {
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string; readonly ses: string };
   /** The local SES's web viewer of sent mail; null when the runtime uses an external SES. */
   readonly sesViewerUrl: string | null;
-  /** The runtime's clock runs this many times faster than real time, from `startedAt`. */
+  /** The runtime's clock runs this many times faster than real time, from `startedAt` (or `clockOrigin`). */
   readonly timeScale: number;
+  /** The clock read `simulated` at the real instant `real` (absent in files of older runtimes: `startedAt` both). */
+  readonly clockOrigin?: { readonly real: string; readonly simulated: string };
   readonly topicArn: string;
   readonly queues: { readonly notifications: string; readonly notificationsDlq: string };
   readonly tables: { readonly addresses: string; readonly campaigns: string };

@@ -5,10 +5,13 @@ import { retryTags } from '../shared/domain/index.js';
 import { MailboxWorld, type WorldEntry } from './mailbox-world.js';
 import { startLocalSes, type LocalSes, type StoredEmail } from './ses-server.js';
 
-/** A clock that runs `timeScale` times faster than real time from `origin` (the runtime's start). */
-export function scaledClock(timeScale: number, origin: number): () => Date {
-  if (timeScale === 1) return () => new Date();
-  return () => new Date(origin + (Date.now() - origin) * timeScale);
+/**
+ * A clock that runs `timeScale` times faster than real time from `origin` (real ms, the runtime's start),
+ * when it read `simulatedOrigin` (default: `origin`; later after a restart, see local/runtime-clock.ts).
+ */
+export function scaledClock(timeScale: number, origin: number, simulatedOrigin = origin): () => Date {
+  if (timeScale === 1 && simulatedOrigin === origin) return () => new Date();
+  return () => new Date(simulatedOrigin + (Date.now() - origin) * timeScale);
 }
 
 export interface SesWorldOptions {
