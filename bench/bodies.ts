@@ -9,6 +9,7 @@ import { createSendMessage } from '../shared/app/send.js';
 import { RETRY_STATE_RETENTION_SECONDS } from '../shared/domain/index.js';
 import { meterDynamo } from '../test/support/dynamo-meter.js';
 import { startDynamo } from '../test/support/emulators.js';
+import { fakeErasure } from '../test/support/erasure-fakes.js';
 import { FakeAddresses } from '../test/support/fakes.js';
 import { FakePauses, FakeSender } from '../test/support/retry-fakes.js';
 
@@ -69,15 +70,17 @@ export async function benchBodies(): Promise<void> {
     const tables = { addressTable: `bench-bodies-${++run}`, campaignTable: `bench-bodies-campaigns-${run}` };
     await ensureTables(dynamo.client, tables);
     meter.clear();
-    const sends = Array.from({ length: containers }, () =>
-      createSendMessage({
-        addresses: new FakeAddresses(),
+    const sends = Array.from({ length: containers }, () => {
+      const addresses = new FakeAddresses();
+      return createSendMessage({
+        addresses,
+        erasure: fakeErasure(addresses),
         pauses: new FakePauses(),
         sender: new FakeSender(),
         outbound: new DynamoOutboundStore(doc, tables.addressTable, () => NOW),
         logger: silentLogger,
-      }),
-    );
+      });
+    });
     for (let i = 0; i < SENDS; i++) {
       const send = sends[i % containers];
       if (!send) throw new Error('no container');

@@ -95,6 +95,7 @@ export async function benchCampaignHour(): Promise<void> {
     tables,
     deadLetters: { send: async () => {} },
     clock: () => new Date('2026-11-20T12:00:00Z'),
+    erasureKey: async () => 'bench-erasure-key'.repeat(4),
   });
 
   async function run(kind: 'send' | 'outcome', indexes: readonly number[]): Promise<{ units: number; requests: number; seconds: number }> {
@@ -132,7 +133,12 @@ export async function benchCampaignHour(): Promise<void> {
   const deliveries = SENDS - hard;
   const totals = async () => {
     const { composeSuppressions } = await import('../shared/adapters/compose.js');
-    return (await composeSuppressions({ dynamo: doc, tables }).campaigns.totals('hour-bench', ['2026-11-20T10'])).counts;
+    return (
+      await composeSuppressions({ dynamo: doc, tables, erasureKey: async () => 'bench-erasure-key'.repeat(4) }).campaigns.totals(
+        'hour-bench',
+        ['2026-11-20T10'],
+      )
+    ).counts;
   };
   const counted = await totals();
   const f = (n: number) => n.toFixed(4);

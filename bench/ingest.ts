@@ -100,6 +100,7 @@ export async function benchIngest(): Promise<void> {
         tables: names,
         deadLetters: { send: async () => {} },
         clock: () => new Date('2026-11-20T12:00:00Z'),
+        erasureKey: async () => 'bench-erasure-key'.repeat(4),
       }),
     );
     const bodies = notifications(kind);

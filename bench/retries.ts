@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import dynalite from 'dynalite';
 import { startLocalSes } from '../local/ses-server.js';
-import { composeSend, documentClient } from '../shared/adapters/compose.js';
+import { composeErasure, composeSend, documentClient } from '../shared/adapters/compose.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
 import { DynamoDueRetryIndex, DynamoOutboundStore, DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-retry-stores.js';
 import { DynamoAddressRepository } from '../shared/adapters/outbound/dynamo-address-repository.js';
@@ -34,6 +34,8 @@ const SQS_REQUESTS_PER_TIMER_CONSUMED = 2;
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const tables = { addressTable: 'addresses', campaignTable: 'campaigns' };
+/** Every send and due retry reads tombstones, as deployed. */
+const erasureKey = async (): Promise<string> => 'bench-erasure-key'.repeat(4);
 
 class CountingTimers implements RetryTimerQueue {
   readonly maxDelaySeconds = 900;
@@ -122,9 +124,10 @@ export async function benchRetries(): Promise<void> {
       outbound: new DynamoOutboundStore(doc, tables.addressTable, clock),
       pauses: new DynamoPauseStore(doc, tables.campaignTable),
       logger: silentLogger,
+      erasure: composeErasure(doc, tables, erasureKey),
     };
     const to = `bench-${delay}@example.org`;
-    const sent = await composeSend({ dynamo: doc, tables, ses: { ses: sesClient, configurationSetName: 'bench' }, clock })(
+    const sent = await composeSend({ dynamo: doc, tables, ses: { ses: sesClient, configurationSetName: 'bench' }, clock, erasureKey })(
       {
         to,
         from: 'news@mail.example.com',

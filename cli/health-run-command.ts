@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDecisionEvents, localHealthPass } from '../local/health-timer.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
-import { scaledClock } from '../local/ses-world.js';
+import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeClock, whyNotRunning } from '../local/runtime-file.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { countRequests } from '../shared/adapters/request-count.js';
 import type { CommandIo } from './suppression-commands.js';
@@ -38,7 +37,7 @@ export async function healthRunCommand(options: { readonly dataDir?: string; rea
     const pass = localHealthPass({
       dynamo,
       tables: { addressTable: file.tables.addresses, campaignTable: file.tables.campaigns },
-      clock: scaledClock(file.timeScale ?? 1, Date.parse(file.startedAt)),
+      clock: runtimeClock(file),
       dataDir: file.dataDir,
       // Alerts are counted in the report and kept in DIR/alerts.jsonl: only errors on stderr.
       logger: streamLogger(io.stderr, 'bounce-health', 'error'),

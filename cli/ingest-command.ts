@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { parseNotification } from '../shared/domain/index.js';
+import { jsonNestingReason, MAX_MESSAGE_BYTES, parseNotification } from '../shared/domain/index.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './suppression-commands.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
@@ -25,22 +25,31 @@ interface Item {
   readonly where: string;
 }
 
-type Verdict =
+export type Verdict =
   | { readonly kind: 'publish'; readonly message: string }
   | { readonly kind: 'skip' }
-  | { readonly kind: 'invalid'; readonly message: string; readonly reason: string };
+  /** Not an SES notification: published only with --allow-invalid (the pipeline dead-letters it). */
+  | { readonly kind: 'invalid'; readonly message: string; readonly reason: string }
+  /** Cannot be read or published safely (nested too deep, too large for one message): never published. */
+  | { readonly kind: 'unsafe'; readonly reason: string };
 
 function isRecipientLine(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'recipient' in value && !('eventType' in value) && !('notificationType' in value);
 }
 
 /**
- * What to do with one input item, decided by the pipeline's own parser: an
- * SES notification is published (unwrapped from an SNS envelope if it is
- * one); SNS's subscription messages are skipped; anything else is not an SES
- * notification and would only end in the DLQ.
+ * What to do with one input item, judged alone, decided by the pipeline's own
+ * parser: an SES notification is published as it was read (unwrapped from an
+ * SNS envelope if it is one); SNS's subscription messages are skipped;
+ * anything else is not an SES notification and would only end in the DLQ.
+ * Never throws: an item nested too deep to walk or too large for one message
+ * is `unsafe`, and its value is never built.
  */
-function verdictOf(text: string): Verdict {
+export function verdictOf(text: string): Verdict {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_MESSAGE_BYTES) return { kind: 'unsafe', reason: `${bytes} bytes, more than one message holds (${MAX_MESSAGE_BYTES})` };
+  const tooDeep = jsonNestingReason(text);
+  if (tooDeep !== null) return { kind: 'unsafe', reason: tooDeep };
   const parsed = parseNotification(text);
   let value: unknown = null;
   try {
@@ -51,10 +60,10 @@ function verdictOf(text: string): Verdict {
   const envelope = value as { Type?: unknown; Message?: unknown } | null;
   if (!parsed.ok) {
     const reason = isRecipientLine(value) ? 'a recipient line (bounce classify reads those), not an SES notification' : parsed.error.reason;
-    return { kind: 'invalid', message: value === null ? text : JSON.stringify(value), reason };
+    return { kind: 'invalid', message: text, reason };
   }
   if (parsed.value.kind === 'ignored' && envelope?.Type !== undefined && envelope.Type !== 'Notification') return { kind: 'skip' };
-  const message = envelope?.Type === 'Notification' && typeof envelope.Message === 'string' ? envelope.Message : JSON.stringify(value);
+  const message = envelope?.Type === 'Notification' && typeof envelope.Message === 'string' ? envelope.Message : text;
   return { kind: 'publish', message };
 }
 
@@ -77,6 +86,11 @@ async function* itemsOf(source: string, io: CommandIo): AsyncGenerator<Item> {
   }
   if (source.endsWith('.json')) {
     const text = await readFile(source, 'utf8');
+    // Too deep to walk: one item, which verdictOf reports (its items would be stringified below).
+    if (jsonNestingReason(text) !== null) {
+      yield { text, where: source };
+      return;
+    }
     try {
       const value = JSON.parse(text) as unknown;
       const items = Array.isArray(value) ? value : [value];
@@ -118,31 +132,36 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   let failed = 0;
   let skipped = 0;
   const invalid: Array<{ where: string; reason: string }> = [];
-  let batch: string[] = [];
+  const unsafe: Array<{ where: string; reason: string }> = [];
+  let batch: Array<{ readonly message: string; readonly where: string }> = [];
   let batchBytes = 0;
   const progress = new Progress(io.stderr, 'ingest', { unit: 'published' });
   const flush = async () => {
     if (batch.length === 0) return;
-    const entries = batch.map((Message, i) => ({ Id: String(i), Message }));
+    const sent = batch;
+    const entries = sent.map(({ message }, i) => ({ Id: String(i), Message: message }));
     batch = [];
     batchBytes = 0;
     try {
       const result = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
       published += result.Successful?.length ?? 0;
       failed += result.Failed?.length ?? 0;
-      for (const failure of result.Failed ?? [])
-        io.stderr.write(`bounce ingest: not published: ${failure.Message ?? failure.Code ?? 'unknown error'}\n`);
+      for (const failure of result.Failed ?? []) {
+        const why = failure.Message ?? failure.Code ?? 'unknown error';
+        io.stderr.write(`bounce ingest: ${sent[Number(failure.Id)]?.where ?? '?'}: not published: ${why}\n`);
+      }
     } catch (error) {
       failed += entries.length;
-      io.stderr.write(`bounce ingest: ${(error as Error).message}\n`);
+      const where = sent.length === 1 ? sent[0]?.where : `${sent[0]?.where} to ${sent.at(-1)?.where}`;
+      io.stderr.write(`bounce ingest: ${where}: not published: ${(error as Error).message}\n`);
     }
     progress.update(published);
   };
-  const publish = async (message: string) => {
+  const publish = async (message: string, where: string) => {
     const size = Buffer.byteLength(message);
     // SNS takes at most 10 messages and 256 KB per batch.
     if (batch.length === 10 || batchBytes + size > MAX_BATCH_BYTES) await flush();
-    batch.push(message);
+    batch.push({ message, where });
     batchBytes += size;
   };
   try {
@@ -150,10 +169,11 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
       for await (const item of itemsOf(source, io)) {
         const verdict = verdictOf(item.text);
         if (verdict.kind === 'skip') skipped++;
-        else if (verdict.kind === 'publish') await publish(verdict.message);
+        else if (verdict.kind === 'publish') await publish(verdict.message, item.where);
+        else if (verdict.kind === 'unsafe') unsafe.push({ where: item.where, reason: verdict.reason });
         else {
           invalid.push({ where: item.where, reason: verdict.reason });
-          if (options.allowInvalid) await publish(verdict.message);
+          if (options.allowInvalid) await publish(verdict.message, item.where);
         }
       }
     }
@@ -171,6 +191,14 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     `ingest: ${published} published, ${failed} ` +
       `failed${skipped > 0 ? `, ${plural(skipped, 'SNS subscription message', 'SNS subscription messages')} skipped` : ''}\n`,
   );
+  if (unsafe.length > 0) {
+    for (const { where, reason } of unsafe.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${where}: ${reason}\n`);
+    if (unsafe.length > SHOWN_INVALID) io.stderr.write(`  … and ${unsafe.length - SHOWN_INVALID} more\n`);
+    io.stderr.write(
+      `ingest: ${plural(unsafe.length, 'line', 'lines')} could not be read safely: ` +
+        `skipped, never published (not even with --allow-invalid)\n`,
+    );
+  }
   if (invalid.length > 0) {
     for (const { where, reason } of invalid.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${where}: ${reason}\n`);
     if (invalid.length > SHOWN_INVALID) io.stderr.write(`  … and ${invalid.length - SHOWN_INVALID} more\n`);
@@ -186,5 +214,5 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
             `--allow-invalid to publish them anyway (they end in the DLQ)\n`,
     );
   }
-  return failed > 0 || (invalid.length > 0 && !options.allowInvalid) ? 1 : 0;
+  return failed > 0 || unsafe.length > 0 || (invalid.length > 0 && !options.allowInvalid) ? 1 : 0;
 }

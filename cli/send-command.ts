@@ -1,11 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localErasureKey } from '../local/erasure-key.js';
 import { localSesClients } from '../local/local-ses.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, tagNamesOf, whyNotRunning, type RuntimeFile } from '../local/runtime-file.js';
-import { scaledClock } from '../local/ses-world.js';
+import {
+  clientConfigFor,
+  DEFAULT_DATA_DIR,
+  readRuntimeFile,
+  runtimeClock,
+  tagNamesOf,
+  whyNotRunning,
+  type RuntimeFile,
+} from '../local/runtime-file.js';
 import { composeOutboundStore, composeSend, documentClient } from '../shared/adapters/compose.js';
 import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
+import type { SendMessage } from '../shared/app/send.js';
+import { jsonNestingReason } from '../shared/domain/index.js';
 import type { CommandIo } from './suppression-commands.js';
 import { join } from 'node:path';
 import { RequestMeter } from '../shared/adapters/request-meter.js';
@@ -31,9 +41,8 @@ async function runtimeOr(dataDir: string, io: CommandIo, command: string): Promi
 
 /**
  * `bounce send FILE|-`: each JSON line through the running runtime's send
- * path; one JSON line out per message, `{"to", "status": "sent"|"refused",
- * "messageId"?, "reason"?}`. A line that is not a message is refused with
- * its line number. Exit 0 when every line was a message, 1 otherwise.
+ * path; one JSON line out per line, `{"to", "status": "sent"|"refused"|"error",
+ * "messageId"?, "reason"?}` (see sendLines).
  */
 export async function sendCommand(options: SendCommandOptions, io: CommandIo): Promise<number> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
@@ -49,41 +58,19 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
     tagNames: tagNamesOf(file),
     meter,
   });
-  const clock = scaledClock(file.timeScale ?? 1, Date.parse(file.startedAt));
+  // The runtime's clock, which a restart does not run backwards (it may start ahead of real time).
+  const clock = runtimeClock(file);
   const send = composeSend({
     dynamo: documentClient(dynamo),
     tables: tablesOf(file),
     ses: ses.input,
     clock,
+    // The runtime's own key: the send path reads the tombstones of erased addresses.
+    erasureKey: () => localErasureKey(file.dataDir),
   });
   const input = options.source === '-' ? io.stdin : createReadStream(options.source, 'utf8');
-  let lineNumber = 0;
-  let invalid = 0;
   try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      const parsed = parseSendLine(line);
-      if (!parsed.ok) {
-        invalid++;
-        const to = (() => {
-          try {
-            const value = (JSON.parse(line) as { to?: unknown }).to;
-            return typeof value === 'string' ? value : null;
-          } catch {
-            return null;
-          }
-        })();
-        io.stdout.write(`${JSON.stringify({ to, status: 'refused', reason: `line ${lineNumber}: ${parsed.reason}` })}\n`);
-        continue;
-      }
-      const result = await meter.call('send', 1, () => send(parsed.request, clock()));
-      const line_ =
-        result.status === 'sent'
-          ? { to: result.to, status: result.status, messageId: result.messageId }
-          : { to: result.to, status: result.status, reason: result.reason };
-      io.stdout.write(`${JSON.stringify(line_)}\n`);
-    }
+    return await sendLines(input, (request, now) => meter.call('send', 1, () => send(request, now)), clock, io);
   } catch (error) {
     io.stderr.write(`bounce send: ${(error as Error).message}\n`);
     return 1;
@@ -91,6 +78,51 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
     dynamo.destroy();
     ses.destroy();
     await saveSendMeter(dataDir, meter, io);
+  }
+}
+
+/** The value of a line's "to" when the line is a JSON object with a string there (for the answer of a refused line). */
+function toOf(line: string): string | null {
+  if (jsonNestingReason(line) !== null) return null;
+  try {
+    const value = (JSON.parse(line) as { to?: unknown } | null)?.to;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Each line judged and sent alone: a line that is not a message is refused
+ * with its line number, and a send whose outcome is unknown (SES or the store
+ * failed) is answered `error` with its line number; the next lines still go.
+ * Exit 0 when every line was sent or refused by the send path, 1 otherwise.
+ * Only a failure to read the input itself throws.
+ */
+export async function sendLines(input: NodeJS.ReadableStream, send: SendMessage, clock: () => Date, io: CommandIo): Promise<number> {
+  let lineNumber = 0;
+  let invalid = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    const parsed = parseSendLine(line);
+    if (!parsed.ok) {
+      invalid++;
+      io.stdout.write(`${JSON.stringify({ to: toOf(line), status: 'refused', reason: `line ${lineNumber}: ${parsed.reason}` })}\n`);
+      continue;
+    }
+    let answer: Record<string, unknown>;
+    try {
+      const result = await send(parsed.request, clock());
+      answer =
+        result.status === 'sent'
+          ? { to: result.to, status: result.status, messageId: result.messageId }
+          : { to: result.to, status: result.status, reason: result.reason };
+    } catch (error) {
+      invalid++;
+      answer = { to: parsed.request.to, status: 'error', reason: `line ${lineNumber}: outcome unknown: ${(error as Error).name}` };
+    }
+    io.stdout.write(`${JSON.stringify(answer)}\n`);
   }
   return invalid === 0 ? 0 : 1;
 }

@@ -15,6 +15,10 @@ export interface CommandIo {
 }
 
 const CHECK_CHUNK = 1000;
+/** Addresses' bytes per check request: well under the API's 256 KiB body limit, whatever their length. */
+const CHECK_CHUNK_BYTES = 128 * 1024;
+/** Bad lines named one by one on stderr; the rest are counted. */
+const SHOWN_BAD_LINES = 5;
 const IMPORT_CONCURRENCY = 8;
 
 async function* lines(file: string, stdin: Readable): AsyncGenerator<string> {
@@ -81,7 +85,9 @@ interface CheckResult {
 export async function checkCommand(api: ApiClient, file: string, io: CommandIo): Promise<number> {
   io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason'])}\n`);
   let pending: Array<{ email: string; valid: boolean }> = [];
+  let pendingBytes = 0;
   let checked = 0;
+  const invalidLines: number[] = [];
   const progress = new Progress(io.stderr, 'check', { unit: 'checked' });
   const flush = async () => {
     const valid = pending.filter((p) => p.valid).map((p) => p.email);
@@ -100,22 +106,31 @@ export async function checkCommand(api: ApiClient, file: string, io: CommandIo):
     checked += pending.length;
     progress.update(checked);
     pending = [];
+    pendingBytes = 0;
   };
   try {
     let first = true;
+    let lineNumber = 0;
     for await (const line of lines(file, io.stdin)) {
+      lineNumber++;
       if (line.trim() === '') continue;
       const raw = addressIn(line);
       const header = first && isHeaderLine(line);
       first = false;
       if (header) continue; // anything else without an @ is a mistyped address: it is reported `invalid`, never dropped
       const email = normaliseAddress(raw ?? parseCsvLine(line)[0] ?? '');
-      pending.push({ email, valid: isValidAddress(email) });
-      if (pending.length >= CHECK_CHUNK) await flush();
+      const valid = isValidAddress(email);
+      if (!valid) invalidLines.push(lineNumber);
+      pending.push({ email, valid });
+      pendingBytes += valid ? email.length : 0;
+      if (pending.length >= CHECK_CHUNK || pendingBytes >= CHECK_CHUNK_BYTES) await flush();
     }
     await flush();
     progress.end();
-    io.stderr.write(`check: ${checked} checked\n`);
+    for (const n of invalidLines.slice(0, SHOWN_BAD_LINES))
+      io.stderr.write(`  line ${n}: not a valid address (reported invalid, not checked)\n`);
+    if (invalidLines.length > SHOWN_BAD_LINES) io.stderr.write(`  … and ${invalidLines.length - SHOWN_BAD_LINES} more\n`);
+    io.stderr.write(`check: ${checked} checked${invalidLines.length > 0 ? `, ${invalidLines.length} invalid` : ''}\n`);
     return 0;
   } catch (error) {
     progress.end();

@@ -51,8 +51,10 @@ Start the whole ` +
 Send messages through the running runtime's send path (suppressed, in-review and paused are refused).
 Input, JSON Lines: {"to", "from", "subject", "text"?, "html"?, "template"?, "templateData"?,
                     "tags": {"campaign", "batch"?, "source"?}}
-Output, one line per message: {"to", "status": "sent"|"refused", "messageId"?, "reason"?}
-Exit 1 when a line is not a message (it is refused with its line number).
+Output, one line per message: {"to", "status": "sent"|"refused"|"error", "messageId"?, "reason"?}
+Each line is judged alone: a line that is not a message (bad JSON, nested too deep) is
+refused with its line number; an unknown outcome is "error"; the next lines still go.
+Exit 1 when any line was refused as not a message or ended in "error".
 `,
   outbox: `Usage: bounce outbox [--json] [--data DIR]
 
@@ -63,8 +65,10 @@ What the send path sent, retries included, oldest first:
 
 Publish SES notifications (JSON or JSON Lines, any shape SES delivers) to the
 running runtime's topic, or with --topic-arn to a deployed stack's topic.
-Lines that are not SES notifications are not published: they are counted and
-named (file:line and why) and the exit status is 1.
+Each line is judged alone. Lines that are not SES notifications are not
+published: they are counted and named (file:line and why) and the exit status
+is 1; so are lines nested too deep or larger than one message (256 KiB), which
+are never published.
 
   --data DIR        the runtime's data folder (default .data)
   --topic-arn ARN   a deployed stack's NotificationTopicArn (default AWS credentials)

@@ -49,7 +49,7 @@ export interface LocalRetriesInputs {
   readonly logger: LoggerPort;
   readonly stops: { add(action: () => Promise<void>): void };
   /** The erasure key: sends and due retries see erased addresses' tombstones. */
-  readonly erasureKey?: ErasureKeyInput;
+  readonly erasureKey: ErasureKeyInput;
   /** Meters the SES clients and the retry and send functions (the other clients are metered by their maker). */
   readonly meter?: RequestMeter;
 }
@@ -163,7 +163,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
         retryQueue,
         retryDue: { sns, topicArn: retryDueTopicArn },
         deadLetters: { sqs, queueUrl: deadLetterQueueUrl },
-        ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
+        erasureKey: inputs.erasureKey,
       }),
     ),
     batchSize: 10,
@@ -200,7 +200,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     ses,
     clock,
     logger: meter.logger('send', logger),
-    ...(inputs.erasureKey ? { erasureKey: inputs.erasureKey } : {}),
+    erasureKey: inputs.erasureKey,
   });
   return {
     retryQueue,

@@ -13,8 +13,10 @@ export interface RuntimeFile {
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string; readonly ses: string };
   /** The local SES's web viewer of sent mail; null when the runtime uses an external SES. */
   readonly sesViewerUrl: string | null;
-  /** The runtime's clock runs this many times faster than real time, from `startedAt`. */
+  /** The runtime's clock runs this many times faster than real time, from `startedAt` (or `clockOrigin`). */
   readonly timeScale: number;
+  /** The clock read `simulated` at the real instant `real` (absent in files of older runtimes: `startedAt` both). */
+  readonly clockOrigin?: { readonly real: string; readonly simulated: string };
   readonly topicArn: string;
   readonly queues: { readonly notifications: string; readonly notificationsDlq: string };
   readonly tables: { readonly addresses: string; readonly campaigns: string };
@@ -78,4 +80,19 @@ export async function whyNotRunning(dataDir: string): Promise<string> {
     `the runtime is not running: ${path} was left by pid ${String(pid)}` +
     `, which is gone (killed or crashed); start it again with "npx bounce start${dataFlag}" (what it had queued comes back)`
   );
+}
+
+/**
+ * A clock that runs `timeScale` times faster than real time from `origin` (real ms, the runtime's start),
+ * when it read `simulatedOrigin` (default: `origin`; later after a restart, see local/runtime-clock.ts).
+ */
+export function scaledClock(timeScale: number, origin: number, simulatedOrigin = origin): () => Date {
+  if (timeScale === 1 && simulatedOrigin === origin) return () => new Date();
+  return () => new Date(simulatedOrigin + (Date.now() - origin) * timeScale);
+}
+
+/** The running runtime's clock as another process reads it: its time scale, from its saved origin. */
+export function runtimeClock(file: RuntimeFile): () => Date {
+  const origin = file.clockOrigin ?? { real: file.startedAt, simulated: file.startedAt };
+  return scaledClock(file.timeScale ?? 1, Date.parse(origin.real), Date.parse(origin.simulated));
 }

@@ -23,7 +23,7 @@ import { withWebPage } from './web-page.js';
 import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { LOCAL_RETRY_NAMES, queueDepth, startLocalRetries, type LocalRetries } from './local-retries.js';
-import { scaledClock } from './ses-world.js';
+import { CLOCK_SAVE_SECONDS, startRuntimeClock } from './runtime-clock.js';
 import { DeadLetterFile, readDeadLetters, type QueuedMessage } from './dead-letters.js';
 import { startPublishJournal } from './journal.js';
 import { faultsFromEnvironment } from './fault-injection.js';
@@ -417,8 +417,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const erasureKey = await localErasureKey(dataDir);
     const erasure = { erasureKey: async () => erasureKey };
     const timeScale = options.timeScale ?? 1;
-    const startedAt = Date.now();
-    const clock = scaledClock(timeScale, startedAt);
+    // Monotonic across restarts (DIR/clock.json): saved every second and, last of all, on stop.
+    const runtimeClock = await startRuntimeClock(dataDir, timeScale, !options.memory);
+    const startedAt = runtimeClock.origin.real;
+    const { clock } = runtimeClock;
+    await runtimeClock.save(true);
+    stops.add(() => runtimeClock.save(false));
+    every(CLOCK_SAVE_SECONDS, () => runtimeClock.save(true).catch(() => undefined), stops);
     const env = process.env;
     // The world's SES events go through the publish journal once it runs (it starts after the retries).
     let journalSns: SNSClient | null = null;
@@ -521,7 +526,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const runtimePath = runtimeFilePath(dataDir);
     const tagNames = options.tagNames ?? DEFAULT_TAG_NAMES;
-    const file = describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt, tagNames, journal?.snsEndpoint);
+    const file = {
+      ...describeRuntime(dataDir, services, api.url, messaging, retries, timeScale, startedAt, tagNames, journal?.snsEndpoint),
+      clockOrigin: { real: new Date(startedAt).toISOString(), simulated: new Date(runtimeClock.origin.simulated).toISOString() },
+    };
     // Written whole, then renamed: a reader never sees a half-written file.
     await writeFile(`${runtimePath}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
     await rename(`${runtimePath}.tmp`, runtimePath);

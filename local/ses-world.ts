@@ -5,11 +5,7 @@ import { retryTags } from '../shared/domain/index.js';
 import { MailboxWorld, type WorldEntry } from './mailbox-world.js';
 import { startLocalSes, type LocalSes, type StoredEmail } from './ses-server.js';
 
-/** A clock that runs `timeScale` times faster than real time from `origin` (the runtime's start). */
-export function scaledClock(timeScale: number, origin: number): () => Date {
-  if (timeScale === 1) return () => new Date();
-  return () => new Date(origin + (Date.now() - origin) * timeScale);
-}
+export { scaledClock } from './runtime-file.js';
 
 export interface SesWorldOptions {
   readonly entries: readonly WorldEntry[];

@@ -6,8 +6,8 @@ const ApiEnv = z.object({
   CAMPAIGN_TABLE_NAME: z.string().min(1),
   /** Where pauses, resumes and address changes are published; unset: not published. */
   EVENT_BUS_NAME: z.string().min(1).optional(),
-  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses); unset: erased addresses read as unknown. */
-  ERASURE_SECRET_ARN: z.string().min(1).optional(),
+  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses): required, else erased addresses would be mailed. */
+  ERASURE_SECRET_ARN: z.string().min(1),
 });
 
 export type ApiConfig = z.infer<typeof ApiEnv>;

@@ -12,7 +12,7 @@ export const handler = composeApi({
   dynamo: documentClient(),
   tables: { addressTable: config.ADDRESS_TABLE_NAME, campaignTable: config.CAMPAIGN_TABLE_NAME },
   logger: loggerPort(new Logger({ serviceName: 'bounce-api' })),
-  ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
+  erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN),
   // Pauses, resumes and address changes (suppress, release) are published here.
   ...(config.EVENT_BUS_NAME ? { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } : {}),
 });

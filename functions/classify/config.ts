@@ -11,8 +11,8 @@ const ClassifyEnv = z.object({
   DEAD_LETTER_QUEUE_URL: z.url(),
   /** Where `retry` decisions are scheduled; unset: they are recorded but not acted on. */
   RETRY_QUEUE_URL: z.optional(z.url()),
-  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses); unset: erased addresses read as unknown. */
-  ERASURE_SECRET_ARN: z.optional(name()),
+  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses): required, else erased addresses would be mailed. */
+  ERASURE_SECRET_ARN: name(),
   /** Where address changes are published; unset: not published. */
   EVENT_BUS_NAME: z.optional(name()),
   CAMPAIGN_TAG: z._default(name(), DEFAULT_TAG_NAMES.campaign),

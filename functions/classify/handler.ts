@@ -21,7 +21,7 @@ export const handler = sqsBatchHandler(
     // Address changes (suppressed, review, released) are published here.
     ...(config.EVENT_BUS_NAME ? { events: { eventBridge: new EventBridgeClient({}), busName: config.EVENT_BUS_NAME } } : {}),
     tagNames: tagNamesOf(config),
-    ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
+    erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN),
     logger: loggerPort(new Logger({ serviceName: CLASSIFY_SERVICE })),
     metrics: metricsPort(pipelineMetrics(CLASSIFY_SERVICE)),
   }),

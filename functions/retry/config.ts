@@ -9,8 +9,8 @@ const RetryEnv = z.object({
   RETRY_DEAD_LETTER_QUEUE_URL: z.string().url(),
   RETRY_DUE_TOPIC_ARN: z.string().min(1),
   CONFIGURATION_SET_NAME: z.string().min(1),
-  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses); unset: erased addresses read as unknown. */
-  ERASURE_SECRET_ARN: z.string().min(1).optional(),
+  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses): required, else erased addresses would be mailed. */
+  ERASURE_SECRET_ARN: z.string().min(1),
   CAMPAIGN_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.campaign),
   BATCH_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.batch),
   SOURCE_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.source),

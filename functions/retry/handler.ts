@@ -26,7 +26,7 @@ export const handler = sqsBatchHandler(
     retryDue: { sns: new SNSClient({}), topicArn: config.RETRY_DUE_TOPIC_ARN },
     deadLetters: { sqs, queueUrl: config.RETRY_DEAD_LETTER_QUEUE_URL },
     logger: loggerPort(new Logger({ serviceName: RETRY_SERVICE })),
-    ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
+    erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN),
     metrics: metricsPort(pipelineMetrics(RETRY_SERVICE)),
   }),
 );

@@ -20,6 +20,6 @@ export const handler = sendBatchHandler(
       tagNames: tagNamesOf(config),
     },
     logger: loggerPort(new Logger({ serviceName: 'bounce-send' })),
-    ...(config.ERASURE_SECRET_ARN ? { erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN) } : {}),
+    erasureKey: secretsManagerKey(config.ERASURE_SECRET_ARN),
   }),
 );

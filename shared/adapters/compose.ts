@@ -90,8 +90,9 @@ export function composeStores(dynamo: DynamoInput, tables: TableNames): Stores {
 
 /**
  * The erasure key's loader (a Secrets Manager secret on AWS, a file in the
- * data folder locally). Without one, erased addresses read as unknown and
- * cannot be erased: every entry point that reads or writes addresses gets it.
+ * data folder locally). Required by every composition that can act on an
+ * address (send, retry, classify, the API): without it an erased address
+ * would read as unknown, and be mailed again.
  */
 export type ErasureKeyInput = () => Promise<string>;
 
@@ -103,8 +104,9 @@ export function composeErasure(dynamo: DynamoInput, tables: TableNames, key: Era
   };
 }
 
-const erasureOf = (inputs: { dynamo: DynamoInput; tables: TableNames; erasureKey?: ErasureKeyInput | undefined }) =>
-  inputs.erasureKey ? { erasure: composeErasure(inputs.dynamo, inputs.tables, inputs.erasureKey) } : {};
+const erasureOf = (inputs: { dynamo: DynamoInput; tables: TableNames; erasureKey: ErasureKeyInput }) => ({
+  erasure: composeErasure(inputs.dynamo, inputs.tables, inputs.erasureKey),
+});
 
 export interface ClassifyInputs {
   readonly dynamo: DynamoInput;
@@ -117,7 +119,7 @@ export interface ClassifyInputs {
   readonly metrics?: MetricsPort;
   /** The retry queue: `retry` decisions are scheduled there. None: retries are decided but not acted on. */
   readonly retryQueue?: RetryQueueInput;
-  readonly erasureKey?: ErasureKeyInput;
+  readonly erasureKey: ErasureKeyInput;
   /** Where address changes are published (an EventBridge bus, or any sink); none: not published. */
   readonly events?: EventsInput;
 }
@@ -158,14 +160,14 @@ export interface ReadInputs {
   readonly tables: TableNames;
   readonly clock?: () => Date;
   readonly thresholds?: Partial<HealthThresholds>;
-  readonly erasureKey?: ErasureKeyInput;
+  readonly erasureKey: ErasureKeyInput;
   /** Where address changes (and, for the API, pauses) are published; none: not published. */
   readonly events?: EventsInput;
   readonly logger?: LoggerPort;
 }
 
-/** What the look-up API and the health job read and change. */
-export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
+/** What the health job reads: campaigns, never one address (so it needs no erasure key). */
+function composeReads(inputs: Omit<ReadInputs, 'erasureKey'>): SuppressionDeps {
   const { addresses, campaigns } = composeStores(inputs.dynamo, inputs.tables);
   return {
     addresses,
@@ -173,9 +175,13 @@ export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
     delays: campaigns,
     clock: inputs.clock ?? DEFAULTS.clock,
     ...(inputs.thresholds ? { thresholds: inputs.thresholds } : {}),
-    ...erasureOf(inputs),
     ...(inputs.events ? { events: eventSink(inputs.events, inputs) } : {}),
   };
+}
+
+/** What the look-up API reads and changes. */
+export function composeSuppressions(inputs: ReadInputs): SuppressionDeps {
+  return { ...composeReads(inputs), ...erasureOf(inputs) };
 }
 
 export interface PauseInputs {
@@ -238,7 +244,7 @@ export function composeApi(
   );
 }
 
-export interface HealthJobInputs extends ReadInputs {
+export interface HealthJobInputs extends Omit<ReadInputs, 'erasureKey'> {
   /** Where alerts go: an SNS topic, or any publisher (the local runtime's alerts.jsonl). */
   readonly alerts: AlertPublisher | { readonly sns: SNSClient; readonly topicArn: string };
   readonly metrics?: HealthMetricsPort;
@@ -255,7 +261,7 @@ export interface HealthJobInputs extends ReadInputs {
 
 /** What the finder and the checkers share. */
 function healthJobDeps(inputs: HealthJobInputs): HealthJobDeps {
-  const suppressions = composeSuppressions(inputs);
+  const suppressions = composeReads(inputs);
   const doc = documentClient(inputs.dynamo);
   const publisher = 'publish' in inputs.alerts ? inputs.alerts : new SnsAlertPublisher(inputs.alerts.sns, inputs.alerts.topicArn);
   const autoPause = inputs.autoPause
@@ -339,7 +345,7 @@ export function composeRetryScheduler(inputs: {
   readonly tables: TableNames;
   readonly retryQueue: RetryQueueInput;
   readonly logger?: LoggerPort;
-  readonly erasureKey?: ErasureKeyInput | undefined;
+  readonly erasureKey: ErasureKeyInput;
   readonly events?: EventsInput;
 }): RetryScheduler {
   const doc = documentClient(inputs.dynamo);
@@ -368,7 +374,7 @@ export interface SendInputs {
   readonly ses: SesInput;
   readonly clock?: () => Date;
   readonly logger?: LoggerPort;
-  readonly erasureKey?: ErasureKeyInput;
+  readonly erasureKey: ErasureKeyInput;
 }
 
 function sendPorts(inputs: SendInputs) {

@@ -38,6 +38,26 @@ export interface SoftBounceWindow {
   readonly oldestExpiresAt: number | null;
 }
 
+/**
+ * The window of the unexpired items read: one soft bounce per event (a
+ * redelivery dated otherwise is the same bounce; items written before the
+ * window was keyed by event alone may hold it twice: its earliest time
+ * counts), oldest first (by time, then event id).
+ */
+export function softBounceWindowOf(items: readonly SoftBounceItem[]): SoftBounceWindow {
+  const byEvent = new Map<string, SoftBounceItem>();
+  for (const item of items) {
+    const seen = byEvent.get(item.eventId);
+    if (seen === undefined || item.occurredAt < seen.occurredAt) byEvent.set(item.eventId, item);
+  }
+  const sorted = [...byEvent.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId));
+  return {
+    count: sorted.length,
+    items: sorted,
+    oldestExpiresAt: sorted.length === 0 ? null : Math.min(...sorted.map((item) => item.expiresAt)),
+  };
+}
+
 export interface ListQuery {
   readonly status: SuppressionStatus;
   /** Only records last seen at or after this ISO time. */

@@ -36,8 +36,8 @@ export interface RetryRunnerDeps {
   readonly pauses: CampaignPauses;
   readonly retryDue: RetryDuePublisher;
   readonly logger: LoggerPort;
-  /** Tombstones of erased addresses: a retry due for an erased held address is skipped. */
-  readonly erasure?: ErasureDeps;
+  /** Tombstones of erased addresses: a retry due for an erased held address is skipped (required, like the send path's). */
+  readonly erasure: ErasureDeps;
   /** Where an address held for review (its window closed before the attempt went) is published; none: not published. */
   readonly events?: DecisionEventSink;
 }
@@ -80,7 +80,7 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
         evidence: { ...NO_EVIDENCE, category: state.category, campaign: state.campaign, messageId: state.originalMessageId },
         note: reason,
       }),
-      { ...(deps.erasure ? { erasure: deps.erasure } : {}), ...(deps.events ? { events: deps.events } : {}) },
+      { erasure: deps.erasure, ...(deps.events ? { events: deps.events } : {}) },
     );
     if (!(await retries.put(next, state.version))) return 'lost-race';
     logger.warn('Retries given up: address held for review', { address: maskAddress(state.email), reason });

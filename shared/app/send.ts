@@ -30,8 +30,8 @@ export interface SendDeps {
   readonly sender: EmailSender;
   readonly outbound: OutboundStore;
   readonly logger: LoggerPort;
-  /** Tombstones of erased addresses: an erased suppressed address is refused like any other. */
-  readonly erasure?: ErasureDeps;
+  /** Tombstones of erased addresses: an erased suppressed address is refused like any other (required: no send path without it). */
+  readonly erasure: ErasureDeps;
 }
 
 export type SendMessage = (request: SendRequest, now: Date) => Promise<SendResult>;

@@ -1,3 +1,5 @@
+import { CONTROL_CHARACTER } from './input-limits.js';
+
 /**
  * Address normalisation: the one rule every part of the pipeline (classifier,
  * state keys, API look-ups) uses, so the same mailbox always has the same key.
@@ -66,8 +68,12 @@ export function isValidAddress(address: string): boolean {
 const PLAINLY_VALID =
   /^(?=[^@]{1,64}@)[a-z0-9_%+=-]+(?:\.[a-z0-9_%+=-]+)*@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
+/** Half of a UTF-16 surrogate pair without its other half: not text, so no mailbox (SMTPUTF8 is UTF-8). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** `isValidAddress` without its shortcut, every check made (length aside). */
 export function isValidStepByStep(address: string): boolean {
+  if (CONTROL_CHARACTER.test(address) || LONE_SURROGATE.test(address)) return false;
   const at = address.lastIndexOf('@');
   if (at <= 0 || address.indexOf('@') !== at) return false;
   const local = address.slice(0, at);

@@ -4,6 +4,7 @@ import { composeApi } from '../../shared/adapters/compose.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
 import { pipelineOn } from '../support/pipeline.js';
 import { sqsEvent } from '../support/batches.js';
+import { TEST_ERASURE_KEY } from '../support/erasure-fakes.js';
 
 let dynamo: Dynamo;
 beforeAll(async () => {
@@ -122,6 +123,7 @@ describe('bad input gets a clear outcome and never blocks the good part', () => 
       dynamo: pipeline.doc,
       tables: { addressTable: pipeline.addressTable, campaignTable: pipeline.campaignTable },
       clock: () => NOW,
+      erasureKey: TEST_ERASURE_KEY,
     });
     for (const path of ['/suppressions/kim%40m%C3%BCnchen.de', '/suppressions/kim%40xn--mnchen-3ya.de']) {
       const answer = await api(apiEvent('GET', path));
@@ -138,6 +140,7 @@ describe('bad input gets a clear outcome and never blocks the good part', () => 
       dynamo: pipeline.doc,
       tables: { addressTable: pipeline.addressTable, campaignTable: pipeline.campaignTable },
       clock: () => NOW,
+      erasureKey: TEST_ERASURE_KEY,
     });
     expect((await api(apiEvent('GET', '/suppressions/nick%40%40example.org'))).statusCode).toBe(200);
     const check = await api(apiEvent('POST', '/suppressions/check', null, { emails: ['nick@@example.org'] }));
@@ -155,6 +158,7 @@ describe('bad input gets a clear outcome and never blocks the good part', () => 
       dynamo: pipeline.doc,
       tables: { addressTable: pipeline.addressTable, campaignTable: pipeline.campaignTable },
       clock: () => NOW,
+      erasureKey: TEST_ERASURE_KEY,
     });
     const answers = await Promise.all([
       api(apiEvent('GET', '/suppressions', { nextToken: 'A'.repeat(5000) })),

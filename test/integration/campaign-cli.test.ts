@@ -9,6 +9,7 @@ import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-
 import { addToSketch, EMPTY_SKETCH, estimateDistinct, FINDING_PATTERNS, hash53, hourOf } from '../../shared/domain/index.js';
 import { seedCounts } from '../support/counters.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
+import { TEST_ERASURE_KEY } from '../support/erasure-fakes.js';
 
 const NOW = new Date('2026-11-25T12:30:00Z');
 const tables = { addressTable: 'cli-addresses', campaignTable: 'cli-campaigns' };
@@ -27,7 +28,7 @@ beforeAll(async () => {
   };
   await seed('spring-sale', hourOf(NOW.toISOString()), { sends: 20_000, deliveries: 19_376 }, { hardBounces: 600, complaints: 24 });
   await seed('newsletter', '2026-11-25T09', { sends: 500, deliveries: 499 }, { softBounces: 1 });
-  server = await serveApi(composeApi({ dynamo: dynamo.client, tables, clock: () => NOW }), { port: 0 });
+  server = await serveApi(composeApi({ dynamo: dynamo.client, tables, clock: () => NOW, erasureKey: TEST_ERASURE_KEY }), { port: 0 });
   api = new ApiClient(server.url);
 });
 afterAll(async () => {

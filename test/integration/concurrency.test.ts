@@ -4,6 +4,7 @@ import { composeSuppressions } from '../../shared/adapters/compose.js';
 import { bounceFor, complaintFor, sqsEvent } from '../support/batches.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
 import { pipelineOn, type PipelineUnderTest } from '../support/pipeline.js';
+import { TEST_ERASURE_KEY } from '../support/erasure-fakes.js';
 
 let dynamo: Dynamo;
 beforeAll(async () => {
@@ -105,6 +106,7 @@ describe('a complaint that arrives after a release', () => {
       dynamo: pipeline.doc,
       tables: { addressTable: pipeline.addressTable, campaignTable: pipeline.campaignTable },
       clock: () => releaseAt,
+      erasureKey: TEST_ERASURE_KEY,
     });
     const email = 'kim@example.com';
     await pipeline.handler(

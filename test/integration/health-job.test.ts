@@ -19,6 +19,7 @@ import { HEALTH_SERVICE, METRICS_NAMESPACE, PowertoolsHealthMetrics } from '../.
 import { hourOf } from '../../shared/domain/index.js';
 import { seedCounts } from '../support/counters.js';
 import { startDynamo, startMessaging, type Dynamo, type Messaging } from '../support/emulators.js';
+import { TEST_ERASURE_KEY } from '../support/erasure-fakes.js';
 
 let dynamo: Dynamo;
 let messaging: Messaging;
@@ -283,7 +284,7 @@ describe('health fan-out against dynalite and SQS', () => {
 describe('pause against dynalite', () => {
   it('stores the pause as CAMPAIGN#<id> / PAUSE, refuses a second pause, resumes once (API routes)', async () => {
     const { tables } = await freshTables();
-    const handler = composeApi({ dynamo: dynamo.client, tables, clock });
+    const handler = composeApi({ dynamo: dynamo.client, tables, clock, erasureKey: TEST_ERASURE_KEY });
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await handler({
         httpMethod: method,
@@ -377,7 +378,7 @@ describe('idle campaigns and kept events against dynalite', () => {
       warn: () => {},
       error: (message: string, extra?: Record<string, unknown>) => errors.push([message, extra]),
     };
-    const handler = composeApi({ dynamo: dynamo.client, tables, clock, logger, pause: { events: bus } });
+    const handler = composeApi({ dynamo: dynamo.client, tables, clock, logger, pause: { events: bus }, erasureKey: TEST_ERASURE_KEY });
     const response = await handler({
       httpMethod: 'PUT',
       path: '/campaigns/nov/pause',

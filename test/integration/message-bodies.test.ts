@@ -14,6 +14,7 @@ import { createSendMessage } from '../../shared/app/send.js';
 import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../shared/domain/index.js';
 import { meterDynamo, type DynamoMeter } from '../support/dynamo-meter.js';
 import { awsTestConfig, startDynamo, type Dynamo } from '../support/emulators.js';
+import { fakeErasure } from '../support/erasure-fakes.js';
 import { FakeAddresses } from '../support/fakes.js';
 import { FakePauses, FakeRetryDue, FakeRetryStates, FakeSender, FakeTimerQueue } from '../support/retry-fakes.js';
 
@@ -50,7 +51,15 @@ function container(clock: () => Date) {
   const doc = documentClient(dynamo.client);
   const outbound = new DynamoOutboundStore(doc, tables.addressTable, clock);
   const sender = new FakeSender();
-  const send = createSendMessage({ addresses: new FakeAddresses(), pauses: new FakePauses(), sender, outbound, logger: silentLogger });
+  const addresses = new FakeAddresses();
+  const send = createSendMessage({
+    addresses,
+    erasure: fakeErasure(addresses),
+    pauses: new FakePauses(),
+    sender,
+    outbound,
+    logger: silentLogger,
+  });
   return { outbound, sender, send, doc };
 }
 
@@ -125,8 +134,10 @@ describe('one stored body per distinct content', () => {
       { step: 'initialize', name: 'staleBodyReads' },
     );
     const outbound = new DynamoOutboundStore(documentClient(stale), tables.addressTable, () => T0);
+    const addresses = new FakeAddresses();
     const send = createSendMessage({
-      addresses: new FakeAddresses(),
+      addresses,
+      erasure: fakeErasure(addresses),
       pauses: new FakePauses(),
       sender: new FakeSender(),
       outbound,
@@ -271,10 +282,12 @@ describe('retries of a message whose body is stored once', () => {
     const sender = new FakeSender();
     const retryDue = new FakeRetryDue();
     // The retry function's container: another outbound store over the same table.
+    const addresses = new FakeAddresses();
     const runner = createRetryRunner({
       retries,
       timers: new FakeTimerQueue(() => due),
-      addresses: new FakeAddresses(),
+      addresses,
+      erasure: fakeErasure(addresses),
       outbound: new DynamoOutboundStore(documentClient(dynamo.client), tables.addressTable, () => due),
       sender,
       pauses: new FakePauses(),

@@ -149,6 +149,19 @@ describe.each(implementations)('AddressRepository contract: %s', (_name, make) =
     expect(await repo.softBounceWindow('nobody@example.com', now, null)).toEqual({ count: 0, items: [], oldestExpiresAt: null });
   });
 
+  it('counts a soft bounce redelivered with another timestamp once, at its earliest time, in either order', async () => {
+    const repo = await make();
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const until = now.getTime() / 1000 + 1000;
+    const first = soft('kim@example.com', 'Bounce:fb-1:kim@example.com', '2026-11-20T09:00:00.000Z', until);
+    await repo.putSoftBounce(soft('kim@example.com', first.eventId, '2026-11-20T10:00:00.000Z', until + 3600));
+    await repo.putSoftBounce(first);
+    await repo.putSoftBounce(soft('kim@example.com', first.eventId, '2026-11-20T11:00:00.000Z', until + 7200));
+    expect(await repo.softBounceWindow('kim@example.com', now, null)).toEqual({ count: 1, items: [first], oldestExpiresAt: until });
+    // A release between the deliveries: the bounce dates from before it, so it no longer counts.
+    expect((await repo.softBounceWindow('kim@example.com', now, '2026-11-20T09:30:00.000Z')).count).toBe(0);
+  });
+
   it('lists a status oldest last-seen first, with filters, page by page without gaps or repeats', async () => {
     const repo = await make();
     const emails: string[] = [];

@@ -1,3 +1,5 @@
+import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
+import type { ErasureDeps } from '../../shared/app/erasure.js';
 import type { ErasedItems, ErasureStore } from '../../shared/app/ports.js';
 import type { Tombstone } from '../../shared/domain/index.js';
 import type { FakeAddresses, FakeCampaigns } from './fakes.js';
@@ -61,4 +63,12 @@ export class FakeErasureStore implements ErasureStore {
       deliveryDelays: delays.length,
     };
   }
+}
+
+/** The erasure key of tests (compositions over a real store need one: there is no send path without it). */
+export const TEST_ERASURE_KEY = async (): Promise<string> => 'test-erasure-key-'.repeat(4);
+
+/** Erasure over the in-memory fakes: what every send path and retry runner built from fakes gets. */
+export function fakeErasure(addresses: FakeAddresses, others: ConstructorParameters<typeof FakeErasureStore>[1] = {}): ErasureDeps {
+  return { hasher: new HmacAddressHasher(TEST_ERASURE_KEY), store: new FakeErasureStore(addresses, others) };
 }

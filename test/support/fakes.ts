@@ -1,6 +1,7 @@
 import { VersionConflictError } from '../../shared/app/errors.js';
 import {
   counterIdKey,
+  softBounceWindowOf,
   type AddressRepository,
   type CampaignCounterRepository,
   type CounterId,
@@ -84,18 +85,18 @@ export class FakeAddresses implements AddressRepository {
       ...(rest.length > query.limit && last ? { nextCursor: sortKey(last) } : {}),
     };
   }
+  /** One item per event, as the table keys it: a redelivery dated otherwise keeps the earliest time. */
   async putSoftBounce(item: SoftBounceItem) {
-    this.softBounces.set(`${item.email}#${item.eventId}`, item);
+    const key = `${item.email}#${item.eventId}`;
+    const seen = this.softBounces.get(key);
+    if (seen === undefined || item.occurredAt < seen.occurredAt) this.softBounces.set(key, item);
   }
   async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
-    const items = [...this.softBounces.values()]
-      .filter((i) => i.email === email && i.expiresAt > now.getTime() / 1000 && (since === null || i.occurredAt > since))
-      .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId));
-    return {
-      count: items.length,
-      items,
-      oldestExpiresAt: items.length === 0 ? null : Math.min(...items.map((i) => i.expiresAt)),
-    };
+    return softBounceWindowOf(
+      [...this.softBounces.values()].filter(
+        (i) => i.email === email && i.expiresAt > now.getTime() / 1000 && (since === null || i.occurredAt > since),
+      ),
+    );
   }
 }
 

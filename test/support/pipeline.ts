@@ -6,6 +6,7 @@ import type { DeadLetterSink } from '../../shared/app/ports.js';
 import { composeClassify, documentClient, type TableNames } from '../../shared/adapters/compose.js';
 import { sqsBatchHandler } from '../../shared/adapters/inbound/sqs-batch.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
+import { TEST_ERASURE_KEY } from './erasure-fakes.js';
 
 let tableSeq = 0;
 
@@ -41,6 +42,7 @@ export async function pipelineOn(
     tables: { addressTable, campaignTable },
     deadLetters,
     clock: options.clock ?? (() => new Date('2026-11-20T12:00:00Z')),
+    erasureKey: TEST_ERASURE_KEY,
   });
   const handler = sqsBatchHandler(process);
   const scan = async (table: string) => {

@@ -9,6 +9,7 @@ import type { MessageContent } from '../../shared/app/retry-ports.js';
 import { MailboxWorld, type WorldEntry, type WorldEvent } from '../../local/mailbox-world.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from './fakes.js';
 import { FakeOutbound, FakePauses, FakeRetryDue, FakeRetryStates, FakeSender, FakeTimerQueue } from './retry-fakes.js';
+import { fakeErasure } from './erasure-fakes.js';
 
 /** SES that answers with the mailbox world: every accepted message schedules its events. */
 class WorldSender extends FakeSender {
@@ -84,7 +85,14 @@ export class RetryLoop {
       clock: this.clock,
       retries: scheduler,
     });
-    const ports = { addresses: this.addresses, outbound: this.outbound, sender: this.sender, pauses: this.pauses, logger: this.logger };
+    const ports = {
+      addresses: this.addresses,
+      outbound: this.outbound,
+      sender: this.sender,
+      pauses: this.pauses,
+      logger: this.logger,
+      erasure: fakeErasure(this.addresses, { campaigns: this.campaigns, retries: this.retries, outbound: this.outbound }),
+    };
     this.runTimer = createRetryRunner({ ...ports, retries: this.retries, timers: this.timers, retryDue: this.retryDue });
     this.sendMessage = createSendMessage(ports);
     this.sweep = createRetrySweeper({ due: this.retries, timers: this.timers, logger: this.logger });

@@ -140,11 +140,11 @@ describe('DynamoAddressRepository', () => {
     const window = await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), null);
     expect(window).toMatchObject({ count: 2, items: [{ eventId: 'a' }, { eventId: 'b', evidence: { rule: 'r' } }] });
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :soft)',
       FilterExpression: '#ttl > :now',
       ExpressionAttributeValues: {
         ':pk': 'ADDR#kim@example.com',
-        ':from': 'SOFT#',
-        ':to': 'SOFT#\uffff',
+        ':soft': 'SOFT#',
         ':now': Math.floor(Date.parse('2026-11-20T12:00:00Z') / 1000),
       },
     });
@@ -155,7 +155,18 @@ describe('DynamoAddressRepository', () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
     await repo.softBounceWindow('kim@example.com', new Date('2026-11-20T12:00:00Z'), '2026-11-20T09:00:00.000Z');
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
-      ExpressionAttributeValues: expect.objectContaining({ ':from': 'SOFT#2026-11-20T09:00:00.000Z\uffff' }),
+      FilterExpression: '#ttl > :now AND occurredAt > :since',
+      ExpressionAttributeValues: expect.objectContaining({ ':since': '2026-11-20T09:00:00.000Z' }),
+    });
+  });
+
+  it('keys a soft bounce by its event alone; a redelivery dated otherwise keeps the earliest time', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const item = { email: 'kim@example.com', eventId: 'Bounce:fb-1:kim@example.com', occurredAt: '2026-11-20T10:00:00.000Z' };
+    await repo.putSoftBounce({ ...item, evidence: NO_EVIDENCE, expiresAt: 5 });
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ pk: 'ADDR#kim@example.com', sk: 'SOFT#Bounce:fb-1:kim@example.com', occurredAt: item.occurredAt }),
+      ConditionExpression: 'attribute_not_exists(sk) OR occurredAt > :occurredAt',
     });
   });
 });

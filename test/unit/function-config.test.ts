@@ -7,6 +7,7 @@ describe('classify function environment (zod/mini)', () => {
     ADDRESS_TABLE_NAME: 'addresses',
     CAMPAIGN_TABLE_NAME: 'campaigns',
     DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq',
+    ERASURE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:erasure',
   };
 
   it('fills the tag names with their defaults and leaves the retry queue unset', () => {
@@ -24,5 +25,7 @@ describe('classify function environment (zod/mini)', () => {
     expect(attempt).toThrow(/ADDRESS_TABLE_NAME/);
     expect(attempt).toThrow(/CAMPAIGN_TABLE_NAME/);
     expect(attempt).toThrow(/DEAD_LETTER_QUEUE_URL/);
+    // No erasure key, no classify function: without it an erased address would read as unknown.
+    expect(attempt).toThrow(/ERASURE_SECRET_ARN/);
   });
 });

@@ -4,16 +4,19 @@ import { createSendMessage } from '../../shared/app/send.js';
 import { RETRY_STATE_RETENTION_SECONDS, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
 import { FakeOutbound, FakePauses, FakeSender } from '../support/retry-fakes.js';
+import { fakeErasure } from '../support/erasure-fakes.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 
 function setup() {
+  const addresses = new FakeAddresses();
   const deps = {
-    addresses: new FakeAddresses(),
+    addresses,
     pauses: new FakePauses(),
     sender: new FakeSender(),
     outbound: new FakeOutbound(),
     logger: new RecordingLogger(),
+    erasure: fakeErasure(addresses),
   };
   return { ...deps, send: createSendMessage(deps) };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SendRequest } from '../../app/send.js';
+import { jsonNestingReason } from '../../domain/index.js';
 
 /**
  * A value SES can carry in a message tag: letters, digits, `_ - . @`, 1 to 256
@@ -63,8 +64,11 @@ export function toSendRequest(json: SendRequestJson): SendRequest {
   };
 }
 
-/** Parse one input line; the error names what is wrong (never the address). */
+/** Parse one input line; the error names what is wrong (never the address). Never throws. */
 export function parseSendLine(line: string): { ok: true; request: SendRequest } | { ok: false; reason: string } {
+  // Before anything builds or walks the value (templateData is stringified below).
+  const tooDeep = jsonNestingReason(line);
+  if (tooDeep !== null) return { ok: false, reason: tooDeep };
   let json: unknown;
   try {
     json = JSON.parse(line);

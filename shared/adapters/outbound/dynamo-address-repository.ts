@@ -3,6 +3,7 @@ import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand,
 import { batchGetAll } from './dynamo-batch.js';
 import { forEachLimited } from '../../app/concurrency.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
+import { softBounceWindowOf } from '../../app/ports.js';
 import type {
   AddressRepository,
   HistoryWrite,
@@ -14,7 +15,7 @@ import type {
 } from '../../app/ports.js';
 import type { AddressState, HistoryEntry } from '../../domain/index.js';
 import { historyFromItem, historyToItem, softBounceFromItem, stateFromItem, stateToItem } from './address-items.js';
-import { ADDRESS_TABLE, addressKey, historyKey, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
+import { ADDRESS_TABLE, addressKey, historyKey, SOFT_SK_PREFIX, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
 
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times with backoff. */
 const ITEMS_PER_WRITE = 25;
@@ -172,46 +173,42 @@ export class DynamoAddressRepository implements AddressRepository {
   }
 
   async putSoftBounce(item: SoftBounceItem): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...softBounceKey(item.email, item.occurredAt, item.eventId), ...item, [TTL_ATTRIBUTE]: item.expiresAt },
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...softBounceKey(item.email, item.eventId), ...item, [TTL_ATTRIBUTE]: item.expiresAt },
+          // One item per event: a redelivery dated otherwise keeps the earliest time, in whatever order they come.
+          ConditionExpression: 'attribute_not_exists(sk) OR occurredAt > :occurredAt',
+          ExpressionAttributeValues: { ':occurredAt': item.occurredAt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // an earlier delivery of it is kept
+    }
   }
 
   async softBounceWindow(email: string, now: Date, since: string | null): Promise<SoftBounceWindow> {
-    let count = 0;
-    const inWindow: SoftBounceItem[] = [];
-    let oldestExpiresAt: number | null = null;
+    const read: SoftBounceItem[] = [];
     const pages = paginateQuery(
       { client: this.client },
       {
         TableName: this.tableName,
-        // Keys sort by time: after a release only the soft bounces since then count.
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :soft)',
         // TTL deletes hours or days late: an expired item is outside the window whatever the table holds.
-        FilterExpression: '#ttl > :now',
+        // After a release only the soft bounces since then count.
+        FilterExpression: since === null ? '#ttl > :now' : '#ttl > :now AND occurredAt > :since',
         ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':pk': addressKey(email).pk,
-          ':from': since === null ? 'SOFT#' : `SOFT#${since}\uffff`,
-          ':to': 'SOFT#\uffff',
+          ':soft': SOFT_SK_PREFIX,
           ':now': Math.floor(now.getTime() / 1000),
+          ...(since === null ? {} : { ':since': since }),
         },
         ConsistentRead: true,
       },
     );
-    for await (const page of pages) {
-      const items = page.Items ?? [];
-      count += items.length;
-      for (const item of items) {
-        const expiresAt = Number(item[TTL_ATTRIBUTE]);
-        if (oldestExpiresAt === null || expiresAt < oldestExpiresAt) oldestExpiresAt = expiresAt;
-      }
-      // Keys sort by time (then event id), so the items come oldest first.
-      for (const item of items) inWindow.push(softBounceFromItem(email, item, TTL_ATTRIBUTE));
-    }
-    return { count, items: inWindow, oldestExpiresAt };
+    for await (const page of pages) for (const item of page.Items ?? []) read.push(softBounceFromItem(email, item, TTL_ATTRIBUTE));
+    return softBounceWindowOf(read);
   }
 }

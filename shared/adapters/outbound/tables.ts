@@ -34,7 +34,8 @@ export const sweepCursorKey = () => ({ pk: 'RETRY-SWEEP', sk: 'CURSOR' });
 /**
  * Address table:
  * - `ADDR#<email>` / `STATE`: the suppression record (GSI `byStatus`: status, lastSeenAt#email);
- * - `ADDR#<email>` / `SOFT#<occurredAt>#<eventId>`: one soft bounce in the 72 h window (TTL);
+ * - `ADDR#<email>` / `SOFT#<eventId>`: one soft bounce in the 72 h window, keyed by the event alone so a
+ *   redelivery dated otherwise is the same item (`occurredAt` is an attribute; TTL);
  * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
  * - `ADDR#<email>` / `RETRY#<original MessageId>`: retry state of one logical message (TTL past the window);
  *   while open (scheduled, or claimed with its outcome unknown) it is also in the sparse GSI `byDue`:
@@ -71,9 +72,11 @@ export const ADDRESS_TABLE: TableDescription = {
 export const CAMPAIGN_TABLE: TableDescription = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
 
 export const addressKey = (email: string) => ({ pk: `ADDR#${email}`, sk: 'STATE' });
-export const softBounceKey = (email: string, occurredAt: string, eventId: string) => ({
+/** Sort key prefix of soft-bounce window items. */
+export const SOFT_SK_PREFIX = 'SOFT#';
+export const softBounceKey = (email: string, eventId: string) => ({
   pk: `ADDR#${email}`,
-  sk: `SOFT#${occurredAt}#${eventId}`,
+  sk: `${SOFT_SK_PREFIX}${eventId}`,
 });
 /** Sort key prefix of retry states (`ADDR#<email>` / `RETRY#<original MessageId>`). */
 export const RETRY_SK_PREFIX = 'RETRY#';
