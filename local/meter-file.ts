@@ -2,7 +2,7 @@ import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ProcessBatch } from '../shared/app/classify-batch.js';
-import { emptyMeter, mergeMeters, type MeterSnapshot } from '../shared/app/cost.js';
+import { emptyMeter, mergeMeters, meterTotals, type MeterSnapshot } from '../shared/app/cost.js';
 import { itemBytes, LOCAL_FUNCTION, RequestMeter } from '../shared/adapters/request-meter.js';
 
 /** The runtime's meter file; other processes that meter for it (`bounce send`) write `meter-<name>.json` beside it. */
@@ -29,9 +29,11 @@ export async function readDataDirMeter(dataDir: string): Promise<MeterSnapshot |
   return total;
 }
 
-/** Written whole, then renamed: a reader never sees half a file. */
+/** Written whole, then renamed: a reader never sees half a file. With the totals, for a person reading it. */
 export async function writeMeterFile(path: string, meter: MeterSnapshot): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(meter, null, 1)}\n`);
+  const { sends, sesEvents, notifications } = meterTotals(meter);
+  const totals = { sendsRequested: sends, sesEventsPublished: sesEvents, notificationsReceived: notifications };
+  await writeFile(`${path}.tmp`, `${JSON.stringify({ ...meter, totals }, null, 1)}\n`);
   await rename(`${path}.tmp`, path);
 }
 
