@@ -80,23 +80,26 @@ export class OperationalAlarms extends Construct {
       const age = this.props.queueAgeLimit ?? Duration.minutes(30);
       const dlqAge = this.props.deadLetterAgeLimit ?? Duration.days(7);
       const limit = isDeadLetterQueue ? dlqAge : age;
-      this.alarm(`${id}OldestMessage`, {
-        metric: new Metric({
-          namespace: 'AWS/SQS',
-          metricName: 'ApproximateAgeOfOldestMessage',
-          dimensionsMap: dimensions,
-          statistic: 'Maximum',
-          period: Duration.minutes(5),
-        }),
-        threshold: limit.toSeconds(),
-        evaluationPeriods: isDeadLetterQueue ? 1 : 3,
-        description: isDeadLetterQueue
-          ? `Records in the dead-letter queue ${id}` +
-            ` are over ${limit.toHumanString()} old and will expire: replay or drop them (bounce dlq).`
-          : `The oldest message in ${id} is over ${limit.toHumanString()} old: its ` +
-            `consumer is failing, throttled or stopped. Check the function's ` +
-            `errors and logs.`,
-      });
+      // A queue whose construct alarms on its own age already (the notification backlog, tighter) keeps that one.
+      const ageSignature = JSON.stringify(['AWS/SQS', 'ApproximateAgeOfOldestMessage', stack.resolve(queue.attrQueueName)]);
+      if (!existingAlarms.includes(ageSignature))
+        this.alarm(`${id}OldestMessage`, {
+          metric: new Metric({
+            namespace: 'AWS/SQS',
+            metricName: 'ApproximateAgeOfOldestMessage',
+            dimensionsMap: dimensions,
+            statistic: 'Maximum',
+            period: Duration.minutes(5),
+          }),
+          threshold: limit.toSeconds(),
+          evaluationPeriods: isDeadLetterQueue ? 1 : 3,
+          description: isDeadLetterQueue
+            ? `Records in the dead-letter queue ${id}` +
+              ` are over ${limit.toHumanString()} old and will expire: replay or drop them (bounce dlq).`
+            : `The oldest message in ${id} is over ${limit.toHumanString()} old: its ` +
+              `consumer is failing, throttled or stopped. Check the function's ` +
+              `errors and logs.`,
+        });
       if (!isDeadLetterQueue) continue;
       const depth = new Metric({
         namespace: 'AWS/SQS',
