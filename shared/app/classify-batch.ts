@@ -302,7 +302,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
     for (const [sourceId, outcomes] of outcomesByRecord) {
       for (const outcome of outcomes) counted.push({ outcome, sourceId });
     }
-    const counters = await recordCampaignCounters(counted, deps, shards);
+    const counters = await recordCampaignCounters(counted, deps, now, shards);
     for (const error of counters.errors) logger.error('Campaign counters not written; records will be delivered again', errorFields(error));
     for (const id of counters.failedSourceIds) failed.add(id);
 

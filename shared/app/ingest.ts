@@ -273,6 +273,7 @@ export interface CounterWriteResult {
 export async function recordCampaignCounters(
   items: readonly CountedOutcome[],
   deps: IngestDeps,
+  now: Date,
   shards: CounterShards = new CounterShards(),
 ): Promise<CounterWriteResult> {
   const failed = new Set<string>();
@@ -293,21 +294,26 @@ export async function recordCampaignCounters(
     );
     return { failedSourceIds: failed, errors };
   }
-  const hours = new Map(updates.map(({ update: u }) => [`${u.campaign}\u0000${u.hour}`, u]));
+  // Each campaign is marked active in the hours its counters are bucketed by (the send hours) and in the hour
+  // they changed: a late bounce or complaint of an old send is then seen by the health finder, which reads
+  // the campaigns of recent hours only. One marker write per campaign-hour per container (the adapter caches).
+  const changedHour = now.toISOString().slice(0, 13);
+  const marks = new Map<string, { readonly campaign: string; readonly hour: string; readonly sourceIds: string[] }>();
+  for (const { update: u } of updates) {
+    for (const hour of new Set([u.hour, changedHour])) {
+      const key = `${u.campaign}\u0000${hour}`;
+      const mark = marks.get(key) ?? { campaign: u.campaign, hour, sourceIds: [] };
+      mark.sourceIds.push(...u.sourceIds);
+      marks.set(key, mark);
+    }
+  }
   const campaigns = new Map<string, typeof updates>();
   for (const entry of updates) campaigns.set(entry.id.campaign, [...(campaigns.get(entry.id.campaign) ?? []), entry]);
   const write = (entry: (typeof updates)[number], id: CounterId, known: Map<string, StoredCounter>) =>
     writeCounter(id, entry.update.hashes, known.get(counterIdKey(id)), deps.counters, shards);
   await Promise.all([
-    ...[...hours.values()].map((u) =>
-      deps.counters.markActive(u.campaign, u.hour).catch((error: unknown) =>
-        failAll(
-          error,
-          updates
-            .filter(({ update: other }) => other.campaign === u.campaign && other.hour === u.hour)
-            .flatMap(({ update: other }) => [...other.sourceIds]),
-        ),
-      ),
+    ...[...marks.values()].map((mark) =>
+      deps.counters.markActive(mark.campaign, mark.hour).catch((error: unknown) => failAll(error, mark.sourceIds)),
     ),
     ...[...campaigns.values()].map(async ([first, ...rest]) => {
       if (!first) return;

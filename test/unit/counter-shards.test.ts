@@ -48,6 +48,7 @@ describe('recordCampaignCounters under contention', () => {
     const result = await recordCampaignCounters(
       items,
       { addresses: new FakeAddresses(), delays: counters, counters },
+      new Date('2026-11-20T10:30:00Z'),
       new CounterShards(8),
     );
     expect(result.failedSourceIds.size).toBe(0);
@@ -56,5 +57,20 @@ describe('recordCampaignCounters under contention', () => {
     expect(counters.writes).toBe(landed.length + 1);
     expect(new Set(landed.map(({ id }) => id.shard)).size).toBe(1);
     expect(landed[0]?.id.shard).not.toBe(0);
+  });
+});
+
+describe('campaign activity markers', () => {
+  it('a late outcome marks its campaign active in the hour it arrived, beside its send hour', async () => {
+    const counters = new FakeCampaigns();
+    const send = notificationFixture('event-send.json') as { mail: Record<string, unknown> };
+    const items = outcomesOf(send).map((outcome, i) => ({ outcome, sourceId: `r${i}` }));
+    const sentHour = items[0]?.outcome.occurredAt.slice(0, 13) ?? '';
+    // Three days after the send (a complaint's usual delay): the health finder reads recent hours only.
+    const arrived = new Date(Date.parse(`${sentHour}:00:00Z`) + 72 * 3600_000 + 60_000);
+    const result = await recordCampaignCounters(items, { addresses: new FakeAddresses(), delays: counters, counters }, arrived);
+    expect(result.failedSourceIds.size).toBe(0);
+    const campaign = items[0]?.outcome.tags.campaign ?? '';
+    expect([...counters.active].sort()).toEqual([`${sentHour}#${campaign}`, `${arrived.toISOString().slice(0, 13)}#${campaign}`].sort());
   });
 });
