@@ -4,7 +4,7 @@ import dynalite from 'dynalite';
 import { composeHealthChecker, composeHealthJob, documentClient } from '../shared/adapters/compose.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../shared/adapters/outbound/dynamo-campaign-repository.js';
-import { countRequests } from '../shared/adapters/request-count.js';
+import { countRequests } from '../shared/adapters/request-meter.js';
 import { forEachLimited } from '../shared/app/concurrency.js';
 import type { HealthMetricsPort } from '../shared/app/health-ports.js';
 import { HEALTH_FAN_OUT } from '../shared/app/health-job.js';

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDecisionEvents, localHealthPass } from '../local/health-timer.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeClock, whyNotRunning } from '../local/runtime-file.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
-import { countRequests } from '../shared/adapters/request-count.js';
+import { countRequests } from '../shared/adapters/request-meter.js';
 import type { CommandIo } from './suppression-commands.js';
 
 /** The exact `--json` form of `bounce health --run` (a contract for outside tools; fields may be added). */

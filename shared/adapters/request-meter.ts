@@ -420,3 +420,14 @@ function valueBytes(value: Fields): number {
   if (value.M && typeof value.M === 'object') return 3 + itemBytes(fields(value.M)) + Object.keys(fields(value.M)).length;
   return 0;
 }
+
+/**
+ * Counts the requests a client sends from now on (document-client commands included: they share the
+ * client's middleware stack), through the same meter middleware.
+ * @returns the count so far
+ */
+export function countRequests<I extends object, O extends object>(client: MeteredClient<I, O>): () => number {
+  const meter = new RequestMeter();
+  meter.attach(client);
+  return () => meter.snapshot().requests.reduce((sum, row) => sum + row.count, 0);
+}

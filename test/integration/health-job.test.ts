@@ -11,7 +11,7 @@ import {
   composePauses,
   documentClient,
 } from '../../shared/adapters/compose.js';
-import { countRequests } from '../../shared/adapters/request-count.js';
+import { countRequests } from '../../shared/adapters/request-meter.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
 import { DynamoPauseStore } from '../../shared/adapters/outbound/dynamo-health-stores.js';
