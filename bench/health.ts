@@ -95,8 +95,8 @@ export async function benchHealth(): Promise<void> {
   );
   console.log(
     `  storage requests: ${passRequests} for the pass (${f(passRequests / Math.max(1, run.checks.length), 2)} per campaign), ` +
-      `${f(perCampaign, 2)} per campaign checked (target <= 5; this key layout reads ` +
-      `the 336 activity markers in 4 BatchGets + 1 Query per active hour, a campaign partition makes it 1 Query)`,
+      `${f(perCampaign, 2)} per campaign checked (target <= 5; a campaign's 336 hours of counters are one Query ` +
+      `of its partition, plus its open alerts when it is marked and its delays when it has any)`,
   );
   console.log(
     `  one checker invocation (${HEALTH_FAN_OUT.messagesPerBatch} messages x ${HEALTH_FAN_OUT.campaignsPerMessage} campaigns): ` +
