@@ -259,10 +259,14 @@ describe('closed loop on the local runtime (send → SES → events → classify
     await pauses.pause({ campaign: 'waiting', reason: 'test', actor: 'tester', pausedAt: runtime.clock().toISOString(), automatic: false });
     const state = () => retries.get('paused@example.org', sent.messageId);
     // Claimed at due time and put back to wait (schedule, claim, wait: version 3 at least).
-    await waitFor('the due attempt put back to wait', async () => {
-      const s = await state();
-      return s?.status === 'scheduled' && s.version >= 3;
-    });
+    await waitFor(
+      'the due attempt put back to wait',
+      async () => {
+        const s = await state();
+        return s?.status === 'scheduled' && s.version >= 3;
+      },
+      30,
+    );
     // Three hours of the runtime clock paused: rechecked, never sent, never ended.
     const pausedAt = runtime.clock().getTime();
     await waitFor('3 h paused', async () => runtime.clock().getTime() - pausedAt > 3 * 3600 * 1000);
