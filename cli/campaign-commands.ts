@@ -191,7 +191,7 @@ export async function pauseCommand(
     io.stdout.write(
       view.paused
         ? `Campaign ${campaign} is paused${set}: sends are refused and due retries wait until it is resumed.\n`
-        : `Campaign ${campaign} is resumed${set}: sends and held retries go out again.\n`,
+        : `Campaign ${campaign} is resumed${set}: sends go out again, waiting retries within 15 minutes.\n`,
     );
     return 0;
   } catch (error) {

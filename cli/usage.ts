@@ -182,12 +182,14 @@ checks, alerts, metrics and heartbeat into its data folder); --json prints
   pause: `Usage: bounce pause CAMPAIGN --reason TEXT [--data DIR | --url URL]
 
 Pause a campaign: the send path refuses it and due retries wait until it is
-resumed. Exit 1 when it is already paused.
+resumed (rechecked every 15 minutes, up to their 72-hour window; still paused
+then, they are given up and the address held for review). Exit 1 when it is
+already paused.
 `,
   resume: `Usage: bounce resume CAMPAIGN --reason TEXT [--data DIR | --url URL]
 
-Resume a paused campaign: sends and held retries go out again. Exit 1 when it
-is not paused.
+Resume a paused campaign: sends go out again, and waiting retries at their
+next recheck (within 15 minutes). Exit 1 when it is not paused.
 `,
 };
 

@@ -6,6 +6,9 @@ import {
   retryTags,
   skipReasonAtDue,
   stepForTimer,
+  timerDelaySeconds,
+  timerOf,
+  waitWhilePaused,
   type RetryEvent,
   type RetryState,
   type RetryTimer,
@@ -25,7 +28,16 @@ import {
 } from './retry-ports.js';
 
 export type TimerResult =
-  'waiting' | 'awaiting-outcome' | 'dropped' | 'lost-race' | 'sent' | 'skipped' | 'published' | 'refused-by-ses' | 'gave-up';
+  | 'waiting'
+  | 'waiting-for-resume'
+  | 'awaiting-outcome'
+  | 'dropped'
+  | 'lost-race'
+  | 'sent'
+  | 'skipped'
+  | 'published'
+  | 'refused-by-ses'
+  | 'gave-up';
 
 export interface RetryRunnerDeps {
   readonly retries: RetryStateRepository;
@@ -49,9 +61,11 @@ export type RunRetryTimer = (timer: RetryTimer, now: Date) => Promise<TimerResul
  * A timer message arrives: due → one sender claims the attempt
  * (compare-and-set), checks the address and the campaign at that moment, and
  * sends the stored message again with the retry link in its tags, or
- * publishes a "retry due" event when the message is not stored. An attempt
- * whose window closed before it could be claimed is not sent: it gives up and
- * the address goes to review.
+ * publishes a "retry due" event when the message is not stored. A paused
+ * campaign's attempt is neither sent nor ended: it is scheduled again a little
+ * later (PAUSED_RECHECK_SECONDS) and goes out at the first recheck after the
+ * resume. An attempt whose window closed before it could be claimed (paused
+ * all along, or late) is not sent: it gives up and the address goes to review.
  *
  * A crash or a timeout after the claim leaves the attempt `sending` (in the
  * due index, at the end of its evidence wait). Any event of the attempt
@@ -108,12 +122,21 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
       deps.outbound.get(claimed.originalMessageId),
     ]);
     const campaign = outbound?.tags.campaign ?? claimed.campaign;
-    const paused = campaign === null ? false : await deps.pauses.isPaused(campaign);
-    const skip = skipReasonAtDue(addressState?.status ?? null, paused);
+    const skip = skipReasonAtDue(addressState?.status ?? null);
     if (skip !== null) {
       await finish(claimed, 'skip', { reason: skip });
       logger.info('Retry skipped at due time', { address, attempt: claimed.attempt, reason: skip });
       return 'skipped';
+    }
+    if (campaign !== null && (await deps.pauses.isPaused(campaign))) {
+      const waiting = waitWhilePaused(claimed, now);
+      // Within one delay: the runner enqueues the recheck itself. A crash before the enqueue is
+      // repaired by this timer message coming back (its state is then scheduled and not due: `wait`).
+      if (!(await retries.put(waiting, claimed.version, { timerEnqueued: true }))) return 'lost-race';
+      const delay = timerDelaySeconds(waiting.dueAt, now, timers.maxDelaySeconds) ?? timers.maxDelaySeconds;
+      await timers.enqueue(timerOf(waiting), delay);
+      logger.info('Retry waits: campaign paused', { address, attempt: claimed.attempt, recheckAt: waiting.dueAt });
+      return 'waiting-for-resume';
     }
     if (outbound === null || outbound.content === null) {
       await deps.retryDue.publish(retryDueEvent(claimed));

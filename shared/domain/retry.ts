@@ -35,6 +35,14 @@ export const RETRY_WINDOW_SECONDS = 72 * 3600;
  * for over an hour before one can happen.
  */
 export const SEND_EVIDENCE_WAIT_SECONDS = 90 * 60;
+/**
+ * How long an attempt due while its campaign is paused waits before it is
+ * looked at again. One queue delay (900 s): the runner enqueues that timer
+ * itself, so no sweep is needed and a resumed campaign's retries go out at
+ * most 15 minutes after the resume; a day of pause costs each waiting attempt
+ * 96 timer messages and 192 state writes (claim, wait), cents per thousand.
+ */
+export const PAUSED_RECHECK_SECONDS = MAX_TIMER_DELAY_SECONDS;
 /** Retry state is kept this long after the window closes, then TTL removes it. */
 export const RETRY_STATE_RETENTION_SECONDS = RETRY_WINDOW_SECONDS + 7 * 24 * 3600;
 
@@ -54,7 +62,7 @@ export type RetryStatus =
   | 'sent'
   /** Delivered: nothing more to do. */
   | 'delivered'
-  /** Not sent at due time (address suppressed or held, campaign paused): `reason`. */
+  /** Not sent at due time (address suppressed or held, SES refused): `reason`. */
   | 'skipped'
   /** The window or the attempts ran out: the address went to review. */
   | 'gave-up'
@@ -119,10 +127,22 @@ const isoAt = (epochSeconds: number): string => new Date(epochSeconds * 1000).to
  *   still unknown after the evidence wait is claimed again;
  * - `accepted`: SES answered the sender with a MessageId; `send-seen`: an event of the attempt
  *   (Send, DeliveryDelay, Complaint) proves SES accepted it, whoever sent it;
- * - `skip` (the address or campaign says no, or SES refused), `publish` (a "retry due" event
+ * - `wait`: a claimed attempt whose campaign is paused goes back to `scheduled`, due again later;
+ * - `skip` (the address says no, or SES refused), `publish` (a "retry due" event
  *   instead), `give-up` (attempts or window ran out), `deliver` (a Delivery of any send).
  */
-export const RETRY_EVENTS = ['schedule', 'claim', 'take-over', 'accepted', 'send-seen', 'skip', 'publish', 'give-up', 'deliver'] as const;
+export const RETRY_EVENTS = [
+  'schedule',
+  'claim',
+  'take-over',
+  'accepted',
+  'send-seen',
+  'wait',
+  'skip',
+  'publish',
+  'give-up',
+  'deliver',
+] as const;
 export type RetryEvent = (typeof RETRY_EVENTS)[number];
 
 /**
@@ -139,6 +159,8 @@ export const RETRY_TRANSITIONS: Readonly<Record<RetryStatus | 'none', Partial<Re
     'take-over': 'sending',
     accepted: 'sent',
     'send-seen': 'sent',
+    // The campaign is paused at due time: not sent, not ended; it waits (within its window).
+    wait: 'scheduled',
     skip: 'skipped',
     publish: 'published',
     'give-up': 'gave-up',
@@ -373,12 +395,26 @@ export function retryDueEvent(state: RetryState): RetryDueEvent {
   };
 }
 
-/** Why an attempt is not sent at due time, or null when it may go. */
-export function skipReasonAtDue(addressStatus: string | null, campaignPaused: boolean): string | null {
+/** Why an attempt is not sent at due time, or null when it may go (a paused campaign makes it wait instead: `waitWhilePaused`). */
+export function skipReasonAtDue(addressStatus: string | null): string | null {
   if (addressStatus === 'suppressed') return 'address-suppressed';
   if (addressStatus === 'review') return 'address-in-review';
-  if (campaignPaused) return 'campaign-paused';
   return null;
+}
+
+/**
+ * A claimed attempt whose campaign is paused: back to `scheduled`, due again
+ * PAUSED_RECHECK_SECONDS from now, or at its window's end if that comes first
+ * (so a resume just before the window closes still sends it). A recheck after
+ * the window closed gives up like any late claim (`stepForTimer`).
+ */
+export function waitWhilePaused(claimed: RetryState, now: Date): RetryState {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const windowEnd = windowEndOf(claimed);
+  // At least a second ahead, so a recheck never comes back within the same instant.
+  const recheck =
+    nowSeconds + 1 < windowEnd ? Math.min(nowSeconds + PAUSED_RECHECK_SECONDS, windowEnd) : nowSeconds + PAUSED_RECHECK_SECONDS;
+  return moveRetry(claimed, 'wait', { dueAt: isoAt(recheck) });
 }
 
 /** The body of a timer message on the retry queue (JSON). */

@@ -148,7 +148,7 @@ describe('bounce pause / resume', () => {
     expect(again.err()).toContain('(HTTP 409)');
     const resumed = capture();
     expect(await pauseCommand(api, 'resume', 'spring-sale', 'list cleaned', resumed.io)).toBe(0);
-    expect(resumed.out()).toBe('Campaign spring-sale is resumed: sends and held retries go out again.\n');
+    expect(resumed.out()).toBe('Campaign spring-sale is resumed: sends go out again, waiting retries within 15 minutes.\n');
     expect(await pauses.isPaused('spring-sale')).toBe(false);
     const notPaused = capture();
     expect(await pauseCommand(api, 'resume', 'spring-sale', 'twice', notPaused.io)).toBe(1);

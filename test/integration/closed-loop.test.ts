@@ -7,6 +7,7 @@ import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { composeStores, documentClient } from '../../shared/adapters/compose.js';
 import { DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoPauseStore } from '../../shared/adapters/outbound/dynamo-health-stores.js';
 import type { SendRequest } from '../../shared/app/send.js';
 import { mkdtempSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
@@ -18,6 +19,7 @@ const world: WorldEntry[] = [
   ...STORY_WORLD,
   { address: 'gone@example.org', responses: [DEAD] },
   { address: 'templated@example.org', responses: [BUSY, { deliver: true }] },
+  { address: 'paused@example.org', responses: [BUSY, { deliver: true }] },
 ];
 
 /** The local runtime's clock runs this much faster: 72 h of retries take about a minute. */
@@ -247,5 +249,33 @@ describe('closed loop on the local runtime (send → SES → events → classify
       status: 'delivered',
       lastMessageId: mail[1]?.messageId,
     });
+  }, 60_000);
+
+  it('pause → retry due → resume: the attempt waits unsent while paused, then goes out once', async () => {
+    const sent = await runtime.send(message('paused@example.org', 'waiting'));
+    if (sent.status !== 'sent') throw new Error('not sent');
+    // Paused before its bounce even comes back: the retry (15–60 min later) comes due while paused.
+    const pauses = new DynamoPauseStore(documentClient(dynamo), runtime.file.tables.campaigns);
+    await pauses.pause({ campaign: 'waiting', reason: 'test', actor: 'tester', pausedAt: runtime.clock().toISOString(), automatic: false });
+    const state = () => retries.get('paused@example.org', sent.messageId);
+    // Claimed at due time and put back to wait (schedule, claim, wait: version 3 at least).
+    await waitFor(
+      'the due attempt put back to wait',
+      async () => {
+        const s = await state();
+        return s?.status === 'scheduled' && s.version >= 3;
+      },
+      30,
+    );
+    // Three hours of the runtime clock paused: rechecked, never sent, never ended.
+    const pausedAt = runtime.clock().getTime();
+    await waitFor('3 h paused', async () => runtime.clock().getTime() - pausedAt > 3 * 3600 * 1000);
+    expect(await sendsTo('paused@example.org')).toBe(1);
+    expect(await state()).toMatchObject({ attempt: 1, status: 'scheduled' });
+    await pauses.resume('waiting');
+    await waitFor('delivered after the resume', async () => (await state())?.status === 'delivered');
+    const mail = await mailTo('paused@example.org');
+    expect(mail).toHaveLength(2);
+    expect(await state()).toMatchObject({ attempt: 1, status: 'delivered', lastMessageId: mail[1]?.messageId });
   }, 60_000);
 });

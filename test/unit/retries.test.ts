@@ -3,7 +3,12 @@ import { STORY_WORLD } from '../support/worlds.js';
 import { SendRefusedError } from '../../shared/app/retry-ports.js';
 import { MAX_STORED_CONTENT_BYTES } from '../../shared/app/send.js';
 import { RetryLoop } from '../support/retry-loop.js';
-import { RETRY_WINDOW_SECONDS, SEND_EVIDENCE_WAIT_SECONDS, SWEEP_EVERY_SECONDS } from '../../shared/domain/index.js';
+import {
+  PAUSED_RECHECK_SECONDS,
+  RETRY_WINDOW_SECONDS,
+  SEND_EVIDENCE_WAIT_SECONDS,
+  SWEEP_EVERY_SECONDS,
+} from '../../shared/domain/index.js';
 
 const world = STORY_WORLD;
 
@@ -262,12 +267,89 @@ describe('exactly one send per attempt', () => {
     expect(loop.sender.sendsTo('full@example.org')).toBe(1);
   });
 
-  it('a paused campaign skips the due attempt', async () => {
+  it('a paused campaign: the due attempt waits, unsent and scheduled again 15 minutes on', async () => {
+    const loop = new RetryLoop(world);
+    const { timer, state } = await untilFirstDue(loop);
+    loop.pauses.pausedByHand('spring');
+    expect(await loop.runTimer(timer, loop.now)).toBe('waiting-for-resume');
+    expect(loop.sender.sendsTo('full@example.org')).toBe(1);
+    expect(loop.retries.only()).toMatchObject({
+      attempt: 1,
+      status: 'scheduled',
+      dueAt: new Date(loop.now.getTime() + PAUSED_RECHECK_SECONDS * 1000).toISOString(),
+      sendingSince: null,
+      version: state.version + 2,
+    });
+    // The runner enqueued the recheck itself: one timer, one queue delay.
+    expect(loop.timers.enqueued.map((e) => e.delaySeconds)).toEqual([PAUSED_RECHECK_SECONDS]);
+  });
+
+  it('pause, due, two hours paused, resume: the attempt goes out once at the next recheck', async () => {
+    const loop = new RetryLoop(world);
+    const { timer } = await untilFirstDue(loop);
+    const dueAt = loop.now.getTime();
+    await loop.pauses.pause({
+      campaign: 'spring',
+      reason: 'checking',
+      actor: 'tester',
+      pausedAt: loop.now.toISOString(),
+      automatic: false,
+    });
+    expect(await loop.runTimer(timer, loop.now)).toBe('waiting-for-resume');
+    await loop.run(2);
+    expect(loop.sender.sendsTo('full@example.org')).toBe(1);
+    expect(loop.timerResults.every((r) => r === 'waiting-for-resume')).toBe(true);
+    expect(loop.timerResults.length).toBeGreaterThanOrEqual(7);
+    expect(loop.retries.only()).toMatchObject({ attempt: 1, status: 'scheduled' });
+    await loop.pauses.resume('spring');
+    const resumedAt = loop.now.getTime();
+    while (loop.sender.sendsTo('full@example.org') < 2) await loop.step();
+    expect(loop.now.getTime() - resumedAt).toBeLessThanOrEqual(PAUSED_RECHECK_SECONDS * 1000);
+    expect(loop.now.getTime() - dueAt).toBeGreaterThanOrEqual(2 * 3600 * 1000);
+    const attempts = loop.sender.sent.filter((s) => s.extraTags?.['retry-attempt'] === '1');
+    expect(attempts).toHaveLength(1);
+    expect(loop.retries.only()).toMatchObject({ attempt: 1, status: 'sent', lastMessageId: attempts[0]?.messageId });
+  });
+
+  it('paused until the window closes: never sent, given up and the address held for review', async () => {
+    const loop = new RetryLoop(world);
+    const { timer, state } = await untilFirstDue(loop);
+    loop.pauses.pausedByHand('spring');
+    expect(await loop.runTimer(timer, loop.now)).toBe('waiting-for-resume');
+    await loop.run(80);
+    expect(loop.sender.sendsTo('full@example.org')).toBe(1);
+    expect(loop.retries.only()).toMatchObject({
+      attempt: 1,
+      status: 'gave-up',
+      reason: 'mailbox-full: attempt 1 still unsent when the 72 h window closed',
+    });
+    expect(loop.addresses.states.get('full@example.org')).toMatchObject({ status: 'review', reason: 'retries-exhausted' });
+    // It waited to the window's end exactly (a resume in its last minutes would still send it), then one recheck more.
+    expect(loop.now.getTime()).toBe(Date.parse(state.firstFailureAt) + RETRY_WINDOW_SECONDS * 1000 + PAUSED_RECHECK_SECONDS * 1000);
+    expect(loop.peek()).toBeNull();
+  });
+
+  it('an address suppressed while the campaign is paused still ends the attempt skipped', async () => {
     const loop = new RetryLoop(world);
     const { timer } = await untilFirstDue(loop);
     loop.pauses.pausedByHand('spring');
+    await loop.ingest({
+      eventType: 'Complaint',
+      complaint: {
+        feedbackId: 'fb-paused',
+        complainedRecipients: [{ emailAddress: 'full@example.org' }],
+        complaintFeedbackType: 'abuse',
+        timestamp: loop.now.toISOString(),
+      },
+      mail: {
+        messageId: 'other-message',
+        timestamp: loop.now.toISOString(),
+        destination: ['full@example.org'],
+        tags: { campaign: ['spring'] },
+      },
+    });
     expect(await loop.runTimer(timer, loop.now)).toBe('skipped');
-    expect(loop.retries.only().reason).toBe('campaign-paused');
+    expect(loop.retries.only()).toMatchObject({ status: 'skipped', reason: 'address-suppressed' });
   });
 
   it('SES refusing the retry for good ends the attempt instead of leaving it unknown', async () => {

@@ -5,6 +5,7 @@ import {
   moveRetry,
   nextCheckAt,
   nextRetryStatus,
+  PAUSED_RECHECK_SECONDS,
   RETRY_EVENTS,
   RETRY_STATUSES,
   RETRY_WINDOW_SECONDS,
@@ -15,6 +16,8 @@ import {
   retryLinkOf,
   retryTags,
   stepForTimer,
+  waitWhilePaused,
+  windowEndOf,
   type RetryableFailure,
   type RetryState,
 } from '../../shared/domain/index.js';
@@ -136,6 +139,10 @@ describe("the retry state's status × event table", () => {
     for (const event of ['accepted', 'skip', 'publish', 'take-over'] as const) {
       for (const status of RETRY_STATUSES.filter((s) => s !== 'sending')) expect(nextRetryStatus(status, event)).toBeNull();
     }
+    // A claimed attempt of a paused campaign goes back to wait; nothing else can "wait".
+    expect(nextRetryStatus('sending', 'wait')).toBe('scheduled');
+    for (const status of RETRY_STATUSES.filter((s) => s !== 'sending')) expect(nextRetryStatus(status, 'wait')).toBeNull();
+    expect(nextRetryStatus(null, 'wait')).toBeNull();
     expect(nextRetryStatus('scheduled', 'send-seen')).toBeNull();
     expect(nextRetryStatus('sent', 'claim')).toBeNull();
     expect(nextRetryStatus(null, 'claim')).toBeNull();
@@ -144,6 +151,23 @@ describe("the retry state's status × event table", () => {
       expect(nextRetryStatus('delivered', event)).toBeNull();
       expect(nextRetryStatus('gave-up', event)).toBeNull();
     }
+  });
+
+  it('waitWhilePaused: a claim goes back to scheduled 15 minutes on, never past the window end, and an impossible wait throws', () => {
+    const state = (planRetry(null, failure()) as { state: RetryState }).state;
+    const claimedAt = new Date(state.dueAt);
+    const claimed = moveRetry(state, 'claim', { sendingSince: claimedAt.toISOString() });
+    expect(waitWhilePaused(claimed, claimedAt)).toMatchObject({
+      status: 'scheduled',
+      sendingSince: null,
+      attempt: claimed.attempt,
+      dueAt: new Date(claimedAt.getTime() + PAUSED_RECHECK_SECONDS * 1000).toISOString(),
+      version: claimed.version + 1,
+    });
+    const windowEnd = windowEndOf(claimed);
+    const late = new Date((windowEnd - 60) * 1000);
+    expect(waitWhilePaused(claimed, late).dueAt).toBe(new Date(windowEnd * 1000).toISOString());
+    expect(() => waitWhilePaused(state, claimedAt)).toThrow(ImpossibleRetryTransition);
   });
 
   it('moveRetry throws on a transition the table does not allow, and ends the claim when leaving sending', () => {
