@@ -9,6 +9,7 @@ import {
   composeRetry,
   composeRetrySweeper,
   composeSend,
+  unsweptRetries,
   type ErasureKeyInput,
   type RetryQueueInput,
   type SesInput,
@@ -212,7 +213,8 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     send: (request, now) => meter.call('send', 1, () => send(request, now)),
     pendingWork: async () => {
       await meter.within('ses', async () => world?.settle());
-      return queueDepth(sqs, queueUrl);
+      // An attempt due in hours waits in the due index, not on the queue, until a sweep enqueues it.
+      return (await queueDepth(sqs, queueUrl)) + (await unsweptRetries(dynamo, tables.addressTable, clock()));
     },
     drain: async () => {
       await meter.within('ses', async () => world?.settle());

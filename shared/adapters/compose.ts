@@ -29,7 +29,7 @@ import { createRetryScheduler, type RetryScheduler } from '../app/retry-schedule
 import { createRetrySweeper, type SweepDueRetries } from '../app/retry-sweeper.js';
 import { createSendMessage, type SendMessage } from '../app/send.js';
 import type { SuppressionDeps } from '../app/suppressions.js';
-import { DEFAULT_TAG_NAMES, type HealthThresholds, type RetryState, type TagNames } from '../domain/index.js';
+import { DEFAULT_TAG_NAMES, RETRY_WINDOW_SECONDS, type HealthThresholds, type RetryState, type TagNames } from '../domain/index.js';
 import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
@@ -412,6 +412,17 @@ export function composeRetrySweeper(inputs: {
     timers: new SqsRetryTimerQueue(inputs.retryQueue.sqs, inputs.retryQueue.queueUrl, inputs.retryQueue.timeScale),
     logger: inputs.logger ?? DEFAULTS.logger,
   });
+}
+
+/**
+ * Open retry attempts the sweep has not enqueued yet (checked at or after its cursor, within a retry
+ * window from now): work still ahead that no queue holds, for the local runtime's idle test.
+ */
+export async function unsweptRetries(dynamo: DynamoInput, addressTable: string, now: Date): Promise<number> {
+  const due = new DynamoDueRetryIndex(documentClient(dynamo), addressTable);
+  const from = (await due.sweptUntil()) ?? now;
+  const until = new Date(now.getTime() + RETRY_WINDOW_SECONDS * 1000);
+  return (await due.dueBetween(from, until, { withEnqueued: false })).length;
 }
 
 /** Every retry state in the address table (a whole-table scan: for the local demo's report only). */
