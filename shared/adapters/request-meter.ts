@@ -207,6 +207,24 @@ export class RequestMeter {
     } as DeserializeHandlerOptions);
   }
 
+  /** The row of one service, operation and function (created empty). */
+  private rowOf(service: string, operation: string, fn: string): MutableRow {
+    const key = `${service}\u0000${operation}\u0000${fn}`;
+    const row = this.rows.get(key) ?? {
+      service,
+      operation,
+      function: fn,
+      count: 0,
+      errors: 0,
+      readUnits: 0,
+      writeUnits: 0,
+      chunks: 0,
+      bytes: 0,
+    };
+    this.rows.set(key, row);
+    return row;
+  }
+
   /** Runs `work` on behalf of `fn`: its requests are metered under that name. */
   within<T>(fn: string, work: () => T): T {
     return this.ambient.run({ fn, timing: null }, work);
@@ -290,22 +308,10 @@ export class RequestMeter {
    */
   recordEquivalent(service: string, operation: string, requests: number, chunkCount: number, bytes: number): void {
     const fn = this.ambient.getStore()?.fn ?? LOCAL_FUNCTION;
-    const key = `${service}\u0000${operation}\u0000${fn}`;
-    const row = this.rows.get(key) ?? {
-      service,
-      operation,
-      function: fn,
-      count: 0,
-      errors: 0,
-      readUnits: 0,
-      writeUnits: 0,
-      chunks: 0,
-      bytes: 0,
-    };
+    const row = this.rowOf(service, operation, fn);
     row.count += requests;
     row.chunks += chunkCount;
     row.bytes += bytes;
-    this.rows.set(key, row);
   }
 
   /** Decision events as PutEvents on the bus (10 entries a call, each entry billed by 64 KB chunk). */
@@ -362,18 +368,7 @@ export class RequestMeter {
       service === 'SQS' && operation === 'ReceiveMessage' && !failed && list(output.Messages).length === 0
         ? `${operation} (empty)`
         : operation;
-    const key = `${service}\u0000${name}\u0000${fn}`;
-    const row = this.rows.get(key) ?? {
-      service,
-      operation: name,
-      function: fn,
-      count: 0,
-      errors: 0,
-      readUnits: 0,
-      writeUnits: 0,
-      chunks: 0,
-      bytes: 0,
-    };
+    const row = this.rowOf(service, name, fn);
     const bytes = failed ? 0 : payloadBytes(service, operation, input, output);
     row.count++;
     if (failed) row.errors++;
@@ -384,7 +379,6 @@ export class RequestMeter {
       row.readUnits += units.readUnits;
       row.writeUnits += units.writeUnits;
     }
-    this.rows.set(key, row);
   }
 
   /** Everything metered so far, the base included. */
