@@ -38,7 +38,7 @@ const noNewline = (text: string) => text.replace(/[\r\n]/g, ' ');
 const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 const sesEvent = bounceFor('kim@example.org', { feedbackId: 'fb-1', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 unknown' });
 
-/** A string leaf of a JSON value replaced by a number (`to: 5`, `mail.messageId: 12`). */
+/** A string leaf of a JSON value replaced by a number (`to: 5`, `mail.messageId: 12`); finite only, since JSON writes NaN as null, which an optional field may be. */
 function withNumberFor(value: unknown, path: readonly string[], n: number): unknown {
   if (path.length === 0 || typeof value !== 'object' || value === null) return n;
   const [head, ...rest] = path as [string, ...string[]];
@@ -70,7 +70,7 @@ const hostileText = fc.oneof(
   fc.string().map((s) => `\ud800${noNewline(s)}\udfff`),
   fc
     .constantFrom(['mail', 'messageId'], ['mail', 'timestamp'], ['bounce', 'feedbackId'], ['eventType'], ['mail', 'destination'])
-    .chain((path) => fc.double().map((n) => JSON.stringify(withNumberFor(sesEvent, path, n)))),
+    .chain((path) => fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(withNumberFor(sesEvent, path, n)))),
   fc.constantFrom(['to'], ['from'], ['subject'], ['tags', 'campaign']).map((path) => JSON.stringify(withNumberFor(sendMessage, path, 5))),
   fc.string({ unit: 'binary', minLength: 1 }).map((s) => `#${noNewline(s)}`),
 );
