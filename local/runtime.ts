@@ -9,6 +9,7 @@ import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import type { LoggerPort } from '../shared/app/ports.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
+import { CLASSIFY_EVENT_SOURCE } from '../shared/domain/aws-prices.js';
 import { composeApi, composeClassify, documentClient } from '../shared/adapters/compose.js';
 import { localErasureKey } from './erasure-key.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
@@ -94,6 +95,13 @@ export interface RestoredCounts {
 
 /** The log line of records the classify use case failed back to the queue (read by tests; do not reword lightly). */
 export const RECORDS_FAILED_BACK = 'Records failed back to the queue';
+
+/**
+ * The local event source closes a classify batch after this long without a new notification (or at the
+ * deployed batch size or window): a stream of events fills batches as on AWS, which is what the meter
+ * prices, and a file ingested by hand is processed a quarter second after its last line.
+ */
+const CLASSIFY_IDLE_GAP_MS = 250;
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SNAPSHOT = 'queues.json';
@@ -496,8 +504,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sqs: clients.sqs,
       queueUrl: messaging.queueUrl,
       process: meteredBatches(meter, 'classify', journal ? journal.tracking(classify) : classify),
-      batchSize: 100,
-      batchingWindowMs: 200,
+      batchSize: CLASSIFY_EVENT_SOURCE.batchSize,
+      batchingWindowMs: CLASSIFY_EVENT_SOURCE.maxBatchingWindowSeconds * 1000,
+      idleGapMs: CLASSIFY_IDLE_GAP_MS,
       waitTimeSeconds: 1,
       failedVisibilitySeconds: options.retrySeconds ?? 10,
       onEntriesFailed: (report) => logger.warn('SQS batch entries failed twice', { ...report }),

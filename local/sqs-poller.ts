@@ -8,8 +8,14 @@ export interface PollerOptions {
   readonly process: ProcessBatch;
   /** Records per handler call, as the event source's batch size. */
   readonly batchSize?: number;
-  /** How long to keep gathering a batch once the first messages arrived. */
+  /** How long to keep gathering a batch once the first messages arrived (Lambda's maximum batching window). */
   readonly batchingWindowMs?: number;
+  /**
+   * Within the window, close the batch early once no message has arrived for this long (default: at the
+   * first empty receive). Under a steady stream batches then fill as the deployed event source fills them,
+   * while a few events typed by hand are not held for the whole window.
+   */
+  readonly idleGapMs?: number;
   readonly waitTimeSeconds?: number;
   /** Seconds before a failed record is visible again; Lambda leaves the queue's visibility timeout. */
   readonly failedVisibilitySeconds?: number;
@@ -26,6 +32,9 @@ export interface PollerOptions {
   /** Told when the use case reported records failed: they go back to the queue, to be delivered again. */
   readonly onRecordsFailedBack?: (report: { readonly records: number; readonly batch: number }) => void;
 }
+
+/** Pause between empty receives while a batch waits out its idle gap. */
+const IDLE_POLL_MS = 25;
 
 interface BatchEntry {
   readonly Id: string;
@@ -85,10 +94,17 @@ export class SqsPoller {
     if (Messages.length === 0) return 0;
     // Like Lambda's batching window: gather up to `batchSize` (one receive returns at most 10).
     const deadline = Date.now() + (this.options.batchingWindowMs ?? 0);
+    const idleGapMs = this.options.idleGapMs ?? 0;
+    let lastArrival = Date.now();
     while (Messages.length < batchSize && Date.now() < deadline) {
       const more = await receive(batchSize - Messages.length, 0);
-      if (more.length === 0) break;
-      Messages.push(...more);
+      if (more.length > 0) {
+        Messages.push(...more);
+        lastArrival = Date.now();
+        continue;
+      }
+      if (Date.now() - lastArrival >= idleGapMs) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(IDLE_POLL_MS, idleGapMs)));
     }
     const records = Messages.map((message) => ({
       id: message.MessageId ?? '',

@@ -12,7 +12,7 @@ import { MESSAGING } from '../../shared/adapters/outbound/messaging.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../../shared/domain/index.js';
-import { FUNCTION_MEMORY_MB } from '../../shared/domain/aws-prices.js';
+import { CLASSIFY_EVENT_SOURCE, FUNCTION_MEMORY_MB } from '../../shared/domain/aws-prices.js';
 
 /** The classify function's memory: Lambda gives one full vCPU from 1,769 MB. */
 export const CLASSIFY_MEMORY_MB = FUNCTION_MEMORY_MB.classify;
@@ -134,9 +134,9 @@ export class Ingestion extends Construct {
     this.queues.deadLetterQueue.grantSendMessages(fn);
     fn.addEventSource(
       new SqsEventSource(this.queues.queue, {
-        batchSize: props.batchSize ?? 100,
-        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
-        maxConcurrency: props.maxConcurrency ?? 20,
+        batchSize: props.batchSize ?? CLASSIFY_EVENT_SOURCE.batchSize,
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(CLASSIFY_EVENT_SOURCE.maxBatchingWindowSeconds),
+        maxConcurrency: props.maxConcurrency ?? CLASSIFY_EVENT_SOURCE.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

@@ -9,6 +9,7 @@ import {
   type DeployedStack,
   type PriceTable,
 } from '../domain/aws-prices.js';
+import { SEND_INVOCATION } from './send.js';
 
 /**
  * What a request meter saw (DIR/meter.json), and its price on AWS projected
@@ -127,8 +128,7 @@ export function mergeMeters(a: MeterSnapshot, b: MeterSnapshot): MeterSnapshot {
 /** The issue's target: dollars per million SES events at 1 M sends a day, before SES's own price. */
 export const COST_TARGET_PER_MILLION_EVENTS = 1.5;
 
-/** Messages per send-function invocation (sendBatchHandler takes up to 50). */
-export const SEND_MESSAGES_PER_INVOCATION = 50;
+const SEND_MESSAGES_PER_INVOCATION = SEND_INVOCATION.maxMessages;
 /** Lambda's START, END and REPORT lines per invocation (bytes, about). */
 const PLATFORM_LOG_BYTES = 400;
 /** Long polls per minute of one Lambda SQS event source on an idle queue: 5 pollers, 20 s each. */
@@ -289,7 +289,9 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
   for (const [fn, entry] of functions) {
     const scale = scaleOf(fn);
     const invocations = (fn === 'send' ? entry.calls / SEND_MESSAGES_PER_INVOCATION : entry.calls) * scale;
-    const gbSeconds = (billedDurationMs(entry) / 1000) * (memoryMbOf(fn) / 1024) * scale;
+    // The local runtime times each send alone; the function has SEND_INVOCATION.concurrency of them in flight.
+    const overlap = fn === 'send' ? SEND_INVOCATION.concurrency : 1;
+    const gbSeconds = (billedDurationMs(entry) / overlap / 1000) * (memoryMbOf(fn) / 1024) * scale;
     items.push(
       {
         service: 'Lambda',
@@ -399,7 +401,8 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
       'one SNS publish each (the SNS→SQS delivery is free)',
     `health: the metered requests of ${healthRuns} run(s), per run, × ${stack.healthRunsPerMonth} runs a month (rate 5 minutes); ` +
       'API calls as metered',
-    `Lambda: one invocation per classify or retry batch, ${SEND_MESSAGES_PER_INVOCATION} messages per send invocation; ` +
+    `Lambda: one invocation per classify or retry batch, ${SEND_MESSAGES_PER_INVOCATION} messages per send invocation, ` +
+      `${SEND_INVOCATION.concurrency} in flight (billed: the metered sends' time / ${SEND_INVOCATION.concurrency}); ` +
       'memory as configured (classify 1769 MB, others 512 MB, arm64)',
     'Lambda duration: the wall time of the use case, its time waiting on the local emulators rescaled to AWS latencies ' +
       `(${Object.entries(AWS_LATENCY_MS)

@@ -286,7 +286,12 @@ export async function recordCampaignCounters(
   };
   let stored: Map<string, StoredCounter>;
   try {
-    stored = await deps.counters.readCounters(updates.map(({ id }) => id));
+    // Eventually consistent (half the price): a stale version only fails the conditional write, which then
+    // moves to another shard and reads it strongly, as under contention. Shards merge by union, so either is correct.
+    stored = await deps.counters.readCounters(
+      updates.map(({ id }) => id),
+      { recent: true },
+    );
   } catch (error) {
     failAll(
       error,

@@ -173,8 +173,12 @@ export interface StoredCounter {
 }
 
 export interface CampaignCounterRepository {
-  /** The stored sketches of these counters (strongly consistent reads), keyed by `counterIdKey`. */
-  readCounters(ids: readonly CounterId[]): Promise<Map<string, StoredCounter>>;
+  /**
+   * The stored sketches of these counters, keyed by `counterIdKey`: strongly consistent reads unless
+   * `recent` (an eventually consistent read, half the price, is enough where a stale version only
+   * makes the conditional write fail and be read again strongly).
+   */
+  readCounters(ids: readonly CounterId[], read?: { readonly recent: boolean }): Promise<Map<string, StoredCounter>>;
   /** Writes the sketch and its estimate only if the stored version is `expectedVersion`; false when it is not. */
   writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number): Promise<boolean>;
   /** Records that a campaign had activity in an hour, so readers never scan. */

@@ -21,6 +21,7 @@ describe('campaign counters under 20 concurrent consumers on one hot campaign-ho
   it('lose no record to contention and spend under 10 % extra writes on conflicts', { timeout: 180_000 }, async () => {
     const sends = 16_000;
     const run = await runHot(world, hotRecords('send', 0, sends), { consumers: 20 });
+    console.log(JSON.stringify({ consumers: 20, sends, extraWriteShare: run.extraWriteShare, deadLettered: run.deadLettered }));
     expect(run.deadLettered).toBe(0);
     expect(run.failedBack).toBe(0);
     // One item per counter lost 1.4 to 2.9 conditions per landed write here.

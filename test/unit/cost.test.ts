@@ -1,3 +1,4 @@
+import { SEND_INVOCATION } from '../../shared/app/send.js';
 import { describe, expect, it } from 'vitest';
 import { billedDurationMs, emptyMeter, mergeMeters, priceMeter, type MeterSnapshot, type RequestRow } from '../../shared/app/cost.js';
 import { DEPLOYED_STACK, PRICES } from '../../shared/domain/aws-prices.js';
@@ -80,7 +81,7 @@ describe('priceMeter', () => {
     expect(report.metered.eventsPerSend).toBe(2);
   });
 
-  it('prices Lambda invocations and GB-s at the configured memory, 50 messages per send invocation', () => {
+  it('prices Lambda invocations and GB-s at the configured memory, 50 messages per send invocation, 10 in flight', () => {
     const report = priceMeter(
       meter([], {
         invocations: { send: { calls: 100, records: 100, durationMs: 10_000 }, classify: { calls: 20, records: 200, durationMs: 4_000 } },
@@ -91,7 +92,8 @@ describe('priceMeter', () => {
     expect(itemOf(report, 'Lambda', 'Invoke', 'classify')?.count).toBeCloseTo(20 * scale, 3);
     const classifyGbS = 4 * (1769 / 1024) * scale;
     expect(itemOf(report, 'Lambda', 'Duration', 'classify')?.dollars).toBeCloseTo(classifyGbS * PRICES.lambdaArmGbSecond, 3);
-    expect(itemOf(report, 'Lambda', 'Duration', 'send')?.count).toBeCloseTo(10 * 0.5 * scale, 1);
+    // 10 s of sends timed one by one bill 1 s with ten in flight.
+    expect(itemOf(report, 'Lambda', 'Duration', 'send')?.count).toBeCloseTo((10 / SEND_INVOCATION.concurrency) * 0.5 * scale, 1);
   });
 
   it('keeps fixed items fixed whatever the volume, and scales health per run', () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CounterShards, recordCampaignCounters } from '../../shared/app/ingest.js';
 import type { CounterId } from '../../shared/app/ports.js';
-import { parseNotification, recipientOutcomes, type DistinctSketch, type RecipientOutcome } from '../../shared/domain/index.js';
+import {
+  estimateDistinct,
+  parseNotification,
+  recipientOutcomes,
+  unionSketches,
+  type DistinctSketch,
+  type RecipientOutcome,
+} from '../../shared/domain/index.js';
 import { FakeAddresses, FakeCampaigns } from '../support/fakes.js';
 import { notificationFixture } from '../support/corpus.js';
 
@@ -72,5 +79,43 @@ describe('campaign activity markers', () => {
     expect(result.failedSourceIds.size).toBe(0);
     const campaign = items[0]?.outcome.tags.campaign ?? '';
     expect([...counters.active].sort()).toEqual([`${sentHour}#${campaign}`, `${arrived.toISOString().slice(0, 13)}#${campaign}`].sort());
+  });
+});
+
+/** A counter store whose eventually consistent reads miss the last write (a replica behind). */
+class LaggingCampaigns extends FakeCampaigns {
+  readonly reads: Array<'recent' | 'strong'> = [];
+  override async readCounters(ids: readonly CounterId[], read?: { readonly recent: boolean }) {
+    this.reads.push(read?.recent ? 'recent' : 'strong');
+    return read?.recent ? new Map() : super.readCounters(ids);
+  }
+}
+
+describe('recordCampaignCounters after a stale read', () => {
+  it('reads eventually consistent first; a stale read costs a refused write and a strong read, and counts each event once', async () => {
+    const counters = new LaggingCampaigns();
+    const deps = { addresses: new FakeAddresses(), delays: counters, counters };
+    const at = new Date('2026-11-20T10:30:00Z');
+    const batch = (from: number) =>
+      Array.from({ length: 3 }, (_, i) => {
+        const send = notificationFixture('event-send.json') as { mail: Record<string, unknown> };
+        return outcomesOf({ ...send, mail: { ...send.mail, messageId: `m${from + i}`, destination: [`user${from + i}@gmail.com`] } });
+      })
+        .flat()
+        .map((outcome, i) => ({ outcome, sourceId: `r${from + i}` }));
+    const shards = new CounterShards(8);
+    await recordCampaignCounters(batch(0), deps, at, shards);
+    expect(counters.reads).toEqual(['recent']);
+    const result = await recordCampaignCounters(batch(3), deps, at, shards);
+    expect(result.failedSourceIds.size).toBe(0);
+    expect(counters.reads[1]).toBe('recent');
+    expect(counters.reads.slice(2).every((r) => r === 'strong')).toBe(true);
+    // Readers merge a counter's shards by union.
+    const sends = () =>
+      estimateDistinct(unionSketches([...counters.counters.values()].filter(({ id }) => id.name === 'sends').map(({ sketch }) => sketch)));
+    expect(sends()).toBe(6);
+    // A replay of both batches (read stale again) may land on another shard, and still counts each event once.
+    await recordCampaignCounters([...batch(0), ...batch(3)], deps, at, shards);
+    expect(sends()).toBe(6);
   });
 });

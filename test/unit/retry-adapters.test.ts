@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SendRefusedError } from '../../shared/app/retry-ports.js';
 import { sendBatchHandler } from '../../shared/adapters/inbound/send-batch.js';
+import { SEND_INVOCATION } from '../../shared/app/send.js';
 import { parseSendLine } from '../../shared/adapters/inbound/send-request.js';
 import { SesEmailSender } from '../../shared/adapters/outbound/ses-sender.js';
 import { SesV2TemplateSender } from '../../shared/adapters/outbound/ses-v2-template-sender.js';
@@ -248,5 +249,27 @@ describe('send requests', () => {
       { to: 'b@b.co', status: 'error', reason: 'outcome unknown: TypeError' },
       { to: 'c@b.co', status: 'sent', messageId: 'id', retriable: true },
     ]);
+  });
+
+  it('the send function has up to SEND_INVOCATION.concurrency messages in flight and answers in the messages order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const handler = sendBatchHandler(async (request) => {
+      most = Math.max(most, ++inFlight);
+      // Later messages finish first: the results must still follow the messages.
+      await new Promise((resolve) => setTimeout(resolve, 50 - Number(request.to.slice(1, 3))));
+      inFlight--;
+      return { to: request.to, status: 'sent', messageId: `id-${request.to}`, retriable: true };
+    });
+    const messages = Array.from({ length: 50 }, (_, i) => ({
+      to: `m${String(i).padStart(2, '0')}@b.co`,
+      from: 'n@m.co',
+      subject: 's',
+      text: 't',
+      tags: { campaign: 'c' },
+    }));
+    const { results } = await handler({ messages });
+    expect(most).toBe(SEND_INVOCATION.concurrency);
+    expect(results.map((r) => r.to)).toEqual(messages.map((m) => m.to));
   });
 });

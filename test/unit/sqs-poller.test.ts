@@ -52,4 +52,44 @@ describe('SqsPoller batch calls', () => {
     expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(2);
     expect(reports).toEqual([{ call: 'DeleteMessageBatch', failed: 2, codes: ['RequestThrottled'] }]);
   });
+
+  it('gathers a stream into one batch across empty receives shorter than the idle gap, and closes after the gap', async () => {
+    const at = (i: number) => ({ MessageId: `s${i}`, ReceiptHandle: `h${i}`, Body: '{}' });
+    // Messages 0-2, two empty receives (a pause shorter than the gap), 3-4, then nothing.
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [at(0), at(1), at(2)] })
+      .resolvesOnce({ Messages: [] })
+      .resolvesOnce({ Messages: [] })
+      .resolvesOnce({ Messages: [at(3), at(4)] })
+      .resolves({ Messages: [] });
+    sqs.on(DeleteMessageBatchCommand).resolves({});
+    const batches: number[] = [];
+    const options = {
+      sqs: new SQSClient({ region: 'us-east-1' }),
+      queueUrl: 'https://sqs.example/q',
+      process: async (records: readonly unknown[]) => {
+        batches.push(records.length);
+        return { failedIds: new Set<string>() };
+      },
+      batchSize: 100,
+      batchingWindowMs: 5000,
+    };
+    const started = Date.now();
+    expect(await new SqsPoller({ ...options, idleGapMs: 200 }).pollOnce(0)).toBe(5);
+    expect(batches).toEqual([5]);
+    expect(Date.now() - started).toBeLessThan(4000); // closed by the gap, not the window
+
+    // Without an idle gap the first empty receive closes the batch (the old behaviour: batches as small as the stream's gaps).
+    sqs.reset();
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [at(0), at(1), at(2)] })
+      .resolvesOnce({ Messages: [] })
+      .resolvesOnce({ Messages: [at(3), at(4)] });
+    sqs.on(DeleteMessageBatchCommand).resolves({});
+    batches.length = 0;
+    expect(await new SqsPoller(options).pollOnce(0)).toBe(3);
+    expect(batches).toEqual([3]);
+  });
 });

@@ -1,4 +1,5 @@
-import type { SendMessage } from '../../app/send.js';
+import { forEachLimited } from '../../app/concurrency.js';
+import { SEND_INVOCATION, type SendMessage } from '../../app/send.js';
 import { SendRequestSchema, toSendRequest } from './send-request.js';
 
 /** What the send function is invoked with: up to 50 messages. */
@@ -13,11 +14,12 @@ export type SendLineResult =
   /** The SES call or the store failed with an unknown outcome: the message may or may not have gone out. */
   | { readonly to: string; readonly status: 'error'; readonly reason: string };
 
-const MAX_MESSAGES = 50;
+const MAX_MESSAGES = SEND_INVOCATION.maxMessages;
 
 /**
- * The send function's edge: each message is validated and sent on its own,
- * in order; an invalid one is reported, not thrown, and so is an error with
+ * The send function's edge: each message is validated and sent on its own
+ * (up to SEND_INVOCATION.concurrency at once, results in the messages'
+ * order); an invalid one is reported, not thrown, and so is an error with
  * an unknown outcome (`error`, with the error's name), so the messages that
  * did go out keep their results and are not sent again by a retried call.
  */
@@ -26,24 +28,24 @@ export function sendBatchHandler(send: SendMessage, clock: () => Date = () => ne
     if (!Array.isArray(event?.messages) || event.messages.length > MAX_MESSAGES) {
       throw new Error(`invoke with {"messages": [...]} of at most ${MAX_MESSAGES} messages`);
     }
-    const results: SendLineResult[] = [];
-    for (const message of event.messages) {
+    const results: SendLineResult[] = new Array<SendLineResult>(event.messages.length);
+    await forEachLimited(event.messages, SEND_INVOCATION.concurrency, async (message, index) => {
       const parsed = SendRequestSchema.safeParse(message);
       if (!parsed.success) {
         const to = typeof (message as { to?: unknown })?.to === 'string' ? String((message as { to: string }).to) : null;
-        results.push({
+        results[index] = {
           to,
           status: 'invalid',
           reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; '),
-        });
-        continue;
+        };
+        return;
       }
       try {
-        results.push(await send(toSendRequest(parsed.data), clock()));
+        results[index] = await send(toSendRequest(parsed.data), clock());
       } catch (error) {
-        results.push({ to: parsed.data.to, status: 'error', reason: `outcome unknown: ${(error as Error).name}` });
+        results[index] = { to: parsed.data.to, status: 'error', reason: `outcome unknown: ${(error as Error).name}` };
       }
-    }
+    });
     return { results };
   };
 }

@@ -6,13 +6,15 @@ const ATTEMPTS = 6;
 
 /**
  * Read many items by key: chunks of 100, unprocessed keys retried with
- * backoff, strongly consistent (a status just written must be seen).
+ * backoff, strongly consistent (a status just written must be seen) unless
+ * the caller can do with an eventually consistent read.
  */
 export async function batchGetAll(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Record<string, unknown>[],
   projection?: { expression: string; names: Record<string, string> },
+  read: { readonly consistent: boolean } = { consistent: true },
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += KEYS_PER_REQUEST) {
@@ -24,7 +26,7 @@ export async function batchGetAll(
           RequestItems: {
             [tableName]: {
               Keys: pending,
-              ConsistentRead: true,
+              ConsistentRead: read.consistent,
               ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
             },
           },

@@ -70,9 +70,12 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     private readonly tableName: string,
   ) {}
 
-  async readCounters(ids: readonly CounterId[]): Promise<Map<string, StoredCounter>> {
+  async readCounters(
+    ids: readonly CounterId[],
+    read: { readonly recent: boolean } = { recent: false },
+  ): Promise<Map<string, StoredCounter>> {
     const keyOf = (id: CounterId) => counterKey(id.campaign, id.hour, id.name, id.shard);
-    const items = await batchGetAll(this.client, this.tableName, ids.map(keyOf));
+    const items = await batchGetAll(this.client, this.tableName, ids.map(keyOf), undefined, { consistent: !read.recent });
     const byKey = new Map(ids.map((id) => [`${keyOf(id).pk}\u0000${keyOf(id).sk}`, id]));
     const stored = new Map<string, StoredCounter>();
     for (const item of items) {
