@@ -57,7 +57,7 @@ describe('docs samples match a real run', () => {
   });
 
   it('runtime.json, as `bounce start` writes it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-readme-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-docs-samples-'));
     const runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
     try {
       const real = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as unknown;
