@@ -42,6 +42,7 @@ describe('every command the README and docs/ show runs as shown', () => {
   let folder = '';
   let path = '';
   let runtime: StartedRuntime | undefined;
+  const timings: { where: string; ms: number }[] = [];
 
   beforeAll(async () => {
     // A user's checkout, as the samples assume it: examples/ and test/ beside a .data folder, `bounce` a command.
@@ -59,8 +60,12 @@ describe('every command the README and docs/ show runs as shown', () => {
     await runtime?.stop();
     const ran = parsed.reduce((sum, doc) => sum + doc.commands.length, 0);
     const skipped = parsed.flatMap((doc) => doc.skipped);
+    const slowest = [...timings].sort((a, b) => b.ms - a.ms)[0];
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
     console.log(
-      `doc commands: ${ran} run, ${skipped.reduce((sum, block) => sum + block.commands.length, 0)} skipped ` +
+      `doc commands: ${ran} run in ${seconds(timings.reduce((sum, t) => sum + t.ms, 0))} s` +
+        (slowest ? ` (slowest ${slowest.where}, ${seconds(slowest.ms)} s)` : '') +
+        `, ${skipped.reduce((sum, block) => sum + block.commands.length, 0)} skipped ` +
         `in ${skipped.length} blocks marked doc-test: skip, over ${files.length} files`,
     );
   });
@@ -93,7 +98,9 @@ describe('every command the README and docs/ show runs as shown', () => {
       const apiUrl = runtime?.file.apiUrl ?? '';
       for (const sample of commands) {
         const command = sample.command.replaceAll('http://127.0.0.1:3000', apiUrl);
+        const began = performance.now();
         const result = await run(command, folder, path);
+        timings.push({ where: `${sample.file}:${sample.line}`, ms: performance.now() - began });
         const where = `${sample.file}:${sample.line} \`${sample.command}\`\n${result.output}`;
         expect(result.status, where).toBe(sample.expectedStatus);
         expect(outputMismatches(sample.expectedOutput, result.output), where).toEqual([]);
