@@ -25,7 +25,7 @@ function row(name: string, f: Figures): string {
   ].join('  ');
 }
 
-/** Accuracy on every labelled set: the figures the README reports. */
+/** Accuracy on every labelled set: the figures docs/classification.md reports. */
 export function benchAccuracy(): void {
   const sets: Array<[string, ReadonlyArray<CorpusCase | LabelledCase | HeldOutLabelledCase>]> = [
     ['corpus (diagnostics)', diagnosticsCorpus()],

@@ -13,7 +13,7 @@ import { composeClassify, documentClient } from '../shared/adapters/compose.js';
  * Then the same hour replayed in part (10 % of every event type) to show that
  * a replay changes no count.
  */
-// 100,000 by default (minutes); BENCH_CAMPAIGN_SENDS=1000000 gives the million-send hour the README quotes (about an hour).
+// 100,000 by default (minutes); BENCH_CAMPAIGN_SENDS=1000000 gives the million-send hour docs/performance.md quotes (about an hour).
 const SENDS = Number(process.env.BENCH_CAMPAIGN_SENDS ?? 100_000);
 const HARD_BOUNCE_RATE = 0.02;
 const BATCH = 100;

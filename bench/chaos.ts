@@ -3,7 +3,7 @@ import { DEFAULT_FAULTS, runChaos } from '../test/support/chaos.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
- * `npm run chaos [-- --events N] [--seed N]`: the chaos proof (see README, Proof). Exits 1 when
+ * `npm run chaos [-- --events N] [--seed N]`: the chaos proof (see docs/guarantees.md, The chaos proof). Exits 1 when
  * the chaos run differs from the clean run in any compared item or leaves dead letters.
  */
 function option(name: string, fallback: number): number {
@@ -17,7 +17,7 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-// 100,000 events take well over an hour on a busy 2-core machine (README, Proof): 10,000 is the default.
+// 100,000 events take well over an hour on a busy 2-core machine (docs/guarantees.md, The chaos proof): 10,000 is the default.
 const events = option('events', 10_000);
 const seed = option('seed', 1);
 const started = Date.now();

@@ -159,7 +159,7 @@ export class LookupApi extends Construct {
       reason:
         'IAM authorisation rejects unsigned requests before they reach the ' +
         'function and the stage is throttled; operators who want WAF rules ' +
-        'attach their web ACL to the stage (README).',
+        'attach their web ACL to the stage (docs/deploying.md).',
     });
   }
 }

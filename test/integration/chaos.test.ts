@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChaos } from '../support/chaos.js';
 
 /**
- * The short form of `npm run chaos` (README, Proof): a few thousand events through a spawned
+ * The short form of `npm run chaos` (docs/guarantees.md, The chaos proof): a few thousand events through a spawned
  * `bounce start`, every event twice and out of order, DynamoDB throttling and 500s injected, one
  * kill -9 + restart while messages are queued; the result must equal a clean run of the same events.
  */

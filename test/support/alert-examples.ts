@@ -1,7 +1,7 @@
 import { alertSubject, alertText } from '../../shared/app/alert-text.js';
 import { campaignHealth, type Finding, type FindingPattern } from '../../shared/domain/index.js';
 
-/** One example campaign per finding, as the README shows them. */
+/** One example campaign per finding, as docs/health.md shows them. */
 const EXAMPLES: Array<{ pattern: FindingPattern; totals: Record<string, number>; delays?: Parameters<typeof campaignHealth>[1] }> = [
   { pattern: 'hard-bounce-rate', totals: { sends: 1000, deliveries: 970, hardBounces: 30 } },
   {

@@ -20,7 +20,7 @@ export interface ChaosStream {
 }
 
 /**
- * The one case where the final record depends on arrival order (README, Known limits: "Arrival
+ * The one case where the final record depends on arrival order (docs/guarantees.md, Known limits: "Arrival
  * order"): a review (a policy block, or the soft bounce that crossed the threshold) and a newer
  * delivery. In order, the delivery clears the review; arriving first, it is not recorded and the
  * review stands. The stream holds such addresses, and the comparison checks only that the

@@ -5,12 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { bounce, startBounce } from '../support/cli.js';
 import { projectRoot } from '../support/corpus.js';
 
-const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-
-/** The first fenced block of `language` after `marker` in the README. */
-function sampleAfter(marker: string, language: string): string {
+/** The first fenced block of `language` after `marker` in `docs/<file>`. */
+function sampleAfter(file: string, marker: string, language: string): string {
+  const readme = readFileSync(join(projectRoot, 'docs', file), 'utf8');
   const at = readme.indexOf(marker);
-  expect(at, `README has "${marker}"`).toBeGreaterThanOrEqual(0);
+  expect(at, `docs/${file} has "${marker}"`).toBeGreaterThanOrEqual(0);
   const open = readme.indexOf(`\`\`\`${language}\n`, at);
   const close = readme.indexOf('\n```', open + 1);
   return readme.slice(open + language.length + 4, close);
@@ -48,7 +47,7 @@ function differences(sample: unknown, real: unknown, path = '$'): string[] {
   ];
 }
 
-describe('README samples match a real run', () => {
+describe('docs samples match a real run', () => {
   it('the shape check tells a matching value from a wrong one', () => {
     expect(differences({ url: 'http://sqs.us-east-1.localhost:41235/x' }, { url: 'http://sqs.us-east-1.127.0.0.1:38001/x' })).toEqual([
       '$.url: README "http://sqs.us-east-1.localhost:41235/x", real "http://sqs.us-east-1.127.0.0.1:38001/x"',
@@ -58,11 +57,11 @@ describe('README samples match a real run', () => {
   });
 
   it('runtime.json, as `bounce start` writes it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-readme-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'bounce-docs-samples-'));
     const runtime = await startBounce(dataDir, ['--port', '0', '--memory']);
     try {
       const real = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as unknown;
-      const sample = JSON.parse(sampleAfter('While it runs it writes `DIR/runtime.json`', 'json')) as unknown;
+      const sample = JSON.parse(sampleAfter('local-runtime.md', 'While it runs it writes `DIR/runtime.json`', 'json')) as unknown;
       expect(differences(sample, real)).toEqual([]);
     } finally {
       await runtime.stop();
@@ -72,7 +71,7 @@ describe('README samples match a real run', () => {
   it('a `bounce classify` decision line', async () => {
     const run = await bounce(['classify', 'examples/notifications.jsonl']);
     const real = JSON.parse(run.stdout.split('\n')[0] ?? '') as Record<string, unknown>;
-    const sample = JSON.parse(sampleAfter('It writes one JSON line per recipient decision', 'json')) as Record<string, unknown>;
+    const sample = JSON.parse(sampleAfter('cli.md', 'It writes one JSON line per recipient decision', 'json')) as Record<string, unknown>;
     expect(Object.keys(sample)).toEqual(Object.keys(real));
     // A notification has no input id (null) where the sample's recipient line has one: types are compared where both have a value.
     for (const key of Object.keys(sample))
