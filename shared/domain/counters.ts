@@ -45,7 +45,9 @@ export function hourOf(iso: string): string {
 
 /** Counter names one outcome adds 1 to: the metric and its breakdowns. */
 export function counterNames(outcome: RecipientOutcome, metric: Metric): string[] {
-  const names = [metric, `${metric}|provider|${outcome.decision.provider}`];
+  // The metric itself is not stored: every event has exactly one provider, so the metric is the sum of
+  // its provider breakdown (sumCounters adds it up). One write fewer for each send and delivery.
+  const names = [providerCounter(metric, outcome.decision.provider)];
   if ((OUTCOME_METRICS as readonly string[]).includes(metric)) names.push(`${metric}|category|${outcome.decision.category}`);
   if (metric === 'delays') names.push(`${metric}|domain|${domainOf(outcome.recipient)}`);
   // The crossings campaign health looks for: reputation blocks per provider, full mailboxes per list.
@@ -143,14 +145,40 @@ export interface StoredCount {
   readonly estimated: boolean;
 }
 
-/** Sums stored counts (one per counter-hour item) into totals with their errors. */
+const PROVIDER_BREAKDOWN = '|provider|';
+
+/** The counter of one metric's events at one provider. */
+export const providerCounter = (metric: string, provider: string): string => `${metric}${PROVIDER_BREAKDOWN}${provider}`;
+
+/**
+ * Sums stored counts (one per counter-hour item, shards merged) into totals with their errors. Each
+ * metric is the sum of its provider breakdown, which partitions its events; items of the metric
+ * itself (written before the metric was derived from its breakdown) count where they say more.
+ */
 export function sumCounters(stored: Iterable<StoredCount>): CounterTotals {
   const counts: Record<string, number> = {};
   const variances: Record<string, number> = {};
-  for (const { name, count, estimated } of stored) {
+  const add = (name: string, count: number, variance: number) => {
     counts[name] = (counts[name] ?? 0) + count;
+    if (variance > 0) variances[name] = (variances[name] ?? 0) + variance;
+  };
+  const storedMetrics = new Map<string, { count: number; variance: number }>();
+  for (const { name, count, estimated } of stored) {
     const error = estimated ? standardErrorOf(count) : 0;
-    if (error > 0) variances[name] = (variances[name] ?? 0) + error * error;
+    if (!name.includes('|')) {
+      const sum = storedMetrics.get(name) ?? { count: 0, variance: 0 };
+      storedMetrics.set(name, { count: sum.count + count, variance: sum.variance + error * error });
+      continue;
+    }
+    add(name, count, error * error);
+    const at = name.indexOf(PROVIDER_BREAKDOWN);
+    if (at > 0 && name.indexOf('|') === at) add(name.slice(0, at), count, error * error);
+  }
+  for (const [name, { count, variance }] of storedMetrics) {
+    if (count <= (counts[name] ?? 0)) continue;
+    counts[name] = count;
+    if (variance > 0) variances[name] = variance;
+    else delete variances[name];
   }
   return { counts, errors: Object.fromEntries(Object.entries(variances).map(([name, variance]) => [name, Math.sqrt(variance)])) };
 }

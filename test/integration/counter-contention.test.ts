@@ -80,6 +80,8 @@ describe('a local data folder from before the per-campaign layout', () => {
     expect(await migrateLocalCounterKeys(world.doc, world.tables.campaignTable)).toBe(3);
     expect((await campaigns.totals('old', ['2026-11-01T10', '2026-11-02T00'])).counts).toEqual({
       sends: 6,
+      // A metric is the sum of its provider breakdown.
+      hardBounces: 3,
       'hardBounces|provider|gmail': 3,
     });
     const id = { campaign: 'old', hour: '2026-11-01T10', name: 'sends' };

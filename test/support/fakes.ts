@@ -18,7 +18,7 @@ import {
   type SoftBounceItem,
   type SoftBounceWindow,
 } from '../../shared/app/ports.js';
-import { estimateDistinct, type AddressState, type DistinctSketch, type HistoryEntry } from '../../shared/domain/index.js';
+import { estimateDistinct, providerCounter, type AddressState, type DistinctSketch, type HistoryEntry } from '../../shared/domain/index.js';
 
 /** In-memory ports that record every call, for use-case tests. */
 export class FakeAddresses implements AddressRepository {
@@ -130,9 +130,12 @@ export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRe
   async putDelay(item: DeliveryDelayItem) {
     this.delays.push(item);
   }
+  /** A counter's total over hours and shards; a metric is the sum of its provider breakdown (it is not stored). */
   total(name: string): number {
     let sum = 0;
-    for (const { id, sketch } of this.counters.values()) if (id.name === name) sum += estimateDistinct(sketch);
+    const breakdown = providerCounter(name, '');
+    for (const { id, sketch } of this.counters.values())
+      if (id.name === name || (!name.includes('|') && id.name.startsWith(breakdown))) sum += estimateDistinct(sketch);
     return sum;
   }
 }

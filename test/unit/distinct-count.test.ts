@@ -97,14 +97,40 @@ describe('the error of an estimate', () => {
 
   it('a sum over hours carries the root of the summed variances of its estimated hours; exact sums carry none', () => {
     const totals = sumCounters([
-      { name: 'sends', count: 80, estimated: false },
-      { name: 'sends', count: 1_500, estimated: true },
-      { name: 'sends', count: 3_000, estimated: true },
-      { name: 'hardBounces', count: 60, estimated: false },
-      { name: 'hardBounces', count: 40, estimated: false },
+      { name: 'sends|provider|gmail', count: 80, estimated: false },
+      { name: 'sends|provider|yahoo', count: 1_500, estimated: true },
+      { name: 'sends|provider|other', count: 3_000, estimated: true },
+      { name: 'hardBounces|provider|gmail', count: 60, estimated: false },
+      { name: 'hardBounces|provider|other', count: 40, estimated: false },
     ]);
-    expect(totals.counts).toEqual({ sends: 4_580, hardBounces: 100 });
-    expect(totals.errors).toEqual({ sends: Math.hypot(standardErrorOf(1_500), standardErrorOf(3_000)) });
+    expect(totals.counts).toMatchObject({ sends: 4_580, hardBounces: 100 });
+    expect(totals.errors).toEqual({
+      sends: Math.hypot(standardErrorOf(1_500), standardErrorOf(3_000)),
+      'sends|provider|yahoo': standardErrorOf(1_500),
+      'sends|provider|other': standardErrorOf(3_000),
+    });
+  });
+
+  it('a metric is the sum of its provider breakdown; an older item of the metric itself counts where it says more', () => {
+    const hour = sumCounters([
+      { name: 'sends|provider|gmail', count: 1_500, estimated: true },
+      { name: 'sends|provider|yahoo', count: 40, estimated: false },
+      { name: 'sends|batch|b1', count: 1_540, estimated: true },
+      { name: 'blocks|reputation|gmail', count: 3, estimated: false },
+      { name: 'blocks|provider|gmail', count: 3, estimated: false },
+    ]);
+    expect(hour.counts).toMatchObject({ sends: 1_540, blocks: 3 });
+    expect(hour.errors.sends).toBe(standardErrorOf(1_500));
+    expect(hour.errors.blocks).toBeUndefined();
+    // An hour written when the metric was stored too: the larger of the item and the breakdown's sum.
+    const older = sumCounters([
+      { name: 'sends', count: 90, estimated: false },
+      { name: 'sends|provider|gmail', count: 60, estimated: false },
+      { name: 'hardBounces', count: 2, estimated: false },
+      { name: 'hardBounces|provider|gmail', count: 2, estimated: false },
+      { name: 'hardBounces|provider|yahoo', count: 1, estimated: false },
+    ]);
+    expect(older.counts).toMatchObject({ sends: 90, hardBounces: 3 });
   });
 });
 
