@@ -30,9 +30,8 @@ export function benchAccuracy(classify: (c: RecipientEvidence) => Decision = (c)
   const table = classifyTableLines();
   console.log('classifier accuracy (dead held = suppressed or held for review; false suppression, alive held over temp + sender)');
   console.log(`  ${TARGETS}`);
-  console.log(
-    `  ${'set'.padEnd(34)}  ${'rows'.padStart(5)}  ${'dead held'.padEnd(16)}  ${'false suppr.'.padEnd(16)}  ${'sender recog.'.padEnd(16)}  alive held`,
-  );
+  const heads = ['dead held', 'false suppr.', 'sender recog.'].map((h) => h.padEnd(16)).join('  ');
+  console.log(`  ${'set'.padEnd(34)}  ${'rows'.padStart(5)}  ${heads}  alive held`);
   const pooled: AnyLabelledCase[] = [];
   for (const [name, cases] of files) {
     const others = [...files.filter(([other]) => other !== name).flatMap(([, rows]) => rows), ...table];
