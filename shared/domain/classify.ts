@@ -432,7 +432,10 @@ function modelVerdict(reply: SmtpReply, bounceType: string): { category: BounceC
   const probability = outcome === 'dead' ? opinion.deadProbability : opinion.probability;
   return {
     category: MODEL_CATEGORY[outcome],
-    rule: `${MODEL_RULE_ID} ${outcome} p=${probability.toFixed(2)} (${opinion.evidence.map((e) => `"${e}"`).join(', ')})`,
+    rule: `${MODEL_RULE_ID} ${outcome} p=${probability.toFixed(2)} (${opinion
+      .evidence()
+      .map((e) => `"${e}"`)
+      .join(', ')})`,
   };
 }
 

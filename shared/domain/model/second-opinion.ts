@@ -1,5 +1,5 @@
 import type { SmtpReply } from '../types.js';
-import { featuresOf, type NamedFeature } from './features.js';
+import { visitFeatures } from './features.js';
 import { MODEL } from './weights.js';
 
 /** What the second opinion says about a failure the rules do not recognise. */
@@ -12,8 +12,8 @@ export interface SecondOpinion {
   readonly probability: number;
   /** P(dead), compared with the review threshold. */
   readonly deadProbability: number;
-  /** The three words or word pairs that pushed most toward the outcome. */
-  readonly evidence: readonly string[];
+  /** The three words or word pairs that pushed most toward the outcome (worked out only when asked). */
+  readonly evidence: () => readonly string[];
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -62,15 +62,15 @@ let weights: Int8Array | null = null;
  * scripts/train-model.ts on the repository's labelled lines.
  */
 export function secondOpinion(reply: SmtpReply, bounceType: string): SecondOpinion {
-  weights ??= decodeWeights(MODEL.weights);
-  const named: NamedFeature[] = [];
-  const features = featuresOf(reply, bounceType, MODEL.buckets, named);
+  const w = (weights ??= decodeWeights(MODEL.weights));
   let dead = 0;
   let sender = 0;
-  for (const f of features) {
-    dead += f.sign * (weights[2 * f.bucket] ?? 0) * MODEL.deadScale;
-    sender += f.sign * (weights[2 * f.bucket + 1] ?? 0) * MODEL.senderScale;
-  }
+  visitFeatures(reply, bounceType, MODEL.buckets, (bucket, sign) => {
+    dead += sign * (w[2 * bucket] ?? 0);
+    sender += sign * (w[2 * bucket + 1] ?? 0);
+  });
+  dead *= MODEL.deadScale;
+  sender *= MODEL.senderScale;
   const top = Math.max(dead, sender, 0);
   const ed = Math.exp(dead - top);
   const es = Math.exp(sender - top);
@@ -78,28 +78,29 @@ export function secondOpinion(reply: SmtpReply, bounceType: string): SecondOpini
   const sum = ed + es + et;
   const p = { dead: ed / sum, sender: es / sum, temp: et / sum };
   const outcome: Outcome = p.dead >= p.sender && p.dead >= p.temp ? 'dead' : p.sender >= p.temp ? 'sender' : 'temp';
-  return { outcome, probability: p[outcome], deadProbability: p.dead, evidence: weighedMost(named, outcome) };
+  return { outcome, probability: p[outcome], deadProbability: p.dead, evidence: () => weighedMost(reply, bounceType, outcome) };
 }
 
 /** An n-gram of mask tokens only says nothing a person can read. */
 const MASK_ONLY = /^(?:addr|url|host|0)(?: (?:addr|url|host|0))?$/;
 
 /** The word n-grams with the largest push toward `outcome` over the others (temp is the reference, logit 0). */
-function weighedMost(named: readonly NamedFeature[], outcome: Outcome): string[] {
+function weighedMost(reply: SmtpReply, bounceType: string, outcome: Outcome): string[] {
   const w = weights ?? new Int8Array(0);
-  const push = (f: NamedFeature): number => {
-    const d = f.sign * (w[2 * f.bucket] ?? 0) * MODEL.deadScale;
-    const s = f.sign * (w[2 * f.bucket + 1] ?? 0) * MODEL.senderScale;
-    if (outcome === 'dead') return d - Math.max(s, 0);
-    if (outcome === 'sender') return s - Math.max(d, 0);
-    return -Math.max(d, s);
-  };
   const best = new Map<string, number>();
-  for (const f of named) {
-    if (MASK_ONLY.test(f.name)) continue;
-    const value = push(f);
-    if (value > (best.get(f.name) ?? 0)) best.set(f.name, value);
-  }
+  visitFeatures(
+    reply,
+    bounceType,
+    MODEL.buckets,
+    (bucket, sign, name) => {
+      if (name === undefined || MASK_ONLY.test(name)) return;
+      const d = sign * (w[2 * bucket] ?? 0) * MODEL.deadScale;
+      const s = sign * (w[2 * bucket + 1] ?? 0) * MODEL.senderScale;
+      const value = outcome === 'dead' ? d - Math.max(s, 0) : outcome === 'sender' ? s - Math.max(d, 0) : -Math.max(d, s);
+      if (value > (best.get(name) ?? 0)) best.set(name, value);
+    },
+    true,
+  );
   return [...best.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, 3)

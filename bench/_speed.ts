@@ -1,0 +1,4 @@
+import { benchClassify } from './classify.js';
+import { benchCli } from './cli.js';
+benchClassify();
+benchCli();
