@@ -45,11 +45,6 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-function hashed(name: string, buckets: number): HashedFeature {
-  const hash = fnv1a(name);
-  return { bucket: hash % buckets, sign: hash >>> 31 === 1 ? -1 : 1 };
-}
-
 /** How many words the masked reply text has (the model is not asked about a text of one word). */
 export function wordCount(text: string): number {
   return maskedText(text.slice(0, MAX_TEXT))
@@ -124,8 +119,7 @@ export function visitFeatures(reply: SmtpReply, bounceType: string, buckets: num
 
 /**
  * The hashed features as a list (the trainer's form), the word n-grams named
- * in `named` when given. Order differs from `visitFeatures` only in nothing:
- * it is built by it.
+ * in `named` when given (built by `visitFeatures`, so the two agree).
  */
 export function featuresOf(reply: SmtpReply, bounceType: string, buckets: number, named?: NamedFeature[]): HashedFeature[] {
   const out: HashedFeature[] = [];
