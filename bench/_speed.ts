@@ -1,4 +1,0 @@
-import { benchClassify } from './classify.js';
-import { benchCli } from './cli.js';
-benchClassify();
-benchCli();
