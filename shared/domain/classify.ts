@@ -2,8 +2,14 @@ import { domainOf, normaliseAddress } from './address.js';
 import { CATEGORY_POLICY, retryDelayFor } from './policy.js';
 import { providerOfDomain, providerOfText } from './provider.js';
 import { CLASSIFICATION_RULES, UNKNOWN_RULE_ID, type ClassificationRule } from './rules.js';
+import { wordCount } from './model/features.js';
+import { secondOpinion } from './model/second-opinion.js';
+import { MODEL } from './model/weights.js';
 import { failureClassOf, parseSmtpReply } from './smtp.js';
-import type { BounceCategory, Decision, FailureClass, Provider, RecipientEvidence } from './types.js';
+import type { BounceCategory, Decision, FailureClass, Provider, RecipientEvidence, SmtpReply } from './types.js';
+
+/** The rule of a decision made by the learned second opinion (followed by its outcome, probability and words). */
+export const MODEL_RULE_ID = 'model';
 
 /** Longest diagnostic kept on a decision; enough for a person, bounded for storage. */
 export const MAX_DIAGNOSTIC_LENGTH = 1000;
@@ -385,14 +391,51 @@ export function verdictOf(
     bounceType,
     bounceSubType,
   });
+  const second = rule === undefined ? modelVerdict(reply, bounceType) : null;
   return {
-    category: rule?.category ?? 'unknown',
-    rule: rule?.id ?? UNKNOWN_RULE_ID,
+    category: rule?.category ?? second?.category ?? 'unknown',
+    rule: rule?.id ?? second?.rule ?? UNKNOWN_RULE_ID,
     failureClass,
     provider,
     smtpCode: reply.smtpCode,
     enhancedCode: reply.enhancedCode,
     diagnostic: truncateDiagnostic(diagnosticCode),
+  };
+}
+
+/** Where the learned second opinion sends a failure no rule knows (it never suppresses). */
+const MODEL_CATEGORY: Readonly<Record<'dead' | 'sender', BounceCategory>> = {
+  // Held for a person's review, as a 554 with nothing sharper is: a model's word is not enough to suppress.
+  dead: 'transaction-failed',
+  // Sender-side: investigated, the address kept.
+  sender: 'reputation-block',
+};
+
+/**
+ * The learned second opinion where no rule matched: a dead address over the
+ * review threshold goes to review, a sender-side failure is marked so, and
+ * anything else stays `unknown`. The rule says `model`, the probability and
+ * the three words that weighed most.
+ */
+function modelVerdict(reply: SmtpReply, bounceType: string): { category: BounceCategory; rule: string } | null {
+  // A 2xx reply is no failure, and one word ("Rejected") says too little to weigh: both stay unknown.
+  if (reply.smtpCode !== null && reply.smtpCode < 300) return null;
+  if (wordCount(reply.text) < 2) return null;
+  const opinion = secondOpinion(reply, bounceType);
+  const outcome =
+    opinion.deadProbability >= MODEL.threshold
+      ? 'dead'
+      : opinion.outcome === 'sender' && opinion.probability >= MODEL.senderThreshold
+        ? 'sender'
+        : null;
+  if (outcome === null) return null;
+  const probability = outcome === 'dead' ? opinion.deadProbability : opinion.probability;
+  return {
+    category: MODEL_CATEGORY[outcome],
+    rule: `${MODEL_RULE_ID} ${outcome} p=${probability.toFixed(2)} (${opinion
+      .evidence()
+      .map((e) => `"${e}"`)
+      .join(', ')})`,
   };
 }
 

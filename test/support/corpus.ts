@@ -100,6 +100,8 @@ export interface Figures {
   readonly falselySuppressed: number;
   readonly sender: number;
   readonly senderRecognised: number;
+  /** Live addresses (temp or sender rows) held for review or suppressed. */
+  readonly aliveHeld: number;
 }
 
 /** The two errors that matter (a dead address mailed again, a live one suppressed) and sender-side recognition. */
@@ -113,6 +115,7 @@ export function figuresOf<C extends CorpusCase | LabelledCase | HeldOutLabelledC
   let falselySuppressed = 0;
   let sender = 0;
   let senderRecognised = 0;
+  let aliveHeld = 0;
   for (const c of cases) {
     const decision = classify(c);
     const outcome = classOf(c);
@@ -123,12 +126,68 @@ export function figuresOf<C extends CorpusCase | LabelledCase | HeldOutLabelledC
     }
     notDead++;
     if (decision.suppress) falselySuppressed++;
+    if (isHeld(decision)) aliveHeld++;
     if (outcome === 'sender') {
       sender++;
       if (SENDER_SIDE_CATEGORIES.has(decision.category)) senderRecognised++;
     }
   }
-  return { cases: cases.length, dead, deadHeld, notDead, falselySuppressed, sender, senderRecognised };
+  return { cases: cases.length, dead, deadHeld, notDead, falselySuppressed, sender, senderRecognised, aliveHeld };
 }
 
 export { projectRoot };
+
+/**
+ * The blind sets: gathered and labelled without the rules, run once for the record, never used to train or tune.
+ * Not checked row by row by the tests (that would turn them into training data); the bench reports them.
+ */
+export const BLIND_SETS = ['unseen-diagnostics-5.jsonl'] as const;
+
+/** Any labelled line: what the twin check and the bench read. */
+export type AnyLabelledCase = CorpusCase | LabelledCase | HeldOutLabelledCase;
+
+/** Every labelled file of the repository with its rows (the classify table is read by the bench separately). */
+export function labelledFiles(): Array<[name: string, rows: AnyLabelledCase[]]> {
+  return [
+    ['corpus (diagnostics)', diagnosticsCorpus()],
+    ['sisimai dev', sisimaiDevSet()],
+    ...UNSEEN_SETS.map((name) => [name.replace('.jsonl', ''), unseenSet(name)] as [string, AnyLabelledCase[]]),
+    ...HELD_OUT_LABELLED_SETS.map((name) => [name.replace('.jsonl', ''), heldOutLabelledSet(name)] as [string, AnyLabelledCase[]]),
+    ...BLIND_SETS.map((name) => [name.replace('.jsonl', ''), heldOutLabelledSet(name)] as [string, AnyLabelledCase[]]),
+  ];
+}
+
+/** The words of a diagnostic with addresses, hosts in brackets and digits masked: what makes two lines "the same wording". */
+export function maskedTokens(text: string): Set<string> {
+  const masked = text
+    .toLowerCase()
+    .replace(/^\s*smtp;\s*/, '')
+    .replace(/[^\s<>()[\]"',;]+@[^\s<>()[\]"',;]+/g, ' addr ')
+    .replace(/\d+/g, ' 0 ');
+  return new Set(masked.split(/[^\p{L}\p{N}]+/u).filter((t) => t !== ''));
+}
+
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
+/** Token Jaccard at or above which a line has a near twin in another file. */
+export const TWIN_JACCARD = 0.8;
+
+/**
+ * The rows of `rows` with no near twin (same words after masking addresses and digits, Jaccard ≥ 0.8) in any of
+ * `others`: the lines no labelled file other than their own has already shown the rules.
+ */
+export function withoutTwins<C extends { diagnosticCode: string }>(
+  rows: readonly C[],
+  others: ReadonlyArray<{ diagnosticCode: string }>,
+): C[] {
+  const otherTokens = others.map((o) => maskedTokens(o.diagnosticCode));
+  return rows.filter((r) => {
+    const mine = maskedTokens(r.diagnosticCode);
+    return !otherTokens.some((o) => jaccard(mine, o) >= TWIN_JACCARD);
+  });
+}

