@@ -75,6 +75,7 @@ export function pageHtml(token: string): string {
   /* Default text colour by inheritance only: a legend's own fill attribute wins. */
   svg.chart { width: 100%; height: auto; display: block; fill: #333; }
   svg.chart text { font-size: 11px; }
+  svg.chart .threshold text { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
   svg.chart .point:hover, svg.chart .row:hover .bar { opacity: 0.75; }
   dl.record { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0; }
   dl.record dt { color: #555; }
@@ -160,6 +161,7 @@ const plural = (key, n) => fmt(n) + ' ' + NAMES[key][Math.round(n) === 1 ? 0 : 1
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const hourTime = (hour) => Date.parse(hour + ':00:00Z');
 const hourLabel = (hour) => hour.slice(5, 10) + ' ' + hour.slice(11, 13) + 'h';
+const when = (iso) => iso ? iso.slice(0, 19).replace('T', ' ') + ' UTC' : null;
 const period = (from, to) => from === to ? hourLabel(from) + ' UTC' : hourLabel(from) + ' to ' + hourLabel(to) + ' UTC';
 // An estimate as countText (shared/domain/health.ts) writes it: 3 figures, ≈, ± its relative error.
 const approx = (v, e) => {
@@ -208,8 +210,9 @@ function legend(svg, items, w) {
 }
 
 // One rate hour by hour, its threshold lines dashed, each hour's figures on hover.
-function lineChart(svg, points, series, lines) {
+function lineChart(svg, allPoints, series, lines) {
   svg.innerHTML = '';
+  const points = allPoints.filter((p) => p.sends > 0); // an hour without sends has no rate
   svg.dataset.points = String(points.length);
   const w = 420, h = 210, left = 44, right = 10, bottom = 30;
   svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
@@ -234,7 +237,7 @@ function lineChart(svg, points, series, lines) {
     tip(g, l.label + ' ' + pct(l.value));
     const dash = { stroke: l.color, 'stroke-width': 1.5, 'stroke-dasharray': '6 3' };
     el(g, 'line', { x1: left, x2: w - right, y1: y(l.value), y2: y(l.value), ...dash });
-    el(g, 'text', { x: w - right - 2, y: y(l.value) - 3, 'text-anchor': 'end', fill: l.color }, pct(l.value) + ' ' + l.short);
+    el(g, 'text', { x: left + 4, y: y(l.value) - 3, fill: l.color }, pct(l.value) + ' ' + l.short);
   }
   el(svg, 'polyline', { class: 'series', fill: 'none', stroke: series.color, 'stroke-width': 2,
     points: points.map((p) => x(p.hour) + ',' + y(p[series.key])).join(' ') });
@@ -334,8 +337,7 @@ async function renderAccount() {
   list.innerHTML = '<table><thead><tr><th>campaign</th><th class="wide">period (UTC)</th><th class="n">sends</th>' +
     '<th class="n">hard</th><th class="n">compl.</th><th class="n wide">findings</th><th>verdict</th></tr></thead><tbody>' +
     campaigns.map((c) => '<tr class="campaign" data-campaign="' + esc(c.campaign) + '">' +
-      '<td><a href="?campaign=' + esc(encodeURIComponent(c.campaign)) + (HOURS ? '&amp;hours=' + HOURS : '') + '">' +
-      esc(c.campaign) + '</a>' +
+      '<td>' + campaignLink(c.campaign) +
       (c.paused ? ' <span class="warning">(paused)</span>' : '') + '</td>' +
       '<td class="wide">' + (c.from ? esc(period(c.from, c.to)).replace(' UTC', '') : '') + '</td>' +
       '<td class="n">' + esc(count(c, 'sends')) + '</td>' +
@@ -414,6 +416,9 @@ async function renderCampaign(name) {
 }
 
 const STATUS_TEXT = { suppressed: 'suppressed: do not mail', review: 'held for review: do not mail', released: 'released: may be mailed' };
+const campaignLink = (name) =>
+  '<a class="campaign-link" href="?campaign=' + esc(encodeURIComponent(name)) + (HOURS ? '&amp;hours=' + HOURS : '') + '">' +
+  esc(name) + '</a>';
 function row(label, value) {
   return value === null || value === undefined || value === '' ? '' : '<dt>' + esc(label) + '</dt><dd>' + esc(value) + '</dd>';
 }
@@ -434,20 +439,21 @@ async function renderAddress(email, message) {
   section.innerHTML =
     '<h2>' + esc(record.email) + ' <span class="badge ' + esc(status || 'none') + '" id="address-status">' +
       esc(status ? STATUS_TEXT[status] || status : 'not on the list: may be mailed') + '</span></h2>' +
-    (record.erasedAt ? '<p class="note">Erased ' + esc(record.erasedAt) + ': only its verdict and dates are kept.</p>' : '') +
+    (record.erasedAt ? '<p class="note">Erased ' + esc(when(record.erasedAt)) + ': only its verdict and dates are kept.</p>' : '') +
     (record.diagnostic || record.smtpCode || record.rule
       ? '<div class="evidence" id="address-evidence"><b>Evidence:</b> ' + esc(evidenceText(record)) +
         (record.diagnostic ? '<br>' + esc(record.diagnostic) : '') + '</div>'
       : '') +
     '<dl class="record" id="address-record">' +
       row('reason', record.reason) + row('held before for', record.suppressedReason) + row('provider', record.provider) +
-      row('campaign', record.campaign) + row('first seen', record.firstSeenAt) + row('last seen', record.lastSeenAt) +
+      (record.campaign ? '<dt>campaign</dt><dd>' + campaignLink(record.campaign) + '</dd>' : '') +
+      row('first seen', when(record.firstSeenAt)) + row('last seen', when(record.lastSeenAt)) +
       row('signals', record.count) +
       row('soft bounces', record.softBounces.count > 0
         ? record.softBounces.count +
           (record.softBounces.windowEndsAt ? ' (window ends ' + record.softBounces.windowEndsAt + ')' : '')
         : null) +
-      row('released', record.releasedAt ? record.releasedAt + ' by ' + record.releasedBy + ': ' + record.releaseReason : null) +
+      row('released', record.releasedAt ? when(record.releasedAt) + ' by ' + record.releasedBy + ': ' + record.releaseReason : null) +
     '</dl>' +
     (holdable
       ? '<form id="release-form"><input id="release-reason" name="reason" required maxlength="500" ' +
@@ -457,12 +463,16 @@ async function renderAddress(email, message) {
     '<div class="message" id="release-message" role="status">' + esc(message || '') + '</div>' +
     '<h3>History (newest first)</h3>' +
     (record.history.length === 0 ? '<p class="empty">No history.</p>' : '<ol class="history" id="address-history">' +
-      record.history.map((e) => '<li data-signal="' + esc(e.signal) + '"><div class="when">' + esc(e.at) + '</div>' +
+      record.history.map((e) => '<li data-signal="' + esc(e.signal) + '"><div class="when">' + esc(when(e.at)) + '</div>' +
         '<b>' + esc(e.signal) + '</b> ' + esc((e.fromStatus || 'none') + ' → ' + e.toStatus) + ' · ' + esc(e.reason) +
         '<div class="detail">' + esc(evidenceText(e)) + (e.diagnostic ? ' · ' + esc(e.diagnostic) : '') + '</div>' +
         '<div class="detail">' + [e.campaign && 'campaign ' + e.campaign, e.messageId && 'message ' + e.messageId,
           e.actor && 'by ' + e.actor, e.note && '“' + e.note + '”'].filter(Boolean).map(esc).join(' · ') + '</div></li>').join('') +
       '</ol>');
+  section.querySelectorAll('a.campaign-link').forEach((link) => link.addEventListener('click', (event) => {
+    event.preventDefault();
+    go({ view: 'campaign', campaign: record.campaign }, true);
+  }));
   const form = $('release-form');
   if (form) form.addEventListener('submit', (event) => {
     event.preventDefault();
