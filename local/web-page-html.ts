@@ -59,7 +59,7 @@ export function pageHtml(token: string): string {
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr)); gap: 14px; }
   .table-wrap { overflow-x: auto; }
   table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #eef0f3; overflow-wrap: anywhere; }
+  th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #eef0f3; overflow-wrap: break-word; }
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   tr.campaign { cursor: pointer; }
   tr.campaign:hover { background: #f0f4ff; }
@@ -94,6 +94,8 @@ export function pageHtml(token: string): string {
   @media (max-width: 640px) {
     header, main { padding: 8px; }
     .wide { display: none; }
+    table { font-size: 12.5px; }
+    th, td { padding: 3px 4px; }
     .figure b { font-size: 17px; }
     #search-form { max-width: none; margin-left: 0; flex-basis: 100%; }
   }
@@ -218,7 +220,11 @@ function lineChart(svg, allPoints, series, lines) {
   svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
   const top = legend(svg, [{ label: series.label, color: series.color }].concat(
     lines.map((l) => ({ label: pct(l.value) + ' ' + l.short, color: l.color, dashed: true }))), w) + 6;
-  if (points.length === 0) { el(svg, 'text', { x: left, y: top + 30 }, 'no sends in this period'); return; }
+  if (points.length === 0) {
+    svg.setAttribute('viewBox', '0 0 ' + w + ' ' + (top + 24));
+    el(svg, 'text', { x: left, y: top + 14 }, 'no sends in this period');
+    return;
+  }
   const max = Math.max(0.0001, ...points.map((p) => p[series.key]), ...lines.map((l) => l.value * 1.25));
   const t0 = hourTime(points[0].hour), t1 = hourTime(points[points.length - 1].hour);
   const plotW = w - left - right, plotH = h - top - bottom;
