@@ -234,7 +234,12 @@ function lineChart(svg, allPoints, series, lines) {
     el(svg, 'line', { x1: left, x2: w - right, y1: y(v), y2: y(v), stroke: '#e3e6ea' });
     el(svg, 'text', { x: left - 4, y: y(v) + 4, 'text-anchor': 'end' }, axisPct(v));
   }
-  const ticks = points.length > 2 ? [points[0], points[Math.floor((points.length - 1) / 2)], points[points.length - 1]] : points;
+  // The first and last hours, and the one nearest the middle of the period if its label has room.
+  const first = points[0], last = points[points.length - 1];
+  const off = (p) => Math.abs(x(p.hour) - (left + plotW / 2));
+  const middle = points.reduce((best, p) => off(p) < off(best) ? p : best);
+  const roomy = (p) => x(p.hour) - x(first.hour) > 90 && x(last.hour) - x(p.hour) > 90;
+  const ticks = first === last ? [first] : [first].concat(roomy(middle) ? [middle] : [], [last]);
   ticks.forEach((p, i) => el(svg, 'text', {
     x: x(p.hour), y: h - 10, 'text-anchor': ticks.length === 1 ? 'middle' : i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle',
   }, hourLabel(p.hour)));
