@@ -80,6 +80,7 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
     [
       `bounce pipeline running (pid ${file.pid})`,
       `  API (suppressions)   ${file.apiUrl}        try: curl ${file.apiUrl}/suppressions`,
+      `  page (operator)      ${file.apiUrl}/       campaigns, an address's record and history, release`,
       `  DynamoDB             ${file.endpoints.dynamodb}   tables ` +
         `${file.tables.addresses}, ${file.tables.campaigns}${options.memory ? ' (in memory)' : ` (stored in ${file.dataDir}/dynamodb)`}`,
       `  SNS topic            ${file.topicArn} at ${file.endpoints.sns}`,

@@ -455,7 +455,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const events = meter.decisionEvents(localDecisionEvents(dataDir));
     const apiHandler = composeApi({ dynamo, tables, clock, logger: meter.logger('api', logger), events, ...erasure });
     const api = await startApi(
-      withWebPage((event) => meter.call('api', 1, () => apiHandler(event))),
+      withWebPage((event) => meter.call('api', 1, () => apiHandler(event)), { clock, timeScale }),
       options.port,
       stops,
     );

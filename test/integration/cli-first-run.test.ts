@@ -32,6 +32,9 @@ describe('the CLI against a running runtime (spawned as a user runs it)', () => 
   it('start: the banner names --data DIR in its hints when the folder is not the default', () => {
     expect(runtime.stdout()).toContain(`npx bounce ingest examples/notifications.jsonl --data ${dataDir}`);
     expect(runtime.stdout()).toContain(`npx bounce lookup kim.lee@gmail.com --data ${dataDir}`);
+    // The page's address of this run (on --port 0 it changes at every start).
+    const api = /API \(suppressions\) +(http:\/\/127\.0\.0\.1:\d+)/.exec(runtime.stdout())?.[1];
+    expect(runtime.stdout()).toContain(`page (operator)      ${api}/ `);
   });
 
   it('ingest: lines that are not SES notifications are counted, named, not published, and fail the run', async () => {
