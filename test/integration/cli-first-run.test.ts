@@ -30,8 +30,8 @@ describe('the CLI against a running runtime (spawned as a user runs it)', () => 
   }, 60_000);
 
   it('start: the banner names --data DIR in its hints when the folder is not the default', () => {
-    expect(runtime.stdout()).toContain(`npx bounce ingest examples/notifications.jsonl --data ${dataDir}`);
-    expect(runtime.stdout()).toContain(`npx bounce lookup kim.lee@gmail.com --data ${dataDir}`);
+    expect(runtime.stdout()).toContain(`./bounce ingest examples/notifications.jsonl --data ${dataDir}`);
+    expect(runtime.stdout()).toContain(`./bounce lookup kim.lee@gmail.com --data ${dataDir}`);
   });
 
   it('ingest: lines that are not SES notifications are counted, named, not published, and fail the run', async () => {
@@ -145,7 +145,7 @@ describe('start and stop, as a user meets them', () => {
     const runtime = await startBounce(dataDir);
     try {
       expect(runtime.stdout()).toContain('restored             1 queued notifications and 3 dead-lettered records saved by the last run');
-      expect(runtime.stdout()).toContain(`see them with: npx bounce dlq --data ${dataDir}`);
+      expect(runtime.stdout()).toContain(`see them with: ./bounce dlq --data ${dataDir}`);
     } finally {
       expect(await runtime.stop()).toBe(0);
     }
@@ -167,7 +167,7 @@ describe('start and stop, as a user meets them', () => {
     expect(lookup.stderr).toContain(
       `the runtime is not running: ${join(dataDir, 'runtime.json')} was left by pid ${runtime.child.pid}, which is gone`,
     );
-    expect(lookup.stderr).toContain(`npx bounce start --data ${dataDir}`);
+    expect(lookup.stderr).toContain(`./bounce start --data ${dataDir}`);
     expect(lookup.stderr).not.toContain('not found');
     const ingest = await bounce(['ingest', 'examples/notifications.jsonl', '--data', dataDir]);
     expect(ingest.status).toBe(1);
