@@ -429,6 +429,13 @@ describe('bounce demo (spawned as a user runs it)', () => {
     // The findings: a hard-bounce rate well above target, and the stale batch behind the full mailboxes.
     expect(out).toMatch(/\n {2}\[(warning|danger)\] hard-bounce rate [\d.]+ % is above/);
     expect(out).toContain('of full mailboxes come from batch "import-2019-legacy"');
+    // Its batch and its source are the same mailboxes: one finding, not two (issue 22).
+    expect(out.match(/of full mailboxes come from/g)).toHaveLength(1);
+    // The summary's clock is the one its last progress line showed (issue 22: "41 h" against "+54 h").
+    const progressHours = [...run.stderr.matchAll(/demo clock \+(\d+) h/g)].map((m) => Number(m[1]));
+    const [, summaryHours] = /the demo's clock ran \+(\d+) h in /.exec(out) ?? [];
+    expect(Number(summaryHours)).toBe(progressHours.at(-1));
+    expect(Math.max(...progressHours)).toBeLessThanOrEqual(Number(summaryHours));
     // The do-not-mail list: the dead mailboxes suppressed, the ones that never recovered held for review, never suppressed.
     expect(out).toMatch(/\n +([4-9]|\d\d+) {2}suppressed \/ hard-bounce \/ invalid-address\n/);
     // Which rule holds them depends on the demo clock against the machine's speed (the window's threshold or the
