@@ -11,7 +11,7 @@ import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { projectRoot } from '../support/corpus.js';
 
-/** Debian's chromium (installed by .ci/run when missing); CHROMIUM_PATH points elsewhere. */
+/** Debian's chromium (npm test's pretest installs it when missing and it can); CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where the screenshot goes: a CI artefact, and the picture in the README. */
 const ARTIFACTS = join(projectRoot, 'test-artifacts');
@@ -24,7 +24,10 @@ let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: run .ci/run (it installs Debian's chromium) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Chromium (Debian/Ubuntu: sudo apt-get install chromium) ` +
+        'or set CHROMIUM_PATH to a Chromium binary (npm test installs it when it runs as root with apt-get)',
+    );
   const dataDir = mkdtempSync(join(tmpdir(), 'bounce-page-'));
   runtime = await startRuntime({ port: 0, dataDir, memory: true, healthEverySeconds: 0, logger: silentLogger });
   // The demo's campaign: a stale purchased batch among good lists, spread over the last hours.
