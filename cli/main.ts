@@ -144,6 +144,7 @@ function unknownCommand(command: string): number {
   return 2;
 }
 
+/** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
 /** The SES message tags that name campaign, batch and source (`classify` and `start`). */
 const TAG_OPTIONS = {
   'campaign-tag': { type: 'string', default: DEFAULT_TAG_NAMES.campaign },
@@ -156,7 +157,6 @@ const tagNamesOf = (values: { 'campaign-tag': string; 'batch-tag': string; 'sour
   source: values['source-tag'],
 });
 
-/** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   activeCommand = command;
