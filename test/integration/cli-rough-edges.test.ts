@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,12 @@ describe('typos: the nearest command or option in a few lines, not the manual', 
     expect(lines(far.stderr)[0]).toBe('bounce: unknown command "frobnicate"');
     expect(far.stderr).toContain('Commands: classify, start, ');
     expect(lines(far.stderr).length).toBeLessThanOrEqual(3);
+  });
+
+  it('./bounce, the way the README runs the CLI, is the bundle with no npm in between', () => {
+    const run = spawnSync(join(projectRoot, 'bounce'), ['--version'], { cwd: projectRoot, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(realpathSync(join(projectRoot, 'bounce'))).toBe(join(projectRoot, 'bin', 'bounce.mjs'));
   });
 
   it('-v and --version print the version; a mistyped top-level option names --version', async () => {
