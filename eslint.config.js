@@ -48,7 +48,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs'],
+    files: ['bin/**/*.mjs', 'test/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bounceStream, type Repetition } from './bounce-stream.js';
+import { benchCliStart } from './cli-start.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const NOTIFICATIONS = 100_000;
@@ -66,7 +67,7 @@ function notificationsFile(dir: string, repetition: Repetition): { file: string;
 const ratio = (a: number | null, b: number | null): string => (a === null || b === null ? 'n/a' : (a / b).toFixed(2));
 const seconds = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(2)} s`);
 
-/** `bounce classify` end to end against a plain script, and `bounce --version` against a bare node. */
+/** `bounce classify` end to end against a plain script, and the CLI's start against a bare node. */
 export function benchCli(): void {
   const dir = mkdtempSync(join(tmpdir(), 'bounce-bench-'));
   try {
@@ -100,19 +101,8 @@ export function benchCli(): void {
             `from ${Math.min(...paired).toFixed(2)} to ${Math.max(...paired).toFixed(2)} (target <= 2)`,
         );
     }
-
-    const version: Run[] = [];
-    const bare: Run[] = [];
-    for (let round = 0; round < 11; round++) {
-      bare.push(run(['-e', '0']));
-      version.push(run([bin, '--version']));
-    }
-    const v = medians(version);
-    const b = medians(bare);
-    console.log(`\nCLI start (median of 11)`);
-    console.log(`  bounce --version: ${(v.wall * 1000).toFixed(0)} ms; node -e 0: ${(b.wall * 1000).toFixed(0)} ms`);
-    console.log(`  ratio: ${ratio(v.wall, b.wall)} wall (target <= 4)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  benchCliStart();
 }

@@ -23,8 +23,10 @@ const codes = (smtpCode: number | null, enhancedCode: string | null): string =>
  * the soft-bounce window and the last few changes. `--json` prints the record as the API returns it.
  */
 export function addressSummary(record: AddressRecord): string {
-  const lines = [`${record.email}: ${verdict(record)}`];
+  // An erased address keeps only its verdict and dates: say so, or the empty record reads as an address we know little about.
+  const lines = [`${record.email}: ${verdict(record)}${record.erasedAt ? '; its data was erased' : ''}`];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(13)}${value}`);
+  if (record.erasedAt) row('erased', `${record.erasedAt} (data-protection erasure: only the verdict, reason, category and dates are kept)`);
   if (record.category || record.rule) row('why', [record.category, record.rule ? `(rule ${record.rule})` : null].filter(Boolean).join(' '));
   const evidence = codes(record.smtpCode, record.enhancedCode);
   if (evidence || record.provider)

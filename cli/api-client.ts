@@ -1,7 +1,5 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import { DEFAULT_DATA_DIR, notAnswering, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -43,7 +41,11 @@ export class ApiClient {
   private readonly base: URL;
   private signer: SignatureV4 | null = null;
 
-  constructor(baseUrl: string) {
+  /** `runtimeDataDir`: the URL was read from that folder's runtime.json (a refused connection means the runtime is gone). */
+  constructor(
+    baseUrl: string,
+    private readonly runtimeDataDir?: string,
+  ) {
     this.base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   }
 
@@ -67,7 +69,15 @@ export class ApiClient {
       ...(body ? { 'content-type': 'application/json' } : {}),
     };
     if (!isLoopback(url)) {
-      this.signer ??= new SignatureV4({ service: 'execute-api', region: regionOf(url), credentials: defaultProvider(), sha256: Sha256 });
+      // Loaded only to sign: the credential chain and signer take ~150 ms to load, which a local call never needs.
+      if (!this.signer) {
+        const [{ Sha256 }, { defaultProvider }, { SignatureV4 }] = await Promise.all([
+          import('@aws-crypto/sha256-js'),
+          import('@aws-sdk/credential-provider-node'),
+          import('@smithy/signature-v4'),
+        ]);
+        this.signer = new SignatureV4({ service: 'execute-api', region: regionOf(url), credentials: defaultProvider(), sha256: Sha256 });
+      }
       const signed = await this.signer.sign({
         method,
         protocol: url.protocol,
@@ -80,7 +90,12 @@ export class ApiClient {
       });
       headers = signed.headers as Record<string, string>;
     }
-    const response = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+    } catch (error) {
+      throw this.unreachable(error);
+    }
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -101,6 +116,23 @@ export class ApiClient {
     }
     return { status: response.status, body: parsed as T };
   }
+
+  /** A failed connection in words: fetch itself only says "fetch failed" (the reason is its cause). */
+  private unreachable(error: unknown): Error {
+    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+    const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
+    // Nothing listens where runtime.json says: the runtime died (kill -9) and its pid is not gone yet, or was reused.
+    if (this.runtimeDataDir !== undefined && (code === 'ECONNREFUSED' || code === 'ECONNRESET'))
+      return new Error(notAnswering(this.runtimeDataDir, this.base.origin));
+    return new Error(`cannot reach ${this.base.origin}: ${code ?? cause?.message ?? (error as Error).message}`);
+  }
+}
+
+/** A client of the API `resolveApiUrl` finds, which knows when that API is the local runtime of a data folder. */
+export async function apiClientFor(options: { url?: string; data?: string }): Promise<ApiClient> {
+  const url = await resolveApiUrl(options);
+  const fromRuntimeFile = !options.url && !process.env.BOUNCE_API_URL;
+  return new ApiClient(url, fromRuntimeFile ? (options.data ?? DEFAULT_DATA_DIR) : undefined);
 }
 
 /** The API base URL: `--url`, else `BOUNCE_API_URL`, else the running local runtime's. */

@@ -14,6 +14,7 @@ import {
   type Decision,
   type TagNames,
 } from '../shared/domain/index.js';
+import { cannotRead } from './input-file.js';
 
 /** One output line per recipient decision: the `bounce classify` contract. */
 export interface DecisionLine {
@@ -388,7 +389,7 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
         }
       }
     } catch (error) {
-      io.stderr.write(`bounce classify: cannot read ${source}: ${(error as Error).message}\n`);
+      io.stderr.write(`bounce classify: ${cannotRead(source, error)}\n`);
       exitCode = 1;
     }
   }

@@ -92,28 +92,41 @@ async function sendCampaign(runtime: Runtime, recipients: readonly Recipient[], 
  * timers pending and the demo's clock (in place on a terminal, else a line
  * every few seconds). Returns false when `maxSeconds` ran out first.
  */
-async function waitForRetries(runtime: Runtime, io: CommandIo, maxSeconds: number, sentAt: Date): Promise<boolean> {
+async function waitForRetries(
+  runtime: Runtime,
+  io: CommandIo,
+  maxSeconds: number,
+  sentAt: Date,
+): Promise<{ finished: boolean; clockHours: number }> {
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
   const everyMs = tty ? 250 : (Number(process.env.BOUNCE_PROGRESS_SECONDS) > 0 ? Number(process.env.BOUNCE_PROGRESS_SECONDS) : 5) * 1000;
   const deadline = Date.now() + maxSeconds * 1000;
   let shownAt = 0;
   let idle = 0;
+  let pending = 0;
+  const lineFor = (hours: number) =>
+    `pipeline: ${pending} event${pending === 1 ? '' : 's'} and retry timers pending · demo clock +${hours} h`;
   // Three quiet looks in a row, a little apart: a message SES has just accepted shows in none of the counts yet.
   while (idle < 3) {
-    const pending = await runtime.pendingWork();
+    pending = await runtime.pendingWork();
     idle = pending === 0 ? idle + 1 : 0;
     if (Date.now() - shownAt >= everyMs) {
       shownAt = Date.now();
-      const hours = (runtime.clock().getTime() - sentAt.getTime()) / 3600_000;
-      const line = `pipeline: ${pending} event${pending === 1 ? '' : 's'} and retry timers pending · demo clock +${hours.toFixed(0)} h`;
+      const line = lineFor(hoursSince(runtime, sentAt));
       io.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     }
     if (Date.now() > deadline) break;
     await sleep(pending > 0 ? 200 : 100);
   }
   if (tty) io.stderr.write('\r\x1b[2K');
-  return idle >= 3;
+  // The clock the summary states, as a last progress line: the summary and the progress agree.
+  const clockHours = hoursSince(runtime, sentAt);
+  if (!tty) io.stderr.write(`${lineFor(clockHours)}\n`);
+  return { finished: idle >= 3, clockHours };
 }
+
+/** Whole hours of the demo's clock since the campaign was sent. */
+const hoursSince = (runtime: Runtime, sentAt: Date): number => Math.floor((runtime.clock().getTime() - sentAt.getTime()) / 3600_000);
 
 /** Where each logical message that was retried ended, in words. */
 function retryOutcome(state: RetryState): string {
@@ -169,7 +182,7 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
     const results = await sendCampaign(runtime, recipients, campaign, io);
     const refused = results.filter((r) => r.status === 'refused').length;
     io.stderr.write(`sent ${results.length - refused}; the world answers, the pipeline classifies, soft bounces are retried…\n`);
-    const finished = await waitForRetries(runtime, io, maxSeconds, sentAt);
+    const { finished, clockHours } = await waitForRetries(runtime, io, maxSeconds, sentAt);
     if (!finished) io.stderr.write(`bounce demo: retries still pending after ${maxSeconds} s; reporting what is done\n`);
     const seconds = (Date.now() - started) / 1000;
 
@@ -215,7 +228,7 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
       '',
       `Campaign ${campaign}: ${recipients.length} recipients sent through the send path into a world of mailboxes`,
       `  ${results.length - refused} sent, ${refused} refused; ${retriesSent.length} retries sent; ` +
-        `${storyHours.toFixed(0)} h of the demo's clock in ${seconds.toFixed(1)} s`,
+        `the last retry at +${Math.floor(storyHours)} h; the demo's clock ran +${clockHours} h in ${seconds.toFixed(1)} s`,
       '',
       'Figures (from the SES events of every send, retries included)',
       `  sends ${shown('sends')}, deliveries ${shown('deliveries')}, hard bounces ${shown('hardBounces')}, ` +

@@ -10,7 +10,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { DEAD_LETTERS_FILE, readDeadLetters } from '../local/dead-letters.js';
-import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
+import { BOUNCE_COMMAND, clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
 import type { CommandIo } from './suppression-commands.js';
 
 export type DlqAction = 'list' | 'replay' | 'purge';
@@ -213,8 +213,17 @@ export async function dlqCommand(options: DlqOptions, io: CommandIo): Promise<nu
       } else {
         io.stdout.write(`${records.length} dead-lettered record${records.length === 1 ? '' : 's'} on ${dlqUrl}\n`);
         for (const record of records) io.stdout.write(`\n${describe(record)}\n`);
+        // The same DLQ as this listing: its --queue-url, or its --data when not the default folder.
+        const where = options.queueUrl
+          ? ` --queue-url ${options.queueUrl}`
+          : options.dataDir && options.dataDir !== DEFAULT_DATA_DIR
+            ? ` --data ${options.dataDir}`
+            : '';
         if (records.length > 0)
-          io.stdout.write('\nAfter a fix, send them back: npx bounce dlq replay [--id ID]    drop them: npx bounce dlq purge [--id ID]\n');
+          io.stdout.write(
+            `\nAfter a fix, send them back: ${BOUNCE_COMMAND} dlq replay [--id ID]${where}` +
+              `    drop them: ${BOUNCE_COMMAND} dlq purge [--id ID]${where}\n`,
+          );
       }
       await release(sqs, dlqUrl, held);
       return 0;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { jsonNestingReason, MAX_MESSAGE_BYTES, parseNotification } from '../shared/domain/index.js';
+import { cannotRead, unreadable } from './input-file.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './suppression-commands.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
@@ -112,6 +113,14 @@ const SHOWN_INVALID = 5;
  * JSON Lines) to the topic of the running local runtime, or to `--topic-arn`.
  */
 export async function ingestCommand(options: IngestOptions, io: CommandIo): Promise<number> {
+  // Every source is checked before anything is published: a typo in the second file does not leave the first half sent.
+  for (const source of options.sources) {
+    const why = await unreadable(source, { directories: true });
+    if (why) {
+      io.stderr.write(`bounce ingest: ${why}\n`);
+      return 1;
+    }
+  }
   let sns: SNSClient;
   let topicArn: string;
   if (options.topicArn) {
@@ -180,7 +189,8 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     await flush();
   } catch (error) {
     progress.end();
-    io.stderr.write(`bounce ingest: cannot read input: ${(error as Error).message}\n`);
+    const { path } = error as NodeJS.ErrnoException;
+    io.stderr.write(`bounce ingest: ${path ? cannotRead(path, error) : `cannot read input: ${(error as Error).message}`}\n`);
     sns.destroy();
     return 1;
   }

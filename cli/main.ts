@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApiClient } from './api-client.js';
 import type { CommandIo } from './suppression-commands.js';
-import { usageOf } from './usage.js';
+import { nearest } from './did-you-mean.js';
+import { COMMAND_USAGE, usageOf } from './usage.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/outcomes.js';
 
@@ -25,9 +26,10 @@ Local runtime (the whole pipeline on this machine):
                             --world: the mailboxes of the local SES, JSON Lines
                             {"address","responses":[...]}; --time-scale N: the clock
                             runs N times faster, e.g. 3600 plays 72 h in 72 s)
-  ingest FILE|DIR|- [--data DIR] [--topic-arn ARN]
+  ingest FILE|DIR|- [--data DIR] [--topic-arn ARN] [--allow-invalid]
                             Publish SES notifications (JSON or JSON Lines, any shape)
-                            to the running runtime, or to a deployed stack's topic
+                            to the running runtime, or to a deployed stack's topic;
+                            --allow-invalid: publish other lines too (they end in the DLQ)
   dlq [list|replay|purge] [--id ID] [--json] [--data DIR | --queue-url URL]
                             The records the pipeline could not process, with their
                             reason and source message id; replay sends them back to
@@ -73,8 +75,11 @@ Campaigns (same API):
                             Resume a paused campaign
 
   help [COMMAND]            Show this help, or one command's (also: bounce COMMAND --help).
-  --version                 Print the version.
+  --version, -v             Print the version.
 `;
+
+/** Every command `main` knows, for "did you mean". */
+const COMMANDS = [...Object.keys(COMMAND_USAGE), 'help', 'version'];
 
 /** The package version: package.json sits one directory above this file, in the sources and in the build. */
 function version(): string {
@@ -107,19 +112,36 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: strin
     return parseArgs({ args, allowPositionals: true, options, strict: true });
   } catch (error) {
     // Node's parser explains how to pass a positional that starts with "-": the first sentence is the reason.
-    usageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+    const reason = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    // A mistyped option: name the nearest one this command takes.
+    const typed = /^Unknown option '-{1,2}([^']+)'/.exec(reason)?.[1];
+    const meant = typed ? nearest(typed, [...Object.keys(options), 'help']) : null;
+    usageError(meant ? `${reason} Did you mean --${meant}?` : reason);
     return null;
   }
 }
 
 async function apiFor(values: { url?: string; data?: string }): Promise<ApiClient | null> {
   try {
-    const { ApiClient, resolveApiUrl } = await import('./api-client.js');
-    return new ApiClient(await resolveApiUrl(values));
+    const { apiClientFor } = await import('./api-client.js');
+    return await apiClientFor(values);
   } catch (error) {
     process.stderr.write(`bounce: ${(error as Error).message}\n`);
     return null;
   }
+}
+
+/** A mistyped command: a few lines naming the nearest one, not the whole manual (exit 2). */
+function unknownCommand(command: string): number {
+  const option = command.startsWith('-');
+  const meant = option ? nearest(command.replace(/^-+/, ''), ['version', 'help']) : nearest(command, COMMANDS);
+  process.stderr.write(
+    `bounce: unknown ${option ? 'option' : 'command'} "${command}"` +
+      `${meant ? `. Did you mean "bounce ${option ? '--' : ''}${meant}"?` : ''}\n` +
+      (meant ? '' : `Commands: ${Object.keys(COMMAND_USAGE).join(', ')}\n`) +
+      'Run "bounce help" for every command, "bounce COMMAND --help" for one.\n',
+  );
+  return 2;
 }
 
 /** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
@@ -369,6 +391,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     case '--version':
     case '-V':
+    case '-v':
     case 'version':
       process.stdout.write(`${version()}\n`);
       return 0;
@@ -378,8 +401,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write((rest[0] ? usageOf(rest[0]) : null) ?? USAGE);
       return 0;
     default:
-      activeCommand = undefined;
-      return command ? usageError(`unknown command "${command}"`) : (process.stdout.write(USAGE), 2);
+      return command ? unknownCommand(command) : (process.stdout.write(USAGE), 2);
   }
 }
 

@@ -17,6 +17,8 @@ import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
 import type { SendMessage } from '../shared/app/send.js';
 import { jsonNestingReason } from '../shared/domain/index.js';
 import type { CommandIo } from './suppression-commands.js';
+import { cannotRead, unreadable } from './input-file.js';
+import { Progress } from './progress.js';
 import { join } from 'node:path';
 import { RequestMeter } from '../shared/adapters/request-meter.js';
 import { emptyMeter, mergeMeters } from '../shared/app/cost.js';
@@ -46,6 +48,11 @@ async function runtimeOr(dataDir: string, io: CommandIo, command: string): Promi
  */
 export async function sendCommand(options: SendCommandOptions, io: CommandIo): Promise<number> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const unreadableInput = await unreadable(options.source);
+  if (unreadableInput) {
+    io.stderr.write(`bounce send: ${unreadableInput}\n`);
+    return 1;
+  }
   const file = await runtimeOr(dataDir, io, 'send');
   if (!file) return 1;
   const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
@@ -72,7 +79,8 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   try {
     return await sendLines(input, (request, now) => meter.call('send', 1, () => send(request, now)), clock, io);
   } catch (error) {
-    io.stderr.write(`bounce send: ${(error as Error).message}\n`);
+    const { path } = error as NodeJS.ErrnoException;
+    io.stderr.write(`bounce send: ${path ? cannotRead(path, error) : (error as Error).message}\n`);
     return 1;
   } finally {
     dynamo.destroy();
@@ -102,28 +110,43 @@ function toOf(line: string): string | null {
 export async function sendLines(input: NodeJS.ReadableStream, send: SendMessage, clock: () => Date, io: CommandIo): Promise<number> {
   let lineNumber = 0;
   let invalid = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    const parsed = parseSendLine(line);
-    if (!parsed.ok) {
-      invalid++;
-      io.stdout.write(`${JSON.stringify({ to: toOf(line), status: 'refused', reason: `line ${lineNumber}: ${parsed.reason}` })}\n`);
-      continue;
+  // Counts for the progress lines and the summary on stderr (stdout keeps one JSON line per message).
+  const counts = { sent: 0, refused: 0, error: 0, notMessages: 0 };
+  const progress = new Progress(io.stderr, 'send', { unit: 'messages' });
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const parsed = parseSendLine(line);
+      if (!parsed.ok) {
+        invalid++;
+        counts.refused++;
+        counts.notMessages++;
+        io.stdout.write(`${JSON.stringify({ to: toOf(line), status: 'refused', reason: `line ${lineNumber}: ${parsed.reason}` })}\n`);
+        progress.update(counts.sent + counts.refused + counts.error);
+        continue;
+      }
+      let answer: Record<string, unknown>;
+      try {
+        const result = await send(parsed.request, clock());
+        answer =
+          result.status === 'sent'
+            ? { to: result.to, status: result.status, messageId: result.messageId }
+            : { to: result.to, status: result.status, reason: result.reason };
+        counts[result.status]++;
+      } catch (error) {
+        invalid++;
+        counts.error++;
+        answer = { to: parsed.request.to, status: 'error', reason: `line ${lineNumber}: outcome unknown: ${(error as Error).name}` };
+      }
+      io.stdout.write(`${JSON.stringify(answer)}\n`);
+      progress.update(counts.sent + counts.refused + counts.error);
     }
-    let answer: Record<string, unknown>;
-    try {
-      const result = await send(parsed.request, clock());
-      answer =
-        result.status === 'sent'
-          ? { to: result.to, status: result.status, messageId: result.messageId }
-          : { to: result.to, status: result.status, reason: result.reason };
-    } catch (error) {
-      invalid++;
-      answer = { to: parsed.request.to, status: 'error', reason: `line ${lineNumber}: outcome unknown: ${(error as Error).name}` };
-    }
-    io.stdout.write(`${JSON.stringify(answer)}\n`);
+  } finally {
+    progress.end();
   }
+  const notMessages = counts.notMessages > 0 ? ` (${counts.notMessages} not a message)` : '';
+  io.stderr.write(`send: ${counts.sent} sent, ${counts.refused} refused${notMessages}, ${counts.error} errors\n`);
   return invalid === 0 ? 0 : 1;
 }
 

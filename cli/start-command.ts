@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
+import { BOUNCE_COMMAND, DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { readFile } from 'node:fs/promises';
 import { parseWorld } from '../local/mailbox-world.js';
 import { startRuntime } from '../local/runtime.js';
@@ -71,7 +71,7 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
           `  restored             ${restored.notifications} queued notifications ` +
             `and ${restored.deadLetters} dead-lettered records saved by the last ` +
             `run (${file.dataDir}/queues.json, dead-letters.json)` +
-            (restored.deadLetters > 0 ? `; see them with: npx bounce dlq${dataFlag}` : ''),
+            (restored.deadLetters > 0 ? `; see them with: ${BOUNCE_COMMAND} dlq${dataFlag}` : ''),
         ]
       : [];
   if (restored.retryDeadLetters > 0)
@@ -98,9 +98,9 @@ export async function startCommand(options: StartOptions, io: CommandIo): Promis
       `  runtime file         ${file.dataDir}/runtime.json`,
       ...restoredLine,
       '',
-      `Feed it:   npx bounce ingest examples/notifications.jsonl${dataFlag}      or send: npx bounce send FILE${dataFlag}`,
-      'Demo:      npx bounce demo   (the closed loop on a throwaway runtime of its own, clock 14,400x)',
-      `Ask it:    npx bounce lookup kim.lee@gmail.com${dataFlag}`,
+      `Feed it:   ${BOUNCE_COMMAND} ingest examples/notifications.jsonl${dataFlag}      or send: ${BOUNCE_COMMAND} send FILE${dataFlag}`,
+      `Demo:      ${BOUNCE_COMMAND} demo   (the closed loop on a throwaway runtime of its own, clock 14,400x)`,
+      `Ask it:    ${BOUNCE_COMMAND} lookup kim.lee@gmail.com${dataFlag}`,
       'Stop:      Ctrl-C (queued work is finished first; nothing is lost)',
       '',
     ].join('\n'),

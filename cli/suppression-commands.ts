@@ -6,6 +6,7 @@ import { addressSummary, type AddressRecord } from './address-summary.js';
 import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import { csvField, csvRow, csvText, parseCsvLine } from './csv.js';
+import { cannotRead, unreadable } from './input-file.js';
 import { Progress } from './progress.js';
 
 export interface CommandIo {
@@ -40,7 +41,20 @@ export function isHeaderLine(line: string): boolean {
   return !line.includes('@') && fields.some((field) => HEADER_FIELD.test(field));
 }
 
+/** False, having said why in one line, when the input file cannot be read. */
+async function readable(file: string, io: CommandIo, what: string): Promise<boolean> {
+  const why = await unreadable(file);
+  if (why) io.stderr.write(`bounce ${what}: ${why}\n`);
+  return why === null;
+}
+
 function reportApiError(error: unknown, io: CommandIo, what: string): number {
+  // A file that fails while it is read (it was readable when the command started).
+  const { syscall, path } = error as NodeJS.ErrnoException;
+  if (syscall !== undefined && path !== undefined) {
+    io.stderr.write(`bounce ${what}: ${cannotRead(path, error)}\n`);
+    return 1;
+  }
   const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
   io.stderr.write(`bounce ${what}: ${(error as Error).message}${status}\n`);
   return 1;
@@ -83,6 +97,7 @@ interface CheckResult {
  * address gets `invalid` and is not sent.
  */
 export async function checkCommand(api: ApiClient, file: string, io: CommandIo): Promise<number> {
+  if (!(await readable(file, io, 'check'))) return 1;
   io.stdout.write(`${csvRow(['email', 'suppressed', 'status', 'reason'])}\n`);
   let pending: Array<{ email: string; valid: boolean }> = [];
   let pendingBytes = 0;
@@ -209,6 +224,7 @@ export async function exportCommand(api: ApiClient, options: ExportOptions, io: 
  * already suppressed are left as they are.
  */
 export async function importCommand(api: ApiClient, file: string, io: CommandIo): Promise<number> {
+  if (!(await readable(file, io, 'import'))) return 1;
   const counts = { created: 0, existing: 0, invalid: 0, failed: 0 };
   let lineNumber = 0;
   const progress = new Progress(io.stderr, 'import', { unit: 'lines read' });
@@ -255,5 +271,8 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
   io.stderr.write(
     `import: ${counts.created} new, ${counts.existing} already on file, ${counts.invalid} invalid, ${counts.failed} failed\n`,
   );
-  return counts.failed > 0 ? 1 : 0;
+  // Every row skipped as invalid is a file that is not an SES suppression list: nothing was imported, say so in the exit status.
+  const allInvalid = counts.invalid > 0 && counts.created + counts.existing + counts.failed === 0;
+  if (allInvalid) io.stderr.write('import: no line was an address with BOUNCE or COMPLAINT: nothing imported\n');
+  return counts.failed > 0 || allInvalid ? 1 : 0;
 }

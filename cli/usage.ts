@@ -153,6 +153,7 @@ addresses, SES's import format; full: every column.
 
 Import a CSV in SES's suppression-list format (email,BOUNCE|COMPLAINT, header
 optional). Idempotent: addresses already suppressed are left as they are.
+Exit status 1 when a line could not be stored, or when every line was invalid.
 `,
   campaigns: `Usage: bounce campaigns [--hours N] [--json] [--data DIR | --url URL]
 

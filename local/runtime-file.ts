@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/index.js';
@@ -28,15 +29,29 @@ export interface RuntimeFile {
 export const tagNamesOf = (file: RuntimeFile): TagNames => file.tagNames ?? DEFAULT_TAG_NAMES;
 
 export const DEFAULT_DATA_DIR = '.data';
+
+/** How the README runs the CLI (the repository's ./bounce: node and the bundle, no npm in between), for hints. */
+export const BOUNCE_COMMAND = './bounce';
 export const runtimeFilePath = (dataDir: string): string => join(dataDir, 'runtime.json');
 
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** A process killed (kill -9) but not yet reaped by its parent still answers kill(pid, 0): Linux says it is a zombie. */
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/PID/stat: "PID (name) STATE ...", the name may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (not Linux): trust kill(pid, 0)
   }
 }
 
@@ -73,12 +88,21 @@ export async function whyNotRunning(dataDir: string): Promise<string> {
     pid = (JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown }).pid;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return `the runtime is not running (no ${path}): start it with "npx bounce start${dataFlag}"`;
-    return `the runtime is not running (${path} is unreadable): start it with "npx bounce start${dataFlag}"`;
+      return `the runtime is not running (no ${path}): start it with "${BOUNCE_COMMAND} start${dataFlag}"`;
+    return `the runtime is not running (${path} is unreadable): start it with "${BOUNCE_COMMAND} start${dataFlag}"`;
   }
   return (
     `the runtime is not running: ${path} was left by pid ${String(pid)}` +
-    `, which is gone (killed or crashed); start it again with "npx bounce start${dataFlag}" (what it had queued comes back)`
+    `, which is gone (killed or crashed); start it again with "${BOUNCE_COMMAND} start${dataFlag}" (what it had queued comes back)`
+  );
+}
+
+/** The runtime of `dataDir` has a file and a pid, but nothing answers at its API (killed, and the pid not yet gone or reused). */
+export function notAnswering(dataDir: string, apiUrl: string): string {
+  const dataFlag = dataDir === DEFAULT_DATA_DIR ? '' : ` --data ${dataDir}`;
+  return (
+    `the runtime is not running: nothing answers at ${apiUrl}, where ${runtimeFilePath(dataDir)} says it listens ` +
+    `(killed or crashed); start it again with "${BOUNCE_COMMAND} start${dataFlag}" (what it had queued comes back)`
   );
 }
 

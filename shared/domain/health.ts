@@ -325,6 +325,8 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
     });
   }
 
+  // The batch's finding, by its full-mailbox and send counts: a source with the same counts is the same mailboxes.
+  const batchFindings = new Map<string, { finding: Finding; value: string }>();
   for (const dimension of ['batch', 'source'] as const) {
     const full = breakdown(totals, `mailboxFull|${dimension}`);
     const sent = breakdown(totals, `sends|${dimension}`);
@@ -335,6 +337,20 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
       const rateHere = sentHere === 0 ? 1 : count / sentHere;
       // Concentration: one batch/source holds most of the campaign's full mailboxes, at a telling rate.
       if (count >= 5 && share >= 0.6 && wilsonInterval(count, Math.max(sentHere, count)).lower > 0.01) {
+        // One import is often both a batch and a source: report it once, naming both.
+        const sameAsBatch = dimension === 'source' ? batchFindings.get(`${count}|${sentHere}`) : undefined;
+        if (sameAsBatch) {
+          const index = findings.indexOf(sameAsBatch.finding);
+          findings[index] = {
+            ...sameAsBatch.finding,
+            summary: sameAsBatch.finding.summary.replace(
+              `batch "${sameAsBatch.value}"`,
+              `batch "${sameAsBatch.value}" (source "${value}")`,
+            ),
+            numbers: { ...sameAsBatch.finding.numbers, source: value },
+          };
+          continue;
+        }
         findings.push({
           pattern: 'mailbox-full-concentration',
           verdict: 'warning',
@@ -351,6 +367,7 @@ export function campaignHealth(totals: Readonly<Record<string, number>>, inputs:
           },
           action: `Review ${dimension} "${value}": when was it collected, was it permission-based? Re-confirm or drop it.`,
         });
+        if (dimension === 'batch') batchFindings.set(`${count}|${sentHere}`, { finding: findings.at(-1) as Finding, value });
       }
     }
   }

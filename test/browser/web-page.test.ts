@@ -14,7 +14,7 @@ import { PAGE_ACTOR, PAGE_TOKEN_HEADER } from '../../local/web-page.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { projectRoot } from '../support/corpus.js';
 
-/** Debian's chromium (installed by .ci/run when missing); CHROMIUM_PATH points elsewhere. */
+/** Debian's chromium (npm test's pretest installs it when missing and it can); CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where the screenshots go (git-ignored): CI artefacts, and the pictures in the docs. */
 const ARTIFACTS = join(projectRoot, 'test-artifacts');
@@ -93,7 +93,10 @@ function feed(dataDir: string, name: string, campaign: string, recipients: numbe
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: run .ci/run (it installs Debian's chromium) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Chromium (Debian/Ubuntu: sudo apt-get install chromium) ` +
+        'or set CHROMIUM_PATH to a Chromium binary (npm test installs it when it runs as root with apt-get)',
+    );
   const dataDir = mkdtempSync(join(tmpdir(), 'bounce-page-'));
   runtime = await startRuntime({ port: 0, dataDir, memory: true, healthEverySeconds: 0, logger: silentLogger });
   base = runtime.file.apiUrl;

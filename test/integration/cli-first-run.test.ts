@@ -30,8 +30,8 @@ describe('the CLI against a running runtime (spawned as a user runs it)', () => 
   }, 60_000);
 
   it('start: the banner names --data DIR in its hints when the folder is not the default', () => {
-    expect(runtime.stdout()).toContain(`npx bounce ingest examples/notifications.jsonl --data ${dataDir}`);
-    expect(runtime.stdout()).toContain(`npx bounce lookup kim.lee@gmail.com --data ${dataDir}`);
+    expect(runtime.stdout()).toContain(`./bounce ingest examples/notifications.jsonl --data ${dataDir}`);
+    expect(runtime.stdout()).toContain(`./bounce lookup kim.lee@gmail.com --data ${dataDir}`);
     // The page's address of this run (on --port 0 it changes at every start).
     const api = /API \(suppressions\) +(http:\/\/127\.0\.0\.1:\d+)/.exec(runtime.stdout())?.[1];
     expect(runtime.stdout()).toContain(`page (operator)      ${api}/ `);
@@ -148,7 +148,7 @@ describe('start and stop, as a user meets them', () => {
     const runtime = await startBounce(dataDir);
     try {
       expect(runtime.stdout()).toContain('restored             1 queued notifications and 3 dead-lettered records saved by the last run');
-      expect(runtime.stdout()).toContain(`see them with: npx bounce dlq --data ${dataDir}`);
+      expect(runtime.stdout()).toContain(`see them with: ./bounce dlq --data ${dataDir}`);
     } finally {
       expect(await runtime.stop()).toBe(0);
     }
@@ -170,7 +170,7 @@ describe('start and stop, as a user meets them', () => {
     expect(lookup.stderr).toContain(
       `the runtime is not running: ${join(dataDir, 'runtime.json')} was left by pid ${runtime.child.pid}, which is gone`,
     );
-    expect(lookup.stderr).toContain(`npx bounce start --data ${dataDir}`);
+    expect(lookup.stderr).toContain(`./bounce start --data ${dataDir}`);
     expect(lookup.stderr).not.toContain('not found');
     const ingest = await bounce(['ingest', 'examples/notifications.jsonl', '--data', dataDir]);
     expect(ingest.status).toBe(1);
@@ -432,6 +432,13 @@ describe('bounce demo (spawned as a user runs it)', () => {
     // The findings: a hard-bounce rate well above target, and the stale batch behind the full mailboxes.
     expect(out).toMatch(/\n {2}\[(warning|danger)\] hard-bounce rate [\d.]+ % is above/);
     expect(out).toContain('of full mailboxes come from batch "import-2019-legacy"');
+    // Its batch and its source are the same mailboxes: one finding, not two (issue 22).
+    expect(out.match(/of full mailboxes come from/g)).toHaveLength(1);
+    // The summary's clock is the one its last progress line showed (issue 22: "41 h" against "+54 h").
+    const progressHours = [...run.stderr.matchAll(/demo clock \+(\d+) h/g)].map((m) => Number(m[1]));
+    const [, summaryHours] = /the demo's clock ran \+(\d+) h in /.exec(out) ?? [];
+    expect(Number(summaryHours)).toBe(progressHours.at(-1));
+    expect(Math.max(...progressHours)).toBeLessThanOrEqual(Number(summaryHours));
     // The do-not-mail list: the dead mailboxes suppressed, the ones that never recovered held for review, never suppressed.
     expect(out).toMatch(/\n +([4-9]|\d\d+) {2}suppressed \/ hard-bounce \/ invalid-address\n/);
     // Which rule holds them depends on the demo clock against the machine's speed (the window's threshold or the

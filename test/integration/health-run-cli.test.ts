@@ -51,6 +51,6 @@ describe('bounce health --run (spawned as a user runs it)', () => {
     const run = await bounce(['health', '--run', '--json', '--data', empty]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^bounce health: the runtime is not running .*npx bounce start --data /);
+    expect(run.stderr).toMatch(/^bounce health: the runtime is not running .*\.\/bounce start --data /);
   });
 });

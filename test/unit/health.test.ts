@@ -145,6 +145,39 @@ describe('mailbox-full-concentration', () => {
     expect(findingKey(found[0] as Finding)).toBe('mailbox-full-concentration:batch=old-import');
   });
 
+  it('reports a stale import once when its batch and its source hold the same mailboxes (issue 22)', () => {
+    const health = campaignHealth({
+      sends: 300,
+      'sends|batch|fresh': 270,
+      'sends|batch|import-2019': 30,
+      'sends|source|signup': 270,
+      'sends|source|bought-list': 30,
+      'mailboxFull|batch|import-2019': 11,
+      'mailboxFull|source|bought-list': 11,
+    });
+    const found = health.findings.filter((f) => f.pattern === 'mailbox-full-concentration');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.numbers).toMatchObject({ batch: 'import-2019', source: 'bought-list', mailboxFull: 11, sent: 30 });
+    expect(found[0]?.summary).toContain('batch "import-2019" (source "bought-list")');
+    expect(findingKey(found[0] as Finding)).toBe('mailbox-full-concentration:batch=import-2019');
+  });
+
+  it('still reports a source apart when it holds other mailboxes than the batch', () => {
+    const health = campaignHealth({
+      sends: 300,
+      'sends|batch|fresh': 270,
+      'sends|batch|import-2019': 30,
+      'sends|source|signup': 200,
+      'sends|source|bought-list': 100,
+      'mailboxFull|batch|import-2019': 11,
+      'mailboxFull|source|bought-list': 14,
+    });
+    expect(health.findings.filter((f) => f.pattern === 'mailbox-full-concentration').map(findingKey)).toEqual([
+      'mailbox-full-concentration:batch=import-2019',
+      'mailbox-full-concentration:source=bought-list',
+    ]);
+  });
+
   it('is no finding when full mailboxes are spread evenly', () => {
     const health = campaignHealth({
       sends: 3000,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +77,34 @@ describe('install on the oldest supported Node (no EBADENGINE warning from npm c
       .filter(([, range]) => range !== undefined && !satisfies(oldest, range))
       .map(([path, range]) => `${path} requires node ${range}`);
     expect(refusing).toEqual([]);
+  });
+});
+
+describe('npm test brings the Chromium of the browser test (issue 22, item 5)', () => {
+  const script = join(projectRoot, 'test', 'ensure-chromium.mjs');
+  const run = (chromium: string) =>
+    spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, CHROMIUM_PATH: chromium } });
+
+  it('runs before npm test, and CI runs only the README commands', () => {
+    const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(manifest.scripts.pretest).toBe('node test/ensure-chromium.mjs');
+    const ci = readFileSync(join(projectRoot, '.ci', 'run'), 'utf8');
+    expect(ci).not.toContain('apt-get');
+    expect(ci).toContain('npm ci');
+    expect(ci).toContain('npm test');
+  });
+
+  it('says nothing when Chromium is there', () => {
+    const present = run(process.execPath);
+    expect(present).toMatchObject({ status: 0, stdout: '', stderr: '' });
+  });
+
+  it('never fails npm test: without Chromium it says what to install', () => {
+    const missing = run('/nonexistent/chromium');
+    expect(missing.status).toBe(0);
+    expect(missing.stderr).toBe(
+      'pretest: no Chromium at /nonexistent/chromium, so the browser test will fail: ' +
+        'install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary\n',
+    );
   });
 });
