@@ -14,6 +14,7 @@ import {
   type Decision,
   type TagNames,
 } from '../shared/domain/index.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** One output line per recipient decision: the `bounce classify` contract. */
 export interface DecisionLine {
@@ -384,11 +385,11 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
           await writer.write(
             JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }),
           );
-          io.stderr.write(`bounce classify: ${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}\n`);
+          io.stderr.write(`bounce classify: ${terminalSafe(`${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}`)}\n`);
         }
       }
     } catch (error) {
-      io.stderr.write(`bounce classify: cannot read ${source}: ${(error as Error).message}\n`);
+      io.stderr.write(`bounce classify: ${terminalSafe(`cannot read ${source}: ${(error as Error).message}`)}\n`);
       exitCode = 1;
     }
   }

@@ -7,6 +7,7 @@ import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import { csvField, csvRow, csvText, parseCsvLine } from './csv.js';
 import { Progress } from './progress.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface CommandIo {
   readonly stdin: Readable;
@@ -42,7 +43,7 @@ export function isHeaderLine(line: string): boolean {
 
 function reportApiError(error: unknown, io: CommandIo, what: string): number {
   const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
-  io.stderr.write(`bounce ${what}: ${(error as Error).message}${status}\n`);
+  io.stderr.write(`bounce ${what}: ${terminalSafe((error as Error).message)}${status}\n`);
   return 1;
 }
 
@@ -222,7 +223,7 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
       else counts.existing++;
     } catch (error) {
       counts.failed++;
-      io.stderr.write(`line ${line}: ${(error as Error).message}\n`);
+      io.stderr.write(`line ${line}: ${terminalSafe((error as Error).message)}\n`);
     }
   };
   try {
@@ -237,7 +238,7 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
         counts.invalid++;
         io.stderr.write(
           `line ${lineNumber}: skipped ` +
-            `(${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`,
+            `(${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${terminalSafe(rawReason)}"` : 'not a valid address'})\n`,
         );
         continue;
       }
