@@ -1,4 +1,5 @@
 import type { AddressView } from '../shared/app/suppressions.js';
+import { terminalLines } from './terminal-text.js';
 
 const wasOf = (reason: string | null | undefined): string => (reason ? ` (was ${reason})` : '');
 
@@ -67,5 +68,5 @@ export function addressSummary(record: AddressRecord): string {
     }
   }
   lines.push('  (--json for the full record)');
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }

@@ -3,6 +3,7 @@ import type { Estimate, HealthCount, HealthEvidence } from '../shared/domain/ind
 import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import type { CommandIo } from './suppression-commands.js';
+import { terminalLines, terminalSafe } from './terminal-text.js';
 
 /** A finding as the API returns it. */
 interface FindingView {
@@ -61,12 +62,18 @@ const percent = (fraction: number): string => `${(fraction * 100).toFixed(2)} %`
 
 function failed(error: unknown, io: CommandIo, what: string): number {
   const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
-  io.stderr.write(`bounce ${what}: ${(error as Error).message}${status}\n`);
+  io.stderr.write(`bounce ${what}: ${terminalSafe((error as Error).message)}${status}\n`);
   return 1;
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */
-export function alignedTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: ReadonlySet<number>): string {
+export function alignedTable(
+  header: readonly string[],
+  cells: ReadonlyArray<readonly string[]>,
+  rightAligned: ReadonlySet<number>,
+): string {
+  // Names from outside (campaign tags) cannot break a row or drive the terminal.
+  const rows = cells.map((row) => row.map(terminalSafe));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -159,7 +166,7 @@ export function healthText(view: HealthView, hours: number): string {
     lines.push('', `${finding.verdict.toUpperCase()}  ${finding.pattern}`, `  ${finding.summary}`);
     lines.push(`  numbers: ${formatNumbers(finding.numbers)}`, `  what to do: ${finding.action}`);
   }
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 /** `bounce health CAMPAIGN`: figures and findings. */
@@ -190,8 +197,8 @@ export async function pauseCommand(
     const set = view.configurationSet ? ` (SES configuration set ${view.configurationSet} ${view.paused ? 'off' : 'on'})` : '';
     io.stdout.write(
       view.paused
-        ? `Campaign ${campaign} is paused${set}: sends are refused and due retries wait until it is resumed.\n`
-        : `Campaign ${campaign} is resumed${set}: sends go out again, waiting retries within 15 minutes.\n`,
+        ? `Campaign ${terminalSafe(campaign)} is paused${set}: sends are refused and due retries wait until it is resumed.\n`
+        : `Campaign ${terminalSafe(campaign)} is resumed${set}: sends go out again, waiting retries within 15 minutes.\n`,
     );
     return 0;
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   type TagNames,
 } from '../shared/domain/index.js';
 import { cannotRead } from './input-file.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** One output line per recipient decision: the `bounce classify` contract. */
 export interface DecisionLine {
@@ -385,11 +386,11 @@ export async function runClassify(options: ClassifyOptions, io: ClassifyIo): Pro
           await writer.write(
             JSON.stringify({ line: lineNumber, ...where, ...(result.id === undefined ? {} : { id: result.id }), error: result.error }),
           );
-          io.stderr.write(`bounce classify: ${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}\n`);
+          io.stderr.write(`bounce classify: ${terminalSafe(`${source === '-' ? 'stdin' : source}:${lineNumber}: ${result.error}`)}\n`);
         }
       }
     } catch (error) {
-      io.stderr.write(`bounce classify: ${cannotRead(source, error)}\n`);
+      io.stderr.write(`bounce classify: ${terminalSafe(cannotRead(source, error))}\n`);
       exitCode = 1;
     }
   }

@@ -3,6 +3,7 @@ import { priceMeter, type CostReport } from '../shared/app/cost.js';
 import { readDataDirMeter } from '../local/meter-file.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import type { CommandIo } from './suppression-commands.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface CostCommandOptions {
   readonly dataDir?: string;
@@ -65,7 +66,7 @@ export async function costCommand(options: CostCommandOptions, io: CommandIo): P
     io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : costTable(report));
     return 0;
   } catch (error) {
-    io.stderr.write(`bounce cost: ${(error as Error).message}\n`);
+    io.stderr.write(`bounce cost: ${terminalSafe((error as Error).message)}\n`);
     return 1;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { DEAD_LETTERS_FILE, readDeadLetters } from '../local/dead-letters.js';
 import { BOUNCE_COMMAND, clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
 import type { CommandIo } from './suppression-commands.js';
+import { terminalSafe } from './terminal-text.js';
 
 export type DlqAction = 'list' | 'replay' | 'purge';
 
@@ -183,7 +184,9 @@ function describe(record: DeadLetter): string {
     `${record.id}  dead-lettered ${record.sentAt ?? '(time unknown)'}${record.sourceId ? `  from message ${record.sourceId}` : ''}`,
     `  reason  ${record.reason}`,
     `  message ${body.replace(/\s+/g, ' ')}`,
-  ].join('\n');
+  ]
+    .map(terminalSafe)
+    .join('\n');
 }
 
 /**
@@ -202,7 +205,7 @@ export async function dlqCommand(options: DlqOptions, io: CommandIo): Promise<nu
     const chosen = options.id ? held.filter((m) => m.MessageId === options.id || deadLetterOf(m).sourceId === options.id) : held;
     if (options.id && chosen.length === 0) {
       await release(sqs, dlqUrl, held);
-      io.stderr.write(`bounce dlq: no record with id ${options.id} on ${dlqUrl} (${held.length} records there)\n`);
+      io.stderr.write(`bounce dlq: no record with id ${terminalSafe(options.id)} on ${dlqUrl} (${held.length} records there)\n`);
       return 1;
     }
     const others = held.filter((m) => !chosen.includes(m));
@@ -252,7 +255,8 @@ export async function dlqCommand(options: DlqOptions, io: CommandIo): Promise<nu
           batch.filter((_, i) => !sent.has(String(i))),
         );
         replayed += sent.size;
-        for (const failure of Failed) io.stderr.write(`bounce dlq: not replayed: ${failure.Message ?? failure.Code}\n`);
+        for (const failure of Failed)
+          io.stderr.write(`bounce dlq: not replayed: ${terminalSafe(String(failure.Message ?? failure.Code))}\n`);
       });
       await release(sqs, dlqUrl, others);
       io.stderr.write(`dlq: ${replayed} replayed to ${sourceUrl}, ${held.length - replayed} left on the DLQ\n`);
@@ -264,7 +268,7 @@ export async function dlqCommand(options: DlqOptions, io: CommandIo): Promise<nu
     return 0;
   } catch (error) {
     await release(sqs, dlqUrl, held).catch(() => undefined);
-    io.stderr.write(`bounce dlq: ${(error as Error).message}\n`);
+    io.stderr.write(`bounce dlq: ${terminalSafe((error as Error).message)}\n`);
     return 1;
   } finally {
     sqs.destroy();

@@ -1,6 +1,7 @@
 import type { ApiClient } from './api-client.js';
 import { ApiError } from './api-client.js';
 import type { CommandIo } from './suppression-commands.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** The reason sent when `--reason` is not given. */
 export const DEFAULT_ERASURE_REASON = 'data-protection erasure request';
@@ -64,7 +65,7 @@ export async function eraseCommand(
     return 0;
   } catch (error) {
     const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
-    io.stderr.write(`bounce erase: ${(error as Error).message}${status}\n`);
+    io.stderr.write(`bounce erase: ${terminalSafe((error as Error).message)}${status}\n`);
     return 1;
   }
 }

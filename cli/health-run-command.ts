@@ -4,6 +4,7 @@ import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeClock, whyNo
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { countRequests } from '../shared/adapters/request-meter.js';
 import type { CommandIo } from './suppression-commands.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** The exact `--json` form of `bounce health --run` (a contract for outside tools; fields may be added). */
 export interface HealthRunReport {
@@ -61,10 +62,10 @@ export async function healthRunCommand(options: { readonly dataDir?: string; rea
         : `Checked ${report.campaignsChecked} campaign(s) in ${report.durationMs} ms: ${report.storageRequests} storage requests, ` +
             `${report.alerts} alert(s), ${report.failed} failed; heartbeat ${report.heartbeat ? 'written' : 'NOT written'}.\n`,
     );
-    if (run.finderError) io.stderr.write(`bounce health: finding the campaigns failed: ${run.finderError.message}\n`);
+    if (run.finderError) io.stderr.write(`bounce health: finding the campaigns failed: ${terminalSafe(run.finderError.message)}\n`);
     return run.finderError || run.failed.length > 0 ? 1 : 0;
   } catch (error) {
-    io.stderr.write(`bounce health: ${(error as Error).message}\n`);
+    io.stderr.write(`bounce health: ${terminalSafe((error as Error).message)}\n`);
     return 1;
   } finally {
     dynamo.destroy();

@@ -8,6 +8,7 @@ import { cannotRead, unreadable } from './input-file.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './suppression-commands.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, whyNotRunning } from '../local/runtime-file.js';
+import { terminalSafe } from './terminal-text.js';
 
 const MAX_BATCH_BYTES = 250 * 1024;
 
@@ -157,12 +158,12 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
       failed += result.Failed?.length ?? 0;
       for (const failure of result.Failed ?? []) {
         const why = failure.Message ?? failure.Code ?? 'unknown error';
-        io.stderr.write(`bounce ingest: ${sent[Number(failure.Id)]?.where ?? '?'}: not published: ${why}\n`);
+        io.stderr.write(`bounce ingest: ${terminalSafe(`${sent[Number(failure.Id)]?.where ?? '?'}: not published: ${why}`)}\n`);
       }
     } catch (error) {
       failed += entries.length;
       const where = sent.length === 1 ? sent[0]?.where : `${sent[0]?.where} to ${sent.at(-1)?.where}`;
-      io.stderr.write(`bounce ingest: ${where}: not published: ${(error as Error).message}\n`);
+      io.stderr.write(`bounce ingest: ${terminalSafe(`${where}: not published: ${(error as Error).message}`)}\n`);
     }
     progress.update(published);
   };
@@ -190,7 +191,8 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
   } catch (error) {
     progress.end();
     const { path } = error as NodeJS.ErrnoException;
-    io.stderr.write(`bounce ingest: ${path ? cannotRead(path, error) : `cannot read input: ${(error as Error).message}`}\n`);
+    const reason = path ? cannotRead(path, error) : `cannot read input: ${(error as Error).message}`;
+    io.stderr.write(`bounce ingest: ${terminalSafe(reason)}\n`);
     sns.destroy();
     return 1;
   }
@@ -202,7 +204,7 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
       `failed${skipped > 0 ? `, ${plural(skipped, 'SNS subscription message', 'SNS subscription messages')} skipped` : ''}\n`,
   );
   if (unsafe.length > 0) {
-    for (const { where, reason } of unsafe.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${where}: ${reason}\n`);
+    for (const { where, reason } of unsafe.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${terminalSafe(`${where}: ${reason}`)}\n`);
     if (unsafe.length > SHOWN_INVALID) io.stderr.write(`  … and ${unsafe.length - SHOWN_INVALID} more\n`);
     io.stderr.write(
       `ingest: ${plural(unsafe.length, 'line', 'lines')} could not be read safely: ` +
@@ -210,7 +212,7 @@ export async function ingestCommand(options: IngestOptions, io: CommandIo): Prom
     );
   }
   if (invalid.length > 0) {
-    for (const { where, reason } of invalid.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${where}: ${reason}\n`);
+    for (const { where, reason } of invalid.slice(0, SHOWN_INVALID)) io.stderr.write(`  ${terminalSafe(`${where}: ${reason}`)}\n`);
     if (invalid.length > SHOWN_INVALID) io.stderr.write(`  … and ${invalid.length - SHOWN_INVALID} more\n`);
     io.stderr.write(
       options.allowInvalid

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { RequestMeter } from '../shared/adapters/request-meter.js';
 import { emptyMeter, mergeMeters } from '../shared/app/cost.js';
 import { readMeterFile, writeMeterFile } from '../local/meter-file.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** What this command's send path requests, added to the runtime's meter (bounce cost reads both). */
 const SEND_METER_FILE = 'meter-send.json';
@@ -37,7 +38,7 @@ const tablesOf = (file: RuntimeFile) => ({ addressTable: file.tables.addresses, 
 
 async function runtimeOr(dataDir: string, io: CommandIo, command: string): Promise<RuntimeFile | null> {
   const file = await readRuntimeFile(dataDir);
-  if (!file) io.stderr.write(`bounce ${command}: ${await whyNotRunning(dataDir)}\n`);
+  if (!file) io.stderr.write(`bounce ${command}: ${terminalSafe(await whyNotRunning(dataDir))}\n`);
   return file;
 }
 
@@ -80,7 +81,7 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
     return await sendLines(input, (request, now) => meter.call('send', 1, () => send(request, now)), clock, io);
   } catch (error) {
     const { path } = error as NodeJS.ErrnoException;
-    io.stderr.write(`bounce send: ${path ? cannotRead(path, error) : (error as Error).message}\n`);
+    io.stderr.write(`bounce send: ${terminalSafe(path ? cannotRead(path, error) : (error as Error).message)}\n`);
     return 1;
   } finally {
     dynamo.destroy();
@@ -185,21 +186,21 @@ export async function outboxCommand(options: { readonly dataDir?: string; readon
     for (const row of rows) {
       const original = row.attempt === 0 ? '' : ` (${row.originalMessageId})`;
       io.stdout.write(
-        [
-          row.sentAt.padEnd(24),
-          String(row.attempt).padStart(7),
-          row.to.padEnd(32),
-          (row.campaign ?? '-').padEnd(16),
-          `${row.messageId}${original}`,
-        ]
-          .join('  ')
-          .concat('\n'),
+        terminalSafe(
+          [
+            row.sentAt.padEnd(24),
+            String(row.attempt).padStart(7),
+            row.to.padEnd(32),
+            (row.campaign ?? '-').padEnd(16),
+            `${row.messageId}${original}`,
+          ].join('  '),
+        ).concat('\n'),
       );
     }
     io.stdout.write(`${rows.length} message${rows.length === 1 ? '' : 's'} sent (${rows.filter((r) => r.attempt > 0).length} retries)\n`);
     return 0;
   } catch (error) {
-    io.stderr.write(`bounce outbox: ${(error as Error).message}\n`);
+    io.stderr.write(`bounce outbox: ${terminalSafe((error as Error).message)}\n`);
     return 1;
   } finally {
     dynamo.destroy();

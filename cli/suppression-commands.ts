@@ -8,6 +8,7 @@ import { ApiError } from './api-client.js';
 import { csvField, csvRow, csvText, parseCsvLine } from './csv.js';
 import { cannotRead, unreadable } from './input-file.js';
 import { Progress } from './progress.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface CommandIo {
   readonly stdin: Readable;
@@ -56,7 +57,7 @@ function reportApiError(error: unknown, io: CommandIo, what: string): number {
     return 1;
   }
   const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
-  io.stderr.write(`bounce ${what}: ${(error as Error).message}${status}\n`);
+  io.stderr.write(`bounce ${what}: ${terminalSafe((error as Error).message)}${status}\n`);
   return 1;
 }
 
@@ -238,7 +239,7 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
       else counts.existing++;
     } catch (error) {
       counts.failed++;
-      io.stderr.write(`line ${line}: ${(error as Error).message}\n`);
+      io.stderr.write(`line ${line}: ${terminalSafe((error as Error).message)}\n`);
     }
   };
   try {
@@ -253,7 +254,7 @@ export async function importCommand(api: ApiClient, file: string, io: CommandIo)
         counts.invalid++;
         io.stderr.write(
           `line ${lineNumber}: skipped ` +
-            `(${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${rawReason}"` : 'not a valid address'})\n`,
+            `(${isValidAddress(email) ? `reason must be BOUNCE or COMPLAINT, not "${terminalSafe(rawReason)}"` : 'not a valid address'})\n`,
         );
         continue;
       }

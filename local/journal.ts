@@ -91,7 +91,7 @@ export async function replaceDurably(path: string, text: string): Promise<void> 
 }
 
 /** Appends one line per accepted message and flushes it, one publish request (or rewrite) at a time. */
-class JournalFile {
+export class JournalFile {
   private queue: Promise<void> = Promise.resolve();
   private constructor(
     private handle: FileHandle,
@@ -105,10 +105,11 @@ class JournalFile {
     this.queue = next.catch(() => undefined);
     return next;
   }
-  append(lines: string): Promise<void> {
+  /** `flush` false: a line whose loss only repeats harmless work (it still survives a kill -9, not a power cut). */
+  append(lines: string, flush = true): Promise<void> {
     return this.serially(async () => {
       await this.handle.appendFile(lines);
-      await this.handle.datasync();
+      if (flush) await this.handle.datasync();
     });
   }
   /**

@@ -5,7 +5,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { noMetrics, type LoggerPort } from '../shared/app/ports.js';
 import type { SendMessage } from '../shared/app/send.js';
 import {
-  composeOutboundStore,
   composeRetry,
   composeRetrySweeper,
   composeSend,
@@ -20,7 +19,7 @@ import type { WorldEntry } from './mailbox-world.js';
 import { LOCAL_CONFIGURATION_SET, localSesClients } from './local-ses.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
 import { SqsPoller } from './sqs-poller.js';
-import { LOCAL_FUNCTION, RequestMeter } from '../shared/adapters/request-meter.js';
+import { RequestMeter } from '../shared/adapters/request-meter.js';
 import { RETRY_SWEEP_FUNCTION } from '../shared/domain/aws-prices.js';
 import { meteredBatches } from './meter-file.js';
 
@@ -42,8 +41,15 @@ export interface LocalRetriesInputs {
   readonly world: readonly WorldEntry[] | null;
   /** The notification topic the world publishes SES events to. */
   readonly topicArn: string;
-  /** The client the world publishes SES events with when it is not `sns` (the runtime's journalling proxy, once started). */
+  /** The client the world publishes SES events with when it is not `sns` (the runtime's journalling proxy); null: not yet, wait. */
   readonly eventsSns?: () => SNSClient | null;
+  /** Where the world keeps what it promised (DIR/world.jsonl); none: in memory. */
+  readonly worldDir?: string;
+  /**
+   * The retry poller and its first sweep wait for this: after a crash, the evidence of attempts then
+   * in flight (journalled and world events) is classified before a retry can take an attempt over.
+   */
+  readonly retriesAfter?: Promise<void>;
   readonly region: string;
   readonly sesEndpoint?: string;
   readonly tagNames?: TagNames;
@@ -66,6 +72,8 @@ export interface LocalRetries {
   /** The local SES's web viewer of sent mail (null in external mode). */
   readonly sesViewerUrl: string | null;
   readonly send: SendMessage;
+  /** Resolves once the world's events a previous run promised are published (at once without a world). */
+  readonly worldResumed: Promise<void>;
   /** Publishes the world's events of what SES accepted so far, then counts the retry timers (a retry ahead always has one). */
   pendingWork(): Promise<number>;
   /** Process due timers and play out the world until both are idle. */
@@ -114,7 +122,6 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   let world: SesWorld | null = null;
   const entries = inputs.world;
   if (entries !== null) {
-    const outbound = composeOutboundStore(dynamo, tables, clock);
     // SES's own publishes of its events to the notification topic.
     world = await meter.within('ses', () =>
       startSesWorld({
@@ -122,11 +129,10 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
         timeScale,
         clock,
         // Through the journal when there is one: the Send event that proves a retry went out must survive a kill -9.
-        sns: () => inputs.eventsSns?.() ?? sns,
+        sns: () => (inputs.eventsSns ? inputs.eventsSns() : sns),
         topicArn: inputs.topicArn,
-        // The world reads the send path's record for the tags SES would carry: not a request of SES's.
-        outboundOf: (id) => meter.within(LOCAL_FUNCTION, () => outbound.getWithoutContent(id)),
         logger,
+        ...(inputs.worldDir ? { dataDir: inputs.worldDir } : {}),
       }),
     );
     const started = world;
@@ -176,24 +182,32 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
   // What a previous run left open had its timers in the in-memory queue: a full sweep enqueues them again.
   const sweeper = composeRetrySweeper({ dynamo, addressTable: tables.addressTable, retryQueue, logger });
   const sweep: typeof sweeper = (now, options) => meter.call(RETRY_SWEEP_FUNCTION, 0, () => sweeper(now, options));
-  try {
-    await sweep(clock(), { full: true });
-  } catch (error) {
-    // A data folder from before the due index: near retries still run (their timers are enqueued directly).
-    logger.error('Retry sweep at start failed', { errorName: (error as Error).name, errorMessage: (error as Error).message });
-  }
-  // Every SWEEP_EVERY_SECONDS of the runtime's clock (at least a second of real time).
-  const sweeping = setInterval(
-    () => void sweep(clock()).catch((error: unknown) => logger.error('Retry sweep failed', { errorName: (error as Error).name })),
-    Math.max(1000, (SWEEP_EVERY_SECONDS * 1000) / timeScale),
-  );
-  sweeping.unref();
-  stops.add(async () => clearInterval(sweeping));
-
-  meter.within('retry', () =>
-    poller.start((error) => logger.error('Retry poller failed to receive', { errorMessage: (error as Error).message })),
-  );
-  stops.add(() => poller.stop());
+  let stopped = false;
+  const started = (inputs.retriesAfter ?? Promise.resolve()).then(async () => {
+    if (stopped) return;
+    try {
+      await sweep(clock(), { full: true });
+    } catch (error) {
+      // A data folder from before the due index: near retries still run (their timers are enqueued directly).
+      logger.error('Retry sweep at start failed', { errorName: (error as Error).name, errorMessage: (error as Error).message });
+    }
+    if (stopped) return;
+    // Every SWEEP_EVERY_SECONDS of the runtime's clock (at least a second of real time).
+    const sweeping = setInterval(
+      () => void sweep(clock()).catch((error: unknown) => logger.error('Retry sweep failed', { errorName: (error as Error).name })),
+      Math.max(1000, (SWEEP_EVERY_SECONDS * 1000) / timeScale),
+    );
+    sweeping.unref();
+    stops.add(async () => clearInterval(sweeping));
+    meter.within('retry', () =>
+      poller.start((error) => logger.error('Retry poller failed to receive', { errorMessage: (error as Error).message })),
+    );
+  });
+  const stopPolling = async () => {
+    stopped = true;
+    await poller.stop();
+  };
+  stops.add(stopPolling);
 
   const send = composeSend({
     dynamo,
@@ -210,6 +224,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     retryDueTopicArn,
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,
+    worldResumed: world?.resumed ?? Promise.resolve(),
     send: (request, now) => meter.call('send', 1, () => send(request, now)),
     pendingWork: async () => {
       await meter.within('ses', async () => world?.settle());
@@ -217,9 +232,10 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
       return (await queueDepth(sqs, queueUrl)) + (await unsweptRetries(dynamo, tables.addressTable, clock()));
     },
     drain: async () => {
+      await started;
       await meter.within('ses', async () => world?.settle());
       await meter.within('retry', () => poller.drain());
     },
-    stopPolling: () => poller.stop(),
+    stopPolling,
   };
 }

@@ -88,6 +88,22 @@ export class MailboxWorld {
     for (const entry of entries) this.responses.set(entry.address, entry.responses);
   }
 
+  /** Where each listed address is in its response list (sends so far): what a restart resumes from. */
+  positions(): Map<string, number> {
+    return new Map([...this.sends].filter(([address]) => this.responses.has(address)));
+  }
+
+  /** The sends so far to a listed address; null for an unlisted one (always delivered, nothing to resume). */
+  position(address: string): number | null {
+    const key = address.trim().toLowerCase();
+    return this.responses.has(key) ? (this.sends.get(key) ?? 0) : null;
+  }
+
+  /** Continues from saved positions (a position never goes back). */
+  resume(positions: ReadonlyMap<string, number>): void {
+    for (const [address, n] of positions) this.sends.set(address, Math.max(n, this.sends.get(address) ?? 0));
+  }
+
   /** The response to the next send to `address` (the last one repeats). */
   next(address: string): WorldResponse {
     const key = address.trim().toLowerCase();

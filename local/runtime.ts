@@ -433,11 +433,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stops.add(() => runtimeClock.save(false));
     every(CLOCK_SAVE_SECONDS, () => runtimeClock.save(true).catch(() => undefined), stops);
     const env = process.env;
-    // The world's SES events go through the publish journal once it runs (it starts after the retries).
+    // The world's SES events go through the publish journal once it runs (it starts after the retries): they wait for it.
     let journalSns: SNSClient | null = null;
+    const journalled = Boolean(services.messagingEndpoint && services.inspect && !options.memory);
+    let openRetries = () => {};
+    const retriesAfter = new Promise<void>((open) => (openRetries = open));
     const retries = await startLocalRetries({
       ...clients,
-      eventsSns: () => journalSns,
+      eventsSns: () => journalSns ?? (journalled ? null : clients.sns),
+      ...(options.memory ? {} : { worldDir: dataDir }),
+      retriesAfter,
       dynamo,
       tables,
       clock,
@@ -471,7 +476,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       services.inspect && !options.memory ? keepDeadLetters(dataDir, services.inspect, snapshot.deadLetters, logger, stops) : null;
     // Embedded queues live in memory: what a publisher was told is published is journalled on disk first.
     const journal =
-      services.messagingEndpoint && services.inspect && !options.memory
+      journalled && services.messagingEndpoint
         ? await startPublishJournal(
             dataDir,
             services.messagingEndpoint,
@@ -517,6 +522,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       poller.start((error) => logger.error('Poller failed to receive', { errorMessage: (error as Error).message })),
     );
     stops.add(() => poller.stop());
+    // After a crash, what proves an attempt went out (journalled and world events) is classified before a retry may take it over.
+    void retries.worldResumed
+      .then(() => meter.within('classify', () => poller.drain(1, Date.now() + 30_000)))
+      .catch(() => undefined)
+      .finally(() => openRetries());
 
     const healthRun = localHealthJob({
       dynamo,

@@ -21,9 +21,7 @@ describe('the local SES world on stop', () => {
       clock: () => frozen,
       sns,
       topicArn: 'arn:aws:sns:us-east-1:000000000000:t',
-      outboundOf: async () => null,
       logger: silentLogger,
-      pollMs: 20,
     });
     const ses = new SESClient({ region: 'us-east-1', endpoint: world.ses.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     try {
