@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../cli/api-client.js';
 import { campaignsCommand, healthCommand, pauseCommand } from '../../cli/campaign-commands.js';
 import { serveApi, type LocalApiServer } from '../../local/http-server.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { composeApi, composePauses, documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
@@ -84,6 +85,48 @@ describe('bounce campaigns', () => {
     const { io, out } = capture();
     expect(await campaignsCommand(api, { hours: 2, json: true }, io)).toBe(0);
     expect((JSON.parse(out()) as Array<{ campaign: string }>).map((r) => r.campaign)).toEqual(['spring-sale']);
+  });
+});
+
+describe('the campaign catalogue', () => {
+  it('keeps one entry per campaign at its last hour, and its first hour, whatever order the hours come in', async () => {
+    // A new repository per write: each container's cache is its own.
+    for (const hour of ['2026-10-02T05', '2026-10-03T07', '2026-10-01T00', '2026-10-03T07', '2026-10-02T23'])
+      await new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable).recordPeriod('moving', hour);
+    const page = await repository.catalogue({ sinceHour: '2026-09-01T00', untilHour: '2026-10-31T23', limit: 100 });
+    expect(page.periods).toEqual([{ campaign: 'moving', firstHour: '2026-10-01T00', lastHour: '2026-10-03T07' }]);
+    const entries = await documentClient(dynamo.client).send(
+      new QueryCommand({
+        TableName: tables.campaignTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'CAMPAIGNS' },
+      }),
+    );
+    expect((entries.Items ?? []).map((item) => String(item.sk)).filter((sk) => sk.endsWith('#moving'))).toEqual(['2026-10-03T07#moving']);
+    await seedCounts(repository, 'moving', '2026-10-03T07', { sends: 10 });
+  });
+
+  it('GET /campaigns?all=true pages through every campaign, newest first, each once', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await api.request<{ campaigns: Array<{ campaign: string; lastActiveHour: string }>; nextToken?: string }>(
+        'GET',
+        '/campaigns',
+        {
+          query: { all: 'true', limit: '2', nextToken: token },
+        },
+      );
+      expect(page.campaigns.length).toBeLessThanOrEqual(2);
+      seen.push(...page.campaigns.map((c) => `${c.lastActiveHour} ${c.campaign}`));
+      token = page.nextToken;
+      pages++;
+    } while (token && pages < 20);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...seen].sort().reverse());
+    expect(seen.map((line) => line.split(' ')[1])).toEqual(expect.arrayContaining(['spring-sale', 'newsletter', 'moving']));
+    expect(pages).toBeGreaterThan(1);
   });
 });
 
