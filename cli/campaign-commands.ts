@@ -32,6 +32,24 @@ interface HealthView {
   readonly estimates?: Partial<Record<HealthCount, Estimate>>;
   readonly evidence?: HealthEvidence;
   readonly evidenceNote?: string | null;
+  /** The hours read and why (absent from an API older than periods). */
+  readonly window?: WindowView;
+  /** When the campaign ran (absent from an API older than periods). */
+  readonly period?: { readonly firstHour: string; readonly lastHour: string };
+}
+
+interface WindowView {
+  readonly fromHour: string;
+  readonly toHour: string;
+  readonly hours: number;
+  readonly basis: 'last-activity' | 'requested';
+}
+
+/** Which period a report reads: its own last hours of activity (the default), or since/until as asked. */
+export interface PeriodOptions {
+  readonly hours?: number;
+  readonly since?: string;
+  readonly until?: string;
 }
 
 interface CampaignLine {
@@ -42,6 +60,8 @@ interface CampaignLine {
   readonly hardBounceRateLowerBound: number;
   readonly complaintRate: number;
   readonly findings: number;
+  readonly firstActiveHour?: string;
+  readonly lastActiveHour?: string;
   readonly to: string | null;
   readonly paused: boolean;
   readonly estimates?: Partial<Record<HealthCount, Estimate>>;
@@ -71,10 +91,11 @@ export function alignedTable(
   header: readonly string[],
   cells: ReadonlyArray<readonly string[]>,
   rightAligned: ReadonlySet<number>,
+  minWidths: readonly number[] = [],
 ): string {
   // Names from outside (campaign tags) cannot break a row or drive the terminal.
   const rows = cells.map((row) => row.map(terminalSafe));
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const widths = header.map((title, i) => Math.max(minWidths[i] ?? 0, title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
@@ -83,34 +104,109 @@ export function alignedTable(
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** `bounce campaigns`: recent campaigns with sends, rates and verdict. */
-export async function campaignsCommand(api: ApiClient, hours: number, json: boolean, io: CommandIo): Promise<number> {
+interface CampaignPage {
+  readonly campaigns: CampaignLine[];
+  readonly sinceHour: string | null;
+  readonly untilHour: string | null;
+  readonly mostRecent?: boolean;
+  readonly nextToken?: string;
+}
+
+export interface CampaignsOptions extends PeriodOptions {
+  /** Every campaign, whenever it ran, page after page. */
+  readonly all?: boolean;
+  readonly json: boolean;
+}
+
+const CAMPAIGN_HEADER = [
+  'CAMPAIGN',
+  'FIRST ACTIVE',
+  'LAST ACTIVE',
+  'SENDS',
+  'HARD BOUNCE',
+  'AT LEAST',
+  'COMPLAINTS',
+  'VERDICT',
+  'FINDINGS',
+];
+const CAMPAIGN_NUMBERS = new Set([3, 4, 5, 6, 8]);
+
+const campaignRow = (c: CampaignLine): string[] => [
+  c.campaign,
+  c.firstActiveHour ?? '',
+  c.lastActiveHour ?? c.to ?? '',
+  countOf(c.sends, c.estimates?.sends),
+  percent(c.hardBounceRate),
+  c.evidence === 'no-sends' ? 'no sends' : c.evidence === 'too-early' ? 'too early' : percent(c.hardBounceRateLowerBound),
+  percent(c.complaintRate),
+  (c.verdict === 'ok' && tooEarly(c.evidence) ? 'too early to tell' : c.verdict) + (c.paused ? ' (paused)' : ''),
+  String(c.findings),
+];
+
+/** What a list covers, in words: the span of last activity, on the runtime's clock. */
+function spanText(page: CampaignPage, options: CampaignsOptions): string {
+  const from = page.sinceHour ? `${page.sinceHour}:00` : null;
+  const to = page.untilHour ? `${page.untilHour}:59` : null;
+  if (options.all || (!from && !to)) return 'whenever they ran';
+  if (options.since || options.until) return from && to ? `from ${from} to ${to} UTC` : from ? `since ${from} UTC` : `until ${to} UTC`;
+  return `in the last ${options.hours ?? 72} h (since ${from} UTC on the runtime's clock)`;
+}
+
+/**
+ * `bounce campaigns`: campaigns by last activity, most recent first, with when they ran and their
+ * figures over their own last 72 h of activity. By default those last active in the last 72 h of
+ * the runtime's clock, else (none) the most recent ones; --since/--until choose the span, --all
+ * lists every campaign a page at a time (rows are written as each page arrives).
+ */
+export async function campaignsCommand(api: ApiClient, options: CampaignsOptions, io: CommandIo): Promise<number> {
+  const query: Record<string, string | undefined> = {
+    ...(options.hours ? { hours: String(options.hours) } : {}),
+    ...(options.since ? { since: options.since } : {}),
+    ...(options.until ? { until: options.until } : {}),
+    ...(options.all ? { all: 'true' } : {}),
+  };
   try {
-    const { campaigns } = await api.request<{ campaigns: CampaignLine[] }>('GET', '/campaigns', { query: { hours: String(hours) } });
-    if (json) {
-      io.stdout.write(`${JSON.stringify(campaigns, null, 2)}\n`);
+    let page = await api.request<CampaignPage>('GET', '/campaigns', { query });
+    if (options.json) {
+      // One JSON array (the contract), written page by page.
+      let first = true;
+      io.stdout.write('[');
+      for (;;) {
+        for (const row of page.campaigns) {
+          io.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(row)}`);
+          first = false;
+        }
+        if (!options.all || !page.nextToken) break;
+        page = await api.request<CampaignPage>('GET', '/campaigns', { query: { ...query, nextToken: page.nextToken } });
+      }
+      io.stdout.write(first ? ']\n' : '\n]\n');
       return 0;
     }
-    if (campaigns.length === 0) {
-      io.stdout.write(`No campaign was active in the last ${hours} hours.\n`);
+    const span = spanText(page, options);
+    if (page.campaigns.length === 0) {
+      io.stdout.write(
+        options.since || options.until
+          ? `No campaign was last active ${span}; "bounce campaigns --all" lists every campaign.\n`
+          : 'No campaign has been recorded yet.\n',
+      );
       return 0;
     }
-    const rows = campaigns.map((c) => [
-      c.campaign,
-      countOf(c.sends, c.estimates?.sends),
-      percent(c.hardBounceRate),
-      c.evidence === 'no-sends' ? 'no sends' : c.evidence === 'too-early' ? 'too early' : percent(c.hardBounceRateLowerBound),
-      percent(c.complaintRate),
-      (c.verdict === 'ok' && tooEarly(c.evidence) ? 'too early to tell' : c.verdict) + (c.paused ? ' (paused)' : ''),
-      String(c.findings),
-      c.to ?? '',
-    ]);
     io.stdout.write(
-      alignedTable(
-        ['CAMPAIGN', 'SENDS', 'HARD BOUNCE', 'AT LEAST', 'COMPLAINTS', 'VERDICT', 'FINDINGS', 'LAST ACTIVE HOUR'],
-        rows,
-        new Set([1, 2, 3, 4, 6]),
-      ),
+      page.mostRecent ? `No campaign was active ${span}; the most recent ones:\n` : `Campaigns last active ${span}, most recent first:\n`,
+    );
+    // Pages after the first keep the first page's column widths (at least), so the columns stay aligned.
+    let widths: number[] = [];
+    for (let printed = false; ; printed = true) {
+      const rows = page.campaigns.map(campaignRow);
+      widths = CAMPAIGN_HEADER.map((title, i) => Math.max(widths[i] ?? 0, title.length, ...rows.map((row) => (row[i] ?? '').length)));
+      const table = alignedTable(CAMPAIGN_HEADER, rows, CAMPAIGN_NUMBERS, widths);
+      io.stdout.write(printed ? table.slice(table.indexOf('\n') + 1) : table);
+      if (!options.all || !page.nextToken) break;
+      page = await api.request<CampaignPage>('GET', '/campaigns', { query: { ...query, nextToken: page.nextToken } });
+    }
+    io.stdout.write(
+      "Figures: each campaign's last 72 h of activity (bounce health CAMPAIGN for its findings).\n" +
+        (page.nextToken && !options.all ? 'More campaigns: --all lists every one, --since/--until narrow the span.\n' : ''),
     );
     return 0;
   } catch (error) {
@@ -133,6 +229,8 @@ export function healthJson(view: HealthView): unknown {
     estimates: view.estimates ?? {},
     evidence: view.evidence ?? 'enough',
     evidenceNote: view.evidenceNote ?? null,
+    window: view.window ? { from: view.window.fromHour, to: view.window.toHour, hours: view.window.hours, basis: view.window.basis } : null,
+    period: view.period ? { first: view.period.firstHour, last: view.period.lastHour } : null,
     findings: view.findings.map((f) => ({
       pattern: f.pattern,
       verdict: f.verdict,
@@ -141,6 +239,14 @@ export function healthJson(view: HealthView): unknown {
       action: f.action,
     })),
   };
+}
+
+/** Which hours a report read, in words. */
+function windowText(view: HealthView, hours: number): string {
+  const window = view.window;
+  if (!window) return `last ${hours} h (${view.from ?? '?'}:00 to ${view.to ?? '?'}:59 UTC)`;
+  const span = `${window.fromHour}:00 to ${window.toHour}:59 UTC`;
+  return window.basis === 'last-activity' ? `its last ${window.hours} h of activity, ${span}` : `${span} (as asked, within its activity)`;
 }
 
 /** The health of one campaign for a person. */
@@ -155,7 +261,8 @@ export function healthText(view: HealthView, hours: number): string {
           `${estimates.sends || estimates.hardBounces ? ", counting the estimates' error" : ''})`;
   const lines = [
     `Campaign ${view.campaign}: ${view.verdict === 'ok' && tooEarly(view.evidence) ? 'TOO EARLY TO TELL' : view.verdict.toUpperCase()}`,
-    `  window             last ${hours} h (${view.from ?? '?'}:00 to ${view.to ?? '?'}:59 UTC)`,
+    `  window             ${windowText(view, hours)}`,
+    ...(view.period ? [`  ran                ${view.period.firstHour}:00 to ${view.period.lastHour}:59 UTC (first to last activity)`] : []),
     `  sends              ${countOf(view.sends, estimates.sends)}`,
     `  hard bounces       ${countOf(view.hardBounces, estimates.hardBounces)}: ${rate}`,
     `  complaints         ${countOf(view.complaints, estimates.complaints)}: ${percent(view.complaintRate)}`,
@@ -169,13 +276,19 @@ export function healthText(view: HealthView, hours: number): string {
   return terminalLines(lines);
 }
 
-/** `bounce health CAMPAIGN`: figures and findings. */
-export async function healthCommand(api: ApiClient, campaign: string, hours: number, json: boolean, io: CommandIo): Promise<number> {
+/** `bounce health CAMPAIGN`: figures and findings over its own last 72 h of activity (or --hours/--since/--until). */
+export async function healthCommand(
+  api: ApiClient,
+  campaign: string,
+  options: PeriodOptions & { readonly json: boolean },
+  io: CommandIo,
+): Promise<number> {
+  const hours = options.hours ?? 72;
   try {
     const view = await api.request<HealthView>('GET', `/campaigns/${encodeURIComponent(campaign)}/health`, {
-      query: { hours: String(hours) },
+      query: { hours: String(hours), since: options.since, until: options.until },
     });
-    io.stdout.write(json ? `${JSON.stringify(healthJson(view), null, 2)}\n` : healthText(view, hours));
+    io.stdout.write(options.json ? `${JSON.stringify(healthJson(view), null, 2)}\n` : healthText(view, hours));
     return 0;
   } catch (error) {
     return failed(error, io, 'health');

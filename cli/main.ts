@@ -6,6 +6,7 @@ import { nearest } from './did-you-mean.js';
 import { COMMAND_USAGE, usageOf } from './usage.js';
 import { DEFAULT_DATA_DIR } from '../local/runtime-file.js';
 import { DEFAULT_TAG_NAMES, type TagNames } from '../shared/domain/outcomes.js';
+import { parseInstant } from '../shared/domain/period.js';
 
 // Each command loads its own modules when it runs, so `bounce --version` and
 // `bounce classify` do not pay for the AWS SDK and the local emulators.
@@ -64,11 +65,12 @@ Suppression list (talk to the API of a running local runtime or a deployed stack
   .data: the local runtime's runtime.json). BOUNCE_API_URL also sets the URL.
 
 Campaigns (same API):
-  campaigns [--hours N] [--json]
-                            Recent campaigns (default: active in the last 72 h) with
-                            sends, rates and verdict as a table
-  health CAMPAIGN [--hours N] [--json]
-                            Figures and findings of one campaign, with what to do
+  campaigns [--since T] [--until T] [--all] [--json]
+                            Campaigns by last activity with when they ran, sends, rates
+                            and verdict (default: last 72 h, else the most recent)
+  health CAMPAIGN [--hours N | --since T --until T] [--json]
+                            Figures and findings of one campaign over its own last 72 h
+                            of activity (whenever it ran), with what to do
   health --run [--json]     One scheduled health pass now on the local runtime
   pause CAMPAIGN --reason T Pause a campaign: sends are refused, due retries wait
   resume CAMPAIGN --reason T
@@ -212,7 +214,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'resume': {
       const parsed = parse(command, rest, {
         ...API_OPTIONS,
-        hours: { type: 'string', default: '72' },
+        hours: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        all: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         reason: { type: 'string' },
         run: { type: 'boolean', default: false },
@@ -224,8 +229,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         const { healthRunCommand } = await import('./health-run-command.js');
         return healthRunCommand({ json: parsed.values.json, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
       }
-      const hours = Number(parsed.values.hours);
-      if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14) return usageError('--hours is a whole number from 1 to 336');
+      const hours = parsed.values.hours === undefined ? undefined : Number(parsed.values.hours);
+      if (hours !== undefined && (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14))
+        return usageError('--hours is a whole number from 1 to 336');
+      const { since, until, all } = parsed.values;
+      const badWhen = [since, until].find((when) => when !== undefined && !parseInstant(when, new Date()));
+      if (badWhen !== undefined)
+        return usageError(
+          `--since/--until take an ISO date or time (2026-11-03, 2026-11-03T10:00Z) or a duration back (72h, 30d), not "${badWhen}"`,
+        );
+      if (all && (command !== 'campaigns' || since || until || hours))
+        return usageError('--all is for campaigns, without --hours/--since/--until');
+      // Relative times go as typed: the API counts them back on the runtime's clock.
+      const period = { ...(hours ? { hours } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
       const [campaign] = parsed.positionals;
       if (command === 'campaigns' ? parsed.positionals.length > 0 : !campaign || parsed.positionals.length > 1)
         return usageError(command === 'campaigns' ? 'campaigns takes no arguments' : `${command} takes one CAMPAIGN`);
@@ -233,8 +249,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const api = await apiFor(parsed.values);
       if (!api) return 1;
       const { campaignsCommand, healthCommand, pauseCommand } = await import('./campaign-commands.js');
-      if (command === 'campaigns') return campaignsCommand(api, hours, parsed.values.json, io);
-      if (command === 'health') return healthCommand(api, campaign as string, hours, parsed.values.json, io);
+      if (command === 'campaigns') return campaignsCommand(api, { ...period, all, json: parsed.values.json }, io);
+      if (command === 'health') return healthCommand(api, campaign as string, { ...period, json: parsed.values.json }, io);
       return pauseCommand(api, command, campaign as string, parsed.values.reason as string, io);
     }
     case 'export': {

@@ -155,26 +155,40 @@ Import a CSV in SES's suppression-list format (email,BOUNCE|COMPLAINT, header
 optional). Idempotent: addresses already suppressed are left as they are.
 Exit status 1 when a line could not be stored, or when every line was invalid.
 `,
-  campaigns: `Usage: bounce campaigns [--hours N] [--json] [--data DIR | --url URL]
+  campaigns: `Usage: bounce campaigns [--since T] [--until T] [--all] [--hours N] [--json] [--data DIR | --url URL]
 
-Campaigns active in the last N hours (default 72, at most 336), most recently
-active first: sends, hard-bounce rate and its 95 % lower bound, complaint rate,
-verdict (ok, warning, danger; "(paused)" when paused), number of findings.
---json prints the rows as a JSON array.
+Campaigns by last activity, most recent first: when each ran (first and last
+active hour, UTC), and over its own last 72 h of activity: sends, hard-bounce
+rate and its 95 % lower bound, complaint rate, verdict (ok, warning, danger;
+"(paused)" when paused), number of findings.
+
+By default those last active in the last 72 h (--hours N) of the runtime's
+clock (a world's fast clock included); when none were, it says so and lists
+the most recent ones instead, so old campaigns are never out of reach.
+  --since T, --until T  last active in this span; T is an ISO date or time
+                    (2026-11-03, 2026-11-03T10:00Z) or a duration back on the
+                    runtime's clock (72h, 30d, 2w)
+  --all             every campaign, whenever it ran, a page of 100 at a time
+--json prints the rows as one JSON array, with firstActiveHour, lastActiveHour
+and the figures' window.
 `,
-  health: `Usage: bounce health CAMPAIGN [--hours N] [--json] [--data DIR | --url URL]
+  health: `Usage: bounce health CAMPAIGN [--hours N | --since T --until T] [--json] [--data DIR | --url URL]
        bounce health --run [--json] [--data DIR]
 
-A campaign's figures over the last N hours (default 72) and its findings, each
-with the numbers behind it and what to do. --json prints
+A campaign's figures and findings, each with the numbers behind it and what to
+do, over its own last 72 h of activity (--hours N: its last N; whenever it ran,
+weeks ago included), or over --since/--until (as for campaigns) within its
+activity. The text says which hours it read and when the campaign ran. --json prints
 {"campaign", "verdict", "sends", "hardBounceRate", "hardBounceRateLowerBound",
 "complaintRate", "hardBounces", "complaints", "estimated", "estimates", "evidence",
-"evidenceNote", "findings": [{"pattern", "verdict", "summary", "numbers", "action"}]}
-(rates as fractions; pattern is one of hard-bounce-rate, reputation-across-providers,
+"evidenceNote", "window": {"from", "to", "hours", "basis"}, "period": {"first", "last"},
+"findings": [{"pattern", "verdict", "summary", "numbers", "action"}]}
+(rates as fractions; hours as YYYY-MM-DDTHH UTC; basis is last-activity or requested;
+pattern is one of hard-bounce-rate, reputation-across-providers,
 mailbox-full-concentration, complaint-rate, domain-timeouts, bounces-without-sends).
 Counts above 100 per counter-hour are estimates, shown ≈3,060 (±3 %). Fewer than
 10 hard bounces give no hard-bounce verdict: "too early to tell". Exit 1 when the
-campaign had no activity in the window.
+campaign never had activity, or none in the hours asked.
 
 --run: one scheduled pass now on the running local runtime (finder, fan-out,
 checks, alerts, metrics and heartbeat into its data folder); --json prints

@@ -14,7 +14,7 @@ import { composeApi, composeClassify, documentClient } from '../shared/adapters/
 import { localErasureKey } from './erasure-key.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
-import { migrateLocalCounterKeys } from '../shared/adapters/outbound/dynamo-campaign-repository.js';
+import { backfillLocalCampaignPeriods, migrateLocalCounterKeys } from '../shared/adapters/outbound/dynamo-campaign-repository.js';
 import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/messaging.js';
 import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
@@ -422,6 +422,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const dynamo = documentClient(clients.dynamo);
     // A data folder from before counters were keyed per campaign: its counters move once.
     await migrateLocalCounterKeys(dynamo, tables.campaignTable);
+    // One from before campaigns had periods: each counted campaign gets its period and catalogue entry once.
+    await backfillLocalCampaignPeriods(dynamo, tables.campaignTable);
     const erasureKey = await localErasureKey(dataDir);
     const erasure = { erasureKey: async () => erasureKey };
     const timeScale = options.timeScale ?? 1;

@@ -10,6 +10,7 @@ import {
   evidenceOf,
   isSoftBounce,
   parseNotification,
+  isHour,
   recipientOutcomes,
   retryLinkOf,
   signalOf,
@@ -312,6 +313,15 @@ export async function recordCampaignCounters(
       marks.set(key, mark);
     }
   }
+  // The campaign's period (when it ran, for lists and reports by period) follows the hours its counters are in.
+  const periods = new Map<string, { readonly campaign: string; readonly hour: string; readonly sourceIds: string[] }>();
+  for (const { update: u } of updates) {
+    if (!isHour(u.hour)) continue;
+    const key = `${u.campaign}\u0000${u.hour}`;
+    const period = periods.get(key) ?? { campaign: u.campaign, hour: u.hour, sourceIds: [] };
+    period.sourceIds.push(...u.sourceIds);
+    periods.set(key, period);
+  }
   const campaigns = new Map<string, typeof updates>();
   for (const entry of updates) campaigns.set(entry.id.campaign, [...(campaigns.get(entry.id.campaign) ?? []), entry]);
   const write = (entry: (typeof updates)[number], id: CounterId, known: Map<string, StoredCounter>) =>
@@ -319,6 +329,9 @@ export async function recordCampaignCounters(
   await Promise.all([
     ...[...marks.values()].map((mark) =>
       deps.counters.markActive(mark.campaign, mark.hour).catch((error: unknown) => failAll(error, mark.sourceIds)),
+    ),
+    ...[...periods.values()].map((period) =>
+      deps.counters.recordPeriod(period.campaign, period.hour).catch((error: unknown) => failAll(error, period.sourceIds)),
     ),
     ...[...campaigns.values()].map(async ([first, ...rest]) => {
       if (!first) return;

@@ -183,6 +183,25 @@ export interface CampaignCounterRepository {
   writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number): Promise<boolean>;
   /** Records that a campaign had activity in an hour, so readers never scan. */
   markActive(campaign: string, hour: string): Promise<void>;
+  /**
+   * Widens the campaign's period (first and last hours its counters are bucketed in) to this hour
+   * and keeps the catalogue by last activity in step; at most a few writes per campaign-hour.
+   */
+  recordPeriod(campaign: string, hour: string): Promise<void>;
+}
+
+/** When a campaign ran: the first and last hours (`YYYY-MM-DDTHH`) its counters are bucketed in. */
+export interface CampaignPeriod {
+  readonly campaign: string;
+  readonly firstHour: string;
+  readonly lastHour: string;
+}
+
+/** One page of the catalogue: campaigns whose last hour is in [sinceHour, untilHour], most recent first. */
+export interface CataloguePage {
+  readonly periods: readonly CampaignPeriod[];
+  /** Where the next page starts (opaque); absent on the last page. */
+  readonly nextCursor?: string;
 }
 
 /** The map key `readCounters` uses for a counter. */
@@ -207,6 +226,15 @@ export interface CampaignReader {
   totals(campaign: string, hours: readonly string[]): Promise<CounterTotals>;
   /** The campaigns with activity in any of these hours (one query per hour, never a scan). */
   campaignsActiveIn(hours: readonly string[]): Promise<string[]>;
+  /** The campaign's period, read from its counters (so campaigns counted before the catalogue have one too); null: never counted. */
+  period(campaign: string): Promise<CampaignPeriod | null>;
+  /** Up to `limit` campaigns by last activity, newest first, from the catalogue (a range read, never a scan). */
+  catalogue(query: {
+    readonly sinceHour: string;
+    readonly untilHour: string;
+    readonly limit: number;
+    readonly cursor?: string;
+  }): Promise<CataloguePage>;
 }
 
 /** Where records that can never succeed go, with the reason. */

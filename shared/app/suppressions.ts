@@ -1,7 +1,13 @@
 import {
   campaignHealth,
   delayedDomains,
+  EARLIEST_HOUR,
   hourOf,
+  hoursBetween,
+  LATEST_HOUR,
+  mergeTotals,
+  spanEndingAt,
+  type HourSpan,
   summariseDelays,
   type HealthThresholds,
   NO_EVIDENCE,
@@ -17,7 +23,7 @@ import { commitSignal, type CommitOptions } from './address-writer.js';
 import { recordsOf, tombstoneOf, type ErasureDeps } from './erasure.js';
 import type { DecisionEventSink } from './decision-events.js';
 import { ConflictError, InvalidCursorError, NotFoundError } from './errors.js';
-import type { AddressRepository, CampaignReader, DelayReader, LoggerPort } from './ports.js';
+import type { AddressRepository, CampaignPeriod, CampaignReader, DelayReader, LoggerPort } from './ports.js';
 
 export interface SuppressionDeps {
   readonly addresses: AddressRepository;
@@ -168,12 +174,12 @@ const filtersOf = (request: ListRequest): string =>
   JSON.stringify([request.status ?? '', request.reason ?? '', request.campaign ?? '', request.since ?? '']);
 
 /** base64url of UTF-8 text, with the platform's standard globals (no Node Buffer here). */
-const toBase64Url = (text: string): string =>
+export const toBase64Url = (text: string): string =>
   btoa(String.fromCharCode(...new TextEncoder().encode(text)))
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '');
-const fromBase64Url = (token: string): string =>
+export const fromBase64Url = (token: string): string =>
   new TextDecoder('utf-8', { fatal: true }).decode(
     Uint8Array.from(atob(token.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
   );
@@ -320,11 +326,79 @@ export interface HealthReport extends CampaignHealth {
   readonly activeHours: number;
 }
 
-/** Latest figures and verdicts of a campaign over the last `hours` send-hours. */
-export async function health(campaign: string, hours: number, deps: SuppressionDeps): Promise<HealthReport> {
-  const active = await deps.campaigns.activeHours(campaign, recentHours(deps.clock(), hours));
-  if (active.length === 0) throw new NotFoundError(`no activity for campaign ${campaign} in the last ${hours} h`);
-  const { counts, errors } = await deps.campaigns.totals(campaign, active);
+/** Which hours a campaign report read, and why those. */
+export interface HealthWindow extends HourSpan {
+  readonly hours: number;
+  /** `last-activity`: the campaign's own last hours of activity (the default); `requested`: the caller's since/until. */
+  readonly basis: 'last-activity' | 'requested';
+}
+
+/** What a person asks a campaign report for: its last `hours` hours of activity, or the hours from `since` to `until`. */
+export interface HealthWindowRequest {
+  /** @default 72 */
+  readonly hours?: number;
+  readonly since?: Date;
+  readonly until?: Date;
+}
+
+export interface HealthView extends HealthReport {
+  readonly window: HealthWindow;
+  /** When the campaign ran, all told (first and last hours counted). */
+  readonly period: CampaignPeriod;
+}
+
+/** Hours a campaign report reads unless told otherwise. */
+export const DEFAULT_HEALTH_HOURS = 72;
+
+/**
+ * The hours a report on a campaign reads: the requested span, else its own last `hours` hours of
+ * activity (whenever it ran: weeks-old events read as well as this hour's). Not found when the
+ * campaign was never counted.
+ */
+export async function healthWindow(
+  campaign: string,
+  request: HealthWindowRequest,
+  deps: Pick<SuppressionDeps, 'campaigns' | 'clock'>,
+  known?: CampaignPeriod,
+): Promise<{ window: HealthWindow; period: CampaignPeriod }> {
+  const period = known ?? (await deps.campaigns.period(campaign));
+  if (!period) throw new NotFoundError(`no activity recorded for campaign ${campaign}`);
+  if (request.since || request.until) {
+    // Clamped to the period: an open end reads from the first hour, or to the last, it counted.
+    const fromHour = request.since ? hourOf(request.since.toISOString()) : EARLIEST_HOUR;
+    const toHour = request.until ? hourOf(request.until.toISOString()) : LATEST_HOUR;
+    const span = {
+      fromHour: fromHour < period.firstHour ? period.firstHour : fromHour,
+      toHour: toHour > period.lastHour ? period.lastHour : toHour,
+    };
+    if (span.fromHour > span.toHour) {
+      const asked = [request.since ? `since ${fromHour}:00` : '', request.until ? `until ${toHour}:59` : ''].filter(Boolean).join(' ');
+      throw new NotFoundError(
+        `no activity for campaign ${campaign} ${asked} UTC (it ran from ${period.firstHour}:00 to ${period.lastHour}:59 UTC)`,
+      );
+    }
+    return { window: { ...span, hours: hoursBetween(span.fromHour, span.toHour), basis: 'requested' }, period };
+  }
+  const hours = request.hours ?? DEFAULT_HEALTH_HOURS;
+  return { window: { ...spanEndingAt(period.lastHour, hours), hours, basis: 'last-activity' }, period };
+}
+
+/** Figures and verdicts of a campaign over a window (by default its own last 72 h of activity), saying which. */
+export async function health(
+  campaign: string,
+  request: HealthWindowRequest,
+  deps: SuppressionDeps,
+  known?: CampaignPeriod,
+): Promise<HealthView> {
+  const { window, period } = await healthWindow(campaign, request, deps, known);
+  const byHour = await deps.campaigns.hourlyTotals(campaign, window.fromHour, window.toHour);
+  if (byHour.length === 0)
+    throw new NotFoundError(
+      `no activity for campaign ${campaign} from ${window.fromHour}:00 to ${window.toHour}:59 UTC ` +
+        `(it ran from ${period.firstHour}:00 to ${period.lastHour}:59 UTC)`,
+    );
+  const { counts, errors } = mergeTotals(byHour.map((h) => h.totals));
+  const active = byHour.map((h) => h.hour);
   const delays = deps.delays ? await campaignDelays(campaign, counts, active[0] ?? '', deps.delays, deps.clock()) : [];
   return {
     campaign,
@@ -332,6 +406,8 @@ export async function health(campaign: string, hours: number, deps: SuppressionD
     to: active.at(-1) ?? null,
     activeHours: active.length,
     ...campaignHealth(counts, { delays, errors, ...(deps.thresholds ? { thresholds: deps.thresholds } : {}) }),
+    window,
+    period,
   };
 }
 

@@ -15,3 +15,4 @@ export * from './retry.js';
 export * from './distinct-count.js';
 export * from './input-limits.js';
 export * from './erasure.js';
+export * from './period.js';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../cli/api-client.js';
 import { campaignsCommand, healthCommand, pauseCommand } from '../../cli/campaign-commands.js';
 import { serveApi, type LocalApiServer } from '../../local/http-server.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { composeApi, composePauses, documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
@@ -49,12 +50,14 @@ function capture() {
 describe('bounce campaigns', () => {
   it('prints an aligned table, most recently active first', async () => {
     const { io, out } = capture();
-    expect(await campaignsCommand(api, 72, false, io)).toBe(0);
+    expect(await campaignsCommand(api, { json: false }, io)).toBe(0);
     expect(out()).toBe(
       [
-        'CAMPAIGN     SENDS  HARD BOUNCE  AT LEAST  COMPLAINTS  VERDICT  FINDINGS  LAST ACTIVE HOUR',
-        'spring-sale  20000       3.00 %    2.81 %      0.12 %  danger          2  2026-11-25T12',
-        'newsletter     500       0.00 %    0.00 %      0.00 %  ok              0  2026-11-25T09',
+        "Campaigns last active in the last 72 h (since 2026-11-22T13:00 UTC on the runtime's clock), most recent first:",
+        'CAMPAIGN     FIRST ACTIVE   LAST ACTIVE    SENDS  HARD BOUNCE  AT LEAST  COMPLAINTS  VERDICT  FINDINGS',
+        'spring-sale  2026-11-25T12  2026-11-25T12  20000       3.00 %    2.81 %      0.12 %  danger          2',
+        'newsletter   2026-11-25T09  2026-11-25T09    500       0.00 %    0.00 %      0.00 %  ok              0',
+        "Figures: each campaign's last 72 h of activity (bounce health CAMPAIGN for its findings).",
         '',
       ].join('\n'),
     );
@@ -69,7 +72,7 @@ describe('bounce campaigns', () => {
       automatic: false,
     });
     const { io, out } = capture();
-    expect(await campaignsCommand(api, 72, true, io)).toBe(0);
+    expect(await campaignsCommand(api, { json: true }, io)).toBe(0);
     const rows = JSON.parse(out()) as Array<Record<string, unknown>>;
     expect(rows.map((r) => [r.campaign, r.sends, r.verdict, r.paused])).toEqual([
       ['spring-sale', 20_000, 'danger', false],
@@ -80,15 +83,57 @@ describe('bounce campaigns', () => {
 
   it('a shorter window leaves older campaigns out', async () => {
     const { io, out } = capture();
-    expect(await campaignsCommand(api, 2, true, io)).toBe(0);
+    expect(await campaignsCommand(api, { hours: 2, json: true }, io)).toBe(0);
     expect((JSON.parse(out()) as Array<{ campaign: string }>).map((r) => r.campaign)).toEqual(['spring-sale']);
+  });
+});
+
+describe('the campaign catalogue', () => {
+  it('keeps one entry per campaign at its last hour, and its first hour, whatever order the hours come in', async () => {
+    // A new repository per write: each container's cache is its own.
+    for (const hour of ['2026-10-02T05', '2026-10-03T07', '2026-10-01T00', '2026-10-03T07', '2026-10-02T23'])
+      await new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable).recordPeriod('moving', hour);
+    const page = await repository.catalogue({ sinceHour: '2026-09-01T00', untilHour: '2026-10-31T23', limit: 100 });
+    expect(page.periods).toEqual([{ campaign: 'moving', firstHour: '2026-10-01T00', lastHour: '2026-10-03T07' }]);
+    const entries = await documentClient(dynamo.client).send(
+      new QueryCommand({
+        TableName: tables.campaignTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'CAMPAIGNS' },
+      }),
+    );
+    expect((entries.Items ?? []).map((item) => String(item.sk)).filter((sk) => sk.endsWith('#moving'))).toEqual(['2026-10-03T07#moving']);
+    await seedCounts(repository, 'moving', '2026-10-03T07', { sends: 10 });
+  });
+
+  it('GET /campaigns?all=true pages through every campaign, newest first, each once', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await api.request<{ campaigns: Array<{ campaign: string; lastActiveHour: string }>; nextToken?: string }>(
+        'GET',
+        '/campaigns',
+        {
+          query: { all: 'true', limit: '2', nextToken: token },
+        },
+      );
+      expect(page.campaigns.length).toBeLessThanOrEqual(2);
+      seen.push(...page.campaigns.map((c) => `${c.lastActiveHour} ${c.campaign}`));
+      token = page.nextToken;
+      pages++;
+    } while (token && pages < 20);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...seen].sort().reverse());
+    expect(seen.map((line) => line.split(' ')[1])).toEqual(expect.arrayContaining(['spring-sale', 'newsletter', 'moving']));
+    expect(pages).toBeGreaterThan(1);
   });
 });
 
 describe('bounce health', () => {
   it('--json is exactly the documented form', async () => {
     const { io, out } = capture();
-    expect(await healthCommand(api, 'spring-sale', 72, true, io)).toBe(0);
+    expect(await healthCommand(api, 'spring-sale', { json: true }, io)).toBe(0);
     const body = JSON.parse(out()) as Record<string, unknown> & { findings: Array<Record<string, unknown>> };
     expect(Object.keys(body)).toEqual([
       'campaign',
@@ -103,8 +148,14 @@ describe('bounce health', () => {
       'estimates',
       'evidence',
       'evidenceNote',
+      'window',
+      'period',
       'findings',
     ]);
+    expect(body).toMatchObject({
+      window: { from: '2026-11-22T13', to: '2026-11-25T12', hours: 72, basis: 'last-activity' },
+      period: { first: '2026-11-25T12', last: '2026-11-25T12' },
+    });
     // Seeded counts have exact sketches behind them: no mark.
     expect(body).toMatchObject({ estimated: false, estimates: {}, evidence: 'enough', evidenceNote: null });
     expect(body).toMatchObject({ campaign: 'spring-sale', verdict: 'danger', sends: 20_000, hardBounceRate: 0.03 });
@@ -119,9 +170,11 @@ describe('bounce health', () => {
 
   it('prints rates as percentages and actions in words for a person', async () => {
     const { io, out } = capture();
-    expect(await healthCommand(api, 'spring-sale', 72, false, io)).toBe(0);
+    expect(await healthCommand(api, 'spring-sale', { json: false }, io)).toBe(0);
     const text = out();
     expect(text).toContain('Campaign spring-sale: DANGER');
+    expect(text).toContain('  window             its last 72 h of activity, 2026-11-22T13:00 to 2026-11-25T12:59 UTC\n');
+    expect(text).toContain('  ran                2026-11-25T12:00 to 2026-11-25T12:59 UTC (first to last activity)\n');
     expect(text).toContain('hard bounces       600: 3.00 % (at least 2.81 % with 95 % confidence)');
     expect(text).toContain('complaints         24: 0.12 %');
     expect(text).toContain('DANGER  complaint-rate');
@@ -131,8 +184,8 @@ describe('bounce health', () => {
 
   it('says so, with exit 1, for a campaign with no activity', async () => {
     const { io, err } = capture();
-    expect(await healthCommand(api, 'unknown', 72, false, io)).toBe(1);
-    expect(err()).toBe('bounce health: no activity for campaign unknown in the last 72 h (HTTP 404)\n');
+    expect(await healthCommand(api, 'unknown', { json: false }, io)).toBe(1);
+    expect(err()).toBe('bounce health: no activity recorded for campaign unknown (HTTP 404)\n');
   });
 });
 
@@ -164,6 +217,7 @@ describe('estimates and evidence', () => {
       Array.from({ length: events }, (_, i) => hash53(`${campaign}-${name}-${i}`)),
     );
     expect(await repository.writeCounter({ campaign, hour, name }, sketch, estimateDistinct(sketch), 0)).toBe(true);
+    await repository.recordPeriod(campaign, hour);
   }
 
   beforeAll(async () => {
@@ -186,7 +240,7 @@ describe('estimates and evidence', () => {
 
   it('bounce health --json marks a total summed from an estimated hour, with its error beside the figure', async () => {
     const { io, out } = capture();
-    expect(await healthCommand(api, 'big-send', 72, true, io)).toBe(0);
+    expect(await healthCommand(api, 'big-send', { json: true }, io)).toBe(0);
     const body = JSON.parse(out()) as { sends: number; estimated: boolean; estimates: Record<string, { error: number; text: string }> };
     expect(body.estimated).toBe(true);
     expect(Math.abs(body.sends - 3_060) / 3_060).toBeLessThan(0.1);
@@ -198,17 +252,17 @@ describe('estimates and evidence', () => {
 
   it('bounce health shows the estimate with ≈ and ±, and bounce campaigns too', async () => {
     const health = capture();
-    expect(await healthCommand(api, 'big-send', 72, false, health.io)).toBe(0);
+    expect(await healthCommand(api, 'big-send', { json: false }, health.io)).toBe(0);
     expect(health.out()).toMatch(/ {2}sends {14}≈[23],\d{3} \(±3 %\)\n/);
     expect(health.out()).toMatch(
       / {2}hard bounces {7}≈1[1-3]\d \(±\d %\): \d\.\d\d % \(at least \d\.\d\d % with 95 % confidence, counting the estimates' error\)/,
     );
     const list = capture();
-    expect(await campaignsCommand(api, 72, false, list.io)).toBe(0);
-    expect(list.out()).toMatch(/\nbig-send +≈[23],\d{3} \(±3 %\) /);
-    expect(list.out()).toMatch(/\nnewsletter +500 /);
+    expect(await campaignsCommand(api, { json: false }, list.io)).toBe(0);
+    expect(list.out()).toMatch(/\nbig-send +2026-11-25T10 +2026-11-25T11 +≈[23],\d{3} \(±3 %\) /);
+    expect(list.out()).toMatch(/\nnewsletter +2026-11-25T09 +2026-11-25T09 +500 /);
     const json = capture();
-    expect(await campaignsCommand(api, 72, true, json.io)).toBe(0);
+    expect(await campaignsCommand(api, { json: true }, json.io)).toBe(0);
     const rows = new Map(
       (JSON.parse(json.out()) as Array<{ campaign: string; estimated: boolean; estimates: object }>).map((r) => [r.campaign, r]),
     );
@@ -218,13 +272,13 @@ describe('estimates and evidence', () => {
 
   it('one send and its hard bounce is too early to tell; a bounce with no send is a data problem', async () => {
     const first = capture();
-    expect(await healthCommand(api, 'first-bounce', 72, false, first.io)).toBe(0);
+    expect(await healthCommand(api, 'first-bounce', { json: false }, first.io)).toBe(0);
     expect(first.out()).toContain('Campaign first-bounce: TOO EARLY TO TELL');
     expect(first.out()).toContain(
       'hard bounces       1: 100.00 % (too early to tell: 1 hard bounce (100.00 %); a hard-bounce verdict needs at least 10)',
     );
     const unsent = capture();
-    expect(await healthCommand(api, 'no-sends', 72, true, unsent.io)).toBe(0);
+    expect(await healthCommand(api, 'no-sends', { json: true }, unsent.io)).toBe(0);
     expect(JSON.parse(unsent.out())).toMatchObject({
       verdict: 'warning',
       evidence: 'no-sends',

@@ -61,12 +61,12 @@ describe('text output of names that came from outside', () => {
     await runtime.drain();
 
     const campaigns = capture();
-    expect(await campaignsCommand(api, 72, false, campaigns.io)).toBe(0);
+    expect(await campaignsCommand(api, { json: false }, campaigns.io)).toBe(0);
     expectSafe(campaigns.out());
     expect(campaigns.out()).toContain('spring\\nFAKE LINE \\x1b[31mred\\x1b[0m \\x85nel 🎉');
 
     const health = capture();
-    expect(await healthCommand(api, HOSTILE, 72, false, health.io)).toBe(0);
+    expect(await healthCommand(api, HOSTILE, { json: false }, health.io)).toBe(0);
     expectSafe(health.out());
     expect(health.out()).toContain('🎉');
 
@@ -77,7 +77,7 @@ describe('text output of names that came from outside', () => {
 
     // JSON stays JSON: the name comes back whole.
     const json = capture();
-    expect(await campaignsCommand(api, 72, true, json.io)).toBe(0);
+    expect(await campaignsCommand(api, { json: true }, json.io)).toBe(0);
     expect((JSON.parse(json.out()) as Array<{ campaign: string }>).map((c) => c.campaign)).toContain(HOSTILE);
   }, 60_000);
 

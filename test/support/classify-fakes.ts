@@ -13,6 +13,8 @@ export const noCampaignReads: CampaignReader = {
   totals: async () => NO_COUNTERS,
   campaignsActiveIn: async () => [],
   hourlyTotals: async () => [],
+  period: async () => null,
+  catalogue: async () => ({ periods: [] }),
 };
 
 /** `hourlyTotals` of a fake reader from its `activeHours` and `totals`, hour by hour. */

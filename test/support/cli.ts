@@ -51,7 +51,8 @@ export async function startBounce(dataDir: string, args: readonly string[] = ['-
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const runtimePath = join(dataDir, 'runtime.json');
-  for (let i = 0; i < 300; i++) {
+  // Up to 90 s: a loaded machine (several suites at once) takes over 30 s to start the emulators.
+  for (let i = 0; i < 900; i++) {
     if (existsSync(runtimePath) && out.includes('Stop:')) {
       const file = JSON.parse(readFileSync(runtimePath, 'utf8')) as RuntimeFile;
       if (file.pid === child.pid) {

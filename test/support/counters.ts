@@ -14,6 +14,7 @@ export async function seedCounts(
   hour: string,
   counts: Readonly<Record<string, number>>,
 ): Promise<void> {
+  await repository.recordPeriod(campaign, hour);
   const seeded = seededTotals.get(repository) ?? new Map<string, number>();
   seededTotals.set(repository, seeded);
   for (const [name, value] of Object.entries(counts)) {

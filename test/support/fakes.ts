@@ -127,6 +127,14 @@ export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRe
   async markActive(campaign: string, hour: string) {
     this.active.add(`${hour}#${campaign}`);
   }
+  readonly periods = new Map<string, { firstHour: string; lastHour: string }>();
+  async recordPeriod(campaign: string, hour: string) {
+    const held = this.periods.get(campaign);
+    this.periods.set(campaign, {
+      firstHour: held && held.firstHour < hour ? held.firstHour : hour,
+      lastHour: held && held.lastHour > hour ? held.lastHour : hour,
+    });
+  }
   async putDelay(item: DeliveryDelayItem) {
     this.delays.push(item);
   }

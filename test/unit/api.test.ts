@@ -30,7 +30,7 @@ function event(
 }
 
 const campaigns: CampaignReader = {
-  activeHours: async (campaign, hours) => (campaign === 'nov' ? hours.slice(-2) : []),
+  activeHours: async (campaign, hours) => (campaign === 'nov' ? hours.slice(-1) : []),
   campaignsActiveIn: async () => ['nov'],
   totals: async () => ({
     errors: {},
@@ -45,6 +45,8 @@ const campaigns: CampaignReader = {
     },
   }),
   hourlyTotals: async (campaign, fromHour, toHour) => hourlyFromTotals(campaigns, campaign, fromHour, toHour),
+  period: async (campaign) => (campaign === 'nov' ? { campaign, firstHour: '2026-11-25T11', lastHour: '2026-11-25T12' } : null),
+  catalogue: async () => ({ periods: [{ campaign: 'nov', firstHour: '2026-11-25T11', lastHour: '2026-11-25T12' }] }),
 };
 
 function setup() {
@@ -184,9 +186,27 @@ describe('suppression API routes', () => {
     const { call } = setup();
     const { status, body } = await call('GET', '/campaigns/nov/health');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ campaign: 'nov', activeHours: 2, sends: 1000, hardBounces: 40, verdict: 'danger' });
+    expect(body).toMatchObject({ campaign: 'nov', activeHours: 1, sends: 1000, hardBounces: 40, verdict: 'danger' });
     expect((body.findings as { pattern: string }[]).map((f) => f.pattern)).toEqual(['hard-bounce-rate', 'reputation-across-providers']);
     expect((await call('GET', '/campaigns/quiet/health')).status).toBe(404);
+  });
+
+  it("GET /campaigns/{id}/health reads the campaign's own last 72 h of activity and says so; since/until are checked", async () => {
+    const { call } = setup();
+    const { body } = await call('GET', '/campaigns/nov/health');
+    expect(body).toMatchObject({
+      window: { fromHour: '2026-11-22T13', toHour: '2026-11-25T12', hours: 72, basis: 'last-activity' },
+      period: { firstHour: '2026-11-25T11', lastHour: '2026-11-25T12' },
+    });
+    const asked = await call('GET', '/campaigns/nov/health', { query: { since: '2026-11-25T12:00Z' } });
+    expect(asked.body).toMatchObject({ window: { fromHour: '2026-11-25T12', toHour: '2026-11-25T12', hours: 1, basis: 'requested' } });
+    const bad = await call('GET', '/campaigns/nov/health', { query: { since: 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual([expect.stringMatching(/^query\.since: an ISO date or time/)]);
+    const backwards = await call('GET', '/campaigns', { query: { since: '2026-11-25', until: '2026-11-24' } });
+    expect(backwards.status).toBe(400);
+    const token = await call('GET', '/campaigns', { query: { nextToken: 'not-a-token' } });
+    expect(token.status).toBe(400);
   });
 
   it.each<[string, Parameters<typeof event>, number, RegExp]>([

@@ -42,6 +42,12 @@ class FakeCampaigns implements CampaignReader {
     return totals ? [{ hour: this.idle.has(campaign) ? fromHour : toHour, totals: { counts: totals, errors: {} } }] : [];
   }
   reads = 0;
+  async period() {
+    return null;
+  }
+  async catalogue() {
+    return { periods: [] };
+  }
 }
 
 /** An in-memory ledger with the same conditions as the DynamoDB one. */

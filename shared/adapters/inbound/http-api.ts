@@ -4,12 +4,13 @@ import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.
 import { campaignSeries, listCampaigns } from '../../app/campaigns.js';
 import { pauseCampaign, pauseStatus, resumeCampaign, type PauseDeps } from '../../app/pause.js';
 import type { LoggerPort } from '../../app/ports.js';
-import { check, health, list, lookup, release, suppress, type SuppressionDeps } from '../../app/suppressions.js';
+import { check, health, list, lookup, release, suppress, type HealthWindowRequest, type SuppressionDeps } from '../../app/suppressions.js';
 import { erase } from '../../app/erasure.js';
 import {
   isValidAddress,
   maskAddress,
   normaliseAddress,
+  parseInstant,
   redactAddresses,
   SUPPRESSION_REASONS,
   SUPPRESSION_STATUSES,
@@ -63,16 +64,42 @@ const ListQuery = z
     nextToken: z.string().min(1).max(4096).optional(),
   })
   .strict();
-const HealthQuery = z
+const Hours = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 14);
+/** An ISO date or time, or a duration before the runtime's clock (`72h`, `30d`): parsed when the clock is read. */
+const When = z.string().min(1).max(64);
+const HealthQuery = z.object({ hours: Hours.default(72), since: When.optional(), until: When.optional() }).strict();
+const CampaignListQuery = z
   .object({
-    hours: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 14)
-      .default(72),
+    hours: Hours.optional(),
+    since: When.optional(),
+    until: When.optional(),
+    all: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    nextToken: z.string().min(1).max(4096).optional(),
   })
   .strict();
+
+/** A report's window from its query: `since`/`until` read on the runtime's clock (relative ones count back from it). */
+function windowOf(query: { hours?: number; since?: string; until?: string }, now: Date): HealthWindowRequest {
+  const at = (field: 'since' | 'until'): Date | undefined => {
+    const text = query[field];
+    if (text === undefined) return undefined;
+    const instant = parseInstant(text, now);
+    if (!instant)
+      throw new HttpError(400, 'invalid query', [
+        `query.${field}: an ISO date or time (2026-11-03, 2026-11-03T10:00Z) or a duration back (72h, 30d)`,
+      ]);
+    return instant;
+  };
+  const since = at('since');
+  const until = at('until');
+  if (since && until && since > until) throw new HttpError(400, 'invalid query', ['query.since: after query.until']);
+  return { ...(query.hours ? { hours: query.hours } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
+}
 
 /** An error response the caller can act on; nothing internal leaks. */
 class HttpError extends Error {
@@ -221,15 +248,25 @@ export function createApiHandler(
       pattern: /^\/campaigns\/([^/]+)\/health$/,
       route: async (event, [campaign]) => {
         const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
-        return json(200, await health(validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign'), query.hours, deps));
+        const name = validate(CampaignName, decodeSegment(campaign ?? '', 'campaign'), 'campaign');
+        return json(200, await health(name, windowOf(query, deps.clock()), deps));
       },
     },
     {
       method: 'GET',
       pattern: /^\/campaigns\/?$/,
       route: async (event) => {
-        const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
-        return json(200, { campaigns: await listCampaigns(query.hours, { ...deps, ...(pauses ? { pauses: pauses.pauses } : {}) }) });
+        const query = validate(CampaignListQuery, event.queryStringParameters ?? {}, 'query');
+        const { since, until } = windowOf(query, deps.clock());
+        const request = {
+          ...(query.hours ? { hours: query.hours } : {}),
+          ...(since ? { since } : {}),
+          ...(until ? { until } : {}),
+          ...(query.all === 'true' ? { all: true } : {}),
+          ...(query.limit ? { limit: query.limit } : {}),
+          ...(query.nextToken ? { nextToken: query.nextToken } : {}),
+        };
+        return json(200, await listCampaigns(request, { ...deps, ...(pauses ? { pauses: pauses.pauses } : {}) }));
       },
     },
     {
@@ -237,7 +274,7 @@ export function createApiHandler(
       pattern: /^\/campaigns\/([^/]+)\/series$/,
       route: async (event, [campaign]) => {
         const query = validate(HealthQuery, event.queryStringParameters ?? {}, 'query');
-        return json(200, await campaignSeries(decodeSegment(campaign ?? '', 'campaign'), query.hours, deps));
+        return json(200, await campaignSeries(decodeSegment(campaign ?? '', 'campaign'), windowOf(query, deps.clock()), deps));
       },
     },
     {

@@ -1,10 +1,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, paginateQuery, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import {
   counterIdKey,
   type CampaignCounterRepository,
+  type CampaignPeriod,
   type CampaignReader,
+  type CataloguePage,
   type CounterId,
   type DelayReader,
   type DeliveryDelayItem,
@@ -14,6 +25,7 @@ import {
 } from '../../app/ports.js';
 import {
   decodeSketch,
+  isHour,
   encodeSketch,
   estimateDistinct,
   EXACT_LIMIT,
@@ -25,7 +37,17 @@ import {
   type DistinctSketch,
   type StoredCount,
 } from '../../domain/index.js';
-import { activeKey, counterKey, counterOfSortKey, counterSpan, delayKey, TTL_ATTRIBUTE } from './tables.js';
+import {
+  activeKey,
+  catalogueKey,
+  catalogueOfSortKey,
+  counterKey,
+  counterOfSortKey,
+  counterSpan,
+  delayKey,
+  periodKey,
+  TTL_ATTRIBUTE,
+} from './tables.js';
 
 /** One stored shard of a campaign-hour counter, as the read side sees it. */
 interface CounterShard {
@@ -64,6 +86,8 @@ function hoursBetween(fromHour: string, toHour: string): string[] {
 export class DynamoCampaignRepository implements CampaignCounterRepository, DeliveryDelayRepository, CampaignReader, DelayReader {
   /** Markers this container already wrote: one write per campaign-hour per container, not per batch. */
   private readonly markedActive = new Set<string>();
+  /** Campaign-hours this container already widened the period to. */
+  private readonly recordedPeriods = new Set<string>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -118,6 +142,113 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     if (this.markedActive.has(id)) return;
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...activeKey(hour, campaign), campaign, hour } }));
     this.markedActive.add(id);
+  }
+
+  /**
+   * The period item moves forward only (a condition on `lastHour`), then the catalogue entry follows
+   * it: put at the new hour, removed from the old. An entry the period item no longer names (two
+   * containers moving it at once) is skipped by readers. An hour that is not the newest may still
+   * be the first (old events ingested late), or repair an entry a crash left unwritten.
+   */
+  async recordPeriod(campaign: string, hour: string): Promise<void> {
+    const id = `${hour}\u0000${campaign}`;
+    if (this.recordedPeriods.has(id)) return;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: periodKey(campaign),
+          UpdateExpression: 'SET lastHour = :hour, firstHour = if_not_exists(firstHour, :hour), campaign = :campaign',
+          ConditionExpression: 'attribute_not_exists(lastHour) OR lastHour < :hour',
+          ExpressionAttributeValues: { ':hour': hour, ':campaign': campaign },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogueKey(hour, campaign) } }));
+      const previous = typeof Attributes?.lastHour === 'string' ? Attributes.lastHour : null;
+      if (previous !== null && previous !== hour)
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: catalogueKey(previous, campaign) }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: periodKey(campaign), ConsistentRead: true }),
+      );
+      if (Item?.lastHour === hour)
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogueKey(hour, campaign) } }));
+      if (typeof Item?.firstHour === 'string' && Item.firstHour > hour) {
+        await this.client
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: periodKey(campaign),
+              UpdateExpression: 'SET firstHour = :hour',
+              ConditionExpression: 'firstHour > :hour',
+              ExpressionAttributeValues: { ':hour': hour },
+            }),
+          )
+          .catch((failed: unknown) => {
+            if (!(failed instanceof ConditionalCheckFailedException)) throw failed;
+          });
+      }
+    }
+    this.recordedPeriods.add(id);
+  }
+
+  /** First and last counted hours: two one-item Queries on the campaign's counters, newest and oldest. */
+  async period(campaign: string): Promise<CampaignPeriod | null> {
+    const edge = async (newest: boolean): Promise<string | null> => {
+      const { Items } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': counterKey(campaign, '', '').pk },
+          ProjectionExpression: 'sk',
+          ScanIndexForward: !newest,
+          Limit: 1,
+        }),
+      );
+      const sk = Items?.[0]?.sk;
+      return typeof sk === 'string' ? counterOfSortKey(sk).hour : null;
+    };
+    const lastHour = await edge(true);
+    if (lastHour === null) return null;
+    return { campaign, firstHour: (await edge(false)) ?? lastHour, lastHour };
+  }
+
+  /**
+   * One page of the catalogue, newest last activity first: a range of one partition, then the
+   * period items of the page (one batch read), which drop entries left behind by a moved period.
+   */
+  async catalogue(query: { sinceHour: string; untilHour: string; limit: number; cursor?: string }): Promise<CataloguePage> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': catalogueKey('', '').pk,
+          ':from': `${query.sinceHour}#`,
+          ':to': `${query.untilHour}$`,
+        },
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ...(query.cursor ? { ExclusiveStartKey: { ...catalogueKey('', ''), sk: query.cursor } } : {}),
+      }),
+    );
+    const entries = (Items ?? []).map((item) => catalogueOfSortKey(String(item.sk)));
+    const periods = await batchGetAll(
+      this.client,
+      this.tableName,
+      entries.map((entry) => periodKey(entry.campaign)),
+    );
+    const byCampaign = new Map(periods.map((item) => [String(item.campaign), item]));
+    const found: CampaignPeriod[] = [];
+    for (const entry of entries) {
+      const item = byCampaign.get(entry.campaign);
+      if (item?.lastHour !== entry.lastHour) continue;
+      found.push({ campaign: entry.campaign, firstHour: String(item.firstHour ?? entry.lastHour), lastHour: entry.lastHour });
+    }
+    const next = LastEvaluatedKey?.sk;
+    return { periods: found, ...(typeof next === 'string' ? { nextCursor: next } : {}) };
   }
 
   async putDelay(item: DeliveryDelayItem): Promise<void> {
@@ -287,4 +418,43 @@ export async function migrateLocalCounterKeys(client: DynamoDBDocumentClient, ta
   }
   await client.send(new PutCommand({ TableName: tableName, Item: LAYOUT_MARKER }));
   return moved;
+}
+
+/** Marks a campaign table whose campaigns all have a period item and a catalogue entry. */
+const PERIODS_MARKER = { pk: 'LAYOUT', sk: 'PERIODS#1' };
+
+/**
+ * For a local data folder written before campaigns had periods: records each counted campaign's
+ * first and last hours (so old campaigns are listed), once (a marker item records that it ran).
+ * A scan: for the local runtime's own tables, never a deployed table. Resolves with how many campaigns.
+ */
+export async function backfillLocalCampaignPeriods(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const marked = await client.send(new GetCommand({ TableName: tableName, Key: PERIODS_MARKER, ConsistentRead: true }));
+  if (marked.Item) return 0;
+  const spans = new Map<string, { first: string; last: string }>();
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: 'begins_with(pk, :count)',
+      ExpressionAttributeValues: { ':count': 'COUNT#' },
+      ProjectionExpression: 'pk, sk',
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const campaign = String(item.pk).slice('COUNT#'.length);
+      const { hour } = counterOfSortKey(String(item.sk));
+      if (!isHour(hour)) continue;
+      const span = spans.get(campaign);
+      spans.set(campaign, { first: span && span.first < hour ? span.first : hour, last: span && span.last > hour ? span.last : hour });
+    }
+  }
+  const repository = new DynamoCampaignRepository(client, tableName);
+  for (const [campaign, span] of spans) {
+    await repository.recordPeriod(campaign, span.last);
+    await repository.recordPeriod(campaign, span.first);
+  }
+  await client.send(new PutCommand({ TableName: tableName, Item: PERIODS_MARKER }));
+  return spans.size;
 }

@@ -65,6 +65,9 @@ export const ADDRESS_TABLE: TableDescription = {
  * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
  * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL);
  * - `CAMPAIGN#<campaign>` / `PAUSE`: the campaign is paused (present) or not (absent); sends and retries wait;
+ * - `CAMPAIGN#<campaign>` / `PERIOD`: the first and last hours its counters are bucketed in (`firstHour`, `lastHour`);
+ * - `CAMPAIGNS` / `<lastHour>#<campaign>`: the catalogue of campaigns by last activity (one entry per campaign,
+ *   moved when its `lastHour` moves: at most once per campaign-hour), so a list by period reads a range, never a scan;
  * - `ALERT#<campaign>` / `<finding key>`: the finding last alerted for a campaign (so each change alerts once);
  * - `ALERTING` / `<campaign>`: the campaign has (or recently had) open alerts, so the health job visits it even when idle;
  * - `OUTBOX` / `<event id>`: a decision event whose publish failed, until the next health run publishes it (TTL).
@@ -111,6 +114,10 @@ export const delayKey = (domain: string, occurredAt: string, eventId: string) =>
 });
 
 export const pauseKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PAUSE' });
+export const periodKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PERIOD' });
+export const catalogueKey = (lastHour: string, campaign: string) => ({ pk: 'CAMPAIGNS', sk: `${lastHour}#${campaign}` });
+/** The last hour and campaign of a catalogue sort key (the hour, `YYYY-MM-DDTHH`, has no `#`). */
+export const catalogueOfSortKey = (sk: string) => ({ lastHour: sk.slice(0, 13), campaign: sk.slice(14) });
 export const alertKey = (campaign: string, findingKey: string) => ({ pk: `ALERT#${campaign}`, sk: findingKey });
 export const alertingKey = (campaign: string) => ({ pk: 'ALERTING', sk: campaign });
 export const outboxKey = (eventId: string) => ({ pk: 'OUTBOX', sk: eventId });
