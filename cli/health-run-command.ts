@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localDecisionEvents, localHealthPass } from '../local/health-timer.js';
+import { localDecisionEvents, localHealthPass, MANUAL_PASS_FIND_HOURS } from '../local/health-timer.js';
 import { clientConfigFor, DEFAULT_DATA_DIR, readRuntimeFile, runtimeClock, whyNotRunning } from '../local/runtime-file.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { countRequests } from '../shared/adapters/request-meter.js';
@@ -44,6 +44,7 @@ export async function healthRunCommand(options: { readonly dataDir?: string; rea
       logger: streamLogger(io.stderr, 'bounce-health', 'error'),
       link: `${file.apiUrl}/`,
       events: localDecisionEvents(file.dataDir),
+      findHours: MANUAL_PASS_FIND_HOURS,
     });
     const started = performance.now();
     const run = await pass();

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DecisionEventSink } from '../shared/app/decision-events.js';
-import type { HealthRun } from '../shared/app/health-job.js';
+import { HEALTH_LIFETIME_HOURS, HEALTH_RECENT_HOURS, type HealthRun } from '../shared/app/health-job.js';
 import { JsonLinesDecisionEvents } from '../shared/adapters/outbound/decision-event-sinks.js';
 import type { LoggerPort } from '../shared/app/ports.js';
 import { composeHealthJob, type DynamoInput, type TableNames } from '../shared/adapters/compose.js';
@@ -20,6 +20,8 @@ export interface HealthTimerInputs {
   readonly link: string | null;
   /** Where findings go for other systems (DIR/events.jsonl). */
   readonly events?: DecisionEventSink;
+  /** The finder's look-back in hours (default: the health job's recent hours). */
+  readonly findHours?: number;
   /** Meters the alerts (SNS publishes on AWS) and the EMF metric documents (log bytes, metric series). */
   readonly meter?: RequestMeter;
 }
@@ -44,6 +46,7 @@ export function localHealthPass(inputs: HealthTimerInputs): () => Promise<Health
     clock: inputs.clock,
     logger: inputs.logger,
     link: inputs.link,
+    ...(inputs.findHours ? { findHours: inputs.findHours } : {}),
     ...(inputs.events ? { events: inputs.events } : {}),
     alerts: meter ? meter.alerts(alerts) : alerts,
     metrics: new PowertoolsHealthMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: HEALTH_SERVICE }), (emf) => {
@@ -52,6 +55,17 @@ export function localHealthPass(inputs: HealthTimerInputs): () => Promise<Health
     }),
   });
 }
+
+/** Hours a finder must look back when its passes are `everySeconds` of wall time apart on a clock `timeScale` times fast. */
+export function findHoursFor(everySeconds: number, timeScale: number): number {
+  return Math.min(HEALTH_LIFETIME_HOURS, Math.max(HEALTH_RECENT_HOURS, Math.ceil((everySeconds * timeScale) / 3600) + 1));
+}
+
+/**
+ * A pass asked for by hand (`bounce health --run`) looks back over the health window (72 h): the
+ * campaigns that ran since the last scheduled pass are checked, not only those of the last 24 h.
+ */
+export const MANUAL_PASS_FIND_HOURS = 72;
 
 /** The local health timer's job: a pass whose failure is logged; the next one tries again. */
 export function localHealthJob(inputs: HealthTimerInputs): () => Promise<HealthRun | null> {

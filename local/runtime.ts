@@ -19,7 +19,7 @@ import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/mes
 import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
 import { SqsPoller } from './sqs-poller.js';
-import { localDecisionEvents, localHealthJob } from './health-timer.js';
+import { findHoursFor, localDecisionEvents, localHealthJob } from './health-timer.js';
 import { withWebPage } from './web-page.js';
 import type { SendRequest, SendResult } from '../shared/app/send.js';
 import type { WorldEntry } from './mailbox-world.js';
@@ -539,6 +539,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       link: `${api.url}/`,
       events,
       meter,
+      // On a fast clock the passes are many hours apart: each looks back to the one before.
+      findHours: findHoursFor(options.healthEverySeconds ?? 60, timeScale),
     });
     const checkHealth = async () => {
       await meter.call('health', 0, healthRun);

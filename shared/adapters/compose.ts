@@ -253,6 +253,7 @@ export interface HealthJobInputs extends Omit<ReadInputs, 'erasureKey'> {
   readonly link?: string | null;
   readonly recentHours?: number;
   readonly lifetimeHours?: number;
+  readonly findHours?: number;
   /** Pause campaigns that cross the danger line (off unless given). */
   readonly autoPause?: Omit<PauseInputs, 'dynamo' | 'tables' | 'clock' | 'events'> | null;
   /** Where findings and automatic pauses are published. */
@@ -289,6 +290,7 @@ function healthJobDeps(inputs: HealthJobInputs): HealthJobDeps {
       : {}),
     ...(inputs.recentHours ? { recentHours: inputs.recentHours } : {}),
     ...(inputs.lifetimeHours ? { lifetimeHours: inputs.lifetimeHours } : {}),
+    ...(inputs.findHours ? { findHours: inputs.findHours } : {}),
   };
 }
 

@@ -29,6 +29,10 @@ import { pauseCampaign, type PauseDeps } from './pause.js';
 import type { HourTotals, LoggerPort } from './ports.js';
 import { recentHours, type HealthReport, type SuppressionDeps } from './suppressions.js';
 
+/** Default recent window (and finder look-back) and lifetime of the health job, in hours. */
+export const HEALTH_RECENT_HOURS = 24;
+export const HEALTH_LIFETIME_HOURS = 336;
+
 export interface HealthJobDeps extends SuppressionDeps {
   readonly ledger: AlertLedger;
   readonly publisher: AlertPublisher;
@@ -40,6 +44,12 @@ export interface HealthJobDeps extends SuppressionDeps {
   readonly recentHours?: number;
   /** A campaign's "lifetime": this many hours back. @default 336 (14 days) */
   readonly lifetimeHours?: number;
+  /**
+   * The finder looks for campaigns active in this many recent hours. @default recentHours. A pass
+   * that follows the previous one by more than `recentHours` (a fast clock, a pass run by hand) must
+   * look back at least that far, or campaigns active only in between are never checked.
+   */
+  readonly findHours?: number;
   /** Where findings (and automatic pauses) go for other systems. */
   readonly events?: DecisionEventSink;
   /** Events kept by an earlier failed publish (any function's), published first through the bare sink. */
@@ -63,7 +73,10 @@ export const HEALTH_FAN_OUT = {
 } as const;
 
 /** What the scheduled finder needs: where to find campaigns, where to fan out, where the heartbeat goes. */
-export type HealthFinderDeps = Pick<HealthJobDeps, 'campaigns' | 'ledger' | 'metrics' | 'logger' | 'clock' | 'recentHours' | 'kept'> & {
+export type HealthFinderDeps = Pick<
+  HealthJobDeps,
+  'campaigns' | 'ledger' | 'metrics' | 'logger' | 'clock' | 'recentHours' | 'findHours' | 'kept'
+> & {
   readonly queue: HealthCheckQueue;
   /** @default HEALTH_FAN_OUT.campaignsPerMessage */
   readonly campaignsPerMessage?: number;
@@ -165,7 +178,7 @@ export async function runHealthFinder(deps: HealthFinderDeps): Promise<HealthFin
   let heartbeat = false;
   try {
     eventsRepublished = await republishKept(now, deps);
-    const active = await deps.campaigns.campaignsActiveIn(recentHours(now, deps.recentHours ?? 24));
+    const active = await deps.campaigns.campaignsActiveIn(recentHours(now, deps.findHours ?? deps.recentHours ?? HEALTH_RECENT_HOURS));
     const marks = new Map((await deps.ledger.marked()).map((mark) => [mark.campaign, mark.version]));
     const activeSet = new Set(active);
     campaigns = [
@@ -239,8 +252,8 @@ async function delayRecords(
  * Delays are read once too, since the lifetime's first active hour, and filtered for the recent window.
  */
 async function windowsOf(campaign: string, now: Date, deps: HealthJobDeps): Promise<{ recent: HealthReport; lifetime: HealthReport }> {
-  const lifetimeSpan = recentHours(now, deps.lifetimeHours ?? 336);
-  const recentFrom = recentHours(now, deps.recentHours ?? 24)[0] ?? '';
+  const lifetimeSpan = recentHours(now, deps.lifetimeHours ?? HEALTH_LIFETIME_HOURS);
+  const recentFrom = recentHours(now, deps.recentHours ?? HEALTH_RECENT_HOURS)[0] ?? '';
   const hourly = await deps.campaigns.hourlyTotals(campaign, lifetimeSpan[0] ?? '', lifetimeSpan.at(-1) ?? '');
   const recentHourly = hourly.filter((h) => h.hour >= recentFrom);
   const lifetimeTotals = sumOf(hourly);
@@ -458,7 +471,7 @@ async function alertChanges(
 ): Promise<HealthAlert[]> {
   const open = new Map(openRecords.map((record) => [record.key, record]));
   const sent: HealthAlert[] = [];
-  const window = `the last ${deps.recentHours ?? 24} hours or the campaign's lifetime`;
+  const window = `the last ${deps.recentHours ?? HEALTH_RECENT_HOURS} hours or the campaign's lifetime`;
   let marked = false;
   for (const finding of findings) {
     const key = findingKey(finding);

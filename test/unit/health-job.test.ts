@@ -11,6 +11,7 @@ import type {
   WorstFigures,
 } from '../../shared/app/health-ports.js';
 import { createProcessHealthChecks, runHealthFinder, runHealthJob, type HealthJobDeps } from '../../shared/app/health-job.js';
+import { findHoursFor } from '../../local/health-timer.js';
 import type { HealthCheckMessage } from '../../shared/app/health-ports.js';
 import type { SendingSwitch } from '../../shared/app/pause.js';
 import { FakePauses } from '../support/retry-fakes.js';
@@ -446,6 +447,23 @@ describe('health fan-out', () => {
       { campaign: 'c-25', active: true, mark: null },
       { campaign: 'old', active: false, mark: 2 },
     ]);
+  });
+
+  it('the finder looks back findHours when given (passes further apart than the recent window), else the recent hours', async () => {
+    const { deps, campaigns } = setup();
+    const spans: number[] = [];
+    const looking = Object.assign(Object.create(campaigns) as typeof campaigns, {
+      campaignsActiveIn: async (hours: readonly string[]) => {
+        spans.push(hours.length);
+        return campaigns.campaignsActiveIn();
+      },
+    });
+    const queue = { send: async () => undefined };
+    await runHealthFinder({ ...deps, campaigns: looking, queue });
+    await runHealthFinder({ ...deps, campaigns: looking, queue, findHours: 72 });
+    expect(spans).toEqual([24, 72]);
+    // The local timer's passes, 60 s apart: at real time the recent window; on a 3600x clock, 61 h; capped at the lifetime.
+    expect([findHoursFor(60, 1), findHoursFor(60, 3600), findHoursFor(60, 36_000)]).toEqual([24, 61, 336]);
   });
 
   it('the finder writes its heartbeat when the queue refuses the messages', async () => {
