@@ -1,5 +1,6 @@
 import type { SendMessage } from '../../app/send.js';
 import { SendRequestSchema, toSendRequest } from './send-request.js';
+import { safeParse } from '../zod-parse.js';
 
 /** What the send function is invoked with: up to 50 messages. */
 export interface SendInvocation {
@@ -28,7 +29,7 @@ export function sendBatchHandler(send: SendMessage, clock: () => Date = () => ne
     }
     const results: SendLineResult[] = [];
     for (const message of event.messages) {
-      const parsed = SendRequestSchema.safeParse(message);
+      const parsed = safeParse(SendRequestSchema, message);
       if (!parsed.success) {
         const to = typeof (message as { to?: unknown })?.to === 'string' ? String((message as { to: string }).to) : null;
         results.push({
