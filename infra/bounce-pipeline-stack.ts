@@ -63,13 +63,13 @@ export class BouncePipelineStack extends Stack {
     const api = new LookupApi(this, 'LookupApi', { addressTable: store.addressTable, campaignTable: store.campaignTable });
     // Every function that reads or writes addresses sees erased ones' tombstones.
     const erasure = new ErasureKey(this, 'Erasure');
-    for (const fn of [ingestion.classify, retries.send, retries.retry, api.handler]) erasure.grantRead(fn.function);
+    for (const fn of [ingestion.classify, retries.send, retries.retry, api.handler]) erasure.grantRead(fn);
     erasure.allowErase(api.handler.function, [store.addressTable, store.campaignTable]);
     const decisions = new DecisionEvents(this, 'Decisions');
-    decisions.allowPublish(health.function.function);
-    decisions.allowPublish(health.checker.function);
-    decisions.allowPublish(api.handler.function);
-    decisions.allowPublish(ingestion.classify.function);
+    decisions.allowPublish(health.function);
+    decisions.allowPublish(health.checker);
+    decisions.allowPublish(api.handler);
+    decisions.allowPublish(ingestion.classify);
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the suppression API (SigV4, IAM)' });
     new CfnOutput(this, 'NotificationTopicArn', {
       value: ingestion.topic.topicArn,

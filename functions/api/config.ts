@@ -1,14 +1,7 @@
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { parseEnv } from '../../shared/adapters/env.js';
+import { API_ENV } from '../../shared/config/api-env.js';
 
-const ApiEnv = z.object({
-  ADDRESS_TABLE_NAME: z.string().min(1),
-  CAMPAIGN_TABLE_NAME: z.string().min(1),
-  /** Where pauses, resumes and address changes are published; unset: not published. */
-  EVENT_BUS_NAME: z.string().min(1).optional(),
-  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses): required, else erased addresses would be mailed. */
-  ERASURE_SECRET_ARN: z.string().min(1),
-});
-
-export type ApiConfig = z.infer<typeof ApiEnv>;
-export const loadConfig = (env?: Record<string, string | undefined>): ApiConfig => parseEnv(ApiEnv, env);
+export type ApiConfig = z.infer<typeof API_ENV.schema>;
+/** The environment, checked once at cold start (its contract: shared/config/api-env.ts, which the construct sets from too). */
+export const loadConfig = (env?: Record<string, string | undefined>): ApiConfig => parseEnv(API_ENV.schema, env);

@@ -1,17 +1,7 @@
-import { z } from 'zod';
-import { DEFAULT_TAG_NAMES } from '../../shared/domain/index.js';
+import type * as z from 'zod/mini';
 import { parseEnv } from '../../shared/adapters/env.js';
+import { SEND_ENV } from '../../shared/config/send-env.js';
 
-const SendEnv = z.object({
-  ADDRESS_TABLE_NAME: z.string().min(1),
-  CAMPAIGN_TABLE_NAME: z.string().min(1),
-  CONFIGURATION_SET_NAME: z.string().min(1),
-  /** The Secrets Manager secret holding the erasure key (HMAC of erased addresses): required, else erased addresses would be mailed. */
-  ERASURE_SECRET_ARN: z.string().min(1),
-  CAMPAIGN_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.campaign),
-  BATCH_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.batch),
-  SOURCE_TAG: z.string().min(1).default(DEFAULT_TAG_NAMES.source),
-});
-
-export type SendConfig = z.infer<typeof SendEnv>;
-export const loadConfig = (env?: Record<string, string | undefined>): SendConfig => parseEnv(SendEnv, env);
+export type SendConfig = z.infer<typeof SEND_ENV.schema>;
+/** The environment, checked once at cold start (its contract: shared/config/send-env.ts, which the construct sets from too). */
+export const loadConfig = (env?: Record<string, string | undefined>): SendConfig => parseEnv(SEND_ENV.schema, env);

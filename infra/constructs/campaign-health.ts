@@ -23,6 +23,7 @@ import { CLASSIFY_SERVICE, RETRY_SERVICE } from '../../shared/adapters/outbound/
 import { decisionMetricName } from '../../shared/app/classify-batch.js';
 import { retryMetricName } from '../../shared/app/retry-batch.js';
 import { BOUNCE_CATEGORIES, OUTCOME_CATEGORIES } from '../../shared/domain/types.js';
+import { HEALTH_WINDOW_HOURS } from '../../shared/config/health-env.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { QueueWithDlq } from './queue-with-dlq.js';
 
@@ -73,9 +74,9 @@ const CHECK_TIMEOUT = Duration.minutes(1);
  */
 export class CampaignHealth extends Construct {
   /** The scheduled finder. */
-  readonly function: PipelineFunction;
+  readonly function: PipelineFunction<'health'>;
   /** The health-check queue's consumer. */
-  readonly checker: PipelineFunction;
+  readonly checker: PipelineFunction<'health-check'>;
   readonly checks: QueueWithDlq;
   readonly dashboard: Dashboard;
   readonly schedule: Rule;
@@ -109,6 +110,7 @@ export class CampaignHealth extends Construct {
       environment: {
         CAMPAIGN_TABLE_NAME: props.campaignTable.tableName,
         HEALTH_CHECK_QUEUE_URL: this.checks.queue.queueUrl,
+        RECENT_HOURS: String(HEALTH_WINDOW_HOURS.recent),
       },
     });
     // Reads the activity markers, the campaign marks and the event outbox; removes outbox items it published.
@@ -129,6 +131,10 @@ export class CampaignHealth extends Construct {
         DASHBOARD_URL: dashboardUrl,
         AUTO_PAUSE: String(props.autoPause ?? false),
         PAUSE_CONFIGURATION_SETS: JSON.stringify(sets),
+        RECENT_HOURS: String(HEALTH_WINDOW_HOURS.recent),
+        LIFETIME_HOURS: String(HEALTH_WINDOW_HOURS.lifetime),
+        // The defaults, in the open: a person tunes them here (partial JSON, e.g. {"reputationProviders": 3}).
+        HEALTH_THRESHOLDS: '{}',
       },
     });
     const fn = this.checker.function;

@@ -2,6 +2,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { DECISION_EVENTS_ENV } from '../../shared/config/contract.js';
 
 /**
  * The bus decision events go to (findings, pauses, address changes): an EventBridge bus rather
@@ -21,8 +22,11 @@ export class DecisionEvents extends Construct {
   }
 
   /** Lets a function put events on the bus (and nothing else), and tells it the bus's name. */
-  allowPublish(fn: IFunction & { addEnvironment(key: string, value: string): unknown }): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }));
-    fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+  allowPublish(fn: {
+    readonly function: IFunction;
+    readonly setGranted: (name: keyof typeof DECISION_EVENTS_ENV, value: string) => void;
+  }): void {
+    fn.function.addToRolePolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }));
+    fn.setGranted('EVENT_BUS_NAME', this.bus.eventBusName);
   }
 }

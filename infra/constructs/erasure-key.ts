@@ -5,6 +5,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { ERASURE_KEY_ENV } from '../../shared/config/contract.js';
 
 /**
  * The key of the keyed hash (HMAC-SHA256) under which erased addresses stay
@@ -40,9 +41,12 @@ export class ErasureKey extends Construct {
   }
 
   /** The function reads the key at cold start: its ARN in ERASURE_SECRET_ARN, read on this secret and decrypt on its key only. */
-  grantRead(fn: LambdaFunction): void {
-    fn.addEnvironment('ERASURE_SECRET_ARN', this.secret.secretArn);
-    this.secret.grantRead(fn);
+  grantRead(fn: {
+    readonly function: LambdaFunction;
+    readonly setGranted: (name: keyof typeof ERASURE_KEY_ENV, value: string) => void;
+  }): void {
+    fn.setGranted('ERASURE_SECRET_ARN', this.secret.secretArn);
+    this.secret.grantRead(fn.function);
   }
 
   /** Erasure deletes items of both tables in batches (its other calls are the look-up API's own). */

@@ -49,7 +49,7 @@ export const NOTIFICATION_BACKLOG_ALARM_SECONDS = 10 * 60;
 export class Ingestion extends Construct {
   readonly topic: Topic;
   readonly queues: QueueWithDlq;
-  readonly classify: PipelineFunction;
+  readonly classify: PipelineFunction<'classify'>;
   readonly backlogAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {

@@ -31,7 +31,7 @@ export interface LookupApiProps {
  */
 export class LookupApi extends Construct {
   readonly api: RestApi;
-  readonly handler: PipelineFunction;
+  readonly handler: PipelineFunction<'api'>;
 
   constructor(scope: Construct, id: string, props: LookupApiProps) {
     super(scope, id);

@@ -6,12 +6,20 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_MEMORY_MB } from '../../shared/domain/aws-prices.js';
+import type { FUNCTION_ENVIRONMENTS, FunctionName } from '../../shared/config/index.js';
+import type { ConstructEnvironment, GrantedOf } from '../../shared/config/contract.js';
 
-export interface PipelineFunctionProps {
-  /** Folder under functions/ holding handler.ts. */
-  readonly name: string;
+type ContractOf<N extends FunctionName> = (typeof FUNCTION_ENVIRONMENTS)[N];
+
+/** Variables every function gets from this construct, read by Powertools and Node rather than the function's config. */
+export const RUNTIME_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'] as const;
+
+export interface PipelineFunctionProps<N extends FunctionName> {
+  /** Folder under functions/ holding handler.ts; its environment contract is FUNCTION_ENVIRONMENTS[name]. */
+  readonly name: N;
   readonly description: string;
-  readonly environment: Record<string, string>;
+  /** Every variable of the function's contract but those granting constructs set (see `setGranted`). */
+  readonly environment: ConstructEnvironment<ContractOf<N>>;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -27,11 +35,17 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
  * arm64 and the newest Node.js runtime, with its own log group and a role
  * that may write only to that log group (no managed policies).
  */
-export class PipelineFunction extends Construct {
+export class PipelineFunction<N extends FunctionName = FunctionName> extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
+  /**
+   * Sets a variable the function's contract leaves to the construct granting that access (the
+   * erasure key, the event bus, the retry queue): only those names type-check. A property, not a
+   * method, so a function whose contract lacks the variable cannot be passed where it is needed.
+   */
+  readonly setGranted: (name: GrantedOf<ContractOf<N>>, value: string) => void;
 
-  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps<N>) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Runs ${props.name}` });
@@ -50,7 +64,11 @@ export class PipelineFunction extends Construct {
       description: props.description,
       role,
       logGroup: this.logGroup,
-      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: `bounce-${props.name}`, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: `bounce-${props.name}`,
+        NODE_OPTIONS: '--enable-source-maps',
+      } satisfies Record<(typeof RUNTIME_VARIABLES)[number], string>,
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
@@ -65,5 +83,6 @@ export class PipelineFunction extends Construct {
         bundleAwsSDK: true,
       },
     });
+    this.setGranted = (name, value) => void this.function.addEnvironment(name, value);
   }
 }

@@ -24,7 +24,7 @@ export interface RetriesProps {
   readonly campaignTable: ITable;
   readonly alarmTopic: ITopic;
   /** The classify function: it schedules retries on the retry queue. */
-  readonly classify: PipelineFunction;
+  readonly classify: PipelineFunction<'classify'>;
   /** What the send and retry functions may send as: `ses:Send*` is scoped to exactly these ARNs. */
   readonly sending: SendingIdentity;
   /** Names of the SES message tags that carry campaign, batch and source. @default DEFAULT_TAG_NAMES (`campaign`, `batch`, `source`) */
@@ -49,10 +49,10 @@ const FUNCTION_TIMEOUT = Duration.seconds(30);
  */
 export class Retries extends Construct {
   readonly queues: QueueWithDlq;
-  readonly retry: PipelineFunction;
-  readonly sweep: PipelineFunction;
+  readonly retry: PipelineFunction<'retry'>;
+  readonly sweep: PipelineFunction<'retry-sweep'>;
   readonly sweepSchedule: Rule;
-  readonly send: PipelineFunction;
+  readonly send: PipelineFunction<'send'>;
   readonly retryDueTopic: Topic;
   readonly identityArn: string;
   readonly configurationSetArn: string;
@@ -145,7 +145,7 @@ export class Retries extends Construct {
     });
     for (const statement of [sesSend, addressItems, pauseFlag]) this.send.function.addToRolePolicy(statement);
 
-    props.classify.function.addEnvironment('RETRY_QUEUE_URL', this.queues.queue.queueUrl);
+    props.classify.setGranted('RETRY_QUEUE_URL', this.queues.queue.queueUrl);
     this.queues.queue.grantSendMessages(props.classify.function);
   }
 }

@@ -1,4 +1,5 @@
-import { safeParse, type $ZodType, type output } from 'zod/v4/core';
+import type { $ZodType, output } from 'zod/v4/core';
+import { safeParse } from './zod-parse.js';
 import type { TagNames } from '../domain/index.js';
 
 /** Thrown at cold start when the function's environment is incomplete. */

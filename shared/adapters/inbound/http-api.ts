@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParse } from '../zod-parse.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.js';
 import { campaignSeries, listCampaigns } from '../../app/campaigns.js';
 import { pauseCampaign, pauseStatus, resumeCampaign, type PauseDeps } from '../../app/pause.js';
@@ -22,66 +23,63 @@ export const MAX_CHECK_EMAILS = 1000;
 const MAX_BODY_BYTES = 256 * 1024;
 
 const Email = z
-  .string()
-  .max(320)
-  .transform((raw) => normaliseAddress(raw))
-  .refine(isValidAddress, { message: 'not a valid email address' });
+  .pipe(
+    z.string().check(z.maxLength(320)),
+    z.transform((raw: string) => normaliseAddress(raw)),
+  )
+  .check(z.refine(isValidAddress, { message: 'not a valid email address' }));
 
 /** Any key the pipeline can store (it stores malformed addresses too): look-ups, checks and releases reach them all. */
 const StoredEmail = z
-  .string()
-  .max(1000)
-  .transform((raw) => normaliseAddress(raw))
-  .superRefine((address, context) => {
-    const problem = unstorableAddressReason(address);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  });
+  .pipe(
+    z.string().check(z.maxLength(1000)),
+    z.transform((raw: string) => normaliseAddress(raw)),
+  )
+  .check(
+    z.superRefine((address: string, context) => {
+      const problem = unstorableAddressReason(address);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 
-const CheckBody = z.object({ emails: z.array(StoredEmail).min(1).max(MAX_CHECK_EMAILS) }).strict();
-const SuppressBody = z
-  .object({
-    reason: z.string().trim().min(1).max(500),
-    /** For imports from SES's suppression list. */
-    sesReason: z.enum(['BOUNCE', 'COMPLAINT']).optional(),
-  })
-  .strict();
-const CampaignName = z.string().min(1).max(256);
-const ReleaseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+/** A reason a person gives: trimmed, 1 to 500 characters. */
+const reason = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
+const CheckBody = z.strictObject({ emails: z.array(StoredEmail).check(z.minLength(1), z.maxLength(MAX_CHECK_EMAILS)) });
+const SuppressBody = z.strictObject({
+  reason: reason(),
+  /** For imports from SES's suppression list. */
+  sesReason: z.optional(z.enum(['BOUNCE', 'COMPLAINT'])),
+});
+const CampaignName = z.string().check(z.minLength(1), z.maxLength(256));
+const ReleaseBody = z.strictObject({ reason: reason() });
 /** `?erase=true` turns a release into a data-protection erasure. */
-const DeleteQuery = z.object({ erase: z.literal('true').optional() }).strict();
-const ListQuery = z
-  .object({
-    status: z.enum(SUPPRESSION_STATUSES).optional(),
-    reason: z.enum(SUPPRESSION_REASONS).optional(),
-    campaign: z.string().min(1).max(256).optional(),
-    // Any ISO date or time, with any offset, compared as the UTC instant it names.
-    since: z.iso
-      .datetime({ offset: true })
-      .or(z.iso.date())
-      .transform((value) => new Date(value).toISOString())
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    nextToken: z.string().min(1).max(4096).optional(),
-  })
-  .strict();
-const Hours = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(24 * 14);
+const DeleteQuery = z.strictObject({ erase: z.optional(z.literal('true')) });
+const ListQuery = z.strictObject({
+  status: z.optional(z.enum(SUPPRESSION_STATUSES)),
+  reason: z.optional(z.enum(SUPPRESSION_REASONS)),
+  campaign: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  // Any ISO date or time, with any offset, compared as the UTC instant it names.
+  since: z.optional(
+    z.pipe(
+      z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+      z.transform((value: string) => new Date(value).toISOString()),
+    ),
+  ),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+const Hours = z.coerce.number().check(z.int(), z.minimum(1), z.maximum(24 * 14));
 /** An ISO date or time, or a duration before the runtime's clock (`72h`, `30d`): parsed when the clock is read. */
-const When = z.string().min(1).max(64);
-const HealthQuery = z.object({ hours: Hours.default(72), since: When.optional(), until: When.optional() }).strict();
-const CampaignListQuery = z
-  .object({
-    hours: Hours.optional(),
-    since: When.optional(),
-    until: When.optional(),
-    all: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-    nextToken: z.string().min(1).max(4096).optional(),
-  })
-  .strict();
+const When = z.string().check(z.minLength(1), z.maxLength(64));
+const HealthQuery = z.strictObject({ hours: z._default(Hours, 72), since: z.optional(When), until: z.optional(When) });
+const CampaignListQuery = z.strictObject({
+  hours: z.optional(Hours),
+  since: z.optional(When),
+  until: z.optional(When),
+  all: z.optional(z.enum(['true', 'false'])),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
 
 /** A report's window from its query: `since`/`until` read on the runtime's clock (relative ones count back from it). */
 function windowOf(query: { hours?: number; since?: string; until?: string }, now: Date): HealthWindowRequest {
@@ -118,8 +116,8 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
   body: JSON.stringify(body),
 });
 
-function validate<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
+function validate<T extends z.ZodMiniType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const details = result.error.issues.slice(0, 20).map((issue) => {
     const path = issue.path.join('.');

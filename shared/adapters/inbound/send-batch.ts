@@ -1,6 +1,7 @@
 import { forEachLimited } from '../../app/concurrency.js';
 import { SEND_INVOCATION, type SendMessage } from '../../app/send.js';
 import { SendRequestSchema, toSendRequest } from './send-request.js';
+import { safeParse } from '../zod-parse.js';
 
 /** What the send function is invoked with: up to 50 messages. */
 export interface SendInvocation {
@@ -30,7 +31,7 @@ export function sendBatchHandler(send: SendMessage, clock: () => Date = () => ne
     }
     const results: SendLineResult[] = new Array<SendLineResult>(event.messages.length);
     await forEachLimited(event.messages, SEND_INVOCATION.concurrency, async (message, index) => {
-      const parsed = SendRequestSchema.safeParse(message);
+      const parsed = safeParse(SendRequestSchema, message);
       if (!parsed.success) {
         const to = typeof (message as { to?: unknown })?.to === 'string' ? String((message as { to: string }).to) : null;
         results[index] = {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParse } from '../zod-parse.js';
 import type { SendRequest } from '../../app/send.js';
 import { jsonNestingReason } from '../../domain/index.js';
 
@@ -9,9 +10,11 @@ import { jsonNestingReason } from '../../domain/index.js';
  */
 const sesTagValue = z
   .string()
-  .min(1)
-  .max(256)
-  .regex(/^[A-Za-z0-9_.@-]+$/, 'SES tag values allow only letters, digits and _ - . @ (no spaces)');
+  .check(
+    z.minLength(1),
+    z.maxLength(256),
+    z.regex(/^[A-Za-z0-9_.@-]+$/, 'SES tag values allow only letters, digits and _ - . @ (no spaces)'),
+  );
 
 /**
  * One message to send, as `bounce send` reads it (a JSON Lines line) and the
@@ -22,19 +25,21 @@ const sesTagValue = z
  */
 export const SendRequestSchema = z
   .object({
-    to: z.string().min(3),
-    from: z.string().min(3),
-    subject: z.string().optional(),
-    text: z.string().optional(),
-    html: z.string().optional(),
-    template: z.string().min(1).optional(),
-    templateData: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-    raw: z.string().min(1).optional(),
-    tags: z.object({ campaign: sesTagValue, batch: sesTagValue.optional(), source: sesTagValue.optional() }),
+    to: z.string().check(z.minLength(3)),
+    from: z.string().check(z.minLength(3)),
+    subject: z.optional(z.string()),
+    text: z.optional(z.string()),
+    html: z.optional(z.string()),
+    template: z.optional(z.string().check(z.minLength(1))),
+    templateData: z.optional(z.union([z.string(), z.record(z.string(), z.unknown())])),
+    raw: z.optional(z.string().check(z.minLength(1))),
+    tags: z.object({ campaign: sesTagValue, batch: z.optional(sesTagValue), source: z.optional(sesTagValue) }),
   })
-  .refine((m) => m.template !== undefined || m.raw !== undefined || (m.subject !== undefined && (m.text ?? m.html) !== undefined), {
-    message: 'give "template", "raw", or "subject" with "text" or "html"',
-  });
+  .check(
+    z.refine((m) => m.template !== undefined || m.raw !== undefined || (m.subject !== undefined && (m.text ?? m.html) !== undefined), {
+      message: 'give "template", "raw", or "subject" with "text" or "html"',
+    }),
+  );
 
 export type SendRequestJson = z.infer<typeof SendRequestSchema>;
 
@@ -75,7 +80,7 @@ export function parseSendLine(line: string): { ok: true; request: SendRequest } 
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
-  const parsed = SendRequestSchema.safeParse(json);
+  const parsed = safeParse(SendRequestSchema, json);
   if (!parsed.success) {
     return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ') };
   }
