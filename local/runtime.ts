@@ -99,9 +99,9 @@ export const RECORDS_FAILED_BACK = 'Records failed back to the queue';
 /**
  * The local event source closes a classify batch after this long without a new notification (or at the
  * deployed batch size or window): a stream of events fills batches as on AWS, which is what the meter
- * prices, and a file ingested by hand is processed a quarter second after its last line.
+ * prices, and a file ingested by hand is processed a tenth of a second after its last line.
  */
-const CLASSIFY_IDLE_GAP_MS = 250;
+const CLASSIFY_IDLE_GAP_MS = 100;
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SNAPSHOT = 'queues.json';
@@ -512,7 +512,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       queueUrl: messaging.queueUrl,
       process: meteredBatches(meter, 'classify', journal ? journal.tracking(classify) : classify),
       batchSize: CLASSIFY_EVENT_SOURCE.batchSize,
-      batchingWindowMs: CLASSIFY_EVENT_SOURCE.maxBatchingWindowSeconds * 1000,
+      // The deployed window, in wall time (the stream fills batches as on AWS), but never more than an hour of a fast
+      // clock: a batch must not hold events for simulated hours while retry windows run.
+      batchingWindowMs: Math.min(CLASSIFY_EVENT_SOURCE.maxBatchingWindowSeconds * 1000, 3_600_000 / timeScale),
       idleGapMs: CLASSIFY_IDLE_GAP_MS,
       waitTimeSeconds: 1,
       failedVisibilitySeconds: options.retrySeconds ?? 10,

@@ -30,7 +30,7 @@ export interface ClassifyBatchDeps extends IngestDeps {
   readonly clock: () => Date;
   /** Schedules retries at `retry` decisions and follows retry sends; none: retries are not acted on. */
   readonly retries?: RetryScheduler;
-  /** Addresses applied at the same time (each address's own events stay in queue order). Default ADDRESS_CONCURRENCY. */
+  /** Addresses applied at the same time (each address's own events stay in time order). Default ADDRESS_CONCURRENCY. */
   readonly addressConcurrency?: number;
   /**
    * Read the batch's address records up front in batched reads and write the changes' history
@@ -118,8 +118,8 @@ const errorFields = (error: unknown) =>
  * The classify use case over one batch: each record is parsed and classified
  * on its own (one bad record never fails the others); the recipients' effects
  * are applied per address, different addresses in parallel, each address's
- * events in queue order (two events for one address apply as they were
- * queued, the same on every run), each event's retry effects right after its
+ * events in the order they happened (whatever order the queue handed them
+ * over in, the same on every run), each event's retry effects right after its
  * address effects; campaign counters are then written once per counter for
  * the whole batch.
  *
@@ -209,6 +209,11 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       }
     }
 
+    // One address's events apply in the order they happened, not the order the queue handed them over
+    // (arbitrary for a standard queue): a review and a delivery minutes later, in one batch, end released.
+    const at = (link: { readonly outcome: RecipientOutcome }) => Date.parse(link.outcome.occurredAt) || 0;
+    for (const chain of chains.values()) chain.sort((a, b) => at(a) - at(b));
+
     const hints = { inReview, changedInBatch };
     const readAhead = deps.readAhead ?? true;
     // The records this batch will read, in a few batched reads up front instead of one read per event.
@@ -227,7 +232,7 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
     // Their decision events, published together after the chains too (see CommitOptions.deferPublish).
     const addressEvents = deps.events ? new AddressEventBatch() : null;
 
-    // Different addresses in parallel (bounded); one address's events one after another, in queue order.
+    // Different addresses in parallel (bounded); one address's events one after another, in time order.
     // When one fails, its later events wait for the redelivery too, so they never apply ahead of it.
     await forEachLimited([...chains.entries()], deps.addressConcurrency ?? ADDRESS_CONCURRENCY, async ([email, chain]) => {
       let broken = false;

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
+import { storedTotal } from '../support/counters.js';
 import { mixedBatch, sqsEvent } from '../support/batches.js';
 import { awsTestConfig, startDynamo, type Dynamo } from '../support/emulators.js';
 import { pipelineOn } from '../support/pipeline.js';
@@ -35,10 +35,7 @@ function crashingClient(endpoint: string, crashAt: number, when: 'before' | 'aft
 /** Every item: address state, history, windows and every campaign counter (not when a record was written). */
 const exactlyOnceState = (items: Record<string, unknown>[]) => items.map(({ writtenAt: _processingTime, ...item }) => item);
 
-const counter = (items: Record<string, unknown>[], name: string) =>
-  items
-    .filter((item) => String(item.pk).startsWith('COUNT#') && counterOfSortKey(String(item.sk)).name === name)
-    .reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+const counter = (items: Record<string, unknown>[], name: string) => storedTotal(items, name);
 
 describe('exactly once', () => {
   const batch = mixedBatch();

@@ -3,7 +3,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMessaging, type Messaging as Topology } from '../../shared/adapters/outbound/messaging.js';
-import { counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
+import { storedTotal } from '../support/counters.js';
 import { SqsPoller } from '../../local/sqs-poller.js';
 import { notificationFixture } from '../support/corpus.js';
 import { startDynamo, startMessaging, type Dynamo, type Messaging } from '../support/emulators.js';
@@ -81,13 +81,7 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
     expect(dump.filter((i) => String(i.pk).startsWith('DELAY#slowdomain.example'))).toHaveLength(1);
     const counters = dump.filter((i) => i.pk === 'COUNT#nov-offers' && String(i.sk).startsWith('2026-11-20T10#'));
     // A metric is stored as its provider breakdown only (readers add it up).
-    const total = (name: string) =>
-      counters
-        .filter((item) => {
-          const stored = counterOfSortKey(String(item.sk)).name;
-          return name.includes('|') ? stored === name : stored.startsWith(`${name}|provider|`);
-        })
-        .reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+    const total = (name: string) => storedTotal(counters, name);
     expect({
       sends: total('sends'),
       deliveries: total('deliveries'),

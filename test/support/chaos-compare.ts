@@ -63,20 +63,24 @@ function normalise(kind: ItemKind, item: Item): Item {
 
 /**
  * For an address whose final record may depend on arrival order (a review and a newer delivery):
- * the chaos run may hold it in review where the clean run released it, nothing else. Its record
- * must have the clean run's status or `review` (never `suppressed` where the clean run did not
- * suppress), and the same reason; each of its history entries in the chaos run must be the clean
- * run's (the release by a delivery may be missing). Returns the differences.
+ * either run may hold it in review where the other released it (the clean run is published in
+ * event-time order, but a standard queue hands batches over in any order), nothing else. Its record
+ * must have the clean run's status, or `review` and `released` on either side (never `suppressed`
+ * where the clean run did not suppress), and the same reason; its history entries must be the clean
+ * run's, but for the release by a delivery, which either run may lack. Returns the differences.
  */
 function orderDependentDifferences(key: string, kind: ItemKind, clean: Item | undefined, chaos: Item | undefined): string[] {
   if (kind === 'history') {
+    const releaseByDelivery = (entry: Item) => entry.signal === 'delivery' && entry.toStatus === 'released';
     if (!chaos) return []; // a delivery that arrived first was not recorded
-    if (!clean) return [`${key}: only in the chaos run`];
+    if (!clean) return releaseByDelivery(chaos) ? [] : [`${key}: only in the chaos run`];
     return isDeepStrictEqual(clean, chaos) ? [] : [`${key}: history entry differs`];
   }
   if (kind !== 'state') return clean && chaos && isDeepStrictEqual(clean, chaos) ? [] : [`${key}: differs`];
   if (!clean || !chaos) return [`${key}: ${clean ? 'missing in' : 'only in'} the chaos run`];
-  const status = chaos.status === clean.status || chaos.status === 'review';
+  const heldOrReleased = new Set([clean.status, chaos.status]);
+  const status =
+    chaos.status === clean.status || chaos.status === 'review' || (heldOrReleased.has('review') && heldOrReleased.has('released'));
   if (status && chaos.reason === clean.reason) return [];
   return [
     `${key}: order-dependent address: status clean=${String(clean.status)} chaos=${String(chaos.status)}; reason clean=${String(

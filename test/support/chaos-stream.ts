@@ -24,11 +24,11 @@ export interface ChaosStream {
  * order"): a review (a policy block, or the soft bounce that crossed the threshold) and a newer
  * delivery. In order, the delivery clears the review; arriving first, it is not recorded and the
  * review stands. The stream holds such addresses, and the comparison checks only that the
- * difference is on the careful side. Printed by every chaos run.
+ * difference is review against released, never a suppression. Printed by every chaos run.
  */
 export const ORDER_DEPENDENT =
   'a review (policy block or soft-bounce threshold) and a delivery dated minutes after it: ' +
-  'the chaos run may hold in review an address the clean run released, never the other way, never suppressed';
+  'either run may hold in review an address the other released, never suppressed, never another reason';
 
 /** A small seeded generator (mulberry32): the same seed gives the same stream. */
 export function seededRandom(seed: number): () => number {

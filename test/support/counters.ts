@@ -1,5 +1,6 @@
 import { counterIdKey, type CampaignCounterRepository } from '../../shared/app/ports.js';
-import { EMPTY_SKETCH } from '../../shared/domain/index.js';
+import { counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
+import { EMPTY_SKETCH, providerCounter } from '../../shared/domain/index.js';
 
 /** Counter totals seeded so far, per repository (table) and counter. */
 const seededTotals = new WeakMap<CampaignCounterRepository, Map<string, number>>();
@@ -24,4 +25,18 @@ export async function seedCounts(
     seeded.set(counterIdKey(id), total);
     if (!(await repository.writeCounter(id, EMPTY_SKETCH, total, stored?.version ?? 0))) throw new Error(`seeding ${name} conflicted`);
   }
+}
+
+/**
+ * The stored count of a counter over the dumped items (every hour and shard added): a metric is stored as
+ * its provider breakdown only, so for `sends` this adds the `sends|provider|*` items up, as readers do.
+ */
+export function storedTotal(items: readonly Record<string, unknown>[], name: string, campaignKey = 'COUNT#'): number {
+  return items
+    .filter((item) => String(item.pk).startsWith(campaignKey))
+    .filter((item) => {
+      const stored = counterOfSortKey(String(item.sk)).name;
+      return name.includes('|') ? stored === name : stored.startsWith(providerCounter(name, ''));
+    })
+    .reduce((sum, item) => sum + Number(item.count ?? 0), 0);
 }

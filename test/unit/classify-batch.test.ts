@@ -234,4 +234,18 @@ describe('deliveries', () => {
     expect(addresses.inReviewCalls).toBe(1);
     expect(addresses.states.get('member@contoso.example')).toMatchObject({ status: 'released', releasedBy: 'delivery' });
   });
+
+  it('apply in the order they happened within a batch: a delivery queued before the earlier block still clears its review', async () => {
+    const { handler, addresses } = setup();
+    const policy = JSON.stringify(
+      bounceFor('member@contoso.example', {
+        feedbackId: 'p',
+        status: '5.4.1',
+        diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied',
+      }),
+    );
+    const later = JSON.stringify(deliveryFor('member@contoso.example', '2026-11-20T11:00:00.000Z'));
+    await handler(sqsEvent([later, policy]));
+    expect(addresses.states.get('member@contoso.example')).toMatchObject({ status: 'released', releasedBy: 'delivery' });
+  });
 });
