@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { appendFile, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ProcessBatch } from '../shared/app/classify-batch.js';
+import { forwardRequest, readBody } from './http-forward.js';
 
 /**
  * The local runtime's publish journal. fauxqs keeps its queues in memory only,
@@ -61,14 +62,6 @@ function failedIds(responseBody: string): Set<string> {
   const failed = /<Failed>([\s\S]*?)<\/Failed>/.exec(responseBody)?.[1] ?? '';
   return new Set([...failed.matchAll(/<Id>([^<]*)<\/Id>/g)].map((m) => m[1] ?? ''));
 }
-
-const readBody = (stream: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 
 export interface Journal {
   /** Where publishers send SNS requests (runtime.json's `endpoints.sns`). */
@@ -205,21 +198,7 @@ export async function startJournal(dataDir: string, upstream: string, options: J
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const upstreamResponse = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>(
-        (resolve, reject) => {
-          const forward = request(
-            { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-            (answer) => {
-              readBody(answer).then(
-                (answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
-                reject,
-              );
-            },
-          );
-          forward.on('error', reject);
-          forward.end(body);
-        },
-      );
+      const upstreamResponse = await forwardRequest(target, req, body);
       const contentType = String(req.headers['content-type'] ?? '');
       const entries =
         upstreamResponse.status === 200 && contentType.includes('x-www-form-urlencoded')

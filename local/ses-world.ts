@@ -1,8 +1,9 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { LoggerPort } from '../shared/app/ports.js';
+import { forwardRequest, readBody } from './http-forward.js';
 import { JournalFile, replaceDurably } from './journal.js';
 import { MailboxWorld, type WorldEntry } from './mailbox-world.js';
 import { startLocalSes, type LocalSes, type StoredEmail } from './ses-server.js';
@@ -38,14 +39,6 @@ export interface SesWorld {
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const readBody = (stream: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 
 /** The MessageIds of an SES answer: v1's XML, v2's JSON (bulk sends list one per entry). */
 export function messageIdsOf(answer: string): string[] {
@@ -183,20 +176,7 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
   }
 
   const target = new URL(upstream.url);
-  const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
-      const call = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          readBody(answer).then(
-            (answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
-            reject,
-          );
-        },
-      );
-      call.on('error', reject);
-      call.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer) => forwardRequest(target, req, body);
 
   const server: Server = createServer((req, res) => {
     void (async () => {
