@@ -102,6 +102,8 @@ export const RECORDS_FAILED_BACK = 'Records failed back to the queue';
  * prices, and a file ingested by hand is processed a tenth of a second after its last line.
  */
 const CLASSIFY_IDLE_GAP_MS = 100;
+/** The longest a local batch may gather, in the runtime clock's milliseconds (15 minutes). */
+const FAST_CLOCK_WINDOW_MS = 15 * 60 * 1000;
 
 const FAKE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const SNAPSHOT = 'queues.json';
@@ -512,10 +514,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       queueUrl: messaging.queueUrl,
       process: meteredBatches(meter, 'classify', journal ? journal.tracking(classify) : classify),
       batchSize: CLASSIFY_EVENT_SOURCE.batchSize,
-      // The deployed window, in wall time (the stream fills batches as on AWS), but never more than an hour of a fast
-      // clock: a batch must not hold events for simulated hours while retry windows run.
-      batchingWindowMs: Math.min(CLASSIFY_EVENT_SOURCE.maxBatchingWindowSeconds * 1000, 3_600_000 / timeScale),
-      idleGapMs: CLASSIFY_IDLE_GAP_MS,
+      // The deployed window, in wall time (the stream fills batches as on AWS), but never more than 15 minutes of a
+      // fast clock: a batch must not hold events for simulated hours while retry windows run.
+      batchingWindowMs: Math.min(CLASSIFY_EVENT_SOURCE.maxBatchingWindowSeconds * 1000, FAST_CLOCK_WINDOW_MS / timeScale),
+      idleGapMs: Math.min(CLASSIFY_IDLE_GAP_MS, FAST_CLOCK_WINDOW_MS / timeScale),
       waitTimeSeconds: 1,
       failedVisibilitySeconds: options.retrySeconds ?? 10,
       onEntriesFailed: (report) => logger.warn('SQS batch entries failed twice', { ...report }),
