@@ -218,15 +218,17 @@ describe('classify batch handler (with fakes)', () => {
 });
 
 describe('deliveries', () => {
+  /** A recipient policy block: the address goes to review. */
+  const policy = JSON.stringify(
+    bounceFor('member@contoso.example', {
+      feedbackId: 'p',
+      status: '5.4.1',
+      diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied',
+    }),
+  );
+
   it('read address records once per batch, and clear a review', async () => {
     const { handler, addresses } = setup();
-    const policy = JSON.stringify(
-      bounceFor('member@contoso.example', {
-        feedbackId: 'p',
-        status: '5.4.1',
-        diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied',
-      }),
-    );
     await handler(sqsEvent([policy]));
     expect(addresses.states.get('member@contoso.example')?.status).toBe('review');
     const delivery = (to: string) => JSON.stringify(deliveryFor(to, '2026-11-20T11:00:00.000Z'));
@@ -237,13 +239,6 @@ describe('deliveries', () => {
 
   it('apply in the order they happened within a batch: a delivery queued before the earlier block still clears its review', async () => {
     const { handler, addresses } = setup();
-    const policy = JSON.stringify(
-      bounceFor('member@contoso.example', {
-        feedbackId: 'p',
-        status: '5.4.1',
-        diagnosticCode: 'smtp; 550 5.4.1 Recipient address rejected: Access denied',
-      }),
-    );
     const later = JSON.stringify(deliveryFor('member@contoso.example', '2026-11-20T11:00:00.000Z'));
     await handler(sqsEvent([later, policy]));
     expect(addresses.states.get('member@contoso.example')).toMatchObject({ status: 'released', releasedBy: 'delivery' });
