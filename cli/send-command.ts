@@ -14,7 +14,7 @@ import {
 } from '../local/runtime-file.js';
 import { composeOutboundStore, composeSend, documentClient } from '../shared/adapters/compose.js';
 import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
-import type { SendMessage } from '../shared/app/send.js';
+import { newSendScope, SEND_INVOCATION, type SendMessage } from '../shared/app/send.js';
 import { jsonNestingReason } from '../shared/domain/index.js';
 import type { CommandIo } from './suppression-commands.js';
 import { cannotRead, unreadable } from './input-file.js';
@@ -78,7 +78,7 @@ export async function sendCommand(options: SendCommandOptions, io: CommandIo): P
   });
   const input = options.source === '-' ? io.stdin : createReadStream(options.source, 'utf8');
   try {
-    return await sendLines(input, (request, now) => meter.call('send', 1, () => send(request, now)), clock, io);
+    return await sendLines(input, (request, now, scope) => meter.call('send', 1, () => send(request, now, scope)), clock, io);
   } catch (error) {
     const { path } = error as NodeJS.ErrnoException;
     io.stderr.write(`bounce send: ${terminalSafe(path ? cannotRead(path, error) : (error as Error).message)}\n`);
@@ -114,6 +114,9 @@ export async function sendLines(input: NodeJS.ReadableStream, send: SendMessage,
   // Counts for the progress lines and the summary on stderr (stdout keeps one JSON line per message).
   const counts = { sent: 0, refused: 0, error: 0, notMessages: 0 };
   const progress = new Progress(io.stderr, 'send', { unit: 'messages' });
+  // Lines go in groups of one send-function invocation, which share its reads (see SendScope).
+  let scope = newSendScope();
+  let inScope = 0;
   try {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) {
       lineNumber++;
@@ -129,7 +132,9 @@ export async function sendLines(input: NodeJS.ReadableStream, send: SendMessage,
       }
       let answer: Record<string, unknown>;
       try {
-        const result = await send(parsed.request, clock());
+        if (inScope === SEND_INVOCATION.maxMessages) [scope, inScope] = [newSendScope(), 0];
+        inScope++;
+        const result = await send(parsed.request, clock(), scope);
         answer =
           result.status === 'sent'
             ? { to: result.to, status: result.status, messageId: result.messageId }

@@ -225,7 +225,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
     sesEndpoint,
     sesViewerUrl: world ? `${world.ses.url}/` : null,
     worldResumed: world?.resumed ?? Promise.resolve(),
-    send: (request, now) => meter.call('send', 1, () => send(request, now)),
+    send: (request, now, scope) => meter.call('send', 1, () => send(request, now, scope)),
     pendingWork: async () => {
       await meter.within('ses', async () => world?.settle());
       // An attempt due in hours waits in the due index, not on the queue, until a sweep enqueues it.

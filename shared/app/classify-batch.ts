@@ -158,7 +158,9 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
       !(result instanceof Error) && result.status === 'processed' ? result.outcomes : [],
     );
     const delivered = allOutcomes.filter((o) => o.eventType === 'Delivery').map((o) => o.recipient);
-    const changedInBatch = new Set(allOutcomes.filter((o) => o.eventType !== 'Delivery').map((o) => o.recipient));
+    // Only events that can change a record (a Send, a Reject or a delay cannot): a delivery of an address this
+    // batch only sent to needs no read. In a stream where sends and deliveries arrive together, most do.
+    const changedInBatch = new Set(allOutcomes.filter((o) => o.eventType !== 'Delivery' && readsAddressState(o)).map((o) => o.recipient));
     // If this read fails, every delivery reads its own record instead.
     const inReview = delivered.length === 0 ? new Set<string>() : await deps.addresses.inReview(delivered).catch(() => undefined);
 

@@ -13,7 +13,7 @@ export const MAX_STORED_CONTENT_BYTES = 350 * 1024;
 
 /**
  * One invocation of the send function: at most `maxMessages` messages, `concurrency` of them in flight at
- * once. A send is mostly waiting (on SES, three reads and a write), so ten at a time bill about a tenth
+ * once. A send is mostly waiting (on SES, two or three reads and a write), so ten at a time bill about a tenth
  * of the Lambda time one at a time would.
  */
 export const SEND_INVOCATION = { maxMessages: 50, concurrency: 10 } as const;
@@ -41,7 +41,19 @@ export interface SendDeps {
   readonly erasure: ErasureDeps;
 }
 
-export type SendMessage = (request: SendRequest, now: Date) => Promise<SendResult>;
+/**
+ * What the messages of one invocation share: each campaign's pause is read once per invocation, not once
+ * per message (a batch is mostly one campaign). A pause recorded while an invocation runs holds from the
+ * next invocation on, within a second on the deployed function.
+ */
+export interface SendScope {
+  readonly pausedCampaigns: Map<string, Promise<boolean>>;
+}
+
+export const newSendScope = (): SendScope => ({ pausedCampaigns: new Map() });
+
+/** Send one message; messages of one invocation pass the same scope (without one, every message reads afresh). */
+export type SendMessage = (request: SendRequest, now: Date, scope?: SendScope) => Promise<SendResult>;
 
 const contentBytes = (content: MessageContent): number => new TextEncoder().encode(JSON.stringify(content)).length;
 
@@ -51,12 +63,22 @@ const contentBytes = (content: MessageContent): number => new TextEncoder().enco
  * the campaign tags, and keeps what a retry needs keyed by the SES MessageId.
  */
 export function createSendMessage(deps: SendDeps): SendMessage {
-  return async (request, now) => {
+  const isPaused = (campaign: string, scope: SendScope | undefined): Promise<boolean> => {
+    if (!scope) return deps.pauses.isPaused(campaign);
+    const known = scope.pausedCampaigns.get(campaign);
+    if (known) return known;
+    const read = deps.pauses.isPaused(campaign);
+    // A failed read is not remembered: the next message of the invocation reads again.
+    read.catch(() => scope.pausedCampaigns.delete(campaign));
+    scope.pausedCampaigns.set(campaign, read);
+    return read;
+  };
+  return async (request, now, scope) => {
     const to = normaliseAddress(request.to);
     if (!isValidAddress(to)) return { to: request.to, status: 'refused', reason: 'invalid-address' };
     const [state, paused] = await Promise.all([
       recordOf(to, deps.addresses, deps.erasure),
-      request.tags.campaign === null ? Promise.resolve(false) : deps.pauses.isPaused(request.tags.campaign),
+      request.tags.campaign === null ? Promise.resolve(false) : isPaused(request.tags.campaign, scope),
     ]);
     if (state?.status === 'suppressed') return { to, status: 'refused', reason: 'address-suppressed' };
     if (state?.status === 'review') return { to, status: 'refused', reason: 'address-in-review' };

@@ -92,6 +92,23 @@ describe('DynamoAddressRepository', () => {
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true, Key: { pk: 'ADDR#kim@example.com', sk: 'STATE' } });
   });
 
+  it("reads deliveries' review status eventually consistent (half the read units of every delivery)", async () => {
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        addresses: [
+          { email: 'kim@example.com', status: 'review' },
+          { email: 'lee@example.com', status: 'active' },
+        ],
+      },
+    });
+    expect(await repo.inReview(['kim@example.com', 'lee@example.com', 'kim@example.com'])).toEqual(new Set(['kim@example.com']));
+    const input = dynamo.commandCalls(BatchGetCommand)[0]?.args[0].input;
+    expect(input?.RequestItems?.addresses).toMatchObject({
+      ConsistentRead: false,
+      Keys: [{ pk: 'ADDR#kim@example.com' }, { pk: 'ADDR#lee@example.com' }],
+    });
+  });
+
   it('refuses a corrupt item with the item type and field in the error, never the address', async () => {
     const item = { pk: 'ADDR#kim@example.com', sk: 'STATE', email: 'kim@example.com', reason: 'manual', count: 1, version: 1 };
     dynamo.on(GetCommand).resolves({ Item: { ...item, status: 'gone' } });

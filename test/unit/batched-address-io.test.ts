@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueuedRecord } from '../../shared/app/classify-batch.js';
 import type { HistoryWrite } from '../../shared/app/ports.js';
 import { applySignal, NO_EVIDENCE, type AddressState } from '../../shared/domain/index.js';
-import { bounceFor, complaintFor } from '../support/batches.js';
+import { bounceFor, complaintFor, deliveryFor } from '../support/batches.js';
 import { classifyOverFakes } from '../support/classify-fakes.js';
 import { FakeAddresses } from '../support/fakes.js';
 
@@ -54,6 +54,30 @@ describe('batched address reads and history writes', () => {
     expect(calls.get('putHistories')).toBe(1);
     expect(historyWrites).toHaveLength(150);
     for (let i = 0; i < 150; i++) expect(expectStateAndHistoryAgree(fake, `gone${i}@example.org`).status).toBe('suppressed');
+  });
+
+  it('a delivery whose address the batch only sent to reads no record (a Send changes none)', async () => {
+    const fake = new FakeAddresses();
+    const { port, calls } = counted(fake);
+    const records: QueuedRecord[] = Array.from({ length: 20 }, (_, i) => [
+      {
+        id: `s${i}`,
+        body: JSON.stringify({
+          ...(deliveryFor(`live${i}@example.org`, '2026-11-20T10:00:00.000Z', `m${i}`) as Record<string, unknown>),
+          eventType: 'Send',
+          delivery: undefined,
+          send: {},
+        }),
+      },
+      { id: `d${i}`, body: JSON.stringify(deliveryFor(`live${i}@example.org`, '2026-11-20T10:00:05.000Z', `m${i}`)) },
+    ]).flat();
+    const { failedIds } = await processWith(port)(records);
+    expect(failedIds.size).toBe(0);
+    // One batched review check for the deliveries; no record read, ahead or one by one.
+    expect(calls.get('inReview')).toBe(1);
+    expect(calls.get('getStates') ?? 0).toBe(0);
+    expect(calls.get('getState') ?? 0).toBe(0);
+    expect(fake.states.size).toBe(0);
   });
 
   it('without read-ahead, every event reads its record and writes its history itself (the comparison path)', async () => {

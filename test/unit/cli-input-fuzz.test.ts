@@ -273,6 +273,27 @@ describe('each command survives every line, names the bad ones, and lets every g
     );
   }, 120_000);
 
+  it('bounce send shares reads within groups of one invocation: a campaign pause is read once per 50 lines', async () => {
+    const addresses = new FakeAddresses();
+    const pauses = new FakePauses();
+    let reads = 0;
+    const isPaused = pauses.isPaused.bind(pauses);
+    pauses.isPaused = (campaign: string) => (reads++, isPaused(campaign));
+    const send = createSendMessage({
+      addresses,
+      pauses,
+      sender: new FakeSender(),
+      outbound: new FakeOutbound(),
+      logger: new RecordingLogger(),
+      erasure: fakeErasure(addresses),
+    });
+    const run = io(
+      Buffer.from(Array.from({ length: 120 }, (_, i) => `${JSON.stringify({ ...sendMessage, to: `n${i}@example.org` })}\n`).join('')),
+    );
+    expect(await sendLines(run.io.stdin, send, () => new Date('2026-11-20T12:00:00Z'), run.io)).toBe(0);
+    expect(reads).toBe(3);
+  });
+
   it('bounce check', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ goods, bad }) => {

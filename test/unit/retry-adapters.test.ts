@@ -251,6 +251,20 @@ describe('send requests', () => {
     ]);
   });
 
+  it("one invocation's messages share one send scope; the next invocation gets a fresh one", async () => {
+    const scopes: unknown[] = [];
+    const handler = sendBatchHandler(async (request, _now, scope) => {
+      scopes.push(scope);
+      return { to: request.to, status: 'sent', messageId: 'id', retriable: true };
+    });
+    const line = (to: string) => ({ to, from: 'n@m.co', subject: 's', text: 't', tags: { campaign: 'c' } });
+    await handler({ messages: [line('a@b.co'), line('b@b.co'), line('c@b.co')] });
+    await handler({ messages: [line('d@b.co')] });
+    expect(scopes[0]).toBeDefined();
+    expect(new Set(scopes.slice(0, 3)).size).toBe(1);
+    expect(scopes[3]).not.toBe(scopes[0]);
+  });
+
   it('the send function has up to SEND_INVOCATION.concurrency messages in flight and answers in the messages order', async () => {
     let inFlight = 0;
     let most = 0;

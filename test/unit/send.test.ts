@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SendRefusedError } from '../../shared/app/retry-ports.js';
-import { createSendMessage } from '../../shared/app/send.js';
+import { createSendMessage, newSendScope } from '../../shared/app/send.js';
 import { RETRY_STATE_RETENTION_SECONDS, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
 import { FakeOutbound, FakePauses, FakeSender } from '../support/retry-fakes.js';
@@ -98,6 +98,38 @@ describe('send path', () => {
     });
     expect(await send(request('kim@example.org', 'autumn'), NOW)).toMatchObject({ status: 'sent' });
     expect(sender.sent).toHaveLength(1);
+  });
+
+  it("reads each campaign's pause once per invocation; a pause holds from the next invocation; a failed read is read again", async () => {
+    const { send, sender, pauses } = setup();
+    let reads = 0;
+    let failNext = false;
+    const isPaused = pauses.isPaused.bind(pauses);
+    pauses.isPaused = async (campaign: string) => {
+      reads++;
+      if (failNext) {
+        failNext = false;
+        throw new Error('throttled');
+      }
+      return isPaused(campaign);
+    };
+    const first = newSendScope();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => send(request(`a${i}@example.org`), NOW, first)));
+    await send(request('b@example.org', 'autumn'), NOW, first);
+    expect(reads).toBe(2); // spring and autumn, once each
+    pauses.pausedByHand('spring');
+    const second = newSendScope();
+    expect(await send(request('c@example.org'), NOW, second)).toMatchObject({ status: 'refused', reason: 'campaign-paused' });
+    expect(sender.sent).toHaveLength(11);
+    // Without a scope every message reads (the retry path's and a caller's own choice).
+    await send(request('d@example.org', 'autumn'), NOW);
+    await send(request('e@example.org', 'autumn'), NOW);
+    expect(reads).toBe(5);
+    failNext = true;
+    const third = newSendScope();
+    await expect(send(request('f@example.org', 'autumn'), NOW, third)).rejects.toThrow('throttled');
+    expect(await send(request('g@example.org', 'autumn'), NOW, third)).toMatchObject({ status: 'sent' });
+    expect(reads).toBe(7);
   });
 
   it('SES refusing the message is a refused result; an unknown outcome is thrown', async () => {

@@ -1,5 +1,5 @@
 import { forEachLimited } from '../../app/concurrency.js';
-import { SEND_INVOCATION, type SendMessage } from '../../app/send.js';
+import { newSendScope, SEND_INVOCATION, type SendMessage } from '../../app/send.js';
 import { SendRequestSchema, toSendRequest } from './send-request.js';
 import { safeParse } from '../zod-parse.js';
 
@@ -30,6 +30,7 @@ export function sendBatchHandler(send: SendMessage, clock: () => Date = () => ne
       throw new Error(`invoke with {"messages": [...]} of at most ${MAX_MESSAGES} messages`);
     }
     const results: SendLineResult[] = new Array<SendLineResult>(event.messages.length);
+    const scope = newSendScope();
     await forEachLimited(event.messages, SEND_INVOCATION.concurrency, async (message, index) => {
       const parsed = safeParse(SendRequestSchema, message);
       if (!parsed.success) {
@@ -42,7 +43,7 @@ export function sendBatchHandler(send: SendMessage, clock: () => Date = () => ne
         return;
       }
       try {
-        results[index] = await send(toSendRequest(parsed.data), clock());
+        results[index] = await send(toSendRequest(parsed.data), clock(), scope);
       } catch (error) {
         results[index] = { to: parsed.data.to, status: 'error', reason: `outcome unknown: ${(error as Error).name}` };
       }

@@ -57,10 +57,16 @@ export class DynamoAddressRepository implements AddressRepository {
   }
 
   async inReview(emails: readonly string[]): Promise<Set<string>> {
-    const items = await batchGetAll(this.client, this.tableName, [...new Set(emails)].map(addressKey), {
-      expression: 'email, #status',
-      names: { '#status': 'status' },
-    });
+    // Eventually consistent, half the price of every delivery's read: a review written under a second ago
+    // may be missed, and the address then stays in review (held, never suppressed) until the next delivery.
+    // A review written by this batch is known without reading (AddressHints.changedInBatch).
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...new Set(emails)].map(addressKey),
+      { expression: 'email, #status', names: { '#status': 'status' } },
+      { consistent: false },
+    );
     return new Set(items.filter((item) => item.status === 'review').map((item) => String(item.email)));
   }
 
