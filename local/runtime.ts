@@ -15,6 +15,7 @@ import { localErasureKey } from './erasure-key.js';
 import { streamLogger } from '../shared/adapters/outbound/console-logger.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
 import { backfillLocalCampaignPeriods, migrateLocalCounterKeys } from '../shared/adapters/outbound/dynamo-campaign-repository.js';
+import { backfillLocalStatusShards } from '../shared/adapters/outbound/dynamo-address-repository.js';
 import { ensureMessaging, type Messaging } from '../shared/adapters/outbound/messaging.js';
 import { isProcessAlive, readRuntimeFile, runtimeFilePath, type RuntimeFile } from './runtime-file.js';
 import { serveApi, type LocalApiServer } from './http-server.js';
@@ -426,6 +427,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await migrateLocalCounterKeys(dynamo, tables.campaignTable);
     // One from before campaigns had periods: each counted campaign gets its period and catalogue entry once.
     await backfillLocalCampaignPeriods(dynamo, tables.campaignTable);
+    // One from before the status index was sharded: every record gets its index key once.
+    await backfillLocalStatusShards(dynamo, tables.addressTable);
     const erasureKey = await localErasureKey(dataDir);
     const erasure = { erasureKey: async () => erasureKey };
     const timeScale = options.timeScale ?? 1;

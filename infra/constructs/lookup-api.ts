@@ -17,6 +17,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PipelineFunction } from './pipeline-function.js';
+import { STATUS_INDEX } from '../../shared/adapters/outbound/tables.js';
 
 export interface LookupApiProps {
   readonly addressTable: ITable;
@@ -45,7 +46,7 @@ export class LookupApi extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-        resources: [props.addressTable.tableArn, `${props.addressTable.tableArn}/index/byStatus`],
+        resources: [props.addressTable.tableArn, `${props.addressTable.tableArn}/index/${STATUS_INDEX}`],
       }),
     );
     // Health reads counters (batch) and delays (query); pausing reads, writes and deletes the PAUSE item;

@@ -69,8 +69,11 @@ export interface ListQuery {
   readonly cursor?: string;
 }
 
+/** What a list shows of a record (what the status index projects): enough to list and filter, not its evidence. */
+export type ListedAddress = Pick<AddressState, 'email' | 'status' | 'reason' | 'category' | 'campaign' | 'firstSeenAt' | 'lastSeenAt'>;
+
 export interface ListPage {
-  readonly items: AddressState[];
+  readonly items: ListedAddress[];
   /** Where to go on, when there is more (opaque; the repository rejects one it did not make). */
   readonly nextCursor?: string;
 }

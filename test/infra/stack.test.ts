@@ -47,15 +47,19 @@ describe('tables', () => {
     ]);
   });
 
-  it('index addresses by status for listing', () => {
+  it('index addresses by status for listing: 16 keys per status, projecting only what a list shows', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: Match.arrayWith([
         Match.objectLike({
-          IndexName: 'byStatus',
+          IndexName: 'byStatusShard',
           KeySchema: [
-            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'statusShard', KeyType: 'HASH' },
             { AttributeName: 'statusSort', KeyType: 'RANGE' },
           ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['email', 'status', 'reason', 'category', 'campaign', 'firstSeenAt', 'lastSeenAt'],
+          },
         }),
       ]),
     });
@@ -216,7 +220,7 @@ describe('lookup API', () => {
             Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
             Resource: [
               { 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] },
-              { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, '/index/byStatus']] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StoreAddressTable9BD71C9B', 'Arn'] }, '/index/byStatusShard']] },
             ],
           },
           {

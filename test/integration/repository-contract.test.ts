@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitSignal } from '../../shared/app/address-writer.js';
 import { erase, type ErasureDeps } from '../../shared/app/erasure.js';
@@ -12,13 +12,15 @@ import {
   type CampaignCounterRepository,
   type CampaignReader,
   type DeliveryDelayRepository,
+  type ListedAddress,
   type SoftBounceItem,
 } from '../../shared/app/ports.js';
 import type { OutboundStore, RetryStateRepository } from '../../shared/app/retry-ports.js';
 import { createRetryScheduler } from '../../shared/app/retry-scheduler.js';
 import { createSendMessage } from '../../shared/app/send.js';
 import { check, list, lookup, release, suppress, type SuppressionDeps } from '../../shared/app/suppressions.js';
-import { composeErasure, composeStores } from '../../shared/adapters/compose.js';
+import { composeErasure, composeStores, documentClient } from '../../shared/adapters/compose.js';
+import { backfillLocalStatusShards } from '../../shared/adapters/outbound/dynamo-address-repository.js';
 import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
 import type { Tombstone } from '../../shared/domain/index.js';
@@ -173,7 +175,7 @@ describe.each(implementations)('AddressRepository contract: %s', (_name, make) =
       emails.push(email);
     }
     const walk = async (query: { status: AddressState['status']; campaign?: string; since?: string }) => {
-      const seen: AddressState[] = [];
+      const seen: ListedAddress[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 50; page++) {
         const result = await repo.list({ ...query, limit: 4, ...(cursor ? { cursor } : {}) });
@@ -192,6 +194,66 @@ describe.each(implementations)('AddressRepository contract: %s', (_name, make) =
     expect(nov.map((s) => s.email).sort()).toEqual(emails.filter((_, i) => i % 5 !== 0 && i % 3 === 0).sort());
     const recent = await walk({ status: 'review', since: '2026-11-10T00:00:00.000Z' });
     expect(recent.map((s) => s.email).sort()).toEqual(['user10@example.com', 'user15@example.com']);
+  });
+
+  it('a long list over every shard of the status index: in order, each once, whatever the page size and filter', async () => {
+    const repo = await make();
+    const expected: string[] = [];
+    for (let i = 0; i < 90; i++) {
+      const email = `walker${i}@example.net`;
+      // Times that interleave the shards in no pattern, some equal (the address breaks the tie).
+      const at = new Date(Date.UTC(2026, 10, 1) + ((i * 7919) % 97) * 3600_000).toISOString();
+      await repo.putState(stateFor(email, 'hard-bounce', at, { ...NO_EVIDENCE, campaign: i % 4 === 0 ? 'rare' : 'common' }), 0);
+      expected.push(email);
+    }
+    for (const [limit, campaign] of [
+      [7, undefined],
+      [100, undefined],
+      [3, 'rare'],
+    ] as const) {
+      const seen: ListedAddress[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 400 && seen.length <= 200; page++) {
+        const result = await repo.list({ status: 'suppressed', limit, ...(campaign ? { campaign } : {}), ...(cursor ? { cursor } : {}) });
+        expect(result.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...result.items.filter((item) => item.email.startsWith('walker')));
+        cursor = result.nextCursor;
+        if (!cursor) break;
+      }
+      const want = expected.filter((_, i) => campaign === undefined || i % 4 === 0);
+      expect(seen.map((item) => item.email).sort()).toEqual([...want].sort());
+      const order = seen.map((item) => `${item.lastSeenAt}#${item.email}`);
+      expect(order).toEqual([...order].sort());
+    }
+  });
+});
+
+describe('a local data folder from before the status index was sharded', () => {
+  it('gives every old record its index key once, so it is listed again; a record rewritten meanwhile keeps its own', async () => {
+    tableSeq++;
+    const tables = { addressTable: `contract-addresses-${tableSeq}`, campaignTable: `contract-campaigns-${tableSeq}` };
+    await ensureTables(dynamo.client, tables);
+    const { addresses } = composeStores(dynamo.client, tables);
+    const doc = documentClient(dynamo.client);
+    for (const [i, email] of ['old1@example.com', 'old2@example.com', 'old3@example.com'].entries()) {
+      await addresses.putState(stateFor(email, 'hard-bounce', `2026-11-0${i + 1}T10:00:00.000Z`), 0);
+      // As an older version wrote it: no statusShard.
+      await doc.send(
+        new UpdateCommand({
+          TableName: tables.addressTable,
+          Key: { pk: `ADDR#${email}`, sk: 'STATE' },
+          UpdateExpression: 'REMOVE statusShard',
+        }),
+      );
+    }
+    expect((await addresses.list({ status: 'suppressed', limit: 10 })).items).toEqual([]);
+    expect(await backfillLocalStatusShards(doc, tables.addressTable)).toBe(3);
+    expect((await addresses.list({ status: 'suppressed', limit: 10 })).items.map((item) => item.email)).toEqual([
+      'old1@example.com',
+      'old2@example.com',
+      'old3@example.com',
+    ]);
+    expect(await backfillLocalStatusShards(doc, tables.addressTable)).toBe(0);
   });
 });
 

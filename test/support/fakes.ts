@@ -73,7 +73,7 @@ export class FakeAddresses implements AddressRepository {
           s.status === query.status && (!query.reason || s.reason === query.reason) && (!query.campaign || s.campaign === query.campaign),
       )
       .filter((s) => !query.since || s.lastSeenAt >= query.since)
-      .sort((a, b) => `${a.lastSeenAt}#${a.email}`.localeCompare(`${b.lastSeenAt}#${b.email}`));
+      .sort((a, b) => (`${a.lastSeenAt}#${a.email}` < `${b.lastSeenAt}#${b.email}` ? -1 : 1)); // byte order, as DynamoDB's
     // The cursor is the last item's sort key, opaque to the caller like the real one.
     const sortKey = (state: AddressState) => `${state.lastSeenAt}#${state.email}`;
     const after = query.cursor;

@@ -1,4 +1,4 @@
-import type { SoftBounceItem } from '../../app/ports.js';
+import type { ListedAddress, SoftBounceItem } from '../../app/ports.js';
 import {
   BOUNCE_CATEGORIES,
   NO_EVIDENCE,
@@ -145,6 +145,20 @@ export function stateFromItem(item: Item): AddressState {
     ...publishedFrom(f, item),
     ...(item.evidenceAt === undefined ? {} : { evidenceAt: f.optionalString('evidenceAt') }),
     version: f.number('version', 0),
+  };
+}
+
+/** A record as the status index projects it (LISTED_FIELDS). */
+export function listedFromItem(item: Item): ListedAddress {
+  const f = fieldsOf('listed address', item);
+  return {
+    email: f.string('email'),
+    status: f.oneOf('status', SUPPRESSION_STATUSES),
+    reason: f.oneOf('reason', SUPPRESSION_REASONS),
+    category: f.optionalOneOf('category', CATEGORIES),
+    campaign: f.optionalString('campaign'),
+    firstSeenAt: f.string('firstSeenAt'),
+    lastSeenAt: f.string('lastSeenAt'),
   };
 }
 

@@ -1,5 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import { forEachLimited } from '../../app/concurrency.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
@@ -14,35 +23,58 @@ import type {
   SoftBounceWindow,
 } from '../../app/ports.js';
 import type { AddressState, HistoryEntry } from '../../domain/index.js';
-import { historyFromItem, historyToItem, softBounceFromItem, stateFromItem, stateToItem } from './address-items.js';
-import { ADDRESS_TABLE, addressKey, historyKey, SOFT_SK_PREFIX, softBounceKey, TTL_ATTRIBUTE } from './tables.js';
+import { historyFromItem, historyToItem, listedFromItem, softBounceFromItem, stateFromItem, stateToItem } from './address-items.js';
+import {
+  addressKey,
+  historyKey,
+  SOFT_SK_PREFIX,
+  softBounceKey,
+  STATUS_INDEX,
+  STATUS_SHARDS,
+  statusShardOf,
+  TTL_ATTRIBUTE,
+} from './tables.js';
 
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times with backoff. */
 const ITEMS_PER_WRITE = 25;
 const WRITE_ATTEMPTS = 6;
 const WRITES_IN_FLIGHT = 8;
 
-const STATUS_INDEX = ADDRESS_TABLE.indexes[0]?.name ?? 'byStatus';
+/** The status index's key fields: a shard's place in a list is exactly these, as the index returned them. */
+const INDEX_KEY_FIELDS = ['pk', 'sk', 'statusShard', 'statusSort'] as const;
 
-/** The status index's key fields: a list cursor is exactly these, as the index returned them. */
-const INDEX_KEY_FIELDS = ['pk', 'sk', 'status', 'statusSort'] as const;
+/** The index key fields of an item the status index returned (its place in its shard). */
+const indexKeyOf = (item: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(INDEX_KEY_FIELDS.map((field) => [field, String(item[field])]));
 
-const encodeCursor = (key: Record<string, unknown>): string => JSON.stringify(key);
+/** A shard the list has read to its end. */
+const DONE = 'done';
+/** Where a list is in one shard: not started, after this index key, or done. */
+type ShardPosition = Record<string, string> | null | typeof DONE;
 
-/** The index key a cursor names; one this repository did not make for this status is refused. */
-function decodeCursor(cursor: string, status: string): Record<string, string> {
-  let key: unknown;
+const encodeCursor = (positions: readonly ShardPosition[]): string => JSON.stringify(positions);
+
+/** The shard positions a cursor names; one this repository did not make for this status is refused. */
+function decodeCursor(cursor: string, status: string): ShardPosition[] {
+  let positions: unknown;
   try {
-    key = JSON.parse(cursor);
+    positions = JSON.parse(cursor);
   } catch {
     throw new InvalidCursorError();
   }
-  const fields = typeof key === 'object' && key !== null ? (key as Record<string, unknown>) : {};
-  const wellFormed =
-    Object.keys(fields).length === INDEX_KEY_FIELDS.length && INDEX_KEY_FIELDS.every((field) => typeof fields[field] === 'string');
-  if (!wellFormed || fields.status !== status) throw new InvalidCursorError();
-  return fields as Record<string, string>;
+  if (!Array.isArray(positions) || positions.length !== STATUS_SHARDS) throw new InvalidCursorError();
+  return positions.map((position: unknown, shard) => {
+    if (position === null || position === DONE) return position;
+    const fields = typeof position === 'object' ? (position as Record<string, unknown>) : {};
+    const wellFormed =
+      Object.keys(fields).length === INDEX_KEY_FIELDS.length && INDEX_KEY_FIELDS.every((field) => typeof fields[field] === 'string');
+    if (!wellFormed || fields.statusShard !== `${status}#${shard}`) throw new InvalidCursorError();
+    return fields as Record<string, string>;
+  });
 }
+
+/** Items each shard is asked for: enough that the merge usually fills a page, far fewer than a page per shard. */
+const perShardLimit = (limit: number) => Math.min(limit, Math.ceil((2 * limit) / STATUS_SHARDS) + 4);
 
 /** Address state, windows and history in the address table (see tables.ts). */
 export class DynamoAddressRepository implements AddressRepository {
@@ -88,10 +120,16 @@ export class DynamoAddressRepository implements AddressRepository {
     return Items.map((item) => historyFromItem(item));
   }
 
+  /**
+   * One page of a status, oldest last-seen first: one index read per shard, merged. The merge only
+   * gives items up to the lowest point a shard with more to read has reached (a later read of that
+   * shard may hold earlier items), so a page may hold fewer than `limit` and the cursor keeps each
+   * shard's place. With filters a read may hold fewer matches than asked; the caller reads on.
+   */
   async list(query: ListQuery): Promise<ListPage> {
     const filters: string[] = [];
-    const values: Record<string, unknown> = { ':status': query.status };
-    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = { '#shard': 'statusShard' };
     if (query.reason) {
       filters.push('#reason = :reason');
       names['#reason'] = 'reason';
@@ -103,22 +141,51 @@ export class DynamoAddressRepository implements AddressRepository {
       values[':campaign'] = query.campaign;
     }
     if (query.since) values[':since'] = query.since;
-    // One index read: with filters it may hold fewer matches than asked; the caller decides whether to read on.
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: STATUS_INDEX,
-        KeyConditionExpression: query.since ? '#status = :status AND statusSort >= :since' : '#status = :status',
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: true,
-        Limit: query.limit,
-        ExclusiveStartKey: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.status),
+    const positions: ShardPosition[] =
+      query.cursor === undefined ? Array.from({ length: STATUS_SHARDS }, () => null) : decodeCursor(query.cursor, query.status);
+    const reads = await Promise.all(
+      positions.map(async (position, shard) => {
+        if (position === DONE) return null;
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: STATUS_INDEX,
+            KeyConditionExpression: query.since ? '#shard = :shard AND statusSort >= :since' : '#shard = :shard',
+            ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ':shard': `${query.status}#${shard}` },
+            ScanIndexForward: true,
+            Limit: perShardLimit(query.limit),
+            ...(position === null ? {} : { ExclusiveStartKey: position }),
+          }),
+        );
+        return { items: page.Items ?? [], next: page.LastEvaluatedKey };
       }),
     );
-    const items = (page.Items ?? []).map((item) => stateFromItem(item));
-    return { items, ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
+    const sortOf = (item: Record<string, unknown>) => String(item.statusSort);
+    // Every shard with more to read has read up to its `next`: items past the lowest of those wait.
+    const frontier = reads.reduce<string | null>((low, read) => {
+      if (!read?.next) return low;
+      const at = sortOf(read.next);
+      return low === null || at < low ? at : low;
+    }, null);
+    const ready = reads
+      .flatMap((read) => read?.items ?? [])
+      .filter((item) => frontier === null || sortOf(item) <= frontier)
+      .sort((a, b) => (sortOf(a) < sortOf(b) ? -1 : 1))
+      .slice(0, query.limit);
+    const cut = ready.length === query.limit ? sortOf(ready[ready.length - 1] as Record<string, unknown>) : frontier;
+    const given = (item: Record<string, unknown>) => cut === null || sortOf(item) <= cut;
+    const next = reads.map((read, shard): ShardPosition => {
+      if (read === null) return DONE;
+      const taken = read.items.filter(given);
+      // Everything this read matched was given: go on after what it read (unmatched items never show).
+      if (taken.length === read.items.length) return read.next ? indexKeyOf(read.next) : DONE;
+      const last = taken[taken.length - 1];
+      return last ? indexKeyOf(last) : (positions[shard] ?? null);
+    });
+    const items = ready.map((item) => listedFromItem(item));
+    return { items, ...(next.every((position) => position === DONE) ? {} : { nextCursor: encodeCursor(next) }) };
   }
 
   async putState(state: AddressState, expectedVersion: number): Promise<void> {
@@ -128,7 +195,13 @@ export class DynamoAddressRepository implements AddressRepository {
         new PutCommand({
           TableName: this.tableName,
           // writtenAt: processing time of this write (not read back): how late a record follows its events.
-          Item: { ...key, ...stateToItem(state), statusSort: `${state.lastSeenAt}#${state.email}`, writtenAt: new Date().toISOString() },
+          Item: {
+            ...key,
+            ...stateToItem(state),
+            statusShard: statusShardOf(state.status, state.email),
+            statusSort: `${state.lastSeenAt}#${state.email}`,
+            writtenAt: new Date().toISOString(),
+          },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
           ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),
@@ -217,4 +290,52 @@ export class DynamoAddressRepository implements AddressRepository {
     for await (const page of pages) for (const item of page.Items ?? []) read.push(softBounceFromItem(email, item, TTL_ATTRIBUTE));
     return softBounceWindowOf(read);
   }
+}
+
+/** Marks an address table whose records all carry their status index key (`statusShard`). */
+const STATUS_SHARDS_MARKER = { pk: 'LAYOUT', sk: 'STATUS-SHARDS#1' };
+
+/**
+ * For a local data folder written before the status index was sharded: gives every record its
+ * `statusShard`, once (a marker item records that it ran), so old records are listed. A scan: for the
+ * local runtime's own tables, never a deployed table. Resolves with how many records it changed.
+ */
+export async function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const marked = await client.send(new GetCommand({ TableName: tableName, Key: STATUS_SHARDS_MARKER, ConsistentRead: true }));
+  if (marked.Item) return 0;
+  let changed = 0;
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: 'sk = :state AND attribute_not_exists(statusShard)',
+      ExpressionAttributeValues: { ':state': 'STATE' },
+      ProjectionExpression: 'pk, sk, email, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET statusShard = :shard',
+            // A record rewritten meanwhile carries its own (for its new status).
+            ConditionExpression: 'attribute_not_exists(statusShard) AND #status = :status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':shard': statusShardOf(String(item.status), String(item.email)), ':status': item.status },
+          }),
+        )
+        .then(
+          () => changed++,
+          (error: unknown) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          },
+        );
+    }
+  }
+  await client.send(new PutCommand({ TableName: tableName, Item: STATUS_SHARDS_MARKER }));
+  return changed;
 }

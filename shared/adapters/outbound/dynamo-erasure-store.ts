@@ -48,7 +48,7 @@ function tombstoneFromItem(item: Item): Tombstone {
   };
 }
 
-/** `verdict`, not `status`: the status index (`status`, `statusSort`) must never list a tombstone. */
+/** `verdict`, not `status`, and no `statusShard`: the status index must never list a tombstone. */
 function tombstoneToItem(tombstone: Tombstone): Item {
   const { status, ...rest } = tombstone;
   return { verdict: status, ...rest };

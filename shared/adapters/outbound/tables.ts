@@ -1,3 +1,5 @@
+import { hash53 } from '../../domain/counters.js';
+
 /**
  * The pipeline's DynamoDB layout: one description used by the CDK app, the
  * local runtime and the tests, so all three build the same tables.
@@ -31,9 +33,19 @@ export const DUE_ENQUEUED_PREFIX = 'DUE-ENQUEUED#';
 /** The sweep's progress: every check time before `until` has been enqueued. */
 export const sweepCursorKey = () => ({ pk: 'RETRY-SWEEP', sk: 'CURSOR' });
 
+/** The status index: a list of one status reads its STATUS_SHARDS keys and merges them by `statusSort`. */
+export const STATUS_INDEX = 'byStatusShard';
+export const STATUS_SHARDS = 16;
+/** The record fields the status index projects (ListedAddress): a list needs no read of the table. */
+export const LISTED_FIELDS = ['email', 'status', 'reason', 'category', 'campaign', 'firstSeenAt', 'lastSeenAt'] as const;
+/** The status index's partition key of a record: its status and one of STATUS_SHARDS shards by its address. */
+export const statusShardOf = (status: string, email: string): string => `${status}#${hash53(email) % STATUS_SHARDS}`;
+
 /**
  * Address table:
- * - `ADDR#<email>` / `STATE`: the suppression record (GSI `byStatus`: status, lastSeenAt#email);
+ * - `ADDR#<email>` / `STATE`: the suppression record (GSI `byStatusShard`: `statusShard` = `<status>#<0..15>` by a
+ *   hash of the address, so no status concentrates the index's writes on one key; `statusSort` = lastSeenAt#email;
+ *   projects only what a list shows, LISTED_FIELDS);
  * - `ADDR#<email>` / `SOFT#<eventId>`: one soft bounce in the 72 h window, keyed by the event alone so a
  *   redelivery dated otherwise is the same item (`occurredAt` is an attribute; TTL);
  * - `ADDR#<email>` / `HIST#<at>#<eventId>`: one change to the address (TTL, long);
@@ -52,7 +64,7 @@ export const ADDRESS_TABLE: TableDescription = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: [
-    { name: 'byStatus', partitionKey: 'status', sortKey: 'statusSort' },
+    { name: STATUS_INDEX, partitionKey: 'statusShard', sortKey: 'statusSort', nonKeyAttributes: LISTED_FIELDS },
     { name: RETRY_DUE_INDEX, partitionKey: 'dueDay', sortKey: 'dueSort', nonKeyAttributes: ['attempt', 'dueAt'] },
   ],
 };
