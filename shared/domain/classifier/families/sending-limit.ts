@@ -1,0 +1,14 @@
+import { family } from '../wording.js';
+
+// Sending limits of the sending account or relay, whatever code they come with (they say nothing about the address).
+export const SENDING_LIMIT = family(
+  /\brelay(?:ing)? quota|(?:sending|send|daily|hourly|message) (?:quota|limit)s? (?:has been |is )?(?:exceeded|reached)/,
+  /(?:reached|exceeded) (?:your|the) (?:daily |hourly )?(?:relay |sending |message )?(?:quota|limit)/,
+  // GoDaddy IB607 "has sent to too many recipients this hour" (GoDaddy help: bounce codes), Gmail 4.5.3.
+  /too many recipients|sent to too many recipients|recipients? per (?:hour|day|minute|message)/,
+  // Tencent QQ "IP / domain / sender / connection frequency limited" (service.mail.qq.com/detail/122/172-175), Mimecast
+  // "Exceeding outbound thread limit" (Mimecast SMTP error codes), Netease "too many mails sent in a short time".
+  /frequency limited|outbound thread limit|too many (?:mails|messages|e-?mails) (?:sent )?in a short time|you send too many messages/,
+  // Exchange "550 5.5.3 RESOLVER.ADR.RecipLimit" (Sisimai Lhost/Exchange2007.pm: toomanyconn).
+  /recip(?:ient)?limit/,
+);

@@ -1,0 +1,2 @@
+/** Comcast / Xfinity. */
+export const domains = ['comcast.net', 'xfinity.com'];

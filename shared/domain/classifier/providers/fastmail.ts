@@ -1,0 +1,2 @@
+/** Fastmail. */
+export const domains = ['fastmail.', 'fastmail.fm'];

@@ -1,0 +1,2 @@
+/** Mail.ru and its sister domains. */
+export const domains = ['mail.ru', 'inbox.ru', 'list.ru', 'bk.ru', 'internet.ru'];

@@ -1,0 +1,2 @@
+/** Mimecast's gateway, in front of companies' own domains. */
+export const replyMarker = /mimecast/i;

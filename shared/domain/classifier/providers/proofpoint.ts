@@ -1,0 +1,2 @@
+/** Proofpoint's gateway (pphosted.com), in front of companies' own domains. */
+export const replyMarker = /proofpoint|pphosted/i;

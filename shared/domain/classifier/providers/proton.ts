@@ -1,0 +1,2 @@
+/** Proton Mail. */
+export const domains = ['proton.me', 'protonmail.', 'pm.me'];

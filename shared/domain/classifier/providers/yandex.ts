@@ -1,0 +1,2 @@
+/** Yandex Mail (`yandex.` matches every country variant). */
+export const domains = ['yandex.', 'ya.ru'];

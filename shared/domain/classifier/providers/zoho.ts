@@ -1,0 +1,2 @@
+/** Zoho Mail. */
+export const domains = ['zoho.com', 'zohomail.', 'zoho.eu', 'zoho.in'];
