@@ -1,4 +1,4 @@
-import type { BounceCategory, FailureClass, Provider } from '../types.js';
+import type { Action, BounceCategory, FailureClass, Provider } from '../types.js';
 
 /**
  * One classification rule. Every condition given must hold; the first rule
@@ -65,4 +65,29 @@ export function tailFirst(lead: RegExp, gap: RegExp, tail: RegExp, ending?: RegE
   // of the tail ends with (its words past an optional start), so that the walk's gate still has a literal to key on.
   const forward = ending?.source ?? tail.source.replace(/^\\b/, '');
   return new RegExp(`(?:${forward})(?<=(?:${lead.source})${gap.source}(?:${tail.source}))`, 'i');
+}
+
+/** A real row and the decision it gets: what a family or provider file shows of itself, and what its test checks. */
+export interface Example {
+  /** Where the row comes from: a labelled file (or test table) of this repository and the row's id. */
+  readonly from: string;
+  /** The recipient, when the provider is part of what the row shows (`someone@example.org` otherwise). */
+  readonly recipient?: string;
+  readonly status?: string;
+  readonly diagnosticCode: string;
+  /** `Permanent` and `General` unless given. */
+  readonly bounceType?: string;
+  readonly bounceSubType?: string;
+  /** The rule of the precedence table that decides. */
+  readonly rule: string;
+  readonly provider?: Provider;
+  readonly category: BounceCategory;
+  readonly action: Action;
+}
+
+/** What a family or provider file says of itself: its public source and a few real rows. */
+export interface Knowledge {
+  /** The public references the wordings come from. */
+  readonly source: readonly string[];
+  readonly examples: readonly Example[];
 }

@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 export const CLIENT_HOST = family(
   /(?:helo|ehlo)[^.;]{0,30}(?:rejected|invalid|not found)|cannot find your (?:reverse )?hostname/,
@@ -26,3 +26,44 @@ export const CLIENT_HOST = family(
   // more than one recipient", antispameurope "Multi-recipient bounce"); IceWarp "501 Domain name required" (MAIL FROM).
   /too many errors|bounces are never sent to more than one recipient|multi-recipient bounce|domain name required/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'postconf(5) smtpd restrictions',
+    'RFC 5321 §4.1.1.1 and §4.2.2',
+    'Sisimai why-requireptr.go, Reason/PolicyViolation.pm, Reason/TooManyConn.pm',
+    'Coremail support',
+    'PHPMailer-BMH rules',
+    'qmail-remote',
+    'Baruwa',
+    'antispameurope',
+    'IceWarp',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#coremail-556-remote-ip-check',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 556 remote ip check error.',
+      rule: 'text-sender-setup',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd67',
+      status: '5.7.1',
+      diagnosticCode: 'smtp; 554 5.7.1 Reverse DNS failed.',
+      rule: 'text-sender-setup',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#icewarp-501-552-domain-name-required',
+      status: '5.5.2',
+      diagnosticCode: 'smtp; 501 5.5.2 Domain name required',
+      rule: 'text-sender-setup',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+  ],
+};

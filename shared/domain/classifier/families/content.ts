@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 export const CONTENT = family(
   /malware|virus|infected|attachment|macros?\b|message size|size (?:limit|exceeds|exceeded)|maximum (?:e-?mail |message )?size/,
@@ -17,3 +17,43 @@ export const CONTENT = family(
   // University of Roma Tre's guide: "Disallowed Attach Type" (an attachment type the system refuses).
   /attach(?:ment)? type|disallowed attach/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'RFC 5321 §4.5.3.1.6 (line length)',
+    'Mimecast ("Content Examination policy")',
+    'Orange (LPN514)',
+    'PHPMailer-BMH rules',
+    'Coremail',
+    "University of Roma Tre's bounce guide",
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#emailhost-cn-content-reject',
+      diagnosticCode: 'smtp; Content reject',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-content',
+      category: 'content-rejected',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd88',
+      diagnosticCode: 'smtp; 500 Line limit exceeded',
+      rule: 'text-content',
+      category: 'content-rejected',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#catalan-552-message-body-too-big',
+      status: '5.3.4',
+      diagnosticCode: 'smtp; 552 Message body is too big',
+      bounceType: 'Transient',
+      bounceSubType: 'MessageTooLarge',
+      rule: 'text-content',
+      category: 'content-rejected',
+      action: 'investigate',
+    },
+  ],
+};

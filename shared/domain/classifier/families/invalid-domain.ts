@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 export const INVALID_DOMAIN = family(
   /host (?:or domain name )?(?:not found|unknown)(?!,? try again)|no mail ?hosts? for domain|\bunknown host\b/,
@@ -18,3 +18,42 @@ export const INVALID_DOMAIN = family(
   /unroutable domain|no such domain|unknown domain|host [\w.-]+ not found(?!,? try again)|name or service not known/,
   /mail domain mentioned in email address is unknown/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'RFC 3463 X.1.2',
+    'RFC 7505 null MX',
+    'Sisimai Lhost/Exim.pm, Lhost/Gmail.pm, Lhost/qmail.pm',
+    'Sendmail, Courier, Exim, OpenSMTPD texts',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd190',
+      diagnosticCode: 'smtp; unknown host',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-invalid-domain',
+      category: 'invalid-domain',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#yandex-guide-dns-no-such-domain',
+      diagnosticCode: 'smtp; DNS: no such domain',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-invalid-domain',
+      category: 'invalid-domain',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#opensmtpd-domain-does-not-exist',
+      diagnosticCode: 'smtp; Domain does not exist',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-invalid-domain',
+      category: 'invalid-domain',
+      action: 'suppress',
+    },
+  ],
+};

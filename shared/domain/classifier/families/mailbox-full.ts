@@ -1,4 +1,4 @@
-import { family, tailFirst } from '../wording.js';
+import { family, type Knowledge, tailFirst } from '../wording.js';
 
 export const MAILBOX_FULL = family(
   /over ?quota|quota ?exceeded|exceeded (?:its |the |their )?(?:storage|quota)/,
@@ -13,3 +13,44 @@ export const MAILBOX_FULL = family(
   // full", Hermes "the destination mailbox <…> is full", "error writing message: File too large", "Mailbox space not enough".
   /too much mail data|storage (?:is )?full|mailbox <[^<>]*> is full|file too large|space not enough|not enough space/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: ['Sisimai Reason/MailboxFull.pm', 'PHPMailer-BMH rules 0145, 0192, 0219', 'RFC 3463 X.2.2'],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#ionos-quota-exceeded-550',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 550 Quota Exceeded',
+      rule: 'text-mailbox-full-permanent',
+      category: 'mailbox-full-permanent',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/corpus/diagnostics.jsonl#generic-mailbox-full-552',
+      status: '5.2.2',
+      diagnosticCode: 'smtp; 552 5.2.2 Mailbox full',
+      rule: 'text-mailbox-full-permanent',
+      category: 'mailbox-full-permanent',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd102',
+      status: '4.2.2',
+      diagnosticCode: 'smtp; Reason: Over quota',
+      bounceType: 'Transient',
+      rule: 'text-mailbox-full',
+      category: 'mailbox-full',
+      action: 'retry',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#smartermail-the-mailbox-is-full',
+      diagnosticCode: 'smtp; The mailbox is full',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-mailbox-full',
+      category: 'mailbox-full',
+      action: 'retry',
+    },
+  ],
+};

@@ -1,4 +1,4 @@
-import { family, phrase, tailFirst } from '../wording.js';
+import { family, type Knowledge, phrase, tailFirst } from '../wording.js';
 
 // Suspended or locked mailboxes (Sisimai why-suspend.go; La Poste "Le compte du destinataire est bloque"; 525 RFC 4954).
 export const SUSPENDED_MAILBOX = family(
@@ -23,3 +23,34 @@ export const SUSPENDED_MAILBOX = family(
   /bloccato per inutilizzo|casilla ha expirado|estado: inactivo|mailbox deaktiviert|bo[iî]te aux lettres d[eé]sactiv[eé]e/,
   /konto jest zablokowane|(?:mailbox|recipient)[^.;]{0,20}was disabled|due to inactivity|not currently being accepted for this mailbox/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: ['Sisimai why-suspend.go, Reason/Suspend.pm and Reason/Filtered.pm', 'La Poste', 'RFC 4954 (525)', 'PHP-Bounce-Handler'],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#korean-550-511-inactive-mbox',
+      status: '5.1.1',
+      diagnosticCode: 'smtp; 550 5.1.1 Inactive mbox',
+      rule: 'text-mailbox-suspended',
+      category: 'invalid-address',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd151',
+      status: '5.7.13',
+      diagnosticCode: 'SMTP; 525 5.7.13 Disabled recipient address',
+      rule: 'text-mailbox-suspended',
+      category: 'invalid-address',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#bigmir-550-mailbox-is-frozen',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 550 Mailbox is frozen. See http://mail.bigmir.net/err/3/',
+      rule: 'text-mailbox-suspended',
+      category: 'invalid-address',
+      action: 'suppress',
+    },
+  ],
+};

@@ -1,4 +1,4 @@
-import { family, tailFirst } from '../wording.js';
+import { family, type Knowledge, tailFirst } from '../wording.js';
 
 export const NO_SUCH_MAILBOX = family(
   /no such (?:user|mailbox|recipient|account|address|person|local user)/,
@@ -111,3 +111,45 @@ export const NO_SUCH_MAILBOX = family(
   /(?:пользовател[ьяю]|адрес|ящик|получател[ьяю]|аккаунт)[^.;]{0,30}(?:не найден|не существует)|нет такого (?:пользователя|ящика|адреса)/,
   /такого (?:пользователя|ящика|адреса) нет|неизвестный (?:получатель|пользователь|адрес)/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'Sisimai Reason/UserUnknown.pm and why-userunknown.go (BSD-2)',
+    'Exchange Online NDRs (Microsoft Learn, NDR 550 5.1.1)',
+    'PHPMailer-BMH rules',
+    'PHP-Bounce-Handler',
+    'Coremail and NetEase help',
+    'Sisimai Lhost/Domino.pm',
+    'Orange / La Poste (Sisimai Rhost/FrancePTT.pm)',
+    'seznam.cz, Interia, Onet, WP help pages',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd142',
+      status: '5.1.1',
+      diagnosticCode: 'SMTP; 550 unknown user',
+      rule: 'text-no-such-mailbox',
+      category: 'invalid-address',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#notes-ja-not-in-directory-list',
+      diagnosticCode: 'smtp; ディレクトリのリストにありません',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-no-such-mailbox',
+      category: 'invalid-address',
+      action: 'suppress',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#sbc-adressee-unknown',
+      diagnosticCode: 'smtp; Adressee Unknown',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-no-such-mailbox',
+      category: 'invalid-address',
+      action: 'suppress',
+    },
+  ],
+};

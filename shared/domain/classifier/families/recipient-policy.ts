@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 export const RECIPIENT_POLICY = family(
   /restricted to (?:internal|authenticated)|only accepts? mail from|does not accept (?:external|(?:e-?mail |mail |messages )?from)/,
@@ -22,3 +22,44 @@ export const RECIPIENT_POLICY = family(
   // certificata" (Aruba PEC guide): it outranks an "unknown … or not enabled" in the same sentence.
   /non abilitat[oa] alla ricezione|not (?:enabled|authori[sz]ed|allowed|permitted) to receive/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'Mailman, Google Groups and Exchange distribution groups',
+    'Yandex (yandex.com/support/mail/bounces)',
+    'Sisimai Reason/Filtered.pm',
+    'Tencent',
+    'Interia',
+    'Coremail',
+    'PHPMailer-BMH rules',
+    'Aruba PEC guide',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-5.jsonl#rediff-blocked-by-recipient',
+      diagnosticCode: 'smtp; You have been blocked by the recipient',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-recipient-policy',
+      category: 'recipient-policy-block',
+      action: 'review',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#interia-550-571-recipient-doesnt-want-your-mail',
+      status: '5.7.1',
+      diagnosticCode: "smtp; 550 5.7.1 Recipient doesn't want your mail",
+      rule: 'text-recipient-policy',
+      category: 'recipient-policy-block',
+      action: 'review',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#korean-550-registered-as-spammer',
+      status: '5.0.0',
+      diagnosticCode: "smtp; 550 You are registered as spammer (by user's reject list)",
+      rule: 'text-recipient-policy',
+      category: 'recipient-policy-block',
+      action: 'review',
+    },
+  ],
+};

@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 // Relay and submission rules: the sender must authenticate or encrypt (RFC 5321 §3.6, RFC 4954, RFC 3207).
 export const RELAY_OR_SUBMISSION = family(
@@ -25,3 +25,44 @@ export const RELAY_OR_SUBMISSION = family(
   // Sisimai Reason/SecurityError.pm "authentication credentials invalid".
   /(?:tls|ssl)[^.;]{0,20}connection required|retrieve credentials|credentials (?:are )?invalid/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'RFC 5321 §3.6, RFC 4954, RFC 3207',
+    'qmail-smtpd(8) rcpthosts',
+    'Sisimai Reason/NoRelaying.pm, Reason/SecurityError.pm, Lhost/Gmail.pm',
+    'MessageLabs (Broadcom KB 162152)',
+    'Mimecast SMTP error codes',
+    'Coremail support',
+    'PHPMailer-BMH rules',
+    'OpenSMTPD',
+    'Orange',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#coremail-553-host-denies-relay',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 553 host denies relay.',
+      rule: 'text-relay-or-submission',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#postini-554-no-relaying-allowed-psmtp',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 554 No relaying allowed - psmtp',
+      rule: 'text-relay-or-submission',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-5.jsonl#comcast-550-510-authentication-required',
+      status: '5.1.0',
+      diagnosticCode: 'smtp; 550 5.1.0 Authentication required',
+      rule: 'text-relay-or-submission',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+  ],
+};

@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 export const REPUTATION = family(
   /blocked using|block ?list|black ?list|deny ?list|spamhaus|spamcop|barracuda|\bsorbs\b|\bRBLs?\b|\bDNSBLs?\b|uceprotect/,
@@ -36,3 +36,46 @@ export const REPUTATION = family(
   /(?:the )?(?:sender|domain|ip) [^\s]+ is banned/,
   /antyspam/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    "Spamhaus, SpamCop, Barracuda and other DNSBLs' reply texts",
+    'Sisimai Reason/Blocked.pm, Reason/Rejected.pm, Reason/SpamDetected.pm',
+    'Mimecast SMTP error codes',
+    'NetEase (mail.163.com/help/help_spam_16.htm)',
+    'Tencent (service.mail.qq.com)',
+    'Outlook.com and AOL postmaster codes',
+    'Coremail',
+    'PHPMailer-BMH',
+    'PHP-Bounce-Handler',
+    'Baruwa',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#coremail-554-rbl-deny',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 554 rbl deny.',
+      rule: 'text-reputation',
+      category: 'reputation-block',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#antispameurope-554-554-spam-ip-rejected',
+      status: '5.5.4',
+      diagnosticCode: 'smtp; 554 5.5.4 Spam IP rejected',
+      rule: 'text-reputation',
+      category: 'reputation-block',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-5.jsonl#sbcglobal-451-temporarily-deferred-160',
+      status: '4.0.0',
+      diagnosticCode: 'smtp; 451 Message temporarily deferred - [160]',
+      bounceType: 'Transient',
+      rule: 'text-reputation',
+      category: 'reputation-block',
+      action: 'investigate',
+    },
+  ],
+};

@@ -1,4 +1,4 @@
-import { family, group, phrase } from '../wording.js';
+import { family, group, type Knowledge, phrase } from '../wording.js';
 
 // The sender under its other names: its domain, return path, From: or Reply-To address, bounce address, the MAIL FROM
 // argument (Sisimai Reason/Rejected.pm: "domain of sender address", "sender domain is empty"; RFC 5321 §4.1.1.2); "your
@@ -58,3 +58,43 @@ export const SENDER_ADDRESS = family(
   /\babsender|\bexp[eé]diteur|\bremitente|\bmittente|\bremetente|\bafzender|\bnadawc|\bodes[ií]latel/,
   /发件人|發件人|寄件人|발신자|보낸 사람|보낸사람|отправител|送信者|差出人/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'Sisimai Reason/Rejected.pm and why-rejected.go (BSD-2)',
+    'RFC 5321 §4.1.1.2',
+    'Exchange Online NDRs (Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange Online")',
+    'Google Workspace help ("Send mail as")',
+    'Coremail support (退信提示)',
+    'PHPMailer-BMH rules (github.com/hippich/PHPMailer-BMH)',
+    'STRATO',
+    'Sisimai Rhost/FrancePTT.pm',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#coremail-552-mail-from-invalid',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 552 mail from invalid.',
+      rule: 'text-sender-address',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#baruwa-sender-verification-failed',
+      diagnosticCode: 'smtp; Sender verification failed',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-sender-address',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd69',
+      diagnosticCode: 'smtp; 550 Unroutable sender address',
+      rule: 'text-sender-address',
+      category: 'authentication-failure',
+      action: 'investigate',
+    },
+  ],
+};

@@ -1,4 +1,4 @@
-import { family } from '../wording.js';
+import { family, type Knowledge } from '../wording.js';
 
 // Sending limits of the sending account or relay, whatever code they come with (they say nothing about the address).
 export const SENDING_LIMIT = family(
@@ -12,3 +12,41 @@ export const SENDING_LIMIT = family(
   // Exchange "550 5.5.3 RESOLVER.ADR.RecipLimit" (Sisimai Lhost/Exchange2007.pm: toomanyconn).
   /recip(?:ient)?limit/,
 );
+
+/** Where these wordings come from, and real rows with the decision they get (test/unit/classifier-families.test.ts). */
+export const about: Knowledge = {
+  source: [
+    'GoDaddy help (bounce codes, IB607)',
+    'Gmail 4.5.3',
+    'Tencent QQ (service.mail.qq.com/detail/122/172-175)',
+    'Mimecast SMTP error codes',
+    'NetEase',
+    'Sisimai Lhost/Exchange2007.pm',
+  ],
+  examples: [
+    {
+      from: 'test/fixtures/unseen-diagnostics-4.jsonl#emailhost-cn-sending-quota-exceeded',
+      diagnosticCode: 'smtp; sending quota exceeded',
+      bounceType: 'Undetermined',
+      bounceSubType: 'Undetermined',
+      rule: 'text-sending-limit',
+      category: 'sending-limit',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/unseen-diagnostics-3.jsonl#docomo-552-too-many-recipients',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 552 Too many recipients',
+      rule: 'text-sending-limit',
+      category: 'sending-limit',
+      action: 'investigate',
+    },
+    {
+      from: 'test/fixtures/corpus/sisimai-dev.jsonl#sd86',
+      diagnosticCode: "smtp; 554 neko-22.nyaan.r.example.net : CAT : neko22 : CAT : You've reached your daily relay quota - 203.0.113.0",
+      rule: 'text-sending-limit',
+      category: 'sending-limit',
+      action: 'investigate',
+    },
+  ],
+};
