@@ -1,3 +1,4 @@
+// The verdict cache: real bounce streams repeat a limited set of texts, and a verdict is a pure function of its evidence.
 import type { Provider } from '../../types.js';
 import { verdictOf, type RuleVerdict } from './verdict.js';
 

@@ -1,3 +1,5 @@
+// The walk over the precedence table: the rules whose codes hold (cached per combination of codes), then their
+// patterns, compiled by the optimiser and skipped by their gates when they cannot match.
 import { CLASSIFICATION_RULES } from '../precedence.js';
 import type { ClassificationRule } from '../wording.js';
 import type { FailureClass, Provider } from '../../types.js';

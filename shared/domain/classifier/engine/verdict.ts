@@ -1,3 +1,4 @@
+// One piece of evidence to a verdict: parse the reply, walk the table, and ask the model only when no rule holds.
 import { UNKNOWN_RULE_ID } from '../precedence.js';
 import { providerOfText } from '../providers/index.js';
 import type { BounceCategory, FailureClass, Provider, SmtpReply } from '../../types.js';
