@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { parseSmtpReply } from '../shared/domain/smtp.js';
-import { featuresOf, type HashedFeature } from '../shared/domain/model/features.js';
-import { encodeWeights, OUTCOMES, type Outcome } from '../shared/domain/model/second-opinion.js';
+import { parseSmtpReply } from '../shared/domain/classifier/engine/smtp.js';
+import { featuresOf, type HashedFeature } from '../shared/domain/classifier/engine/model/features.js';
+import { encodeWeights, OUTCOMES, type Outcome } from '../shared/domain/classifier/engine/model/second-opinion.js';
 
 /** One labelled line as the trainer reads it. */
 export interface TrainingExample {

@@ -1,17 +1,17 @@
 /**
- * Trains the learned second opinion and writes shared/domain/model/weights.ts.
+ * Trains the learned second opinion and writes shared/domain/classifier/engine/model/weights.ts.
  * `npx tsx scripts/train-model.ts` (or `npm run train-model`); `--check`
  * only compares the result with the shipped weights (exit 1 when they differ).
  * Deterministic: the same labelled files give the same weights.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MODEL } from '../shared/domain/model/weights.js';
-import { encodeWeights } from '../shared/domain/model/second-opinion.js';
+import { MODEL } from '../shared/domain/classifier/engine/model/weights.js';
+import { encodeWeights } from '../shared/domain/classifier/engine/model/second-opinion.js';
 import { crossValidated, TRAINING, trainedModel } from './model-training.js';
 import { trainingExamples } from './training-data.js';
 
-const target = fileURLToPath(new URL('../shared/domain/model/weights.ts', import.meta.url));
+const target = fileURLToPath(new URL('../shared/domain/classifier/engine/model/weights.ts', import.meta.url));
 const examples = trainingExamples();
 const model = trainedModel(examples);
 

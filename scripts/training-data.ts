@@ -1,4 +1,4 @@
-import type { Outcome } from '../shared/domain/model/second-opinion.js';
+import type { Outcome } from '../shared/domain/classifier/engine/model/second-opinion.js';
 import { rows as classifyRows } from '../test/fixtures/classify-rows.js';
 import {
   diagnosticsCorpus,

@@ -1,5 +1,5 @@
 import type { RecipientOutcome } from './outcomes.js';
-import { CATEGORY_POLICY } from './policy.js';
+import { CATEGORY_POLICY } from './classifier/policy.js';
 import type { BounceCategory, Category, Provider } from './types.js';
 
 export const SUPPRESSION_STATUSES = ['suppressed', 'review', 'released'] as const;

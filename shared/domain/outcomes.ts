@@ -1,8 +1,6 @@
 import { domainOf, isValidAddress, normaliseAddress } from './address.js';
-import { classifyNormalisedRecipient, truncateDiagnostic } from './classify.js';
+import { classifyNormalisedRecipient, parseSmtpReply, providerOf, truncateDiagnostic } from './classifier/index.js';
 import type { BouncedRecipient, SesEvent, SesMail } from './notification.js';
-import { providerOf } from './provider.js';
-import { parseSmtpReply } from './smtp.js';
 import type { CampaignTags, Category, Decision, EventType } from './types.js';
 
 /** Names of the SES message tags that carry campaign, import batch and lead source. */

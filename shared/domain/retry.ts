@@ -1,6 +1,6 @@
 // zod/mini: the classify function schedules timers, and its bundle stays small.
 import * as z from 'zod/mini';
-import { CATEGORY_POLICY } from './policy.js';
+import { CATEGORY_POLICY } from './classifier/policy.js';
 import type { BounceCategory, Category } from './types.js';
 
 /**

@@ -25,7 +25,7 @@ import { diagnosticsCorpus, HELD_OUT_LABELLED_SETS, heldOutLabelledSet, sisimaiD
 
 /**
  * Wording families widened from public message catalogues (each family's source is named in
- * shared/domain/rules.ts). Rows are grouped by family: several phrasings in the family's own
+ * shared/domain/classifier/precedence.ts and families/). Rows are grouped by family: several phrasings in the family's own
  * language, then NEGATIVE rows that must not read as the family (the same words about the sender,
  * a 4xx class vetoing a dead wording, a near-miss that means something else).
  */

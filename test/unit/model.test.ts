@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyRecipient, MODEL_RULE_ID, type RecipientEvidence } from '../../shared/domain/index.js';
-import { decodeWeights, encodeWeights } from '../../shared/domain/model/second-opinion.js';
-import { MODEL } from '../../shared/domain/model/weights.js';
+import { decodeWeights, encodeWeights } from '../../shared/domain/classifier/engine/model/second-opinion.js';
+import { MODEL } from '../../shared/domain/classifier/engine/model/weights.js';
 import { trainedModel } from '../../scripts/model-training.js';
 import { trainingExamples } from '../../scripts/training-data.js';
 import { BLIND_SETS, heldOutLabelledSet, labelledFiles } from '../support/corpus.js';

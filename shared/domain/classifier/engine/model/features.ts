@@ -1,4 +1,4 @@
-import type { SmtpReply } from '../types.js';
+import type { SmtpReply } from '../../../types.js';
 
 /**
  * The features of the learned second opinion: word 1–2-grams and character

@@ -1,4 +1,4 @@
-import type { SmtpReply } from '../types.js';
+import type { SmtpReply } from '../../../types.js';
 import { visitFeatures } from './features.js';
 import { MODEL } from './weights.js';
 

@@ -1,4 +1,4 @@
-import type { Action, BounceCategory, FailureClass } from './types.js';
+import type { Action, BounceCategory, FailureClass } from '../types.js';
 
 export interface RetryPolicy {
   /** Earliest and latest delay before a new send; spread per address inside this range. */

@@ -1,4 +1,4 @@
-import type { FailureClass, SmtpReply } from './types.js';
+import type { FailureClass, SmtpReply } from '../../types.js';
 
 /** `smtp; `, `dsn; `, `x-postfix; ` … the diagnostic-type prefix SES keeps from the DSN. */
 const DIAGNOSTIC_TYPE = /^\s*[a-z][a-z0-9-]*\s*;\s*/i;
