@@ -194,11 +194,11 @@ export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NA
 }
 
 /**
- * Shards a container may move a campaign's counters to. With one item per counter, 20 concurrent
+ * Shards a container may move a campaign's counters to. With a single shard, 20 concurrent
  * batches of one campaign lost 1.4 to 2.9 conditions per write that landed (dynalite,
- * test/support/counter-contention.ts); with 32 shards 4 to 13 %, with 64 about 3 %. Only shards
- * that writers met on hold items: a campaign written by one container at a time keeps one item
- * per counter and hour.
+ * test/support/counter-contention.ts); with 32 shards 4 to 13 %, with 64 about 2 to 4 %. Only
+ * shards that writers met on hold items: a campaign written by one container at a time keeps one
+ * combined item per hour (and one item per large counter).
  */
 export const COUNTER_SHARDS = 64;
 /** Campaigns whose shard a container remembers (a busy container forgets them all past this). */
@@ -208,7 +208,7 @@ const REMEMBERED_CAMPAIGNS = 10_000;
  * Which shard this container writes each campaign's counters to. Shard 0 until a write loses its
  * condition to another writer; then another shard, kept for the campaign's next batches, so
  * concurrent containers spread over the shards while a campaign written by one at a time keeps
- * one item per counter and hour. Any shard is correct: readers merge shards by union.
+ * its items on one shard. Any shard is correct: readers merge shards by union.
  */
 export class CounterShards {
   private readonly byCampaign = new Map<string, number>();

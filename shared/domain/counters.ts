@@ -152,7 +152,7 @@ const PROVIDER_BREAKDOWN = '|provider|';
 export const providerCounter = (metric: string, provider: string): string => `${metric}${PROVIDER_BREAKDOWN}${provider}`;
 
 /**
- * Sums stored counts (one per counter-hour item, shards merged) into totals with their errors. Each
+ * Sums stored counts (one per counter-hour, its items and shards merged) into totals with their errors. Each
  * metric is the sum of its provider breakdown, which partitions its events; items of the metric
  * itself (written before the metric was derived from its breakdown) count where they say more.
  */
