@@ -92,7 +92,7 @@ function combinedItem(id: CombinedId, combined: CombinedCounters): Record<string
   };
 }
 
-/** A stored combined item's counters (a sketch that does not decode is left out rather than failing every reader). */
+/** A stored combined item's counters (a sketch that does not decode throws, as an own item's does: never rewritten without it). */
 function combinedOf(item: Record<string, unknown>): CombinedCounters {
   const held = item[COMBINED_ATTRIBUTE];
   const sketches = new Map<string, DistinctSketch>();
