@@ -4,7 +4,7 @@ import { hotRecords, hotTotals, MAX_RECEIVES, meteredDynamo, runHot, type Conten
 /**
  * 20 concurrent classify consumers (each its own client and container state,
  * as Lambda instances) on one hot campaign-hour, through the real batch code
- * on dynalite: first with one item per counter (shards: 1, the layout before
+ * on dynalite: first on a single shard (shards: 1, as before
  * sharding), then with the shards the pipeline uses. Records the batch fails
  * back are received again, and dead-lettered after MAX_RECEIVES receives.
  */

@@ -1,9 +1,11 @@
 import {
-  addToSketch,
   counterUpdates,
   EMPTY_SKETCH,
   estimateDistinct,
+  NO_COMBINED,
+  planCombined,
   sameSketch,
+  unionSketches,
   DEFAULT_TAG_NAMES,
   DELIVERY_DELAY_RETENTION_SECONDS,
   domainOf,
@@ -20,6 +22,8 @@ import {
   type AddressSignal,
   type AddressState,
   type CountedOutcome,
+  type CounterUpdate,
+  type DistinctSketch,
   type RecipientOutcome,
   type RetryLink,
   type TagNames,
@@ -29,12 +33,14 @@ import { isErasedRecord, recordOf, type ErasureDeps } from './erasure.js';
 import type { DecisionEventSink } from './decision-events.js';
 import { ContentionError } from './errors.js';
 import {
+  combinedIdKey,
   counterIdKey,
   type AddressRepository,
   type CampaignCounterRepository,
+  type CombinedId,
   type CounterId,
   type DeliveryDelayRepository,
-  type StoredCounter,
+  type StoredCombined,
 } from './ports.js';
 
 export interface IngestDeps {
@@ -188,11 +194,11 @@ export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NA
 }
 
 /**
- * Shards a container may move a campaign's counters to. With one item per counter, 20 concurrent
+ * Shards a container may move a campaign's counters to. With a single shard, 20 concurrent
  * batches of one campaign lost 1.4 to 2.9 conditions per write that landed (dynalite,
- * test/support/counter-contention.ts); with 32 shards 4 to 13 %, with 64 about 3 %. Only shards
- * that writers met on hold items: a campaign written by one container at a time keeps one item
- * per counter and hour.
+ * test/support/counter-contention.ts); with 32 shards 4 to 13 %, with 64 about 2 to 4 %. Only
+ * shards that writers met on hold items: a campaign written by one container at a time keeps one
+ * combined item per hour (and one item per large counter).
  */
 export const COUNTER_SHARDS = 64;
 /** Campaigns whose shard a container remembers (a busy container forgets them all past this). */
@@ -202,7 +208,7 @@ const REMEMBERED_CAMPAIGNS = 10_000;
  * Which shard this container writes each campaign's counters to. Shard 0 until a write loses its
  * condition to another writer; then another shard, kept for the campaign's next batches, so
  * concurrent containers spread over the shards while a campaign written by one at a time keeps
- * one item per counter and hour. Any shard is correct: readers merge shards by union.
+ * its items on one shard. Any shard is correct: readers merge shards by union.
  */
 export class CounterShards {
   private readonly byCampaign = new Map<string, number>();
@@ -230,41 +236,92 @@ export class CounterShards {
   }
 }
 
+/** A campaign-hour's share of a batch: the events it adds to each of its counters. */
+interface HourUpdates {
+  readonly campaign: string;
+  readonly hour: string;
+  readonly updates: readonly CounterUpdate[];
+  readonly sourceIds: ReadonlySet<string>;
+}
+
+/** The combined item as read at a shard (undefined: none there). */
+interface KnownCombined {
+  readonly shard: number;
+  readonly stored: StoredCombined | undefined;
+  /** Read eventually consistent: own items are read so too (a stale read only fails its write). */
+  readonly recent: boolean;
+}
+
 /**
- * Add a batch's events to one counter: read, merge, write with a version
- * condition. On a conflict another writer holds this shard: move to another
- * shard, read it and merge there. Nothing is written when the events were all
- * counted in the shard before (a replay), so a replay costs a read, not a write.
- * Resolves with the shard the events are in.
+ * Adds to counters' own items, each read, merged and written with a version condition; the first
+ * alone, so that when another writer holds the shard one write learns it, not all of them. A counter
+ * whose stored sketch already holds the events is not written (a replay costs a read). Resolves with
+ * the names that landed.
  */
-async function writeCounter(
-  id: CounterId,
-  hashes: readonly number[],
-  stored: StoredCounter | undefined,
+async function writeOwnItems(
+  id: CombinedId,
+  own: ReadonlyMap<string, DistinctSketch>,
+  recent: boolean,
+  counters: CampaignCounterRepository,
+): Promise<Set<string>> {
+  const landed = new Set<string>();
+  if (own.size === 0) return landed;
+  const ids = [...own.keys()].map((name): CounterId => ({ campaign: id.campaign, hour: id.hour, name, shard: id.shard }));
+  const stored = await counters.readCounters(ids, { recent });
+  const write = async (counter: CounterId) => {
+    const held = stored.get(counterIdKey(counter));
+    const before = held?.sketch ?? EMPTY_SKETCH;
+    const after = unionSketches([before, own.get(counter.name) ?? EMPTY_SKETCH]);
+    if ((held && sameSketch(before, after)) || (await counters.writeCounter(counter, after, estimateDistinct(after), held?.version ?? 0)))
+      landed.add(counter.name);
+  };
+  const [first, ...rest] = ids;
+  if (first) await write(first);
+  if (landed.size > 0) await Promise.all(rest.map(write));
+  return landed;
+}
+
+/**
+ * Add a batch's events to one campaign-hour's counters (see planCombined): the own items of counters
+ * out of the combined item (or moving out) first, then the combined item, each with a version
+ * condition. On a conflict another writer holds this shard: move to another shard, read it strongly
+ * and write there what has not landed yet. Any placement is correct: readers union a counter's
+ * sketches wherever they are. Resolves with the shard the events went to.
+ */
+async function writeHourCounters(
+  group: HourUpdates,
+  known: KnownCombined,
   counters: CampaignCounterRepository,
   shards: CounterShards,
 ): Promise<number> {
-  let current = stored;
-  let shardId = id;
+  const pending = new Map(group.updates.map((update) => [update.name, update.hashes]));
+  let { shard, stored, recent } = known;
+  let read = true;
   for (let attempt = 0; ; attempt++) {
-    const before = current?.sketch ?? EMPTY_SKETCH;
-    const after = addToSketch(before, hashes);
-    if (current && sameSketch(before, after)) return shardId.shard ?? 0;
-    if (await counters.writeCounter(shardId, after, estimateDistinct(after), current?.version ?? 0)) return shardId.shard ?? 0;
+    const id: CombinedId = { campaign: group.campaign, hour: group.hour, shard };
+    if (!read) stored = (await counters.readCombined([id])).get(combinedIdKey(id));
+    const plan = planCombined(stored ?? NO_COMBINED, pending, (combined) => counters.combinedFits(id, combined));
+    const landed = await writeOwnItems(id, plan.own, recent, counters);
+    for (const name of landed) pending.delete(name);
+    if (landed.size === plan.own.size) {
+      if (!plan.changed || (await counters.writeCombined(id, plan.combined, stored?.version ?? 0))) return shard;
+    }
+    if (pending.size === 0) return shard;
     if (attempt + 1 >= MAX_COUNTER_ATTEMPTS) throw new ContentionError('campaign counter kept conflicting');
     // Past a few moves every shard is busy: back off with jitter as well.
     if (attempt >= 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 1.7 ** attempt)));
-    shardId = { ...shardId, shard: shards.moveAway(id.campaign, shardId.shard ?? 0) };
-    current = (await counters.readCounters([shardId])).get(counterIdKey(shardId));
+    shard = shards.moveAway(group.campaign, shard);
+    read = false;
+    recent = false;
   }
 }
 
 /**
- * Write a batch's campaign counters: one read of every counter the batch
- * touches, then one conditional write per counter that changed. Returns the
- * ids of the records whose counts could not be written, so the caller reports
- * them as failures and the queue delivers them again (harmless: a counted
- * event never counts twice).
+ * Write a batch's campaign counters: one read of the combined item of every campaign-hour the batch
+ * touches, then per campaign-hour one conditional write of the combined item when it changed, and
+ * one per large counter (its own item) that changed. Returns the ids of the records whose counts
+ * could not be written, so the caller reports them as failures and the queue delivers them again
+ * (harmless: a counted event never counts twice).
  */
 export interface CounterWriteResult {
   readonly failedSourceIds: ReadonlySet<string>;
@@ -279,24 +336,37 @@ export async function recordCampaignCounters(
 ): Promise<CounterWriteResult> {
   const failed = new Set<string>();
   const errors: unknown[] = [];
-  const updates = counterUpdates(items).map((update) => ({ update, id: { ...update, shard: shards.of(update.campaign) } }));
+  const updates = counterUpdates(items);
   if (updates.length === 0) return { failedSourceIds: failed, errors };
   const failAll = (error: unknown, sourceIds: Iterable<string>) => {
     errors.push(error);
     for (const id of sourceIds) failed.add(id);
   };
-  let stored: Map<string, StoredCounter>;
+  const groups = new Map<string, { campaign: string; hour: string; updates: CounterUpdate[]; sourceIds: Set<string> }>();
+  for (const update of updates) {
+    const key = `${update.campaign}\u0000${update.hour}`;
+    const group = groups.get(key) ?? { campaign: update.campaign, hour: update.hour, updates: [], sourceIds: new Set<string>() };
+    group.updates.push(update);
+    for (const id of update.sourceIds) group.sourceIds.add(id);
+    groups.set(key, group);
+  }
+  const idOf = (group: HourUpdates, shard = shards.of(group.campaign)): CombinedId => ({
+    campaign: group.campaign,
+    hour: group.hour,
+    shard,
+  });
+  let stored: Map<string, StoredCombined>;
   try {
     // Eventually consistent (half the price): a stale version only fails the conditional write, which then
     // moves to another shard and reads it strongly, as under contention. Shards merge by union, so either is correct.
-    stored = await deps.counters.readCounters(
-      updates.map(({ id }) => id),
+    stored = await deps.counters.readCombined(
+      [...groups.values()].map((group) => idOf(group)),
       { recent: true },
     );
   } catch (error) {
     failAll(
       error,
-      updates.flatMap(({ update }) => [...update.sourceIds]),
+      updates.flatMap((update) => [...update.sourceIds]),
     );
     return { failedSourceIds: failed, errors };
   }
@@ -305,7 +375,7 @@ export async function recordCampaignCounters(
   // the campaigns of recent hours only. One marker write per campaign-hour per container (the adapter caches).
   const changedHour = now.toISOString().slice(0, 13);
   const marks = new Map<string, { readonly campaign: string; readonly hour: string; readonly sourceIds: string[] }>();
-  for (const { update: u } of updates) {
+  for (const u of updates) {
     for (const hour of new Set([u.hour, changedHour])) {
       const key = `${u.campaign}\u0000${hour}`;
       const mark = marks.get(key) ?? { campaign: u.campaign, hour, sourceIds: [] };
@@ -315,17 +385,15 @@ export async function recordCampaignCounters(
   }
   // The campaign's period (when it ran, for lists and reports by period) follows the hours its counters are in.
   const periods = new Map<string, { readonly campaign: string; readonly hour: string; readonly sourceIds: string[] }>();
-  for (const { update: u } of updates) {
+  for (const u of updates) {
     if (!isHour(u.hour)) continue;
     const key = `${u.campaign}\u0000${u.hour}`;
     const period = periods.get(key) ?? { campaign: u.campaign, hour: u.hour, sourceIds: [] };
     period.sourceIds.push(...u.sourceIds);
     periods.set(key, period);
   }
-  const campaigns = new Map<string, typeof updates>();
-  for (const entry of updates) campaigns.set(entry.id.campaign, [...(campaigns.get(entry.id.campaign) ?? []), entry]);
-  const write = (entry: (typeof updates)[number], id: CounterId, known: Map<string, StoredCounter>) =>
-    writeCounter(id, entry.update.hashes, known.get(counterIdKey(id)), deps.counters, shards);
+  const campaigns = new Map<string, HourUpdates[]>();
+  for (const group of groups.values()) campaigns.set(group.campaign, [...(campaigns.get(group.campaign) ?? []), group]);
   await Promise.all([
     ...[...marks.values()].map((mark) =>
       deps.counters.markActive(mark.campaign, mark.hour).catch((error: unknown) => failAll(error, mark.sourceIds)),
@@ -335,28 +403,36 @@ export async function recordCampaignCounters(
     ),
     ...[...campaigns.values()].map(async ([first, ...rest]) => {
       if (!first) return;
-      // One counter first: when another container holds the shard, one write learns it, not all of them.
-      const landed = await write(first, first.id, stored).catch((error: unknown) => {
-        failAll(error, first.update.sourceIds);
-        return first.id.shard;
+      const shard = shards.of(first.campaign);
+      const asRead = (group: HourUpdates): KnownCombined => ({
+        shard,
+        stored: stored.get(combinedIdKey(idOf(group, shard))),
+        recent: true,
       });
-      let known = stored;
-      let ids = rest.map(({ id }) => id);
-      if (landed !== first.id.shard && rest.length > 0) {
-        // The others were read on the lost shard too: read them where the first one went.
-        ids = ids.map((id) => ({ ...id, shard: landed }));
+      // One campaign-hour first: when another container holds the shard, its writes learn it, not every hour's.
+      const landed = await writeHourCounters(first, asRead(first), deps.counters, shards).catch((error: unknown) => {
+        failAll(error, first.sourceIds);
+        return shard;
+      });
+      let known = asRead;
+      if (landed !== shard && rest.length > 0) {
+        // The others were read on the lost shard: read them where the first one went.
+        const ids = rest.map((group) => idOf(group, landed));
         try {
-          known = await deps.counters.readCounters(ids);
+          const there = await deps.counters.readCombined(ids);
+          known = (group) => ({ shard: landed, stored: there.get(combinedIdKey(idOf(group, landed))), recent: false });
         } catch (error) {
           failAll(
             error,
-            rest.flatMap(({ update }) => [...update.sourceIds]),
+            rest.flatMap((group) => [...group.sourceIds]),
           );
           return;
         }
       }
       await Promise.all(
-        rest.map((entry, i) => write(entry, ids[i] ?? entry.id, known).catch((error: unknown) => failAll(error, entry.update.sourceIds))),
+        rest.map((group) =>
+          writeHourCounters(group, known(group), deps.counters, shards).catch((error: unknown) => failAll(error, group.sourceIds)),
+        ),
       );
     }),
   ]);

@@ -1,5 +1,6 @@
 import type {
   AddressState,
+  CombinedCounters,
   CounterTotals,
   DistinctSketch,
   Evidence,
@@ -175,7 +176,28 @@ export interface StoredCounter {
   readonly version: number;
 }
 
+/** Identifies the combined item of one campaign-hour's small counters (and shard). */
+export interface CombinedId {
+  readonly campaign: string;
+  readonly hour: string;
+  readonly shard: number;
+}
+
+/** A stored combined item with the version its conditional write checks. */
+export interface StoredCombined extends CombinedCounters {
+  readonly version: number;
+}
+
+/** The map key `readCombined` uses for a combined item. */
+export const combinedIdKey = (id: CombinedId): string => `${id.campaign}\u0000${id.hour}\u0000${id.shard}`;
+
 export interface CampaignCounterRepository {
+  /** The stored combined items of these campaign-hours (keyed by `combinedIdKey`); consistency as readCounters. */
+  readCombined(ids: readonly CombinedId[], read?: { readonly recent: boolean }): Promise<Map<string, StoredCombined>>;
+  /** Writes the combined item only if the stored version is `expectedVersion` (0: none); false when it is not. */
+  writeCombined(id: CombinedId, combined: CombinedCounters, expectedVersion: number): Promise<boolean>;
+  /** Whether the combined item stays within one write unit (DynamoDB bills a put by the larger of the old and new item). */
+  combinedFits(id: CombinedId, combined: CombinedCounters): boolean;
   /**
    * The stored sketches of these counters, keyed by `counterIdKey`: strongly consistent reads unless
    * `recent` (an eventually consistent read, half the price, is enough where a stale version only

@@ -1,5 +1,5 @@
 import { domainOf } from './address.js';
-import { standardErrorOf } from './distinct-count.js';
+import { addToSketch, EMPTY_SKETCH, sameSketch, standardErrorOf, unionSketches, type DistinctSketch } from './distinct-count.js';
 import type { RecipientOutcome } from './outcomes.js';
 
 /**
@@ -7,8 +7,9 @@ import type { RecipientOutcome } from './outcomes.js';
  * campaign-hour is a count of *distinct events* (see distinct-count.ts), so
  * the same SES event counted again (an SNS duplicate, a redelivery, a replayed
  * file) changes no count, and a campaign's rates do not move when part of its
- * stream is replayed. One small item per counter, rewritten only when its
- * sketch changes, keeps sends and deliveries cheap.
+ * stream is replayed. The small counters of a campaign-hour share one item
+ * (see planCombined), a counter grown large has its own: a batch rewrites one
+ * item per campaign-hour it touches, plus the large counters that changed.
  */
 export const VOLUME_METRICS = ['sends', 'deliveries', 'delays', 'rejects'] as const;
 export const OUTCOME_METRICS = ['hardBounces', 'softBounces', 'blocks', 'complaints', 'alreadySuppressed', 'notSpam'] as const;
@@ -151,7 +152,7 @@ const PROVIDER_BREAKDOWN = '|provider|';
 export const providerCounter = (metric: string, provider: string): string => `${metric}${PROVIDER_BREAKDOWN}${provider}`;
 
 /**
- * Sums stored counts (one per counter-hour item, shards merged) into totals with their errors. Each
+ * Sums stored counts (one per counter-hour, its items and shards merged) into totals with their errors. Each
  * metric is the sum of its provider breakdown, which partitions its events; items of the metric
  * itself (written before the metric was derived from its breakdown) count where they say more.
  */
@@ -192,4 +193,76 @@ export function mergeTotals(parts: Iterable<CounterTotals>): CounterTotals {
     for (const [name, error] of Object.entries(part.errors)) variances[name] = (variances[name] ?? 0) + error * error;
   }
   return { counts, errors: Object.fromEntries(Object.entries(variances).map(([name, variance]) => [name, Math.sqrt(variance)])) };
+}
+
+/** The small counters of one campaign-hour (and shard), stored together in one item. */
+export interface CombinedCounters {
+  /** Counter name to its sketch, always in exact form (a counter past EXACT_LIMIT has its own item). */
+  readonly sketches: ReadonlyMap<string, DistinctSketch>;
+  /** Counters of this campaign-hour (and shard) that live in their own items: new events go there. */
+  readonly out: readonly string[];
+}
+
+export const NO_COMBINED: CombinedCounters = { sketches: new Map(), out: [] };
+
+/** What a batch writes for one campaign-hour: its own-item sketches first, then the combined item. */
+export interface CombinedPlan {
+  /** The combined item after the batch. */
+  readonly combined: CombinedCounters;
+  /** Whether it differs from the stored one (else it is not written: a replay writes nothing). */
+  readonly changed: boolean;
+  /**
+   * Sketches to add (by union) to counters' own items: the batch's events of counters already out,
+   * and the whole sketch of counters moving out now. Written before the combined item drops them,
+   * so a crash in between leaves an event in both items, which readers union: never counted twice.
+   */
+  readonly own: ReadonlyMap<string, DistinctSketch>;
+  /** The counters moving out of the combined item with this write. */
+  readonly movedOut: readonly string[];
+}
+
+const exactSize = (sketch: DistinctSketch): number => (sketch.kind === 'exact' ? sketch.hashes.length : Number.POSITIVE_INFINITY);
+
+/**
+ * Adds a batch's events (counter name to event hashes) to a campaign-hour's combined item. A
+ * counter out of it takes its events in its own item; one whose sketch leaves the exact form moves
+ * out, and while the item would not `fit` (a write unit) the largest counters move out, so the item
+ * stays one write unit and every rewrite costs one. A function of the stored item and the set of
+ * events added: a replay plans no change.
+ */
+export function planCombined(
+  stored: CombinedCounters,
+  updates: ReadonlyMap<string, readonly number[]>,
+  fits: (combined: CombinedCounters) => boolean,
+): CombinedPlan {
+  const sketches = new Map(stored.sketches);
+  const out = new Set(stored.out);
+  const own = new Map<string, DistinctSketch>();
+  const movedOut: string[] = [];
+  for (const [name, hashes] of updates) {
+    if (out.has(name)) own.set(name, addToSketch(own.get(name) ?? EMPTY_SKETCH, hashes));
+    else sketches.set(name, addToSketch(sketches.get(name) ?? EMPTY_SKETCH, hashes));
+  }
+  const moveOut = (name: string) => {
+    const sketch = sketches.get(name) ?? EMPTY_SKETCH;
+    sketches.delete(name);
+    out.add(name);
+    movedOut.push(name);
+    own.set(name, unionSketches([own.get(name) ?? EMPTY_SKETCH, sketch]));
+  };
+  for (const [name, sketch] of [...sketches]) if (sketch.kind !== 'exact') moveOut(name);
+  const combinedOf = (): CombinedCounters => ({ sketches: new Map(sketches), out: [...out].sort() });
+  while (sketches.size > 0 && !fits(combinedOf())) {
+    const [largest] = [...sketches].sort(([a, x], [b, y]) => exactSize(y) - exactSize(x) || a.localeCompare(b));
+    if (largest) moveOut(largest[0]);
+  }
+  const combined = combinedOf();
+  const changed =
+    combined.out.join('\u0000') !== [...new Set(stored.out)].sort().join('\u0000') ||
+    combined.sketches.size !== stored.sketches.size ||
+    [...combined.sketches].some(([name, sketch]) => {
+      const before = stored.sketches.get(name);
+      return before === undefined || !sameSketch(before, sketch);
+    });
+  return { combined, changed, own, movedOut };
 }

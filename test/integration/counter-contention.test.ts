@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { composeStores } from '../../shared/adapters/compose.js';
 import { migrateLocalCounterKeys } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
-import { counterIdKey } from '../../shared/app/ports.js';
+import { combinedIdKey, counterIdKey } from '../../shared/app/ports.js';
 import { recentHours } from '../../shared/app/suppressions.js';
 import { addToSketch, EMPTY_SKETCH, encodeSketch, estimateDistinct } from '../../shared/domain/index.js';
 import { hotRecords, hotTotals, meteredDynamo, runHot, type Emulated } from '../support/counter-contention.js';
@@ -91,5 +91,55 @@ describe('a local data folder from before the per-campaign layout', () => {
     // Once: a later old-looking item is not looked for again.
     await old('COUNT#old#2026-11-03T00', 'sends');
     expect(await migrateLocalCounterKeys(world.doc, world.tables.campaignTable)).toBe(0);
+  });
+});
+
+describe('combined items beside items of the older layout', () => {
+  it('readers union a counter over both, so a stack upgraded in place keeps its counts', async () => {
+    const { campaigns } = composeStores(world.doc, world.tables);
+    const campaign = 'upgraded';
+    const hour = '2026-11-19T08';
+    const sketch = (...hashes: number[]) => addToSketch(EMPTY_SKETCH, hashes);
+    // Written by the older version: one item per counter.
+    await campaigns.writeCounter({ campaign, hour, name: 'sends|provider|gmail' }, sketch(1, 2, 3), 3, 0);
+    await campaigns.writeCounter({ campaign, hour, name: 'hardBounces|provider|gmail' }, sketch(1), 1, 0);
+    // Then the new version's combined item: event 3 counted again, 4 and 5 new.
+    const id = { campaign, hour, shard: 0 };
+    const combined = {
+      sketches: new Map([
+        ['sends|provider|gmail', sketch(3, 4, 5)],
+        ['deliveries|provider|gmail', sketch(3)],
+      ]),
+      out: [],
+    };
+    expect(await campaigns.writeCombined(id, combined, 0)).toBe(true);
+    expect(await campaigns.writeCombined(id, combined, 0)).toBe(false);
+    expect((await campaigns.readCombined([id])).get(combinedIdKey(id))).toEqual({ ...combined, version: 1 });
+    const expected = {
+      sends: 5,
+      'sends|provider|gmail': 5,
+      hardBounces: 1,
+      'hardBounces|provider|gmail': 1,
+      deliveries: 1,
+      'deliveries|provider|gmail': 1,
+    };
+    expect(await campaigns.totals(campaign, [hour])).toEqual({ counts: expected, errors: {} });
+    expect(await campaigns.hourlyTotals(campaign, hour, hour)).toEqual([{ hour, totals: { counts: expected, errors: {} } }]);
+    expect(await campaigns.activeHours(campaign, [hour, '2026-11-19T09'])).toEqual([hour]);
+  });
+
+  it('a combined item that fits is written with one write unit', async () => {
+    const { campaigns } = composeStores(world.doc, world.tables);
+    const id = { campaign: 'full', hour: '2026-11-19T08', shard: 0 };
+    const sketches = new Map<string, ReturnType<typeof addToSketch>>();
+    for (let i = 0; ; i++) {
+      const next = new Map(sketches).set(`sends|batch|import-${i}`, addToSketch(EMPTY_SKETCH, [i * 1000 + 1, i * 1000 + 2, i * 1000 + 3]));
+      if (!campaigns.combinedFits(id, { sketches: next, out: ['sends|provider|gmail'] })) break;
+      sketches.set(`sends|batch|import-${i}`, next.get(`sends|batch|import-${i}`) ?? EMPTY_SKETCH);
+    }
+    expect(sketches.size).toBeGreaterThan(10);
+    const units = world.meter.writeUnits;
+    expect(await campaigns.writeCombined(id, { sketches, out: ['sends|provider|gmail'] }, 0)).toBe(true);
+    expect(world.meter.writeUnits - units).toBe(1);
   });
 });

@@ -105,18 +105,31 @@ const keyOf = (item: Item) => `${String(item.table)} ${String(item.pk)} ${String
 /**
  * A counter's shards as one item (sort key without its shard, the union of their sketches): which
  * shard a batch wrote depends on which container met which (see CounterShards), the union does not.
+ * Likewise whether a counter is in its campaign-hour's combined item or its own (which batch found
+ * the item full): each counter of a combined item counts as one more shard of it.
  */
 export function mergeCounterShards(items: readonly Item[]): Item[] {
   const merged = new Map<string, Item[]>();
   const others: Item[] = [];
+  const addShard = (item: Item, sk: string) => {
+    const key = keyOf({ ...item, sk });
+    merged.set(key, [...(merged.get(key) ?? []), { ...item, sk }]);
+  };
   for (const item of items) {
     const shard = kindOf(item) === 'counter' ? /^(.*)#\d+$/.exec(String(item.sk)) : null;
-    if (!shard) {
+    if (!shard?.[1]) {
       others.push(item);
       continue;
     }
-    const key = keyOf({ ...item, sk: shard[1] });
-    merged.set(key, [...(merged.get(key) ?? []), { ...item, sk: shard[1] }]);
+    const combined = /^(.*)#\*$/.exec(shard[1]);
+    if (!combined) {
+      addShard(item, shard[1]);
+      continue;
+    }
+    for (const [name, bytes] of Object.entries((item.counters ?? {}) as Record<string, unknown>)) {
+      if (!(bytes instanceof Uint8Array)) continue;
+      addShard({ table: item.table, pk: item.pk, sketch: bytes, count: estimateDistinct(decodeSketch(bytes)) }, `${combined[1]}#${name}`);
+    }
   }
   const counters = [...merged.values()].map((shards) => {
     const [first] = shards;

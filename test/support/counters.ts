@@ -1,6 +1,13 @@
 import { counterIdKey, type CampaignCounterRepository } from '../../shared/app/ports.js';
-import { counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
-import { EMPTY_SKETCH, providerCounter } from '../../shared/domain/index.js';
+import { COMBINED_COUNTERS, counterOfSortKey } from '../../shared/adapters/outbound/tables.js';
+import {
+  decodeSketch,
+  EMPTY_SKETCH,
+  estimateDistinct,
+  providerCounter,
+  unionSketches,
+  type DistinctSketch,
+} from '../../shared/domain/index.js';
 
 /** Counter totals seeded so far, per repository (table) and counter. */
 const seededTotals = new WeakMap<CampaignCounterRepository, Map<string, number>>();
@@ -28,15 +35,39 @@ export async function seedCounts(
 }
 
 /**
- * The stored count of a counter over the dumped items (every hour and shard added): a metric is stored as
- * its provider breakdown only, so for `sends` this adds the `sends|provider|*` items up, as readers do.
+ * The stored count of a counter over the dumped items, as readers count it: each hour the union of its
+ * sketches wherever they are (its own items on every shard, its entries in combined items), hours added.
+ * A metric is stored as its provider breakdown only, so for `sends` this adds the `sends|provider|*` up.
  */
 export function storedTotal(items: readonly Record<string, unknown>[], name: string, campaignKey = 'COUNT#'): number {
-  return items
-    .filter((item) => String(item.pk).startsWith(campaignKey))
-    .filter((item) => {
-      const stored = counterOfSortKey(String(item.sk)).name;
-      return name.includes('|') ? stored === name : stored.startsWith(providerCounter(name, ''));
-    })
-    .reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+  const matches = (stored: string) => (name.includes('|') ? stored === name : stored.startsWith(providerCounter(name, '')));
+  const byCounterHour = new Map<string, { sketches: DistinctSketch[]; count: number }>();
+  const add = (key: string, sketch: DistinctSketch | null, count: number) => {
+    const held = byCounterHour.get(key) ?? { sketches: [], count: 0 };
+    if (sketch) held.sketches.push(sketch);
+    held.count += count;
+    byCounterHour.set(key, held);
+  };
+  for (const item of items) {
+    if (!String(item.pk).startsWith(campaignKey)) continue;
+    const { hour, name: stored } = counterOfSortKey(String(item.sk));
+    const at = `${String(item.pk)}\u0000${hour}`;
+    if (stored === COMBINED_COUNTERS) {
+      const held = (item.counters ?? {}) as Record<string, unknown>;
+      for (const [counter, bytes] of Object.entries(held))
+        if (matches(counter) && bytes instanceof Uint8Array) add(`${at}\u0000${counter}`, decodeSketch(bytes), 0);
+    } else if (matches(stored)) {
+      // Seeded items carry a count with an empty sketch: their count stands in for it.
+      const sketch = item.sketch instanceof Uint8Array ? decodeSketch(item.sketch) : null;
+      add(
+        `${at}\u0000${stored}`,
+        sketch && estimateDistinct(sketch) > 0 ? sketch : null,
+        sketch && estimateDistinct(sketch) > 0 ? 0 : Number(item.count ?? 0),
+      );
+    }
+  }
+  let total = 0;
+  for (const { sketches, count } of byCounterHour.values())
+    total += count + (sketches.length > 0 ? estimateDistinct(unionSketches(sketches)) : 0);
+  return total;
 }

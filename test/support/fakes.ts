@@ -1,10 +1,13 @@
 import { VersionConflictError } from '../../shared/app/errors.js';
 import {
+  combinedIdKey,
   counterIdKey,
   softBounceWindowOf,
   type AddressRepository,
   type CampaignCounterRepository,
+  type CombinedId,
   type CounterId,
+  type StoredCombined,
   type StoredCounter,
   type DeadLetterSink,
   type DeliveryDelayItem,
@@ -18,7 +21,16 @@ import {
   type SoftBounceItem,
   type SoftBounceWindow,
 } from '../../shared/app/ports.js';
-import { estimateDistinct, providerCounter, type AddressState, type DistinctSketch, type HistoryEntry } from '../../shared/domain/index.js';
+import {
+  encodeSketch,
+  estimateDistinct,
+  providerCounter,
+  unionSketches,
+  type AddressState,
+  type CombinedCounters,
+  type DistinctSketch,
+  type HistoryEntry,
+} from '../../shared/domain/index.js';
 
 /** In-memory ports that record every call, for use-case tests. */
 export class FakeAddresses implements AddressRepository {
@@ -124,6 +136,46 @@ export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRe
     this.counters.set(counterIdKey(id), { id, sketch, version: expectedVersion + 1 });
     return true;
   }
+  /** Combined items of small counters, by `combinedIdKey`. */
+  readonly combined = new Map<string, { id: CombinedId; stored: StoredCombined }>();
+  /** Size budget of a combined item, in sketch bytes plus the counter names (the adapter's is DynamoDB's 1 KB). */
+  combinedBudget = 1000;
+  async readCombined(ids: readonly CombinedId[]) {
+    if (this.failing) throw new Error('counter read failed');
+    const found = new Map<string, StoredCombined>();
+    for (const id of ids) {
+      const held = this.combined.get(combinedIdKey(id));
+      if (held) found.set(combinedIdKey(id), held.stored);
+    }
+    return found;
+  }
+  async writeCombined(id: CombinedId, combined: CombinedCounters, expectedVersion: number) {
+    if (this.failing) throw new Error('counter write failed');
+    this.writes++;
+    const held = this.combined.get(combinedIdKey(id));
+    if ((held?.stored.version ?? 0) !== expectedVersion) return false;
+    this.combined.set(combinedIdKey(id), {
+      id,
+      stored: { sketches: new Map(combined.sketches), out: [...combined.out], version: expectedVersion + 1 },
+    });
+    return true;
+  }
+  combinedFits(_id: CombinedId, combined: CombinedCounters) {
+    let bytes = combined.out.reduce((sum, name) => sum + name.length, 0);
+    for (const [name, sketch] of combined.sketches) bytes += name.length + encodeSketch(sketch).length;
+    return bytes <= this.combinedBudget;
+  }
+  /** Every stored sketch of a counter, by hour: its own items (every shard) and its entries in combined items. */
+  sketchesByHour(name: string): Map<string, DistinctSketch[]> {
+    const byHour = new Map<string, DistinctSketch[]>();
+    const add = (hour: string, sketch: DistinctSketch) => byHour.set(hour, [...(byHour.get(hour) ?? []), sketch]);
+    for (const { id, sketch } of this.counters.values()) if (id.name === name) add(id.hour, sketch);
+    for (const { id, stored } of this.combined.values()) {
+      const sketch = stored.sketches.get(name);
+      if (sketch) add(id.hour, sketch);
+    }
+    return byHour;
+  }
   async markActive(campaign: string, hour: string) {
     this.active.add(`${hour}#${campaign}`);
   }
@@ -138,12 +190,21 @@ export class FakeCampaigns implements CampaignCounterRepository, DeliveryDelayRe
   async putDelay(item: DeliveryDelayItem) {
     this.delays.push(item);
   }
-  /** A counter's total over hours and shards; a metric is the sum of its provider breakdown (it is not stored). */
+  /**
+   * A counter's total over hours, as readers see it: each hour the union of its sketches wherever they
+   * are (items and shards); a metric is the sum of its provider breakdown (it is not stored).
+   */
   total(name: string): number {
-    let sum = 0;
     const breakdown = providerCounter(name, '');
-    for (const { id, sketch } of this.counters.values())
-      if (id.name === name || (!name.includes('|') && id.name.startsWith(breakdown))) sum += estimateDistinct(sketch);
+    const names = new Set<string>([name]);
+    if (!name.includes('|')) {
+      for (const { id } of this.counters.values()) if (id.name.startsWith(breakdown)) names.add(id.name);
+      for (const { stored } of this.combined.values())
+        for (const held of stored.sketches.keys()) if (held.startsWith(breakdown)) names.add(held);
+    }
+    let sum = 0;
+    for (const counter of names)
+      for (const sketches of this.sketchesByHour(counter).values()) sum += estimateDistinct(unionSketches(sketches));
     return sum;
   }
 }

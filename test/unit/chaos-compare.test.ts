@@ -152,4 +152,31 @@ describe('counter shards in the chaos comparison', () => {
       expect.stringMatching(/^campaigns COUNT#c 2026-11-30T09#sends: sketch clean=/),
     ]);
   });
+
+  it('compares a counter the same whether a combined item or its own item holds it', () => {
+    const combined = (shardNo: number, counters: Record<string, number[]>, out: string[] = []) => ({
+      table: 'campaigns',
+      pk: 'COUNT#c',
+      sk: `2026-11-30T09#*#${shardNo}`,
+      counters: Object.fromEntries(
+        Object.entries(counters).map(([name, hashes]) => [name, encodeSketch(addToSketch(EMPTY_SKETCH, hashes))]),
+      ),
+      out,
+      version: 3,
+    });
+    const own = {
+      table: 'campaigns',
+      pk: 'COUNT#c',
+      sk: '2026-11-30T09#sends#0',
+      sketch: encodeSketch(addToSketch(EMPTY_SKETCH, [1, 2, 3])),
+      count: 3,
+      version: 1,
+    };
+    const clean = [combined(0, { sends: [1, 2, 3], deliveries: [1] })];
+    expect(compareRuns(clean, [combined(0, { sends: [1], deliveries: [1] }, ['sends']), own]).differences).toEqual([]);
+    expect(compareRuns(clean, [combined(0, { deliveries: [1] }, ['sends']), combined(5, { sends: [2, 3] }), own]).differences).toEqual([]);
+    expect(compareRuns(clean, [combined(0, { sends: [1, 2, 3] })]).differences).toEqual([
+      expect.stringMatching(/^campaigns COUNT#c 2026-11-30T09#deliveries: missing/),
+    ]);
+  });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addToSketch,
   counterUpdates,
+  EMPTY_SKETCH,
+  estimateDistinct,
   eventHash,
+  EXACT_LIMIT,
+  NO_COMBINED,
+  planCombined,
+  type CombinedCounters,
   hourOf,
   metricOf,
   parseNotification,
@@ -73,5 +80,65 @@ describe('counterUpdates', () => {
     );
     expect(counterUpdates([{ outcome: late[0] as RecipientOutcome, sourceId: 'r' }])[0]?.hour).toBe('2026-11-20T10');
     expect(hourOf('not a time')).toBe('unknown');
+  });
+});
+
+describe('planCombined', () => {
+  const hashes = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+  /** Fits while the item holds at most `limit` hashes in all. */
+  const upTo =
+    (limit: number) =>
+    ({ sketches }: CombinedCounters): boolean =>
+      [...sketches.values()].reduce((sum, sketch) => sum + (sketch.kind === 'exact' ? sketch.hashes.length : limit + 1), 0) <= limit;
+
+  it('adds small counters to the item, and a replay changes nothing', () => {
+    const plan = planCombined(
+      NO_COMBINED,
+      new Map([
+        ['sends|provider|gmail', hashes(1, 3)],
+        ['deliveries|provider|gmail', hashes(1, 2)],
+      ]),
+      upTo(50),
+    );
+    expect(plan.changed).toBe(true);
+    expect(plan.own.size).toBe(0);
+    expect([...plan.combined.sketches.keys()]).toEqual(['sends|provider|gmail', 'deliveries|provider|gmail']);
+    const replay = planCombined(plan.combined, new Map([['sends|provider|gmail', hashes(2, 2)]]), upTo(50));
+    expect(replay.changed).toBe(false);
+    expect(replay.own.size).toBe(0);
+  });
+
+  it('sends the events of a counter already out to its own item, leaving the item as it was', () => {
+    const stored = { sketches: new Map([['a', addToSketch(EMPTY_SKETCH, [1])]]), out: ['big'] };
+    const plan = planCombined(stored, new Map([['big', hashes(10, 5)]]), upTo(50));
+    expect(plan.changed).toBe(false);
+    expect(plan.movedOut).toEqual([]);
+    expect(plan.own.get('big')).toEqual(addToSketch(EMPTY_SKETCH, hashes(10, 5)));
+  });
+
+  it('moves out a counter past the exact limit, with every event it held', () => {
+    const stored = { sketches: new Map([['sends|provider|gmail', addToSketch(EMPTY_SKETCH, hashes(0, EXACT_LIMIT))]]), out: [] };
+    const plan = planCombined(stored, new Map([['sends|provider|gmail', [EXACT_LIMIT]]]), () => true);
+    expect(plan.movedOut).toEqual(['sends|provider|gmail']);
+    expect(plan.combined).toEqual({ sketches: new Map(), out: ['sends|provider|gmail'] });
+    expect(plan.changed).toBe(true);
+    expect(estimateDistinct(plan.own.get('sends|provider|gmail') ?? EMPTY_SKETCH)).toBeGreaterThan(EXACT_LIMIT);
+  });
+
+  it('moves the largest counters out until the item fits, exact ones staying exact', () => {
+    const plan = planCombined(
+      NO_COMBINED,
+      new Map([
+        ['small', hashes(0, 5)],
+        ['large', hashes(100, 30)],
+        ['middle', hashes(200, 20)],
+      ]),
+      upTo(20),
+    );
+    expect(plan.movedOut).toEqual(['large', 'middle']);
+    expect([...plan.combined.sketches.keys()]).toEqual(['small']);
+    expect(plan.combined.out).toEqual(['large', 'middle']);
+    expect(plan.own.get('large')).toEqual(addToSketch(EMPTY_SKETCH, hashes(100, 30)));
+    expect(plan.own.get('middle')?.kind).toBe('exact');
   });
 });

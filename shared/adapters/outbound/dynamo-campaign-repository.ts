@@ -11,9 +11,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
 import {
+  combinedIdKey,
   counterIdKey,
   type CampaignCounterRepository,
   type CampaignPeriod,
+  type CombinedId,
   type CampaignReader,
   type CataloguePage,
   type CounterId,
@@ -21,6 +23,7 @@ import {
   type DeliveryDelayItem,
   type DeliveryDelayRepository,
   type HourTotals,
+  type StoredCombined,
   type StoredCounter,
 } from '../../app/ports.js';
 import {
@@ -33,14 +36,18 @@ import {
   mergeTotals,
   sumCounters,
   unionSketches,
+  type CombinedCounters,
   type CounterTotals,
   type DistinctSketch,
   type StoredCount,
 } from '../../domain/index.js';
+import { dynamoItemBytes, WRITE_UNIT_BYTES } from './item-size.js';
 import {
   activeKey,
   catalogueKey,
   catalogueOfSortKey,
+  combinedKey,
+  COMBINED_COUNTERS,
   counterKey,
   counterOfSortKey,
   counterSpan,
@@ -72,6 +79,28 @@ function mergedShards(name: string, shards: readonly CounterShard[]): StoredCoun
   const estimated =
     shards.some((shard) => shard.sketch !== null && isEncodedEstimate(shard.sketch)) || (shards.length > 1 && count > EXACT_LIMIT);
   return { name, count, estimated };
+}
+
+/** The attribute of a combined item that maps counter names to their sketches. */
+const COMBINED_ATTRIBUTE = 'counters';
+
+function combinedItem(id: CombinedId, combined: CombinedCounters): Record<string, unknown> {
+  return {
+    ...combinedKey(id.campaign, id.hour, id.shard),
+    [COMBINED_ATTRIBUTE]: Object.fromEntries([...combined.sketches].map(([name, sketch]) => [name, encodeSketch(sketch)])),
+    out: [...combined.out],
+  };
+}
+
+/** A stored combined item's counters (a sketch that does not decode throws, as an own item's does: never rewritten without it). */
+function combinedOf(item: Record<string, unknown>): CombinedCounters {
+  const held = item[COMBINED_ATTRIBUTE];
+  const sketches = new Map<string, DistinctSketch>();
+  if (held !== null && typeof held === 'object') {
+    for (const [name, bytes] of Object.entries(held)) if (bytes instanceof Uint8Array) sketches.set(name, decodeSketch(bytes));
+  }
+  const out = Array.isArray(item.out) ? item.out.filter((name): name is string => typeof name === 'string') : [];
+  return { sketches, out };
 }
 
 /** Every hour from `fromHour` to `toHour` inclusive (`YYYY-MM-DDTHH`). */
@@ -111,16 +140,42 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   }
 
   async writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number): Promise<boolean> {
+    return this.putVersioned(
+      { ...counterKey(id.campaign, id.hour, id.name, id.shard), sketch: encodeSketch(sketch), count: estimate },
+      expectedVersion,
+    );
+  }
+
+  async readCombined(
+    ids: readonly CombinedId[],
+    read: { readonly recent: boolean } = { recent: false },
+  ): Promise<Map<string, StoredCombined>> {
+    const keyOf = (id: CombinedId) => combinedKey(id.campaign, id.hour, id.shard);
+    const items = await batchGetAll(this.client, this.tableName, ids.map(keyOf), undefined, { consistent: !read.recent });
+    const byKey = new Map(ids.map((id) => [`${keyOf(id).pk}\u0000${keyOf(id).sk}`, id]));
+    const stored = new Map<string, StoredCombined>();
+    for (const item of items) {
+      const id = byKey.get(`${String(item.pk)}\u0000${String(item.sk)}`);
+      if (id) stored.set(combinedIdKey(id), { ...combinedOf(item), version: Number(item.version) });
+    }
+    return stored;
+  }
+
+  async writeCombined(id: CombinedId, combined: CombinedCounters, expectedVersion: number): Promise<boolean> {
+    return this.putVersioned(combinedItem(id, combined), expectedVersion);
+  }
+
+  combinedFits(id: CombinedId, combined: CombinedCounters): boolean {
+    return dynamoItemBytes({ ...combinedItem(id, combined), version: 1_000_000 }) <= WRITE_UNIT_BYTES;
+  }
+
+  /** Puts the item with `version` one past `expectedVersion`, only if the stored one is that (0: none). */
+  private async putVersioned(item: Record<string, unknown>, expectedVersion: number): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...counterKey(id.campaign, id.hour, id.name, id.shard),
-            sketch: encodeSketch(sketch),
-            count: estimate,
-            version: expectedVersion + 1,
-          },
+          Item: { ...item, version: expectedVersion + 1 },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -336,7 +391,10 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': counterKey(campaign, '', '').pk, ':from': span.from, ':to': span.to },
         ...(withSketches
-          ? { ProjectionExpression: 'sk, #count, sketch', ExpressionAttributeNames: { '#count': 'count' } }
+          ? {
+              ProjectionExpression: 'sk, #count, sketch, #counters',
+              ExpressionAttributeNames: { '#count': 'count', '#counters': COMBINED_ATTRIBUTE },
+            }
           : { ProjectionExpression: 'sk' }),
       },
     );
@@ -344,6 +402,14 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       for (const item of page.Items ?? []) {
         const { hour, name } = counterOfSortKey(String(item.sk));
         if (!wanted.has(hour)) continue;
+        if (name === COMBINED_COUNTERS) {
+          // Each counter of the combined item is one more shard of that counter to the readers.
+          if (!withSketches) yield { hour, name, count: 0, sketch: null };
+          for (const [counter, sketch] of combinedOf(item).sketches) {
+            yield { hour, name: counter, count: estimateDistinct(sketch), sketch: encodeSketch(sketch) };
+          }
+          continue;
+        }
         yield {
           hour,
           name,

@@ -71,9 +71,13 @@ export const ADDRESS_TABLE: TableDescription = {
 
 /**
  * Campaign table:
- * - `COUNT#<campaign>` / `<hour>#<counter name>#<shard>`: one shard of a campaign-hour counter, a
- *   distinct-count sketch (`sketch`, its estimate `count`, and `version` for conditional writes). One
- *   Query (`sk BETWEEN`) reads a campaign's counters over any span of hours; shards merge by union;
+ * - `COUNT#<campaign>` / `<hour>#*#<shard>`: the small counters of a campaign-hour in one item
+ *   (`counters`: counter name to exact sketch; `out`: the names that live in items of their own;
+ *   `version`), kept within one write unit (1 KB);
+ * - `COUNT#<campaign>` / `<hour>#<counter name>#<shard>`: a counter grown out of the combined item (or
+ *   written before it existed), a distinct-count sketch (`sketch`, its estimate `count`, `version`). One
+ *   Query (`sk BETWEEN`) reads a campaign's counters over any span of hours; readers union a counter's
+ *   sketches wherever they are (both items, every shard);
  * - `ACTIVE#<hour>` / `<campaign>`: the campaigns active in an hour;
  * - `DELAY#<domain>` / `<occurredAt>#<eventId>`: SES delivery delays per receiving domain (TTL);
  * - `CAMPAIGN#<campaign>` / `PAUSE`: the campaign is paused (present) or not (absent); sends and retries wait;
@@ -111,6 +115,9 @@ export const counterKey = (campaign: string, hour: string, name: string, shard =
   pk: `COUNT#${campaign}`,
   sk: `${hour}#${name}#${shard}`,
 });
+/** The counter name of a campaign-hour's combined item (no counter is named `*`). */
+export const COMBINED_COUNTERS = '*';
+export const combinedKey = (campaign: string, hour: string, shard: number) => counterKey(campaign, hour, COMBINED_COUNTERS, shard);
 /** The hour, counter name and shard of a counter's sort key (names may hold `#`: the hour has none). */
 export function counterOfSortKey(sk: string): { hour: string; name: string; shard: number } {
   const first = sk.indexOf('#');
