@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
+import { onceMarked, type MigrationMarker } from './local-migration.js';
 import { forEachLimited } from '../../app/concurrency.js';
 import { InvalidCursorError, VersionConflictError } from '../../app/errors.js';
 import { softBounceWindowOf } from '../../app/ports.js';
@@ -293,49 +294,48 @@ export class DynamoAddressRepository implements AddressRepository {
 }
 
 /** Marks an address table whose records all carry their status index key (`statusShard`). */
-const STATUS_SHARDS_MARKER = { pk: 'LAYOUT', sk: 'STATUS-SHARDS#1' };
+const STATUS_SHARDS_MARKER: MigrationMarker = { pk: 'LAYOUT', sk: 'STATUS-SHARDS#1' };
 
 /**
  * For a local data folder written before the status index was sharded: gives every record its
  * `statusShard`, once (a marker item records that it ran), so old records are listed. A scan: for the
  * local runtime's own tables, never a deployed table. Resolves with how many records it changed.
  */
-export async function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  const marked = await client.send(new GetCommand({ TableName: tableName, Key: STATUS_SHARDS_MARKER, ConsistentRead: true }));
-  if (marked.Item) return 0;
-  let changed = 0;
-  const pages = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      FilterExpression: 'sk = :state AND attribute_not_exists(statusShard)',
-      ExpressionAttributeValues: { ':state': 'STATE' },
-      ProjectionExpression: 'pk, sk, email, #status',
-      ExpressionAttributeNames: { '#status': 'status' },
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: 'SET statusShard = :shard',
-            // A record rewritten meanwhile carries its own (for its new status).
-            ConditionExpression: 'attribute_not_exists(statusShard) AND #status = :status',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':shard': statusShardOf(String(item.status), String(item.email)), ':status': item.status },
-          }),
-        )
-        .then(
-          () => changed++,
-          (error: unknown) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          },
-        );
+export function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  return onceMarked(client, tableName, STATUS_SHARDS_MARKER, async () => {
+    let changed = 0;
+    const pages = paginateScan(
+      { client },
+      {
+        TableName: tableName,
+        FilterExpression: 'sk = :state AND attribute_not_exists(statusShard)',
+        ExpressionAttributeValues: { ':state': 'STATE' },
+        ProjectionExpression: 'pk, sk, email, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        await client
+          .send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET statusShard = :shard',
+              // A record rewritten meanwhile carries its own (for its new status).
+              ConditionExpression: 'attribute_not_exists(statusShard) AND #status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':shard': statusShardOf(String(item.status), String(item.email)), ':status': item.status },
+            }),
+          )
+          .then(
+            () => changed++,
+            (error: unknown) => {
+              if (!(error instanceof ConditionalCheckFailedException)) throw error;
+            },
+          );
+      }
     }
-  }
-  await client.send(new PutCommand({ TableName: tableName, Item: STATUS_SHARDS_MARKER }));
-  return changed;
+    return changed;
+  });
 }

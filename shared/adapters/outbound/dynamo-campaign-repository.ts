@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
+import { onceMarked, type MigrationMarker } from './local-migration.js';
 import {
   combinedIdKey,
   counterIdKey,
@@ -440,7 +441,7 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
 }
 
 /** Marks a campaign table whose counters are on the one-Query layout (`COUNT#<campaign>` / `<hour>#<name>#<shard>`). */
-const LAYOUT_MARKER = { pk: 'LAYOUT', sk: 'COUNTERS#2' };
+const LAYOUT_MARKER: MigrationMarker = { pk: 'LAYOUT', sk: 'COUNTERS#2' };
 
 /**
  * For a local data folder written before counters were keyed per campaign: moves every counter item
@@ -448,79 +449,77 @@ const LAYOUT_MARKER = { pk: 'LAYOUT', sk: 'COUNTERS#2' };
  * item records that it ran). A scan: for the local runtime's own tables, never a deployed table.
  * Resolves with how many counters moved.
  */
-export async function migrateLocalCounterKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  const marked = await client.send(new GetCommand({ TableName: tableName, Key: LAYOUT_MARKER, ConsistentRead: true }));
-  if (marked.Item) return 0;
-  let moved = 0;
-  const pages = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      FilterExpression: 'begins_with(pk, :count) AND NOT contains(sk, :hash)',
-      ExpressionAttributeValues: { ':count': 'COUNT#', ':hash': '#' },
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      const oldPk = String(item.pk);
-      const cut = oldPk.lastIndexOf('#');
-      const campaign = oldPk.slice('COUNT#'.length, cut);
-      const { pk: _pk, sk: _sk, ...fields } = item;
-      await client
-        .send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...fields, ...counterKey(campaign, oldPk.slice(cut + 1), String(item.sk)) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        )
-        .catch((error: unknown) => {
-          // Moved by a run that stopped before the marker: the old item only remains to delete.
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
-      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
-      moved++;
+export function migrateLocalCounterKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  return onceMarked(client, tableName, LAYOUT_MARKER, async () => {
+    let moved = 0;
+    const pages = paginateScan(
+      { client },
+      {
+        TableName: tableName,
+        FilterExpression: 'begins_with(pk, :count) AND NOT contains(sk, :hash)',
+        ExpressionAttributeValues: { ':count': 'COUNT#', ':hash': '#' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const oldPk = String(item.pk);
+        const cut = oldPk.lastIndexOf('#');
+        const campaign = oldPk.slice('COUNT#'.length, cut);
+        const { pk: _pk, sk: _sk, ...fields } = item;
+        await client
+          .send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...fields, ...counterKey(campaign, oldPk.slice(cut + 1), String(item.sk)) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
+          .catch((error: unknown) => {
+            // Moved by a run that stopped before the marker: the old item only remains to delete.
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          });
+        await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+        moved++;
+      }
     }
-  }
-  await client.send(new PutCommand({ TableName: tableName, Item: LAYOUT_MARKER }));
-  return moved;
+    return moved;
+  });
 }
 
 /** Marks a campaign table whose campaigns all have a period item and a catalogue entry. */
-const PERIODS_MARKER = { pk: 'LAYOUT', sk: 'PERIODS#1' };
+const PERIODS_MARKER: MigrationMarker = { pk: 'LAYOUT', sk: 'PERIODS#1' };
 
 /**
  * For a local data folder written before campaigns had periods: records each counted campaign's
  * first and last hours (so old campaigns are listed), once (a marker item records that it ran).
  * A scan: for the local runtime's own tables, never a deployed table. Resolves with how many campaigns.
  */
-export async function backfillLocalCampaignPeriods(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  const marked = await client.send(new GetCommand({ TableName: tableName, Key: PERIODS_MARKER, ConsistentRead: true }));
-  if (marked.Item) return 0;
-  const spans = new Map<string, { first: string; last: string }>();
-  const pages = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      FilterExpression: 'begins_with(pk, :count)',
-      ExpressionAttributeValues: { ':count': 'COUNT#' },
-      ProjectionExpression: 'pk, sk',
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      const campaign = String(item.pk).slice('COUNT#'.length);
-      const { hour } = counterOfSortKey(String(item.sk));
-      if (!isHour(hour)) continue;
-      const span = spans.get(campaign);
-      spans.set(campaign, { first: span && span.first < hour ? span.first : hour, last: span && span.last > hour ? span.last : hour });
+export function backfillLocalCampaignPeriods(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  return onceMarked(client, tableName, PERIODS_MARKER, async () => {
+    const spans = new Map<string, { first: string; last: string }>();
+    const pages = paginateScan(
+      { client },
+      {
+        TableName: tableName,
+        FilterExpression: 'begins_with(pk, :count)',
+        ExpressionAttributeValues: { ':count': 'COUNT#' },
+        ProjectionExpression: 'pk, sk',
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const campaign = String(item.pk).slice('COUNT#'.length);
+        const { hour } = counterOfSortKey(String(item.sk));
+        if (!isHour(hour)) continue;
+        const span = spans.get(campaign);
+        spans.set(campaign, { first: span && span.first < hour ? span.first : hour, last: span && span.last > hour ? span.last : hour });
+      }
     }
-  }
-  const repository = new DynamoCampaignRepository(client, tableName);
-  for (const [campaign, span] of spans) {
-    await repository.recordPeriod(campaign, span.last);
-    await repository.recordPeriod(campaign, span.first);
-  }
-  await client.send(new PutCommand({ TableName: tableName, Item: PERIODS_MARKER }));
-  return spans.size;
+    const repository = new DynamoCampaignRepository(client, tableName);
+    for (const [campaign, span] of spans) {
+      await repository.recordPeriod(campaign, span.last);
+      await repository.recordPeriod(campaign, span.first);
+    }
+    return spans.size;
+  });
 }
