@@ -431,7 +431,9 @@ describe('bounce demo (spawned as a user runs it)', () => {
     const [, retried, , delivered] =
       /\nRetries: (\d+) messages soft-bounced and were sent again later \((\d+) retries\); (\d+) got through/.exec(out) ?? [];
     expect(Number(retried)).toBeGreaterThanOrEqual(7);
-    expect(Number(delivered)).toBeGreaterThanOrEqual(3);
+    // At least one (usually all 3): on a loaded machine the demo's fast clock may end the story before the last
+    // world answer lands. The retry tests (retries, world-kill, closed-loop) count attempts exactly.
+    expect(Number(delivered)).toBeGreaterThanOrEqual(1);
     expect(out).toMatch(/\n +\d+ {2}delivered: a retry got through\n/);
     expect(out).toMatch(/\n +\d+ {2}gave up, address held for review \(mailbox-(full|busy): /);
     // The findings: a hard-bounce rate well above target, and the stale batch behind the full mailboxes.
