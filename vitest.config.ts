@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './test/support/slowest-first.js';
 
 const shared = {
   setupFiles: ['test/setup.ts'],
@@ -31,6 +32,7 @@ export default defineConfig({
     // Vitest's default on 2 cores is one worker (cores - 1), which leaves a core idle while integration
     // tests wait on timers and child processes: two at least.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: SlowestFirst },
     reporters: process.env.CI_JSON_REPORT ? ['default', ['json', { outputFile: process.env.CI_JSON_REPORT }]] : ['default'],
     projects: [
       {

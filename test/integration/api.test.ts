@@ -73,8 +73,8 @@ describe('the API over HTTP on the local server', () => {
     expect((await get(`/suppressions/${'n'.repeat(400)}@example.com`)).status).toBe(400);
   });
 
-  it('walks a 2,500-address list page by page with no duplicate and no gap', async () => {
-    const emails = Array.from({ length: 2500 }, (_, i) => `walk${String(i).padStart(4, '0')}@pages.example`);
+  it('walks a 600-address list page by page with no duplicate and no gap', async () => {
+    const emails = Array.from({ length: 600 }, (_, i) => `walk${String(i).padStart(4, '0')}@pages.example`);
     for (let i = 0; i < emails.length; i += 50) {
       await Promise.all(
         emails.slice(i, i + 50).map(async (email, j) => {
@@ -97,7 +97,7 @@ describe('the API over HTTP on the local server', () => {
       let pages = 0;
       do {
         const { status, body } = await get(
-          `/suppressions?campaign=walk&limit=97${query}${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`,
+          `/suppressions?campaign=walk&limit=23${query}${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`,
         );
         expect(status).toBe(200);
         seen.push(...(body.items as { email: string }[]).map((item) => item.email));
@@ -107,9 +107,9 @@ describe('the API over HTTP on the local server', () => {
       return { seen, pages };
     };
     const all = await walk('&status=suppressed');
-    expect(all.seen.length).toBe(2500);
-    expect(new Set(all.seen).size).toBe(2500);
-    expect(all.pages).toBe(26);
+    expect(all.seen.length).toBe(600);
+    expect(new Set(all.seen).size).toBe(600);
+    expect(all.pages).toBe(27);
     const complaints = await walk('&reason=complaint');
     expect(complaints.seen.length).toBe(emails.filter((_, i) => i % 3 === 0).length);
     expect(new Set(complaints.seen).size).toBe(complaints.seen.length);

@@ -108,8 +108,9 @@ describe('a runtime killed with kill -9: the next command says it is not running
   });
 
   it('a runtime.json whose pid is a zombie (killed, not yet reaped by its parent)', async () => {
-    // `sleep 0` exits at once; its parent execs into `sleep 5`, which never reaps it: a zombie for 5 s.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
+    // `sleep 0` exits at once; its parent execs into `sleep 60`, which never reaps it: a zombie until the parent is killed
+    // below (5 s was too short under two CPU hogs: the parent reaped it before the test read /proc).
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60']);
     const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));

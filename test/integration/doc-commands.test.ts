@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, startBounce, type StartedRuntime } from '../support/cli.js';
 import { projectRoot } from '../support/corpus.js';
 import { docCommands, outputMismatches, type DocCommand } from '../support/doc-commands.js';
+import { notificationsSettled } from '../support/runtime-process.js';
 
 /** README.md first, then docs/ by name: the order a reader meets the samples in, and the order they run in. */
 const files = [
@@ -105,9 +106,9 @@ describe('every command the README and docs/ show runs as shown', () => {
         expect(result.status, where).toBe(sample.expectedStatus);
         expect(outputMismatches(sample.expectedOutput, result.output), where).toEqual([]);
         // The pipeline is asynchronous: what `ingest` published is classified a moment later, as a reader
-        // typing the next command would find it.
-        if (/^(?:\.\/|npx )?bounce (?:ingest|import|send)\b/.test(sample.command))
-          await new Promise((resolve) => setTimeout(resolve, 2000));
+        // typing the next command would find it (until its queue is empty, not a fixed pause).
+        if (runtime && /^(?:\.\/|npx )?bounce (?:ingest|import|send)\b/.test(sample.command))
+          expect(await notificationsSettled(runtime.file), `${where}: still queued after 20 s`).toBe(true);
       }
     },
     // ~1 s a command on a busy 2-core machine; a file holds up to a dozen.

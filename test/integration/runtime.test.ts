@@ -163,7 +163,7 @@ describe('local runtime, health job', () => {
     try {
       const now = new Date();
       // The demo's campaign: its cast has the 10 dead mailboxes a hard-bounce verdict needs.
-      const events = demoCampaign(400, 7).flatMap((recipient, i) => eventsFor(recipient, 'spring-sale', i, now));
+      const events = demoCampaign(100, 7).flatMap((recipient, i) => eventsFor(recipient, 'spring-sale', i, now));
       const file = join(dataDir, 'campaign.jsonl');
       writeFileSync(file, `${events.join('\n')}\n`);
       const { io } = capture();

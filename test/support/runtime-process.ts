@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { RuntimeFile } from '../../local/runtime-file.js';
+import { GetQueueAttributesCommand, SQSClient, type QueueAttributeName } from '@aws-sdk/client-sqs';
+import { clientConfigFor, type RuntimeFile } from '../../local/runtime-file.js';
 import { projectRoot } from './corpus.js';
 
 /** `bounce start` as a separate process on a data folder (persisted), to be killed like a real one. */
@@ -67,4 +68,32 @@ export async function suppressedAddresses(apiUrl: string): Promise<string[]> {
     token = page.nextToken;
   } while (token);
   return found;
+}
+
+const WAITING = [
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+] as const satisfies readonly QueueAttributeName[];
+
+/**
+ * Until the runtime has classified everything on its notifications queue (none visible, in flight or
+ * delayed), polling: what a published notification changes is then in the tables. False on timeout.
+ */
+export async function notificationsSettled(file: RuntimeFile, timeoutMs = 20_000): Promise<boolean> {
+  const sqs = new SQSClient({ ...clientConfigFor(file, 'sqs'), useQueueUrlAsEndpoint: false });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    do {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: file.queues.notifications, AttributeNames: [...WAITING] }),
+      );
+      const waiting = WAITING.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0);
+      if (waiting === 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    return false;
+  } finally {
+    sqs.destroy();
+  }
 }
