@@ -26,7 +26,7 @@ const started = Date.now();
 const progress = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${line}`);
 
 if (process.argv.includes('--world')) {
-  // 1,000 recipients take about N minutes here (docs/guarantees.md, The chaos proof). 600x: an hour of the
+  // 1,000 recipients take about 15 minutes here (docs/guarantees.md, The chaos proof). 600x: an hour of the
   // runtime clock is 6 s, so a restart (seconds) costs a retry story minutes, not its 24-hour window.
   const report = await runWorldChaos({ sends: option('sends', 1000), seed, timeScale: option('time-scale', 600), progress });
   console.log('');
