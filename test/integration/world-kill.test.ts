@@ -1,104 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { sendCommand } from '../../cli/send-command.js';
-import type { RuntimeFile } from '../../local/runtime-file.js';
-import { parseWorldLog, WORLD_FILE } from '../../local/world-log.js';
-import { retryStateFromItem } from '../../shared/adapters/outbound/retry-items.js';
-import { RETRY_SK_PREFIX } from '../../shared/adapters/outbound/tables.js';
 import type { RetryState } from '../../shared/domain/index.js';
-import { startBounce, type StartedRuntime } from '../support/cli.js';
+import { startBounce } from '../support/cli.js';
+import { collectAccepted, ENDED, killWhileEventsPending, retryStates, type Accepted } from '../support/world-chaos.js';
 import { FULL } from '../support/worlds.js';
 
 const SCALE = 3600;
 const ADDRESSES = 40;
 const address = (n: number) => `full${n}@ex6.test`;
-const ENDED = ['delivered', 'skipped', 'gave-up', 'published'];
-
-/** Every message the world accepted, by id: recipient, retry link, when, and the mailbox's answer (from the file's accepted lines). */
-type Accepted = Map<string, { to: string; retryOf: string | null; attempt: string | null; sentAt: string; answer: string }>;
-
-function collectAccepted(dataDir: string, into: Accepted): void {
-  const path = join(dataDir, WORLD_FILE);
-  if (!existsSync(path)) return;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    let entry: {
-      accepted?: string;
-      events?: Array<{
-        event: { eventType?: string; mail?: { timestamp?: string; destination?: string[]; tags?: Record<string, string[]> } };
-      }>;
-    };
-    try {
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      continue;
-    }
-    const mail = entry.events?.[0]?.event.mail;
-    if (!entry.accepted || !mail) continue;
-    into.set(entry.accepted, {
-      to: mail.destination?.[0] ?? '',
-      retryOf: mail.tags?.['retry-of']?.[0] ?? null,
-      attempt: mail.tags?.['retry-attempt']?.[0] ?? null,
-      sentAt: mail.timestamp ?? '',
-      answer: entry.events?.[1]?.event.eventType ?? '',
-    });
-  }
-}
-
-async function retryStates(file: RuntimeFile): Promise<RetryState[]> {
-  const client = new DynamoDBClient({
-    region: file.region,
-    endpoint: file.endpoints.dynamodb,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const dynamo = DynamoDBDocumentClient.from(client);
-  try {
-    const states: RetryState[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.send(
-        new ScanCommand({
-          TableName: file.tables.addresses,
-          FilterExpression: 'begins_with(sk, :retry)',
-          ExpressionAttributeValues: { ':retry': RETRY_SK_PREFIX },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      states.push(...(page.Items ?? []).map((item) => retryStateFromItem(item)));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return states;
-  } finally {
-    client.destroy();
-  }
-}
-
-/**
- * Freezes the runtime (SIGSTOP), reads what its world has on disk, and kills it (SIGKILL) only when
- * the world holds events it promised and has not published yet; otherwise lets it run a moment and
- * tries again. The frozen file is exactly what the kill leaves.
- */
-async function killWhileEventsPending(runtime: StartedRuntime, dataDir: string, minAccepted: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    runtime.child.kill('SIGSTOP');
-    const text = existsSync(join(dataDir, WORLD_FILE)) ? readFileSync(join(dataDir, WORLD_FILE), 'utf8') : '';
-    const accepted = text.split('\n').filter((line) => line.startsWith('{"accepted"')).length;
-    const pending = parseWorldLog(text).pending.size;
-    if (pending > 0 && accepted >= minAccepted) {
-      runtime.child.kill('SIGKILL');
-      await new Promise((resolve) => runtime.child.once('close', resolve));
-      return pending;
-    }
-    runtime.child.kill('SIGCONT');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('the world never had events pending');
-}
 
 describe('kill -9 of a runtime whose mailbox world has events scheduled', () => {
   it('every retry story ends, each response list goes on where it was, and no attempt is sent twice', async () => {

@@ -52,7 +52,7 @@ export function peakRssKb(pid: number | undefined): number {
 }
 
 /** The runtime's queues, seen through SQS's approximate counts. */
-function queueWatch(file: RuntimeFile) {
+export function queueWatch(file: RuntimeFile) {
   const sqs = new SQSClient({ ...clientConfigFor(file, 'sqs'), useQueueUrlAsEndpoint: false });
   const count = async (queueUrl: string) => {
     const { Attributes = {} } = await sqs.send(
