@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Decision } from '../../shared/domain/index.js';
+import { parseNotification, recipientOutcomes, type Decision, type RecipientOutcome } from '../../shared/domain/index.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const sharedCorpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -69,6 +69,13 @@ export const HELD_OUT_LABELLED_SETS = ['unseen-diagnostics-3.jsonl', 'unseen-dia
 
 export function notificationFixture(name: string): unknown {
   return JSON.parse(readFileSync(`${corpusDir}notifications/${name}`, 'utf8'));
+}
+
+/** The recipient outcomes of an SES event notification (a test's fixture: anything else throws). */
+export function outcomesOf(notification: unknown): RecipientOutcome[] {
+  const parsed = parseNotification(notification);
+  if (!parsed.ok || parsed.value.kind !== 'event') throw new Error('fixture did not parse');
+  return recipientOutcomes(parsed.value.event);
 }
 
 export const notificationFixtureNames = (): string[] => readdirSync(`${corpusDir}notifications`).filter((f) => f.endsWith('.json'));

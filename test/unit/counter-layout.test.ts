@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CounterShards, recordCampaignCounters } from '../../shared/app/ingest.js';
 import type { CombinedId, CounterId } from '../../shared/app/ports.js';
-import {
-  parseNotification,
-  recipientOutcomes,
-  type CombinedCounters,
-  type CountedOutcome,
-  type DistinctSketch,
-  type RecipientOutcome,
-} from '../../shared/domain/index.js';
+import { type CombinedCounters, type CountedOutcome, type DistinctSketch } from '../../shared/domain/index.js';
 import { deliveryFor } from '../support/batches.js';
-import { notificationFixture } from '../support/corpus.js';
+import { notificationFixture, outcomesOf } from '../support/corpus.js';
 import { FakeAddresses, FakeCampaigns } from '../support/fakes.js';
-
-function outcomesOf(notification: unknown): RecipientOutcome[] {
-  const parsed = parseNotification(notification);
-  if (!parsed.ok || parsed.value.kind !== 'event') throw new Error('fixture did not parse');
-  return recipientOutcomes(parsed.value.event);
-}
 
 /** Sends of one campaign-hour (`nov-offers`, with batch and source tags): each adds to 3 counters. */
 const sends = (from: number, count: number, domain = 'gmail.com'): CountedOutcome[] =>

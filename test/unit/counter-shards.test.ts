@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CounterShards, recordCampaignCounters } from '../../shared/app/ingest.js';
 import type { CombinedId, CounterId } from '../../shared/app/ports.js';
-import {
-  parseNotification,
-  recipientOutcomes,
-  type CombinedCounters,
-  type DistinctSketch,
-  type RecipientOutcome,
-} from '../../shared/domain/index.js';
+import { type CombinedCounters, type DistinctSketch } from '../../shared/domain/index.js';
 import { FakeAddresses, FakeCampaigns } from '../support/fakes.js';
-import { notificationFixture } from '../support/corpus.js';
-
-function outcomesOf(notification: unknown): RecipientOutcome[] {
-  const parsed = parseNotification(notification);
-  if (!parsed.ok || parsed.value.kind !== 'event') throw new Error('fixture did not parse');
-  return recipientOutcomes(parsed.value.event);
-}
+import { notificationFixture, outcomesOf } from '../support/corpus.js';
 
 describe('CounterShards', () => {
   it('keeps a campaign on shard 0 until it loses a condition, then on another shard, never the one it lost', () => {

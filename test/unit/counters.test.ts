@@ -11,18 +11,10 @@ import {
   type CombinedCounters,
   hourOf,
   metricOf,
-  parseNotification,
-  recipientOutcomes,
   type RecipientOutcome,
 } from '../../shared/domain/index.js';
 import { bounceFor, deliveryFor } from '../support/batches.js';
-import { notificationFixture } from '../support/corpus.js';
-
-function outcomesOf(notification: unknown): RecipientOutcome[] {
-  const parsed = parseNotification(notification);
-  if (!parsed.ok || parsed.value.kind !== 'event') throw new Error('fixture did not parse');
-  return recipientOutcomes(parsed.value.event);
-}
+import { notificationFixture, outcomesOf } from '../support/corpus.js';
 
 describe('metricOf', () => {
   it.each([
