@@ -1,5 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../support/runtime-process.js';
 import { ApiClient } from '../../cli/api-client.js';
 import { campaignsCommand, healthCommand, pauseCommand } from '../../cli/campaign-commands.js';
 import { serveApi, type LocalApiServer } from '../../local/http-server.js';
@@ -36,16 +36,6 @@ afterAll(async () => {
   await server?.close();
   await dynamo?.stop();
 });
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  return { io: { stdin: new PassThrough(), stdout, stderr }, out: () => out, err: () => err };
-}
 
 describe('bounce campaigns', () => {
   it('prints an aligned table, most recently active first', async () => {

@@ -20,7 +20,7 @@ describe('kill -9 of the local runtime', () => {
     writeFileSync(file, `${stream.events.join('\n')}\n`);
 
     const first = await spawnRuntime(dataDir);
-    const { io, stderr } = capture();
+    const { io, err: stderr } = capture();
     expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
     expect(stderr()).toContain(`${stream.events.length} published, 0 failed`);
     first.child.kill('SIGKILL');

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../support/runtime-process.js';
 import { ApiClient } from '../../cli/api-client.js';
 import { campaignsCommand, healthCommand } from '../../cli/campaign-commands.js';
 import { ingestCommand } from '../../cli/ingest-command.js';
@@ -19,16 +19,6 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 let runtime: Runtime;
 let dataDir: string;
 let api: ApiClient;
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  return { io: { stdin: new PassThrough(), stdout, stderr }, out: () => out, err: () => err };
-}
 
 /** Text a command printed: no raw control character but its own line ends, and each of its lines is its own. */
 function expectSafe(text: string): void {

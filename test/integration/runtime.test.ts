@@ -72,7 +72,7 @@ describe('local runtime, end to end', () => {
     ];
     const file = join(dataDir, 'stream.jsonl');
     writeFileSync(file, `${stream.join('\n')}\n`);
-    const { io, stderr } = capture();
+    const { io, err: stderr } = capture();
     expect(await ingestCommand({ sources: [file], dataDir, allowInvalid: true }, io)).toBe(0);
     expect(stderr()).toContain(`${stream.length} published, 0 failed`);
     expect(stderr()).toContain('2 lines were not SES notifications: published anyway');
@@ -143,7 +143,7 @@ describe('local runtime, end to end', () => {
 
     await expect(startRuntime({ port: 0, dataDir, logger: silentLogger })).rejects.toThrow(/already running/);
 
-    const { io, stderr } = capture();
+    const { io, err: stderr } = capture();
     expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
     expect(stderr()).toContain('12 published, 0 failed, 1 SNS subscription message skipped');
 

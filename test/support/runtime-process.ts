@@ -36,13 +36,15 @@ export async function spawnRuntime(dataDir: string, env: Record<string, string> 
   throw new Error(`runtime did not start: ${out}`);
 }
 
+/** A command's io in memory: what it wrote to stdout and stderr. */
 export function capture() {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
+  let out = '';
   let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
-  stdout.resume();
-  return { io: { stdin: new PassThrough(), stdout, stderr }, stderr: () => err };
+  return { io: { stdin: new PassThrough(), stdout, stderr }, out: () => out, err: () => err };
 }
 
 /** A campaign's figures from the runtime's API. */
