@@ -33,8 +33,10 @@ export function kindOf(item: Item): ItemKind {
 export const COMPARED: Readonly<Partial<Record<ItemKind, readonly string[]>>> = {
   // version: how many writes (out-of-order events write a record more often); writtenAt: processing time;
   // lastChange: the history entry of the last write, which depends on arrival order (the entries themselves are compared).
-  // appliedEventIds is compared as a set (it is kept newest-applied first).
-  state: ['version', 'writtenAt', 'lastChange'],
+  // appliedEventIds is compared as a set (it is kept newest-applied first). lastChangePublished: whether the
+  // write marking the change's event published landed; a faulted mark leaves it false, and the record's next
+  // reader publishes the event again (decision events are at least once, tested on their own).
+  state: ['version', 'writtenAt', 'lastChange', 'lastChangePublished'],
   // fromStatus, reason: the record as the event found it. When two events of one address change it (a complaint
   // and a hard bounce), arrival order decides which found the other's change; the final record is compared above.
   history: ['fromStatus', 'reason'],
