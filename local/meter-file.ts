@@ -29,12 +29,19 @@ export async function readDataDirMeter(dataDir: string): Promise<MeterSnapshot |
   return total;
 }
 
-/** Written whole, then renamed: a reader never sees half a file. With the totals, for a person reading it. */
+let meterWrites = 0;
+
+/**
+ * Written whole, then renamed: a reader never sees half a file. Each write has its own temporary file, so two
+ * writes at once (the periodic one and the one on stop) cannot interleave their bytes. With the totals, for a
+ * person reading it.
+ */
 export async function writeMeterFile(path: string, meter: MeterSnapshot): Promise<void> {
   const { sends, sesEvents, notifications } = meterTotals(meter);
   const totals = { sendsRequested: sends, sesEventsPublished: sesEvents, notificationsReceived: notifications };
-  await writeFile(`${path}.tmp`, `${JSON.stringify({ ...meter, totals }, null, 1)}\n`);
-  await rename(`${path}.tmp`, path);
+  const temporary = `${path}.${process.pid}-${(meterWrites += 1)}.tmp`;
+  await writeFile(temporary, `${JSON.stringify({ ...meter, totals }, null, 1)}\n`);
+  await rename(temporary, path);
 }
 
 /** A meter that adds to what `path` holds (counts survive restarts). */
