@@ -2,6 +2,7 @@ import {
   campaignBreakdowns,
   campaignHealth,
   hourOf,
+  dayOfHour,
   isHour,
   LATEST_HOUR,
   EARLIEST_HOUR,
@@ -107,10 +108,11 @@ function decodeListToken(token: string): ListCursor {
     typeof cursor.u === 'string' &&
     (isHour(cursor.s) || cursor.s === EARLIEST_HOUR) &&
     (isHour(cursor.u) || cursor.u === LATEST_HOUR) &&
-    cursor.k.charAt(13) === '#' &&
-    isHour(cursor.k.slice(0, 13)) &&
-    cursor.k.slice(0, 13) >= cursor.s &&
-    cursor.k.slice(0, 13) <= cursor.u;
+    // A catalogue position: `<day>#<campaign>` (or `<hour>#<campaign>`, as entries of the previous layout are keyed).
+    (cursor.k.charAt(10) === '#' || (cursor.k.charAt(13) === '#' && isHour(cursor.k.slice(0, 13)))) &&
+    isHour(`${cursor.k.slice(0, 10)}T00`) &&
+    cursor.k.slice(0, 10) >= dayOfHour(cursor.s) &&
+    cursor.k.slice(0, 10) <= dayOfHour(cursor.u);
   if (!valid) throw new InvalidCursorError();
   return cursor;
 }

@@ -206,11 +206,11 @@ export interface CampaignCounterRepository {
   readCounters(ids: readonly CounterId[], read?: { readonly recent: boolean }): Promise<Map<string, StoredCounter>>;
   /** Writes the sketch and its estimate only if the stored version is `expectedVersion`; false when it is not. */
   writeCounter(id: CounterId, sketch: DistinctSketch, estimate: number, expectedVersion: number): Promise<boolean>;
-  /** Records that a campaign had activity in an hour, so readers never scan. */
+  /** Records that a campaign had activity in an hour, so readers never scan (a write per campaign-day at most). */
   markActive(campaign: string, hour: string): Promise<void>;
   /**
-   * Widens the campaign's period (first and last hours its counters are bucketed in) to this hour
-   * and keeps the catalogue by last activity in step; at most a few writes per campaign-hour.
+   * Moves the campaign's entry in the catalogue by last activity to this hour's day if that is later;
+   * at most a few writes per campaign-day (the period's hours are read from the counters).
    */
   recordPeriod(campaign: string, hour: string): Promise<void>;
 }
@@ -249,11 +249,18 @@ export interface CampaignReader {
   activeHours(campaign: string, hours: readonly string[]): Promise<string[]>;
   /** Every counter of the campaign summed over these hours and all shards, with the error of each estimated sum. */
   totals(campaign: string, hours: readonly string[]): Promise<CounterTotals>;
-  /** The campaigns with activity in any of these hours (one query per hour, never a scan). */
+  /**
+   * The campaigns with activity in any of these hours, and perhaps in the rest of those hours' days
+   * (markers are per day): a query per day, never a scan.
+   */
   campaignsActiveIn(hours: readonly string[]): Promise<string[]>;
   /** The campaign's period, read from its counters (so campaigns counted before the catalogue have one too); null: never counted. */
   period(campaign: string): Promise<CampaignPeriod | null>;
-  /** Up to `limit` campaigns by last activity, newest first, from the catalogue (a range read, never a scan). */
+  /**
+   * Up to `limit` campaigns whose last hour is in the span, newest day of last activity first (newest
+   * hour first within a page), from the catalogue (a range read, never a scan); a page may hold fewer
+   * than `limit` and still have a next one.
+   */
   catalogue(query: {
     readonly sinceHour: string;
     readonly untilHour: string;

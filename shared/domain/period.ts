@@ -13,6 +13,9 @@ export const LATEST_HOUR = '9999-12-31T23';
 /** Whether a text is an hour bucket (`unknown`, the bucket of an unreadable time, is not). */
 export const isHour = (text: string): boolean => HOUR_PATTERN.test(text);
 
+/** The day (`YYYY-MM-DD`, UTC) of an hour bucket. */
+export const dayOfHour = (hour: string): string => hour.slice(0, 10);
+
 /** The hour bucket `hours` hours after (negative: before) an hour bucket. */
 export function addHours(hour: string, hours: number): string {
   return new Date(Date.parse(`${hour}:00:00Z`) + hours * HOUR_MS).toISOString().slice(0, 13);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { capture } from '../support/runtime-process.js';
 import { ApiClient } from '../../cli/api-client.js';
 import { campaignsCommand, healthCommand, pauseCommand } from '../../cli/campaign-commands.js';
 import { serveApi, type LocalApiServer } from '../../local/http-server.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { composeApi, composePauses, documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoCampaignRepository } from '../../shared/adapters/outbound/dynamo-campaign-repository.js';
@@ -79,12 +79,7 @@ describe('bounce campaigns', () => {
 });
 
 describe('the campaign catalogue', () => {
-  it('keeps one entry per campaign at its last hour, and its first hour, whatever order the hours come in', async () => {
-    // A new repository per write: each container's cache is its own.
-    for (const hour of ['2026-10-02T05', '2026-10-03T07', '2026-10-01T00', '2026-10-03T07', '2026-10-02T23'])
-      await new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable).recordPeriod('moving', hour);
-    const page = await repository.catalogue({ sinceHour: '2026-09-01T00', untilHour: '2026-10-31T23', limit: 100 });
-    expect(page.periods).toEqual([{ campaign: 'moving', firstHour: '2026-10-01T00', lastHour: '2026-10-03T07' }]);
+  const catalogueEntries = async (campaign: string) => {
     const entries = await documentClient(dynamo.client).send(
       new QueryCommand({
         TableName: tables.campaignTable,
@@ -92,8 +87,55 @@ describe('the campaign catalogue', () => {
         ExpressionAttributeValues: { ':pk': 'CAMPAIGNS' },
       }),
     );
-    expect((entries.Items ?? []).map((item) => String(item.sk)).filter((sk) => sk.endsWith('#moving'))).toEqual(['2026-10-03T07#moving']);
-    await seedCounts(repository, 'moving', '2026-10-03T07', { sends: 10 });
+    return (entries.Items ?? []).map((item) => String(item.sk)).filter((sk) => sk.endsWith(`#${campaign}`));
+  };
+
+  it('keeps one entry per campaign at the day of its last hour, with its first and last hours, whatever order the hours come in', async () => {
+    // A new repository per write: each container's cache is its own.
+    for (const hour of ['2026-10-02T05', '2026-10-03T07', '2026-10-01T00', '2026-10-03T07', '2026-10-02T23'])
+      await seedCounts(new DynamoCampaignRepository(documentClient(dynamo.client), tables.campaignTable), 'moving', hour, { sends: 1 });
+    const page = await repository.catalogue({ sinceHour: '2026-09-01T00', untilHour: '2026-10-31T23', limit: 100 });
+    expect(page.periods).toEqual([{ campaign: 'moving', firstHour: '2026-10-01T00', lastHour: '2026-10-03T07' }]);
+    expect(await catalogueEntries('moving')).toEqual(['2026-10-03#moving']);
+    // The span is read by the last hour, not its day.
+    const before = await repository.catalogue({ sinceHour: '2026-09-01T00', untilHour: '2026-10-03T06', limit: 100 });
+    expect(before.periods).toEqual([]);
+  });
+
+  it('costs at most three writes a campaign-day, however many hours of the day it is active in', async () => {
+    const client = documentClient(dynamo.client);
+    const counting = new DynamoCampaignRepository(client, tables.campaignTable);
+    const sent = vi.spyOn(client, 'send');
+    const writes = () => sent.mock.calls.filter(([command]) => /^(Put|Update|Delete)/.test(command.constructor.name)).length;
+    try {
+      for (let h = 0; h < 24; h++) await counting.recordPeriod('hourly', `2026-10-05T${String(h).padStart(2, '0')}`);
+      expect(writes()).toBe(2); // the period and the new entry: no earlier entry to remove
+      await counting.recordPeriod('hourly', '2026-10-06T00');
+      expect(writes()).toBe(5);
+    } finally {
+      sent.mockRestore();
+    }
+    expect(await catalogueEntries('hourly')).toEqual(['2026-10-06#hourly']);
+  });
+
+  it('lists a campaign of the previous hour-keyed layout, and moves it to the new layout on a later day only', async () => {
+    const client = documentClient(dynamo.client);
+    await client.send(
+      new PutCommand({
+        TableName: tables.campaignTable,
+        Item: { pk: 'CAMPAIGN#legacy', sk: 'PERIOD', campaign: 'legacy', firstHour: '2026-09-28T02', lastHour: '2026-09-30T05' },
+      }),
+    );
+    await client.send(new PutCommand({ TableName: tables.campaignTable, Item: { pk: 'CAMPAIGNS', sk: '2026-09-30T05#legacy' } }));
+    await seedCounts(repository, 'legacy', '2026-09-28T02', { sends: 1 });
+    await seedCounts(repository, 'legacy', '2026-09-30T05', { sends: 1 });
+    const listed = await repository.catalogue({ sinceHour: '2026-09-30T00', untilHour: '2026-09-30T23', limit: 100 });
+    expect(listed.periods).toEqual([{ campaign: 'legacy', firstHour: '2026-09-28T02', lastHour: '2026-09-30T05' }]);
+    // An earlier day's late events leave it where it is; a later day moves it.
+    await new DynamoCampaignRepository(client, tables.campaignTable).recordPeriod('legacy', '2026-09-29T10');
+    expect(await catalogueEntries('legacy')).toEqual(['2026-09-30T05#legacy']);
+    await seedCounts(new DynamoCampaignRepository(client, tables.campaignTable), 'legacy', '2026-10-01T08', { sends: 1 });
+    expect(await catalogueEntries('legacy')).toEqual(['2026-10-01#legacy']);
   });
 
   it('GET /campaigns?all=true pages through every campaign, newest first, each once', async () => {

@@ -224,9 +224,9 @@ describe('health fan-out against dynalite and SQS', () => {
       const run = await composeHealthJob({ dynamo: client, tables, clock, alerts: { publish: async () => {} } })();
       expect(run.checks).toHaveLength(n);
       expect(run.failed).toEqual([]);
-      // Finder: 24 activity-marker queries and one read of the marks; each campaign: its lifetime hours
-      // (on this key layout the 336 activity markers, 4 BatchGets, and one Query per active hour).
-      const perRun = 24 + 1;
+      // Finder: the activity markers of the last 24 hours' 2 days and of the 24 hours of the previous
+      // hour-keyed layout, and one read of the marks; each campaign: its lifetime hours (one Query).
+      const perRun = 2 + 24 + 1;
       expect(requests()).toBeLessThanOrEqual(5 * n + perRun);
     } finally {
       client.destroy();
@@ -347,8 +347,9 @@ describe('idle campaigns and kept events against dynalite', () => {
     const mark = async () => (await doc.send(new GetCommand({ TableName: tables.campaignTable, Key: { pk: 'ALERTING', sk: 'nov' } }))).Item;
     expect(await mark()).toMatchObject({ campaign: 'nov', version: 1 });
 
-    // 30 hours later: no ACTIVE item of the last 24 hours names it, its lifetime (48 h here) still holds the bounces.
-    const idle = await at('2026-11-26T18:30:00Z');
+    // 36 hours later: no activity marker of the last 24 hours' days names it (markers are per day), its
+    // lifetime (48 h here) still holds the bounces.
+    const idle = await at('2026-11-27T00:30:00Z');
     expect(idle.idle).toEqual(['nov']);
     expect(idle.alerts).toEqual([]);
     // 50 hours later: the bounces left the lifetime window, the finding clears and the mark goes.

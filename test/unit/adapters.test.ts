@@ -238,14 +238,14 @@ describe('DynamoCampaignRepository', () => {
     });
   });
 
-  it('marks a campaign-hour active once per container', async () => {
+  it('marks a campaign active once a day per container, whatever hours of the day it is active in', async () => {
     dynamo.on(PutCommand).resolves({});
-    await repo.markActive('nov', '2026-11-20T10');
-    await repo.markActive('nov', '2026-11-20T10');
+    for (const hour of ['2026-11-20T10', '2026-11-20T11', '2026-11-20T23', '2026-11-20T10']) await repo.markActive('nov', hour);
     await repo.markActive('dec', '2026-11-20T10');
-    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 2);
+    await repo.markActive('nov', '2026-11-21T00');
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 3);
     expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
-      Item: { pk: 'ACTIVE#2026-11-20T10', sk: 'nov', campaign: 'nov', hour: '2026-11-20T10' },
+      Item: { pk: 'ACTIVE#2026-11-20', sk: 'nov', campaign: 'nov', day: '2026-11-20' },
     });
   });
 });

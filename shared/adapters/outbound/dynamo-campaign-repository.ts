@@ -28,6 +28,7 @@ import {
   type StoredCounter,
 } from '../../app/ports.js';
 import {
+  dayOfHour,
   decodeSketch,
   isHour,
   encodeSketch,
@@ -193,59 +194,56 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
     }
   }
 
+  /** One marker per campaign-day (the container remembers the days it marked). */
   async markActive(campaign: string, hour: string): Promise<void> {
-    const id = `${hour}\u0000${campaign}`;
+    const day = dayOfHour(hour);
+    const id = `${day}\u0000${campaign}`;
     if (this.markedActive.has(id)) return;
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...activeKey(hour, campaign), campaign, hour } }));
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...activeKey(day, campaign), campaign, day } }));
     this.markedActive.add(id);
   }
 
   /**
-   * The period item moves forward only (a condition on `lastHour`), then the catalogue entry follows
-   * it: put at the new hour, removed from the old. An entry the period item no longer names (two
-   * containers moving it at once) is skipped by readers. An hour that is not the newest may still
-   * be the first (old events ingested late), or repair an entry a crash left unwritten.
+   * The period item keeps the day of the campaign's last activity and moves forward only (a condition
+   * on `lastDay`); the catalogue entry follows it: put at the new day, removed from the old. So a
+   * campaign sending every hour costs three writes a day, not three an hour; its first and last hours
+   * are read from its counters. An entry the period item no longer names (two containers moving it at
+   * once, or a crash between the writes) is skipped by readers. A day that is not newer may repair an
+   * entry a crash left unwritten. A period item of the previous layout (`lastHour`) moves on the first
+   * later day, and its hour-keyed entry goes.
    */
   async recordPeriod(campaign: string, hour: string): Promise<void> {
-    const id = `${hour}\u0000${campaign}`;
+    const day = dayOfHour(hour);
+    const id = `${day}\u0000${campaign}`;
     if (this.recordedPeriods.has(id)) return;
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: periodKey(campaign),
-          UpdateExpression: 'SET lastHour = :hour, firstHour = if_not_exists(firstHour, :hour), campaign = :campaign',
-          ConditionExpression: 'attribute_not_exists(lastHour) OR lastHour < :hour',
-          ExpressionAttributeValues: { ':hour': hour, ':campaign': campaign },
+          UpdateExpression: 'SET lastDay = :day, campaign = :campaign REMOVE lastHour, firstHour',
+          ConditionExpression:
+            '(attribute_not_exists(lastDay) AND (attribute_not_exists(lastHour) OR lastHour < :dayStart)) OR lastDay < :day',
+          ExpressionAttributeValues: { ':day': day, ':dayStart': `${day}T00`, ':campaign': campaign },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogueKey(hour, campaign) } }));
-      const previous = typeof Attributes?.lastHour === 'string' ? Attributes.lastHour : null;
-      if (previous !== null && previous !== hour)
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogueKey(day, campaign) } }));
+      const previous =
+        typeof Attributes?.lastDay === 'string'
+          ? Attributes.lastDay
+          : typeof Attributes?.lastHour === 'string'
+            ? Attributes.lastHour
+            : null;
+      if (previous !== null && previous !== day)
         await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: catalogueKey(previous, campaign) }));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: periodKey(campaign), ConsistentRead: true }),
       );
-      if (Item?.lastHour === hour)
-        await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogueKey(hour, campaign) } }));
-      if (typeof Item?.firstHour === 'string' && Item.firstHour > hour) {
-        await this.client
-          .send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: periodKey(campaign),
-              UpdateExpression: 'SET firstHour = :hour',
-              ConditionExpression: 'firstHour > :hour',
-              ExpressionAttributeValues: { ':hour': hour },
-            }),
-          )
-          .catch((failed: unknown) => {
-            if (!(failed instanceof ConditionalCheckFailedException)) throw failed;
-          });
-      }
+      if (Item?.lastDay === day)
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogueKey(day, campaign) } }));
     }
     this.recordedPeriods.add(id);
   }
@@ -272,8 +270,10 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   }
 
   /**
-   * One page of the catalogue, newest last activity first: a range of one partition, then the
-   * period items of the page (one batch read), which drop entries left behind by a moved period.
+   * One page of the catalogue, newest day of last activity first: a range of one partition, then each
+   * entry's period from its counters (two one-item Queries), which drops entries a moved period left
+   * behind (their day is no longer the last) and campaigns whose last hour is outside the span. Within
+   * a page, newest last hour first.
    */
   async catalogue(query: { sinceHour: string; untilHour: string; limit: number; cursor?: string }): Promise<CataloguePage> {
     const { Items, LastEvaluatedKey } = await this.client.send(
@@ -282,8 +282,9 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': catalogueKey('', '').pk,
-          ':from': `${query.sinceHour}#`,
-          ':to': `${query.untilHour}$`,
+          ':from': `${dayOfHour(query.sinceHour)}#`,
+          // `~` sorts after `#` and `T`: the span's last day, in either layout.
+          ':to': `${dayOfHour(query.untilHour)}~`,
         },
         ScanIndexForward: false,
         Limit: query.limit,
@@ -291,18 +292,16 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       }),
     );
     const entries = (Items ?? []).map((item) => catalogueOfSortKey(String(item.sk)));
-    const periods = await batchGetAll(
-      this.client,
-      this.tableName,
-      entries.map((entry) => periodKey(entry.campaign)),
-    );
-    const byCampaign = new Map(periods.map((item) => [String(item.campaign), item]));
-    const found: CampaignPeriod[] = [];
-    for (const entry of entries) {
-      const item = byCampaign.get(entry.campaign);
-      if (item?.lastHour !== entry.lastHour) continue;
-      found.push({ campaign: entry.campaign, firstHour: String(item.firstHour ?? entry.lastHour), lastHour: entry.lastHour });
-    }
+    const seen = new Set<string>();
+    const unique = entries.filter((entry) => !seen.has(entry.campaign) && seen.add(entry.campaign));
+    const periods = await Promise.all(unique.map(async (entry) => ({ entry, period: await this.period(entry.campaign) })));
+    const found = periods
+      .flatMap(({ entry, period }) =>
+        period && dayOfHour(period.lastHour) === entry.lastDay && period.lastHour >= query.sinceHour && period.lastHour <= query.untilHour
+          ? [period]
+          : [],
+      )
+      .sort((a, b) => (a.lastHour === b.lastHour ? (a.campaign < b.campaign ? 1 : -1) : a.lastHour < b.lastHour ? 1 : -1));
     const next = LastEvaluatedKey?.sk;
     return { periods: found, ...(typeof next === 'string' ? { nextCursor: next } : {}) };
   }
@@ -420,22 +419,30 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       }
     }
   }
+  /**
+   * The campaigns marked on the days of these hours (so a few more than were active in the hours
+   * themselves: the rest of those days), and in these hours' partitions of the previous hour-keyed
+   * layout, so a deploy of this layout loses none of the last day's campaigns.
+   */
   async campaignsActiveIn(hours: readonly string[]): Promise<string[]> {
+    const partitions = new Set([...hours.map(dayOfHour), ...hours]);
     const campaigns = new Set<string>();
-    for (const hour of hours) {
-      const pages = paginateQuery(
-        { client: this.client },
-        {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': activeKey(hour, '').pk },
-          ProjectionExpression: 'sk',
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) campaigns.add(String(item.sk));
-      }
-    }
+    await Promise.all(
+      [...partitions].map(async (dayOrHour) => {
+        const pages = paginateQuery(
+          { client: this.client },
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': activeKey(dayOrHour, '').pk },
+            ProjectionExpression: 'sk',
+          },
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) campaigns.add(String(item.sk));
+        }
+      }),
+    );
     return [...campaigns].sort();
   }
 }

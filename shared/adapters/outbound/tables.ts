@@ -126,7 +126,11 @@ export function counterOfSortKey(sk: string): { hour: string; name: string; shar
 }
 /** Sort keys from `from`'s first counter to `to`'s last, for `sk BETWEEN` (`$` follows `#`). */
 export const counterSpan = (from: string, to: string) => ({ from: `${from}#`, to: `${to}$` });
-export const activeKey = (hour: string, campaign: string) => ({ pk: `ACTIVE#${hour}`, sk: campaign });
+/**
+ * A campaign had activity on a day (`YYYY-MM-DD`): one marker per campaign-day, so a campaign sending
+ * every hour writes one a day, not one an hour. `ACTIVE#<hour>` partitions are the previous layout.
+ */
+export const activeKey = (day: string, campaign: string) => ({ pk: `ACTIVE#${day}`, sk: campaign });
 export const delayKey = (domain: string, occurredAt: string, eventId: string) => ({
   pk: `DELAY#${domain}`,
   sk: `${occurredAt}#${eventId}`,
@@ -134,9 +138,16 @@ export const delayKey = (domain: string, occurredAt: string, eventId: string) =>
 
 export const pauseKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PAUSE' });
 export const periodKey = (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'PERIOD' });
-export const catalogueKey = (lastHour: string, campaign: string) => ({ pk: 'CAMPAIGNS', sk: `${lastHour}#${campaign}` });
-/** The last hour and campaign of a catalogue sort key (the hour, `YYYY-MM-DDTHH`, has no `#`). */
-export const catalogueOfSortKey = (sk: string) => ({ lastHour: sk.slice(0, 13), campaign: sk.slice(14) });
+/**
+ * The catalogue entry of a campaign at the day (`YYYY-MM-DD`) of its last activity. Entries of the previous
+ * layout are keyed by the hour (`YYYY-MM-DDTHH#<campaign>`); both sort by day.
+ */
+export const catalogueKey = (lastDay: string, campaign: string) => ({ pk: 'CAMPAIGNS', sk: `${lastDay}#${campaign}` });
+/** The day and campaign of a catalogue sort key, of either layout (neither the day nor the hour has a `#`). */
+export function catalogueOfSortKey(sk: string): { lastDay: string; campaign: string } {
+  const cut = sk.indexOf('#');
+  return { lastDay: sk.slice(0, 10), campaign: sk.slice(cut + 1) };
+}
 export const alertKey = (campaign: string, findingKey: string) => ({ pk: `ALERT#${campaign}`, sk: findingKey });
 export const alertingKey = (campaign: string) => ({ pk: 'ALERTING', sk: campaign });
 export const outboxKey = (eventId: string) => ({ pk: 'OUTBOX', sk: eventId });
