@@ -1,7 +1,7 @@
 /**
  * How the model's int8 weights ship: a canonical Huffman code over the weight
  * values, the bits in base64. Lossless, and about half the size of plain
- * base64 (most weights are small, a third are 0), which keeps the classify
+ * base64 (most weights are small, two in five are 0), which keeps the classify
  * bundle within its target. The weights themselves, and the hash the
  * reproducibility test compares, are those of `encodeWeights`.
  */
@@ -92,7 +92,7 @@ export function packWeights(weights: Int8Array): PackedWeights {
   const counts = new Array<number>(max - min + 1).fill(0);
   for (const w of weights) counts[w - min] = (counts[w - min] ?? 0) + 1;
   const lengths = codeLengthsOf(counts);
-  // Huffman codes of n weights are at most log_phi(n) bits: 19 for 16,384, 24 for 10^5 (the decoder's table has 2^longest rows).
+  // A d-bit code needs at least Fibonacci(d + 2) weights: 16,384 give at most 19 bits (the decoder's table has 2^longest rows).
   if (lengths.some((l) => l > MAX_CODE_LENGTH)) throw new Error(`a weight code is longer than ${MAX_CODE_LENGTH} bits`);
   const codes = canonicalCodes(lengths);
   let bits = '';
