@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { safeParse } from 'zod/v4/core';
 import { FUNCTION_ENVIRONMENTS, type FunctionName } from '../shared/config/index.js';
 
@@ -32,13 +32,12 @@ function environmentOf(name: FunctionName): Record<string, string> {
 }
 
 /** Targets of issue 21 (every function small), printed next to each figure. */
-const TARGETS = { bundleBytes: 200 * 1024, importRatio: 1.15 };
+export const TARGETS = { bundleBytes: 200 * 1024, importRatio: 1.15 };
 const ROUNDS = 11;
 
-/** Bundle a handler as infra/constructs/pipeline-function.ts has the CDK bundle it (ESM, minified, node24). */
-async function bundle(name: string, sdkExternal: boolean): Promise<{ file: string; bytes: number; sdkPackages: string[] }> {
-  const file = join(outDir, `${name}${sdkExternal ? '' : '-with-sdk'}.mjs`);
-  const result = await build({
+/** esbuild's options for a handler as infra/constructs/pipeline-function.ts has the CDK bundle it (ESM, minified, node24). */
+export const bundleOptions = (name: string, sdkExternal: boolean) =>
+  ({
     entryPoints: [join(root, `functions/${name}/handler.ts`)],
     bundle: true,
     platform: 'node',
@@ -48,10 +47,13 @@ async function bundle(name: string, sdkExternal: boolean): Promise<{ file: strin
     mainFields: ['module', 'main'],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     external: sdkExternal ? ['@aws-sdk/*'] : [],
-    outfile: file,
     metafile: true,
     logLevel: 'error',
-  });
+  }) satisfies BuildOptions;
+
+async function bundle(name: string, sdkExternal: boolean): Promise<{ file: string; bytes: number; sdkPackages: string[] }> {
+  const file = join(outDir, `${name}${sdkExternal ? '' : '-with-sdk'}.mjs`);
+  const result = await build({ ...bundleOptions(name, sdkExternal), outfile: file });
   return { file, bytes: statSync(file).size, sdkPackages: sdkPackagesOf(result.metafile) };
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseSmtpReply } from '../shared/domain/classifier/engine/smtp.js';
 import { featuresOf, type HashedFeature } from '../shared/domain/classifier/engine/model/features.js';
-import { encodeWeights, OUTCOMES, type Outcome } from '../shared/domain/classifier/engine/model/second-opinion.js';
+import { OUTCOMES, type Outcome } from '../shared/domain/classifier/engine/model/second-opinion.js';
+import { encodeWeights } from '../shared/domain/classifier/engine/model/weight-codec.js';
 
 /** One labelled line as the trainer reads it. */
 export interface TrainingExample {
@@ -215,9 +216,12 @@ export function trainedModel(examples: readonly TrainingExample[], settings: Tra
   const threshold = chooseThreshold(examples, scores, 'dead');
   const senderThreshold = chooseThreshold(examples, scores, 'sender');
   const quantised = quantise(train(examples, settings));
-  const sha256 = createHash('sha256')
+  return { quantised, threshold, senderThreshold, examples: examples.length, sha256: modelHash(quantised, threshold, senderThreshold) };
+}
+
+/** sha256 of the int8 weights (as plain base64), their scales and the thresholds: what a model is compared by. */
+export const modelHash = (quantised: QuantisedModel, threshold: number, senderThreshold: number): string =>
+  createHash('sha256')
     .update(encodeWeights(quantised.weights))
     .update(`${quantised.buckets}|${quantised.deadScale}|${quantised.senderScale}|${threshold}|${senderThreshold}`)
     .digest('hex');
-  return { quantised, threshold, senderThreshold, examples: examples.length, sha256 };
-}

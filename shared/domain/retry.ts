@@ -417,13 +417,15 @@ export function waitWhilePaused(claimed: RetryState, now: Date): RetryState {
   return moveRetry(claimed, 'wait', { dueAt: isoAt(recheck) });
 }
 
-/** The body of a timer message on the retry queue (JSON). */
-const TimerSchema = z.object({
-  email: z.string().check(z.minLength(3)),
-  originalMessageId: z.string().check(z.minLength(1)),
-  attempt: z.int().check(z.minimum(1)),
-  dueAt: z.iso.datetime(),
-});
+/** The body of a timer message on the retry queue (JSON); built on first use, so a bundle that never parses one leaves it out. */
+let timerSchema: ReturnType<typeof buildTimerSchema> | null = null;
+const buildTimerSchema = () =>
+  z.object({
+    email: z.string().check(z.minLength(3)),
+    originalMessageId: z.string().check(z.minLength(1)),
+    attempt: z.int().check(z.minimum(1)),
+    dueAt: z.iso.datetime(),
+  });
 
 /** A timer message body, or the reason it is not one. */
 export function parseTimer(body: string): { ok: true; timer: RetryTimer } | { ok: false; reason: string } {
@@ -433,7 +435,7 @@ export function parseTimer(body: string): { ok: true; timer: RetryTimer } | { ok
   } catch {
     return { ok: false, reason: 'retry timer is not valid JSON' };
   }
-  const parsed = TimerSchema.safeParse(json);
+  const parsed = (timerSchema ??= buildTimerSchema()).safeParse(json);
   if (!parsed.success) return { ok: false, reason: `not a retry timer: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` };
   return { ok: true, timer: parsed.data };
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyRecipient, MODEL_RULE_ID, type RecipientEvidence } from '../../shared/domain/index.js';
-import { decodeWeights, encodeWeights } from '../../shared/domain/classifier/engine/model/second-opinion.js';
+import { packWeights, unpackWeights } from '../../shared/domain/classifier/engine/model/weight-codec.js';
 import { MODEL } from '../../shared/domain/classifier/engine/model/weights.js';
-import { trainedModel } from '../../scripts/model-training.js';
+import { modelHash, trainedModel } from '../../scripts/model-training.js';
 import { trainingExamples } from '../../scripts/training-data.js';
 import { BLIND_SETS, heldOutLabelledSet, labelledFiles } from '../support/corpus.js';
 
@@ -69,9 +69,28 @@ describe('learned second opinion', () => {
   });
 
   it('ships weights that decode to what was encoded', () => {
-    const weights = decodeWeights(MODEL.weights);
+    const weights = unpackWeights(MODEL.weights);
     expect(weights.length).toBe(MODEL.buckets * 2);
-    expect(encodeWeights(weights)).toBe(MODEL.weights);
+    expect(packWeights(weights)).toEqual(MODEL.weights);
+  });
+
+  // The shipped code decodes to the very weights the hash (and so the retraining test below) vouches for.
+  it('ships coded weights whose hash is the trained model’s', () => {
+    const { buckets, deadScale, senderScale, threshold, senderThreshold } = MODEL;
+    const quantised = { buckets, deadScale, senderScale, weights: unpackWeights(MODEL.weights) };
+    expect(modelHash(quantised, threshold, senderThreshold)).toBe(MODEL.sha256);
+  });
+
+  it('codes any int8 weights losslessly, in less room than base64 when most are small', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -128, max: 127 }), { maxLength: 3000 }), (values) => {
+        const weights = Int8Array.from(values);
+        expect([...unpackWeights(packWeights(weights))]).toEqual(values);
+      }),
+      { numRuns: 200 },
+    );
+    for (const values of [[], [0], [5, 5, 5], [-128, 127]]) expect([...unpackWeights(packWeights(Int8Array.from(values)))]).toEqual(values);
+    expect(MODEL.weights.bits.length).toBeLessThan((MODEL.buckets * 2 * 4) / 3 / 1.7);
   });
 
   it('is trained on no line of the blind set', () => {

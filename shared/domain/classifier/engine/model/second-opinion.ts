@@ -1,5 +1,6 @@
 import type { SmtpReply } from '../../../types.js';
 import { visitFeatures } from './features.js';
+import { unpackWeights } from './weight-codec.js';
 import { MODEL } from './weights.js';
 
 /** What the second opinion says about a failure the rules do not recognise. */
@@ -16,43 +17,6 @@ export interface SecondOpinion {
   readonly evidence: () => readonly string[];
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** int8 weights as base64 (the form they ship in). */
-export function encodeWeights(weights: Int8Array): string {
-  const bytes = new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i] ?? 0;
-    const b = bytes[i + 1] ?? 0;
-    const c = bytes[i + 2] ?? 0;
-    out += BASE64[a >> 2];
-    out += BASE64[((a & 3) << 4) | (b >> 4)];
-    out += i + 1 < bytes.length ? BASE64[((b & 15) << 2) | (c >> 6)] : '=';
-    out += i + 2 < bytes.length ? BASE64[c & 63] : '=';
-  }
-  return out;
-}
-
-export function decodeWeights(text: string): Int8Array {
-  const lookup = new Map<string, number>();
-  for (let i = 0; i < BASE64.length; i++) lookup.set(BASE64.charAt(i), i);
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - padding);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const n =
-      ((lookup.get(text.charAt(i)) ?? 0) << 18) |
-      ((lookup.get(text.charAt(i + 1)) ?? 0) << 12) |
-      ((lookup.get(text.charAt(i + 2)) ?? 0) << 6) |
-      (lookup.get(text.charAt(i + 3)) ?? 0);
-    if (o < out.length) out[o++] = (n >> 16) & 255;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
-  }
-  return new Int8Array(out.buffer);
-}
-
 /** Decoded on first use only: most processes never meet a text the rules do not know. */
 let weights: Int8Array | null = null;
 
@@ -62,7 +26,7 @@ let weights: Int8Array | null = null;
  * scripts/train-model.ts on the repository's labelled lines.
  */
 export function secondOpinion(reply: SmtpReply, bounceType: string): SecondOpinion {
-  const w = (weights ??= decodeWeights(MODEL.weights));
+  const w = (weights ??= unpackWeights(MODEL.weights));
   let dead = 0;
   let sender = 0;
   visitFeatures(reply, bounceType, MODEL.buckets, (bucket, sign) => {
