@@ -112,6 +112,8 @@ interface MutableInvocations {
   waitingMs: number;
   requestMs: number;
   requests: Record<string, number>;
+  /** Undefined once a call was recorded without it. */
+  cpuMs: number | undefined;
 }
 
 /** One invocation's time waiting on the services: requests in flight, since when, the time with at least one. */
@@ -121,6 +123,8 @@ interface CallTiming {
   waitingMs: number;
   requestMs: number;
   requests: Record<string, number>;
+  /** The process's CPU time during the call. */
+  cpuMs?: number;
 }
 
 /** The function a request is made for; inside `call`, the invocation whose waiting it adds to. */
@@ -238,19 +242,24 @@ export class RequestMeter {
     const timing: CallTiming = { inFlight: 0, since: 0, waitingMs: 0, requestMs: 0, requests: {} };
     return this.ambient.run({ fn, timing }, async () => {
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       try {
         return await work();
       } finally {
+        const cpu = process.cpuUsage(cpuStarted);
+        timing.cpuMs = (cpu.user + cpu.system) / 1000;
         this.recordInvocation(fn, 1, records, performance.now() - started, timing);
       }
     });
   }
 
   recordInvocation(fn: string, calls: number, records: number, durationMs: number, timing?: CallTiming): void {
-    const entry = this.invocations.get(fn) ?? { calls: 0, records: 0, durationMs: 0, waitingMs: 0, requestMs: 0, requests: {} };
+    const entry = this.invocations.get(fn) ?? { calls: 0, records: 0, durationMs: 0, waitingMs: 0, requestMs: 0, requests: {}, cpuMs: 0 };
     entry.calls += calls;
     entry.records += records;
     entry.durationMs += durationMs;
+    // A call without its CPU time measured leaves the function unbounded by CPU time from then on.
+    entry.cpuMs = entry.cpuMs !== undefined && timing?.cpuMs !== undefined ? entry.cpuMs + timing.cpuMs : undefined;
     if (timing) {
       entry.waitingMs += timing.waitingMs;
       entry.requestMs += timing.requestMs;

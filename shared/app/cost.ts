@@ -43,6 +43,12 @@ export interface InvocationCount {
   /** The requests' latencies added up, and their number by service (to rescale the waiting to AWS's latencies). */
   readonly requestMs?: number;
   readonly requests?: Readonly<Record<string, number>>;
+  /**
+   * The process's CPU time during the calls (absent in meters written before it was measured). It bounds
+   * the calls' own time: on a busy machine their wall time also holds the time other processes had the
+   * CPU, which a Lambda's own vCPU would not spend.
+   */
+  readonly cpuMs?: number;
 }
 
 export interface MeterSnapshot {
@@ -101,7 +107,7 @@ export function mergeMeters(a: MeterSnapshot, b: MeterSnapshot): MeterSnapshot {
   };
   const invocations: Record<string, InvocationCount> = {};
   for (const [fn, entry] of [...Object.entries(a.invocations), ...Object.entries(b.invocations)]) {
-    const prev = invocations[fn] ?? { calls: 0, records: 0, durationMs: 0 };
+    const prev = invocations[fn] ?? { calls: 0, records: 0, durationMs: 0, cpuMs: 0 };
     invocations[fn] = {
       calls: prev.calls + entry.calls,
       records: prev.records + entry.records,
@@ -109,6 +115,8 @@ export function mergeMeters(a: MeterSnapshot, b: MeterSnapshot): MeterSnapshot {
       waitingMs: (prev.waitingMs ?? 0) + (entry.waitingMs ?? 0),
       requestMs: (prev.requestMs ?? 0) + (entry.requestMs ?? 0),
       requests: add(prev.requests, entry.requests),
+      // Only a bound when every call was measured.
+      ...(prev.cpuMs !== undefined && entry.cpuMs !== undefined ? { cpuMs: prev.cpuMs + entry.cpuMs } : {}),
     };
   }
   const runtimeStartedAt = b.runtimeStartedAt ?? a.runtimeStartedAt;
@@ -204,15 +212,17 @@ function requestDollars(row: RequestRow, prices: PriceTable): number {
 }
 
 /**
- * Billed duration of a function's calls on AWS: its own time (not waiting on any request) as measured,
- * plus its waiting time rescaled from the local emulators' latency to AWS's (overlaps kept as they were).
+ * Billed duration of a function's calls on AWS: its own time (not waiting on any request) as measured, at
+ * most the process's CPU time meanwhile (so other processes on a busy machine do not bill it), plus its
+ * waiting time rescaled from the local emulators' latency to AWS's (overlaps kept as they were).
  */
 export function billedDurationMs(entry: InvocationCount): number {
   const waiting = Math.min(entry.waitingMs ?? 0, entry.durationMs);
+  const own = Math.min(entry.durationMs - waiting, entry.cpuMs ?? Number.POSITIVE_INFINITY);
   const requests = Object.entries(entry.requests ?? {});
-  if (waiting === 0 || !entry.requestMs || requests.length === 0) return entry.durationMs;
+  if (waiting === 0 || !entry.requestMs || requests.length === 0) return own + waiting;
   const awsMs = requests.reduce((n, [service, count]) => n + count * (AWS_LATENCY_MS[service] ?? DEFAULT_AWS_LATENCY_MS), 0);
-  return entry.durationMs - waiting + waiting * Math.min(1, awsMs / entry.requestMs);
+  return own + waiting * Math.min(1, awsMs / entry.requestMs);
 }
 
 /** "classify 412 ms per call locally, 80 % waiting, 95 ms on AWS; ..." for each function with calls. */
@@ -404,7 +414,8 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
     `Lambda: one invocation per classify or retry batch, ${SEND_MESSAGES_PER_INVOCATION} messages per send invocation, ` +
       `${SEND_INVOCATION.concurrency} in flight (billed: the metered sends' time / ${SEND_INVOCATION.concurrency}); ` +
       'memory as configured (classify 1769 MB, others 512 MB, arm64)',
-    'Lambda duration: the wall time of the use case, its time waiting on the local emulators rescaled to AWS latencies ' +
+    'Lambda duration: the wall time of the use case (its own time at most the CPU time its process had meanwhile), ' +
+      'its time waiting on the local emulators rescaled to AWS latencies ' +
       `(${Object.entries(AWS_LATENCY_MS)
         .map(([service, ms]) => `${service} ${ms} ms`)
         .join(', ')} per request): ${durations(meter)}`,

@@ -163,6 +163,16 @@ describe('priceMeter', () => {
 });
 
 describe('billedDurationMs', () => {
+  it('merges CPU time only while every call of a function has it (an older meter file has none)', () => {
+    const meter = (cpuMs?: number): MeterSnapshot => ({
+      ...emptyMeter('2026-12-07T00:00:00.000Z'),
+      invocations: { classify: { calls: 1, records: 10, durationMs: 100, ...(cpuMs === undefined ? {} : { cpuMs }) } },
+    });
+    expect(mergeMeters(meter(20), meter(30)).invocations.classify?.cpuMs).toBe(50);
+    expect(mergeMeters(meter(20), meter()).invocations.classify?.cpuMs).toBeUndefined();
+    expect(mergeMeters(meter(), meter(20)).invocations.classify?.cpuMs).toBeUndefined();
+  });
+
   it.each([
     ['no request: the wall time', { calls: 1, records: 1, durationMs: 100 }, 100],
     [
@@ -180,6 +190,17 @@ describe('billedDurationMs', () => {
       { calls: 1, records: 1, durationMs: 100, waitingMs: 50, requestMs: 50, requests: { SES: 1 } },
       100,
     ],
+    [
+      'a busy machine: own time beyond the CPU time the process had is other processes, not billed',
+      { calls: 1, records: 1, durationMs: 1450, waitingMs: 400, requestMs: 400, requests: { DynamoDB: 10 }, cpuMs: 60 },
+      60 + 80,
+    ],
+    [
+      'a quiet machine: CPU time above the own time (the emulators work meanwhile) does not add',
+      { calls: 1, records: 1, durationMs: 450, waitingMs: 400, requestMs: 400, requests: { DynamoDB: 10 }, cpuMs: 300 },
+      50 + 80,
+    ],
+    ['no request, CPU-bound by another process', { calls: 1, records: 1, durationMs: 100, cpuMs: 30 }, 30],
   ])('%s', (_name, entry, expected) => {
     expect(billedDurationMs(entry)).toBeCloseTo(expected, 6);
   });
