@@ -46,6 +46,9 @@ Local runtime (the whole pipeline on this machine):
                             What the runtime metered, priced on AWS (us-east-1, dated
                             table) at N sends a day (default 1,000,000), per million
                             SES events beside the $1.50 target
+  migrate --table NAME [--region R] [--segments N] [--json]
+                            Bring a deployed address table to this version's layout
+                            (default AWS credentials; the upgrade steps: docs/deploying.md)
   demo [--recipients N] [--seed N] [--time-scale N]
                             The closed loop on a throwaway runtime: a campaign sent into
                             a world of mailboxes, bounces classified, retries, a report
@@ -378,6 +381,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       const sendsPerDay = Number(parsed.values['sends-per-day'] ?? DEFAULT_SENDS_PER_DAY);
       if (!Number.isFinite(sendsPerDay) || sendsPerDay <= 0) return usageError('--sends-per-day is a positive number');
       return costCommand({ sendsPerDay, json: parsed.values.json, ...(parsed.values.data ? { dataDir: parsed.values.data } : {}) }, io);
+    }
+    case 'migrate': {
+      const parsed = parse('migrate', rest, {
+        table: { type: 'string' },
+        region: { type: 'string' },
+        segments: { type: 'string', default: '4' },
+        json: { type: 'boolean', default: false },
+      });
+      if (!parsed) return 2;
+      if (parsed.positionals.length > 0) return usageError('migrate takes no arguments');
+      const { table, region, json } = parsed.values;
+      if (!table) return usageError("migrate needs --table NAME (the stack's address table)");
+      const segments = Number(parsed.values.segments);
+      if (!Number.isInteger(segments) || segments < 1 || segments > 64) return usageError('--segments is a whole number from 1 to 64');
+      const { migrateCommand } = await import('./migrate-command.js');
+      return migrateCommand({ table, segments, json, ...(region ? { region } : {}) }, io);
     }
     case 'dlq': {
       const parsed = parse('dlq', rest, {

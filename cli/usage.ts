@@ -74,6 +74,22 @@ are never published.
   --topic-arn ARN   a deployed stack's NotificationTopicArn (default AWS credentials)
   --allow-invalid   publish them anyway (the pipeline dead-letters them) and exit 0
 `,
+  migrate: `Usage: bounce migrate --table NAME [--region R] [--segments N] [--json]
+
+Brings a deployed address table (the stack's AddressTableName output) to this
+version's layout, with the default AWS credentials (AWS_ENDPOINT_URL_DYNAMODB
+points it elsewhere). Today: every record written before the sharded status
+index gets its statusShard, so lists show it again. Safe while the functions
+run, and to run again (a second run changes nothing). The upgrade steps are in
+docs/deploying.md.
+
+  --table NAME      the address table
+  --region R        its region (default: the environment's)
+  --segments N      parallel scan segments, 1 to 64 (default 4)
+  --json            {"table", "scanned", "statusShardsAdded"}
+
+Exit status: 0 when every record is on the layout, 1 when the table could not be read or written.
+`,
   cost: `Usage: bounce cost [--json] [--data DIR] [--sends-per-day N]
 
 Prices what the local runtime of DIR (default .data) metered: every AWS request

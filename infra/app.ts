@@ -7,6 +7,7 @@ new BouncePipelineStack(app, 'BouncePipeline', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: 'Amazon SES bounce, complaint and delivery handling pipeline',
   alertEmail: app.node.tryGetContext('alertEmail') as string | undefined,
+  keepPreviousStatusIndex: String(app.node.tryGetContext('keepPreviousStatusIndex')) === 'true',
   sending: {
     identity: (app.node.tryGetContext('sesIdentity') as string | undefined) ?? 'example.com',
     configurationSetName: (app.node.tryGetContext('configurationSet') as string | undefined) ?? 'bounce-pipeline',

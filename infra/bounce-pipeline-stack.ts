@@ -31,6 +31,12 @@ export interface BouncePipelineStackProps extends StackProps {
    * @default none
    */
   readonly pauseConfigurationSets?: Readonly<Record<string, string>>;
+  /**
+   * Keep the status index of versions before the sharded one, for the first deploy of an upgrade
+   * (`cdk deploy -c keepPreviousStatusIndex=true`, then `bounce migrate`, then deploy without it).
+   * @default false
+   */
+  readonly keepPreviousStatusIndex?: boolean;
 }
 
 /** Composes the pipeline's constructs; holds no resources of its own. */
@@ -38,7 +44,7 @@ export class BouncePipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: BouncePipelineStackProps = {}) {
     super(scope, id, props);
     const alerts = new Alerts(this, 'Alerts', { email: props.alertEmail });
-    const store = new AddressStore(this, 'Store');
+    const store = new AddressStore(this, 'Store', { keepPreviousStatusIndex: props.keepPreviousStatusIndex ?? false });
     const ingestion = new Ingestion(this, 'Ingestion', {
       addressTable: store.addressTable,
       campaignTable: store.campaignTable,

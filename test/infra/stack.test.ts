@@ -7,10 +7,10 @@ import { MESSAGING } from '../../shared/adapters/outbound/messaging.js';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 
-function synth(): { app: App; stack: BouncePipelineStack; template: Template } {
+function synth(props: { keepPreviousStatusIndex?: boolean } = {}): { app: App; stack: BouncePipelineStack; template: Template } {
   // Skip esbuild here: these tests look at the template, the synth test below bundles for real.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new BouncePipelineStack(app, 'BouncePipeline', { env, alertEmail: 'ops@example.com' });
+  const stack = new BouncePipelineStack(app, 'BouncePipeline', { env, alertEmail: 'ops@example.com', ...props });
   return { app, stack, template: Template.fromStack(stack) };
 }
 
@@ -63,6 +63,34 @@ describe('tables', () => {
         }),
       ]),
     });
+  });
+});
+
+describe('upgrading a stack deployed before the sharded status index', () => {
+  const indexNames = (t: Template) =>
+    Object.values(t.findResources('AWS::DynamoDB::Table', { Properties: { TableName: Match.absent() } })).map((table) =>
+      ((table.Properties as { GlobalSecondaryIndexes?: Array<{ IndexName: string }> }).GlobalSecondaryIndexes ?? []).map(
+        (i) => i.IndexName,
+      ),
+    );
+
+  it('keeps the previous index as it was deployed (key status, every field) only when asked: one index added per deploy', () => {
+    const upgrade = synth({ keepPreviousStatusIndex: true }).template;
+    upgrade.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'byStatus',
+          KeySchema: [
+            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'statusSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ]),
+    });
+    expect(indexNames(upgrade)).toContainEqual(['byStatus', 'byStatusShard', 'byDue']);
+    expect(indexNames(template)).toContainEqual(['byStatusShard', 'byDue']);
+    expect(indexNames(template).flat()).not.toContain('byStatus');
   });
 });
 

@@ -31,6 +31,7 @@ import { FakeOutbound, FakePauses, FakeRetryStates, FakeSender, FakeTimerQueue }
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { applySignal, NO_EVIDENCE, type AddressState, type HistoryEntry, type SignalKind } from '../../shared/domain/index.js';
 import { addToSketch, EMPTY_SKETCH, estimateDistinct } from '../../shared/domain/distinct-count.js';
+import { bounce } from '../support/cli.js';
 import { startDynamo, type Dynamo } from '../support/emulators.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger } from '../support/fakes.js';
 
@@ -255,6 +256,42 @@ describe('a local data folder from before the status index was sharded', () => {
     ]);
     expect(await backfillLocalStatusShards(doc, tables.addressTable)).toBe(0);
   });
+
+  it('bounce migrate brings a deployed table to the layout, through the SDK endpoint variable; a second run adds nothing', async () => {
+    tableSeq++;
+    const tables = { addressTable: `contract-addresses-${tableSeq}`, campaignTable: `contract-campaigns-${tableSeq}` };
+    await ensureTables(dynamo.client, tables);
+    const { addresses } = composeStores(dynamo.client, tables);
+    const doc = documentClient(dynamo.client);
+    const emails = Array.from({ length: 30 }, (_, i) => `deployed${i}@example.com`);
+    for (const [i, email] of emails.entries()) {
+      await addresses.putState(stateFor(email, 'hard-bounce', `2026-11-0${(i % 9) + 1}T10:00:00.000Z`), 0);
+      await doc.send(
+        new UpdateCommand({
+          TableName: tables.addressTable,
+          Key: { pk: `ADDR#${email}`, sk: 'STATE' },
+          UpdateExpression: 'REMOVE statusShard',
+        }),
+      );
+    }
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    };
+    const first = await bounce(['migrate', '--table', tables.addressTable, '--segments', '3', '--json'], { env });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ table: tables.addressTable, scanned: expect.any(Number), statusShardsAdded: 30 });
+    expect((await addresses.list({ status: 'suppressed', limit: 100 })).items.map((item) => item.email).sort()).toEqual([...emails].sort());
+    const second = await bounce(['migrate', '--table', tables.addressTable], { env });
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/0 records given a status shard/);
+    const missing = await bounce(['migrate', '--table', 'no-such-table'], { env });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^bounce migrate: no-such-table: ResourceNotFoundException/);
+  }, 60_000);
 });
 
 const counterImplementations: Array<[string, () => Promise<CampaignCounterRepository>]> = [

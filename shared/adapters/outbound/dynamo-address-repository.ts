@@ -296,14 +296,27 @@ export class DynamoAddressRepository implements AddressRepository {
 /** Marks an address table whose records all carry their status index key (`statusShard`). */
 const STATUS_SHARDS_MARKER: MigrationMarker = { pk: 'LAYOUT', sk: 'STATUS-SHARDS#1' };
 
+/** What a backfill of status shards did: records read, and those it gave a `statusShard`. */
+export interface StatusShardBackfill {
+  readonly scanned: number;
+  readonly changed: number;
+}
+
 /**
- * For a local data folder written before the status index was sharded: gives every record its
- * `statusShard`, once (a marker item records that it ran), so old records are listed. A scan: for the
- * local runtime's own tables, never a deployed table. Resolves with how many records it changed.
+ * Gives every address record written before the status index was sharded its `statusShard`, so it is
+ * listed again: a parallel scan of `segments` segments (only records without one are returned), and a
+ * conditional update per record, so a record the functions rewrite meanwhile keeps the key they gave
+ * it. Running it twice changes nothing the second time. `onProgress` hears the running totals.
  */
-export function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  return onceMarked(client, tableName, STATUS_SHARDS_MARKER, async () => {
-    let changed = 0;
+export async function backfillStatusShards(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { readonly segments?: number; readonly onProgress?: (progress: StatusShardBackfill) => void } = {},
+): Promise<StatusShardBackfill> {
+  const segments = Math.max(1, options.segments ?? 1);
+  let scanned = 0;
+  let changed = 0;
+  const scanSegment = async (segment: number) => {
     const pages = paginateScan(
       { client },
       {
@@ -312,9 +325,11 @@ export function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableN
         ExpressionAttributeValues: { ':state': 'STATE' },
         ProjectionExpression: 'pk, sk, email, #status',
         ExpressionAttributeNames: { '#status': 'status' },
+        ...(segments > 1 ? { Segment: segment, TotalSegments: segments } : {}),
       },
     );
     for await (const page of pages) {
+      scanned += page.ScannedCount ?? 0;
       for (const item of page.Items ?? []) {
         await client
           .send(
@@ -335,7 +350,17 @@ export function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableN
             },
           );
       }
+      options.onProgress?.({ scanned, changed });
     }
-    return changed;
-  });
+  };
+  await Promise.all(Array.from({ length: segments }, (_, segment) => scanSegment(segment)));
+  return { scanned, changed };
+}
+
+/**
+ * For a local data folder written before the status index was sharded: the backfill above, once (a
+ * marker item records that it ran). Resolves with how many records it changed.
+ */
+export function backfillLocalStatusShards(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  return onceMarked(client, tableName, STATUS_SHARDS_MARKER, async () => (await backfillStatusShards(client, tableName)).changed);
 }

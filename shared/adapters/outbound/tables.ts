@@ -60,6 +60,17 @@ export const statusShardOf = (status: string, email: string): string => `${statu
  * - `ERASED#<keyed hash of the address>` / `TOMBSTONE`: what an erasure kept of a held address (its verdict
  *   and dates, never the address; `verdict`, not `status`, so the status index never holds it).
  */
+/**
+ * The status index of versions before the sharded one (key `status`, every field projected). A stack
+ * deployed with it keeps it for one upgrade deploy (CloudFormation adds or removes one index per update):
+ * add the new index, backfill `statusShard` (`bounce migrate`), then deploy again without it.
+ */
+export const PREVIOUS_STATUS_INDEX: TableDescription['indexes'][number] = {
+  name: 'byStatus',
+  partitionKey: 'status',
+  sortKey: 'statusSort',
+};
+
 export const ADDRESS_TABLE: TableDescription = {
   partitionKey: 'pk',
   sortKey: 'sk',
