@@ -100,9 +100,7 @@ describe('SES → SNS → SQS → classify handler → DynamoDB', () => {
     expect(total('hardBounces|category|invalid-address')).toBe(1);
     expect(total('blocks|provider|gmail')).toBe(1);
     expect(total('hardBounces|batch|import-2026-10')).toBe(1);
-    expect(dump.filter((i) => i.pk === 'ACTIVE#2026-11-20').map((i) => i.sk)).toEqual(
-      expect.arrayContaining(['nov-offers', '(untagged)']),
-    );
+    expect(dump.filter((i) => i.pk === 'ACTIVE#2026-11-20').map((i) => i.sk)).toEqual(expect.arrayContaining(['nov-offers', '(untagged)']));
   });
 
   it('sends malformed records to the DLQ with their reason and loses nothing valid in the batch', async () => {
