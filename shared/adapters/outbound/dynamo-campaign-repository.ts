@@ -264,9 +264,10 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
       const sk = Items?.[0]?.sk;
       return typeof sk === 'string' ? counterOfSortKey(sk).hour : null;
     };
-    const lastHour = await edge(true);
+    // Both at once: a catalogue page reads the period of each of its campaigns.
+    const [lastHour, firstHour] = await Promise.all([edge(true), edge(false)]);
     if (lastHour === null) return null;
-    return { campaign, firstHour: (await edge(false)) ?? lastHour, lastHour };
+    return { campaign, firstHour: firstHour ?? lastHour, lastHour };
   }
 
   /**
