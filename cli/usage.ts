@@ -173,10 +173,11 @@ Exit status 1 when a line could not be stored, or when every line was invalid.
 `,
   campaigns: `Usage: bounce campaigns [--since T] [--until T] [--all] [--hours N] [--json] [--data DIR | --url URL]
 
-Campaigns by last activity, most recent first: when each ran (first and last
-active hour, UTC), and over its own last 72 h of activity: sends, hard-bounce
-rate and its 95 % lower bound, complaint rate, verdict (ok, warning, danger;
-"(paused)" when paused), number of findings.
+Campaigns by last activity, most recent day first (most recent hour first
+within a page of 100): when each ran (first and last active hour, UTC), and
+over its own last 72 h of activity: sends, hard-bounce rate and its 95 % lower
+bound, complaint rate, verdict (ok, warning, danger; "(paused)" when paused),
+number of findings.
 
 By default those last active in the last 72 h (--hours N) of the runtime's
 clock (a world's fast clock included); when none were, it says so and lists
