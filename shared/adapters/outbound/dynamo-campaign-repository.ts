@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './dynamo-batch.js';
+import { forEachLimited } from '../../app/concurrency.js';
 import { onceMarked, type MigrationMarker } from './local-migration.js';
 import {
   combinedIdKey,
@@ -57,6 +58,9 @@ import {
   periodKey,
   TTL_ATTRIBUTE,
 } from './tables.js';
+
+/** Activity-marker partitions the health finder reads at once. */
+const ACTIVITY_QUERIES_IN_FLIGHT = 8;
 
 /** One stored shard of a campaign-hour counter, as the read side sees it. */
 interface CounterShard {
@@ -428,22 +432,21 @@ export class DynamoCampaignRepository implements CampaignCounterRepository, Deli
   async campaignsActiveIn(hours: readonly string[]): Promise<string[]> {
     const partitions = new Set([...hours.map(dayOfHour), ...hours]);
     const campaigns = new Set<string>();
-    await Promise.all(
-      [...partitions].map(async (dayOrHour) => {
-        const pages = paginateQuery(
-          { client: this.client },
-          {
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': activeKey(dayOrHour, '').pk },
-            ProjectionExpression: 'sk',
-          },
-        );
-        for await (const page of pages) {
-          for (const item of page.Items ?? []) campaigns.add(String(item.sk));
-        }
-      }),
-    );
+    // A few at once: a pass after a long pause (a fast clock) asks for many hours.
+    await forEachLimited([...partitions], ACTIVITY_QUERIES_IN_FLIGHT, async (dayOrHour) => {
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': activeKey(dayOrHour, '').pk },
+          ProjectionExpression: 'sk',
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) campaigns.add(String(item.sk));
+      }
+    });
     return [...campaigns].sort();
   }
 }
