@@ -1,6 +1,7 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TTL_ATTRIBUTE } from '../shared/adapters/outbound/tables.js';
 import type { ProcessBatch } from '../shared/app/classify-batch.js';
 import { emptyMeter, mergeMeters, meterTotals, type MeterSnapshot } from '../shared/app/cost.js';
 import { itemBytes, LOCAL_FUNCTION, RequestMeter } from '../shared/adapters/request-meter.js';
@@ -50,11 +51,29 @@ export async function meterFor(path: string, now: () => Date = () => new Date())
   return new RequestMeter({ ...base, runtimeStartedAt: now().toISOString() }, now);
 }
 
-/** Bytes each table holds (a scan, metered as the runtime's own request: not priced). */
+/** A month, the longest an item is counted for: storage is priced as a month of sends' items. */
+const MONTH_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The share of a month an item (as a Scan returns it) stays stored: until its TTL (`expiresAt`, epoch
+ * seconds on the runtime's clock) for an item that has one (a sent message 10 days, a soft-bounce window
+ * 72 hours), else all of it.
+ */
+export function storedShareOfMonth(item: Readonly<Record<string, { readonly N?: string } | undefined>>, nowMs: number): number {
+  const expiresAt = Number(item[TTL_ATTRIBUTE]?.N);
+  if (!Number.isFinite(expiresAt) || expiresAt <= 0) return 1;
+  return Math.min(1, Math.max(0, (expiresAt - nowMs / 1000) / MONTH_SECONDS));
+}
+
+/**
+ * Bytes each table holds, each item weighted by the share of a month it stays (a scan, metered as the
+ * runtime's own request: not priced). `now` is the runtime's clock, which the items' TTLs are set on.
+ */
 export async function measureTables(
   meter: RequestMeter,
   dynamo: DynamoDBClient,
   tables: readonly string[],
+  now: () => Date = () => new Date(),
 ): Promise<Record<string, number>> {
   return meter.within(LOCAL_FUNCTION, async () => {
     const sizes: Record<string, number> = {};
@@ -69,7 +88,8 @@ export async function measureTables(
           }),
         );
         // DynamoDB adds 100 bytes of overhead per item to what it bills as storage.
-        for (const item of page.Items ?? []) bytes += itemBytes(item) + 100;
+        const nowMs = now().getTime();
+        for (const item of page.Items ?? []) bytes += (itemBytes(item) + 100) * storedShareOfMonth(item, nowMs);
         start = page.LastEvaluatedKey;
       } while (start);
       sizes[table] = bytes;

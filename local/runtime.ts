@@ -319,12 +319,19 @@ function keepDeadLetters(
  * DIR/meter.json (what `bounce cost` prices): written every 2 s and on stop, the tables' sizes measured
  * every 10 s and on stop. Returns a write of the file (no measurement: a drain stays cheap).
  */
-function keepMeter(meter: RequestMeter, dataDir: string, dynamo: DynamoDBClient, logger: LoggerPort, stops: StopList): () => Promise<void> {
+function keepMeter(
+  meter: RequestMeter,
+  dataDir: string,
+  dynamo: DynamoDBClient,
+  logger: LoggerPort,
+  stops: StopList,
+  now: () => Date,
+): () => Promise<void> {
   const path = join(dataDir, METER_FILE);
   const tables = [LOCAL_NAMES.addressTable, LOCAL_NAMES.campaignTable];
   let measuring: Promise<void> | null = null;
   const measure = () =>
-    (measuring ??= measureTables(meter, dynamo, tables)
+    (measuring ??= measureTables(meter, dynamo, tables, now)
       .then((sizes) => meter.setStoredBytes(sizes))
       .catch(() => undefined) // tables not created yet, or the store closing
       .finally(() => (measuring = null)));
@@ -407,7 +414,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = await startEmulators(options, dataDir, stops);
     const meter = await meterFor(join(dataDir, METER_FILE));
     const clients = createClients(services, stops, meter);
-    const writeMeter = keepMeter(meter, dataDir, clients.dynamo, logger, stops);
+    // Items' TTLs are on the runtime's clock, which starts below: real time until then.
+    let clockNow: () => Date = () => new Date();
+    const writeMeter = keepMeter(meter, dataDir, clients.dynamo, logger, stops, () => clockNow());
     let started = false;
     // Faults from the first call after start-up: a start that fails is not the pipeline's failure path.
     const faults = faultsFromEnvironment(clients.dynamo, logger, process.env, () => started);
@@ -436,6 +445,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const runtimeClock = await startRuntimeClock(dataDir, timeScale, !options.memory);
     const startedAt = runtimeClock.origin.real;
     const { clock } = runtimeClock;
+    clockNow = clock;
     await runtimeClock.save(true);
     stops.add(() => runtimeClock.save(false));
     every(CLOCK_SAVE_SECONDS, () => runtimeClock.save(true).catch(() => undefined), stops);

@@ -143,7 +143,10 @@ const PLATFORM_LOG_BYTES = 400;
 const IDLE_RECEIVES_PER_QUEUE_MONTH = 5 * 3 * 60 * 24 * 30;
 /** KMS calls per key-month: one data key and one decrypt per 5-minute reuse period. */
 const KMS_REQUESTS_PER_KEY_MONTH = 2 * 12 * 24 * 30;
-/** Days a stored byte stays, on average (sent messages 10 days, addresses kept): storage = a month of sends' bytes. */
+/**
+ * Storage is a month of sends' items: the meter weights each item by the share of a month it stays (a sent
+ * message's 10 days are a third; an address record, the whole month).
+ */
 const STORAGE_DAYS = 30;
 const DAYS_PER_MONTH = 30;
 const GB = 1024 ** 3;
@@ -424,7 +427,8 @@ export function priceMeter(meter: MeterSnapshot, options: CostOptions): CostRepo
     'DynamoDB: capacity units as DynamoDB/dynalite report them (ReturnConsumedCapacity TOTAL, table only: index writes not ' +
       'counted), else estimated from item sizes; a refused conditional write counts 1 WRU',
     meter.storedBytes
-      ? `storage: the tables' bytes per metered send × ${STORAGE_DAYS} days of sends, point-in-time recovery on the same bytes`
+      ? `storage: the tables' bytes per metered send, each item for the share of a month it stays (until its TTL, else all ` +
+        `of it), × ${STORAGE_DAYS} days of sends, point-in-time recovery on the same bytes`
       : 'storage: never measured (0)',
     'SQS/SNS/EventBridge: one request per 64 KB chunk; idle polling is not projected from the local poller but priced as ' +
       `Lambda's event source does it (5 long polls of 20 s per queue, ${stack.polledQueues} queues): ` +

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readMeterFile, writeMeterFile } from '../../local/meter-file.js';
+import { readMeterFile, storedShareOfMonth, writeMeterFile } from '../../local/meter-file.js';
 import { emptyMeter } from '../../shared/app/cost.js';
 
 describe('the meter file', () => {
@@ -24,5 +24,15 @@ describe('the meter file', () => {
       await expect(readMeterFile(path)).resolves.not.toBeNull();
     }
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('counts an item with a TTL for the share of a month it stays, one without for the whole month', () => {
+    const now = Date.parse('2026-12-07T00:00:00Z');
+    const inDays = (days: number) => ({ expiresAt: { N: String(now / 1000 + days * 86_400) } });
+    expect(storedShareOfMonth({}, now)).toBe(1);
+    expect(storedShareOfMonth(inDays(10), now)).toBeCloseTo(1 / 3, 6);
+    expect(storedShareOfMonth(inDays(3), now)).toBeCloseTo(0.1, 6);
+    expect(storedShareOfMonth(inDays(45), now)).toBe(1);
+    expect(storedShareOfMonth(inDays(-1), now)).toBe(0);
   });
 });
