@@ -91,9 +91,8 @@ describe('the request meter middleware', () => {
     expect(snapshot.invocations.classify).toMatchObject({ calls: 1, records: 7 });
     expect(snapshot.invocations.classify?.durationMs).toBeGreaterThanOrEqual(15);
     expect(snapshot.logBytes.classify).toBeGreaterThan(60);
-    // Waiting on a timer takes wall time, not the process's CPU time.
+    // The process's CPU time meanwhile is recorded (all its threads: it may exceed the wall time on a busy worker).
     expect(snapshot.invocations.classify?.cpuMs).toBeGreaterThanOrEqual(0);
-    expect(snapshot.invocations.classify?.cpuMs).toBeLessThan(snapshot.invocations.classify?.durationMs ?? 0);
   });
 
   it('adds to the counts of an earlier run', async () => {
