@@ -149,7 +149,7 @@ async function periodsPage(
 }
 
 /**
- * Campaigns by last activity, most recent first, each with its period and its figures over its own
+ * Campaigns by last activity, newest day first (newest hour first within a page), each with its period and its figures over its own
  * last 72 h of activity. The catalogue is read a page at a time (a range of one partition, never a
  * scan of the counters); only the listed campaigns' counters are read. The default window (the last
  * 72 h on the clock) falls back to the most recent campaigns when it holds none.

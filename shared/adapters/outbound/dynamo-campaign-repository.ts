@@ -501,13 +501,14 @@ export function migrateLocalCounterKeys(client: DynamoDBDocumentClient, tableNam
 const PERIODS_MARKER: MigrationMarker = { pk: 'LAYOUT', sk: 'PERIODS#1' };
 
 /**
- * For a local data folder written before campaigns had periods: records each counted campaign's
- * first and last hours (so old campaigns are listed), once (a marker item records that it ran).
- * A scan: for the local runtime's own tables, never a deployed table. Resolves with how many campaigns.
+ * For a local data folder written before campaigns had periods: puts each counted campaign in the
+ * catalogue at the day of its last counted hour (so old campaigns are listed; first and last hours are
+ * read from the counters), once (a marker item records that it ran). A scan: for the local runtime's
+ * own tables, never a deployed table. Resolves with how many campaigns.
  */
 export function backfillLocalCampaignPeriods(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
   return onceMarked(client, tableName, PERIODS_MARKER, async () => {
-    const spans = new Map<string, { first: string; last: string }>();
+    const lastHours = new Map<string, string>();
     const pages = paginateScan(
       { client },
       {
@@ -521,16 +522,12 @@ export function backfillLocalCampaignPeriods(client: DynamoDBDocumentClient, tab
       for (const item of page.Items ?? []) {
         const campaign = String(item.pk).slice('COUNT#'.length);
         const { hour } = counterOfSortKey(String(item.sk));
-        if (!isHour(hour)) continue;
-        const span = spans.get(campaign);
-        spans.set(campaign, { first: span && span.first < hour ? span.first : hour, last: span && span.last > hour ? span.last : hour });
+        const last = lastHours.get(campaign);
+        if (isHour(hour) && (last === undefined || hour > last)) lastHours.set(campaign, hour);
       }
     }
     const repository = new DynamoCampaignRepository(client, tableName);
-    for (const [campaign, span] of spans) {
-      await repository.recordPeriod(campaign, span.last);
-      await repository.recordPeriod(campaign, span.first);
-    }
-    return spans.size;
+    for (const [campaign, lastHour] of lastHours) await repository.recordPeriod(campaign, lastHour);
+    return lastHours.size;
   });
 }
