@@ -1,6 +1,6 @@
 import { documentClient } from '../shared/adapters/compose.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
-import { DynamoOutboundStore } from '../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoMessageStore } from '../shared/adapters/outbound/dynamo-retry-stores.js';
 import { dynamoItemBytes, writeUnits } from '../shared/adapters/outbound/item-size.js';
 import { outboundKey } from '../shared/adapters/outbound/tables.js';
 import { silentLogger } from '../shared/app/ports.js';
@@ -77,7 +77,7 @@ export async function benchBodies(): Promise<void> {
         erasure: fakeErasure(addresses),
         pauses: new FakePauses(),
         sender: new FakeSender(),
-        outbound: new DynamoOutboundStore(doc, tables.addressTable, () => NOW),
+        messages: new DynamoMessageStore(doc, tables.addressTable, () => NOW),
         logger: silentLogger,
       });
     });

@@ -5,7 +5,13 @@ import dynalite from 'dynalite';
 import { startLocalSes } from '../local/ses-server.js';
 import { composeErasure, composeSend, documentClient } from '../shared/adapters/compose.js';
 import { ensureTables } from '../shared/adapters/outbound/create-tables.js';
-import { DynamoDueRetryIndex, DynamoOutboundStore, DynamoRetryStateRepository } from '../shared/adapters/outbound/dynamo-retry-stores.js';
+import {
+  DynamoDueRetryIndex,
+  DynamoMessageStore,
+  DynamoOutboundStore,
+  DynamoRetryStateRepository,
+} from '../shared/adapters/outbound/dynamo-retry-stores.js';
+import { messageHash } from '../shared/adapters/outbound/message-bodies.js';
 import { DynamoAddressRepository } from '../shared/adapters/outbound/dynamo-address-repository.js';
 import { DynamoPauseStore } from '../shared/adapters/outbound/dynamo-health-stores.js';
 import { SesEmailSender } from '../shared/adapters/outbound/ses-sender.js';
@@ -121,19 +127,16 @@ export async function benchRetries(): Promise<void> {
     const ports = {
       addresses: new DynamoAddressRepository(doc, tables.addressTable),
       retries: new DynamoRetryStateRepository(doc, tables.addressTable),
+      messages: new DynamoMessageStore(doc, tables.addressTable, clock),
       outbound: new DynamoOutboundStore(doc, tables.addressTable, clock),
       pauses: new DynamoPauseStore(doc, tables.campaignTable),
       logger: silentLogger,
       erasure: composeErasure(doc, tables, erasureKey),
     };
     const to = `bench-${delay}@example.org`;
+    const message = { from: 'news@mail.example.com', content: { kind: 'simple', subject: 'Spring', html } } as const;
     const sent = await composeSend({ dynamo: doc, tables, ses: { ses: sesClient, configurationSetName: 'bench' }, clock, erasureKey })(
-      {
-        to,
-        from: 'news@mail.example.com',
-        content: { kind: 'simple', subject: 'Spring', html },
-        tags: { campaign: 'bench', batch: null, source: null },
-      },
+      { to, ...message, tags: { campaign: 'bench', batch: null, source: null } },
       now,
     );
     if (sent.status !== 'sent') throw new Error('bench send refused');
@@ -143,7 +146,8 @@ export async function benchRetries(): Promise<void> {
     const scheduler = createRetryScheduler({ ...ports, timers });
     const runner = createRetryRunner({ ...ports, timers, sender, retryDue: { publish: async () => {} } });
     const sweep = createRetrySweeper({ due: new DynamoDueRetryIndex(doc, tables.addressTable), timers, logger: silentLogger });
-    await scheduler.afterOutcomes([bounceOutcome(sent.messageId, to, now, delay)], null, now);
+    // The bounce brings back the send's `retry-body` tag: the key of the message it stored.
+    await scheduler.afterOutcomes([bounceOutcome(sent.messageId, to, now, delay)], null, now, { bodyHash: messageHash(message) });
     let result = '';
     let invocations = 0;
     let nextSweep = now.getTime();
@@ -194,6 +198,9 @@ export async function benchRetries(): Promise<void> {
         retryAfterSeconds: 6 * 3600,
         occurredAt: new Date(now.getTime() - 6 * 3600 * 1000 + (600 + (i % 300)) * 1000).toISOString(),
         campaign: 'bench',
+        batch: null,
+        source: null,
+        bodyHash: null,
       });
       if (plan.kind === 'schedule') await repo.put(plan.state, 0);
     }

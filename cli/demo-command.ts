@@ -5,7 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startRuntime, type Runtime } from '../local/runtime.js';
 import { clientConfigFor } from '../local/runtime-file.js';
 import { textLogger } from '../local/text-logger.js';
-import { composeOutboundStore, listRetryStates } from '../shared/adapters/compose.js';
+import { listRetryStates } from '../shared/adapters/compose.js';
+import { readOutbox } from '../local/outbox-file.js';
 import type { SendResult } from '../shared/app/send.js';
 import type { Estimate, HealthCount, RetryState } from '../shared/domain/index.js';
 import { addressSummary, type AddressRecord } from './address-summary.js';
@@ -186,7 +187,7 @@ export async function demoCommand(options: DemoOptions, io: CommandIo): Promise<
     if (!finished) io.stderr.write(`bounce demo: retries still pending after ${maxSeconds} s; reporting what is done\n`);
     const seconds = (Date.now() - started) / 1000;
 
-    const outbox = await composeOutboundStore(dynamo, tables).listAll();
+    const outbox = await readOutbox(scratch);
     const retriesSent = outbox.filter((m) => m.attempt > 0);
     const lastSend = outbox.reduce((latest, m) => (m.sentAt > latest ? m.sentAt : latest), sentAt.toISOString());
     const storyHours = (Date.parse(lastSend) - sentAt.getTime()) / 3600_000;

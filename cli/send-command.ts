@@ -12,7 +12,8 @@ import {
   whyNotRunning,
   type RuntimeFile,
 } from '../local/runtime-file.js';
-import { composeOutboundStore, composeSend, documentClient } from '../shared/adapters/compose.js';
+import { composeSend, documentClient } from '../shared/adapters/compose.js';
+import { readOutbox } from '../local/outbox-file.js';
 import { parseSendLine } from '../shared/adapters/inbound/send-request.js';
 import { newSendScope, SEND_INVOCATION, type SendMessage } from '../shared/app/send.js';
 import { jsonNestingReason } from '../shared/domain/index.js';
@@ -167,22 +168,13 @@ async function saveSendMeter(dataDir: string, meter: RequestMeter, io: CommandIo
   }
 }
 
-/** `bounce outbox [--json]`: what the send path sent, retries included, oldest first. */
+/** `bounce outbox [--json]`: what the local SES accepted, retries included, oldest first. */
 export async function outboxCommand(options: { readonly dataDir?: string; readonly json: boolean }, io: CommandIo): Promise<number> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const file = await runtimeOr(dataDir, io, 'outbox');
   if (!file) return 1;
-  const dynamo = new DynamoDBClient(clientConfigFor(file, 'dynamodb'));
   try {
-    const records = await composeOutboundStore(dynamo, tablesOf(file)).listAll();
-    const rows = records.map((r) => ({
-      messageId: r.messageId,
-      to: r.to,
-      attempt: r.attempt,
-      originalMessageId: r.originalMessageId,
-      campaign: r.tags.campaign,
-      sentAt: r.sentAt,
-    }));
+    const rows = await readOutbox(dataDir);
     if (options.json) {
       for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);
       return 0;
@@ -207,7 +199,5 @@ export async function outboxCommand(options: { readonly dataDir?: string; readon
   } catch (error) {
     io.stderr.write(`bounce outbox: ${terminalSafe((error as Error).message)}\n`);
     return 1;
-  } finally {
-    dynamo.destroy();
   }
 }

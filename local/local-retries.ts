@@ -14,7 +14,7 @@ import {
   type SesInput,
   type TableNames,
 } from '../shared/adapters/compose.js';
-import { SWEEP_EVERY_SECONDS, type TagNames } from '../shared/domain/index.js';
+import { DEFAULT_TAG_NAMES, SWEEP_EVERY_SECONDS, type TagNames } from '../shared/domain/index.js';
 import type { WorldEntry } from './mailbox-world.js';
 import { LOCAL_CONFIGURATION_SET, localSesClients } from './local-ses.js';
 import { startSesWorld, type SesWorld } from './ses-world.js';
@@ -45,6 +45,8 @@ export interface LocalRetriesInputs {
   readonly eventsSns?: () => SNSClient | null;
   /** Where the world keeps what it promised (DIR/world.jsonl); none: in memory. */
   readonly worldDir?: string;
+  /** Where the world lists what SES accepted (DIR/outbox.jsonl; `fresh`: start it empty); none: not listed. */
+  readonly outbox?: { readonly dataDir: string; readonly fresh: boolean };
   /**
    * The retry poller and its first sweep wait for this: after a crash, the evidence of attempts then
    * in flight (journalled and world events) is classified before a retry can take an attempt over.
@@ -133,6 +135,7 @@ export async function startLocalRetries(inputs: LocalRetriesInputs): Promise<Loc
         topicArn: inputs.topicArn,
         logger,
         ...(inputs.worldDir ? { dataDir: inputs.worldDir } : {}),
+        ...(inputs.outbox ? { outbox: { ...inputs.outbox, campaignTag: (inputs.tagNames ?? DEFAULT_TAG_NAMES).campaign } } : {}),
       }),
     );
     const started = world;

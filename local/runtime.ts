@@ -459,6 +459,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...clients,
       eventsSns: () => journalSns ?? (journalled ? null : clients.sns),
       ...(options.memory ? {} : { worldDir: dataDir }),
+      outbox: { dataDir, fresh: options.memory === true },
       retriesAfter,
       dynamo,
       tables,

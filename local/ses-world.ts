@@ -6,6 +6,7 @@ import type { LoggerPort } from '../shared/app/ports.js';
 import { forwardRequest, readBody } from './http-forward.js';
 import { JournalFile, replaceDurably } from './journal.js';
 import { MailboxWorld, type WorldEntry } from './mailbox-world.js';
+import { openOutbox, outboxRows } from './outbox-file.js';
 import { startLocalSes, type LocalSes, type StoredEmail } from './ses-server.js';
 import { acceptedLine, publishedLine, readWorldLog, WORLD_FILE, worldLogText, type PendingMessage } from './world-log.js';
 
@@ -28,6 +29,11 @@ export interface SesWorldOptions {
   readonly dataDir?: string;
   /** Messages accepted between two compactions of the world file. @default 10000 */
   readonly compactEvery?: number;
+  /**
+   * Where every accepted message is listed for `bounce outbox` (DIR/outbox.jsonl; `fresh`: start it empty),
+   * with the tag that names a message's campaign; none: not listed.
+   */
+  readonly outbox?: { readonly dataDir: string; readonly fresh: boolean; readonly campaignTag: string };
 }
 
 export interface SesWorld {
@@ -91,6 +97,7 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
     await replaceDurably(path, worldLogText(world.positions(), pending));
     log = await JournalFile.open(path);
   }
+  const outbox = options.outbox ? await openOutbox(options.outbox.dataDir, { fresh: options.outbox.fresh, now: options.clock() }) : null;
   const compactEvery = options.compactEvery ?? 10_000;
   let sinceCompaction = 0;
   const inFlight = new Set<Promise<void>>();
@@ -164,6 +171,14 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
       }),
     );
     await log?.append(acceptedLine(email.messageId, positions, events));
+    if (outbox && options.outbox) {
+      const rows = outboxRows(
+        { messageId: email.messageId, to: email.destination.to, tags, sentAt: options.clock() },
+        options.outbox.campaignTag,
+      );
+      // Not flushed: a lost line loses only a line of the outbox, never an event.
+      await outbox.append(rows.map((row) => `${JSON.stringify(row)}\n`).join(''), false);
+    }
     const message: PendingMessage = { events, next: 0 };
     pending.set(email.messageId, message);
     if (log && ++sinceCompaction >= compactEvery) {
@@ -235,6 +250,7 @@ export async function startSesWorld(options: SesWorldOptions, port = 0): Promise
       });
       await upstream.close();
       await log?.close();
+      await outbox?.close();
     },
   };
 }

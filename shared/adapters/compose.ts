@@ -34,7 +34,13 @@ import { createApiHandler } from './inbound/http-api.js';
 import type { TableNames } from './outbound/create-tables.js';
 import { DynamoAddressRepository } from './outbound/dynamo-address-repository.js';
 import { DynamoCampaignRepository } from './outbound/dynamo-campaign-repository.js';
-import { DynamoDueRetryIndex, DynamoOutboundStore, DynamoRetryStateRepository, scanRetryStates } from './outbound/dynamo-retry-stores.js';
+import {
+  DynamoDueRetryIndex,
+  DynamoMessageStore,
+  DynamoOutboundStore,
+  DynamoRetryStateRepository,
+  scanRetryStates,
+} from './outbound/dynamo-retry-stores.js';
 import { SesEmailSender, type TemplateSender } from './outbound/ses-sender.js';
 import { SnsRetryDuePublisher } from './outbound/sns-retry-due.js';
 import { DynamoAlertLedger, DynamoPauseStore } from './outbound/dynamo-health-stores.js';
@@ -390,15 +396,11 @@ function sendPorts(inputs: SendInputs) {
       inputs.ses.tagNames ?? DEFAULTS.tagNames,
       inputs.ses.templates ?? null,
     ),
+    messages: new DynamoMessageStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
     outbound: new DynamoOutboundStore(doc, inputs.tables.addressTable, inputs.clock ?? DEFAULTS.clock),
     logger: inputs.logger ?? DEFAULTS.logger,
     ...erasureOf(inputs),
   };
-}
-
-/** The send path's records of what it sent (the local SES world's tags, `bounce outbox`). */
-export function composeOutboundStore(dynamo: DynamoInput, tables: TableNames, clock?: () => Date): DynamoOutboundStore {
-  return new DynamoOutboundStore(documentClient(dynamo), tables.addressTable, clock ?? DEFAULTS.clock);
 }
 
 /** The retry sweeper (the sweep function; locally on a timer, and in full at start). */

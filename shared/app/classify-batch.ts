@@ -268,7 +268,11 @@ export function createProcessBatch(deps: ClassifyBatchDeps): ProcessBatch {
           // No retry state or timer for an erased address: they would hold the address again.
           if (retries && !isErasedRecord(state ?? null)) {
             // After this event's address effects, so a give-up sees the address as this event left it.
-            await retries.afterOutcomes([outcome], applied.get(recordId)?.retryLink ?? null, now, deferPublish ? { deferPublish } : {});
+            const sent = applied.get(recordId);
+            await retries.afterOutcomes([outcome], sent?.retryLink ?? null, now, {
+              bodyHash: sent?.bodyHash ?? null,
+              ...(deferPublish ? { deferPublish } : {}),
+            });
             // A give-up writes the record too: read it again before the next event.
             if (outcome.eventType === 'Bounce') state = undefined;
           }

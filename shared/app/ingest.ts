@@ -14,6 +14,7 @@ import {
   parseNotification,
   isHour,
   recipientOutcomes,
+  retryBodyOf,
   retryLinkOf,
   signalOf,
   softThresholdCrossings,
@@ -55,8 +56,16 @@ export interface IngestDeps {
 }
 
 export type RecordResult =
-  /** `retryLink`: the logical message a retry send belongs to (from its tags), or null. */
-  | { readonly status: 'processed'; readonly outcomes: readonly RecipientOutcome[]; readonly retryLink: RetryLink | null }
+  /**
+   * `retryLink`: the logical message a retry send belongs to (from its tags), or null; `bodyHash`: the
+   * stored message the send named (its `retry-body` tag), or null.
+   */
+  | {
+      readonly status: 'processed';
+      readonly outcomes: readonly RecipientOutcome[];
+      readonly retryLink: RetryLink | null;
+      readonly bodyHash: string | null;
+    }
   | { readonly status: 'ignored'; readonly reason: string }
   /** Can never succeed: goes to the DLQ with this reason. */
   | { readonly status: 'invalid'; readonly reason: string };
@@ -190,7 +199,12 @@ export function classifyRecord(body: string, tagNames: TagNames = DEFAULT_TAG_NA
   if (!parsed.ok) return { status: 'invalid', reason: parsed.error.reason };
   if (parsed.value.kind === 'ignored') return { status: 'ignored', reason: parsed.value.reason };
   const { event } = parsed.value;
-  return { status: 'processed', outcomes: recipientOutcomes(event, tagNames), retryLink: retryLinkOf(event.mail.tags) };
+  return {
+    status: 'processed',
+    outcomes: recipientOutcomes(event, tagNames),
+    retryLink: retryLinkOf(event.mail.tags),
+    bodyHash: retryBodyOf(event.mail.tags),
+  };
 }
 
 /**

@@ -59,27 +59,44 @@ export interface EmailSender {
   send(email: OutboundEmail): Promise<string>;
 }
 
-/** A sent message as stored for retries (keyed by its SES MessageId) and for the outbox. */
+/** A message as kept for its retries: who sends it and what (a template is its name and data). */
+export interface StoredMessage {
+  readonly from: string;
+  readonly content: MessageContent;
+}
+
+/**
+ * Messages kept for retries, once per distinct message (sender and content) under its hash: a campaign's
+ * sends share one item. A send names its message in its `retry-body` tag; a soft bounce brings the tag
+ * back, and the retry state keeps it.
+ */
+export interface MessageStore {
+  /** Keeps the message until `neededUntil` (epoch seconds) at least, and returns its key. */
+  keep(message: StoredMessage, neededUntil: number): Promise<string>;
+  /** The message kept under `hash`, or null when it is gone (expired or erased). */
+  get(hash: string): Promise<StoredMessage | null>;
+}
+
+/**
+ * A sent message's own record, keyed by its SES MessageId: what versions before the `retry-body` tag
+ * wrote for every send (TTL 10 days). Read only for a retry whose state names no stored message.
+ */
 export interface OutboundRecord {
   readonly messageId: string;
   readonly to: string;
   readonly from: string;
   readonly tags: CampaignTags;
-  /**
-   * Null when the message is too large to keep, or its stored body is gone (expired or erased): its
-   * retries are published as "retry due" events.
-   */
+  /** Null when the message was too large to keep, or its stored body is gone (expired or erased). */
   readonly content: MessageContent | null;
   readonly attempt: number;
   readonly originalMessageId: string;
   readonly sentAt: string;
-  /** Epoch seconds (TTL): after the retry window, the content is not needed. */
+  /** Epoch seconds (TTL). */
   readonly expiresAt: number;
 }
 
+/** The sent-message records of earlier versions (see OutboundRecord), read-only. */
 export interface OutboundStore {
-  /** Idempotent: keyed by the MessageId. */
-  put(record: OutboundRecord): Promise<void>;
   get(messageId: string): Promise<OutboundRecord | null>;
 }
 

@@ -9,6 +9,8 @@ import {
   timerDelaySeconds,
   timerOf,
   waitWhilePaused,
+  RETRY_BODY_TAG,
+  type CampaignTags,
   type RetryEvent,
   type RetryState,
   type RetryTimer,
@@ -21,6 +23,8 @@ import {
   SendRefusedError,
   type CampaignPauses,
   type EmailSender,
+  type MessageContent,
+  type MessageStore,
   type OutboundStore,
   type RetryDuePublisher,
   type RetryStateRepository,
@@ -43,6 +47,9 @@ export interface RetryRunnerDeps {
   readonly retries: RetryStateRepository;
   readonly timers: RetryTimerQueue;
   readonly addresses: AddressRepository;
+  /** The stored messages retry states name (`bodyHash`). */
+  readonly messages: MessageStore;
+  /** Sent-message records of earlier versions, for states that name no stored message. */
   readonly outbound: OutboundStore;
   readonly sender: EmailSender;
   readonly pauses: CampaignPauses;
@@ -56,6 +63,13 @@ export interface RetryRunnerDeps {
 
 /** One timer message of the retry queue. */
 export type RunRetryTimer = (timer: RetryTimer, now: Date) => Promise<TimerResult>;
+
+/** What an attempt sends again: the original's sender, content (null: not kept) and campaign tags. */
+interface MessageToRetry {
+  readonly from: string;
+  readonly content: MessageContent | null;
+  readonly tags: CampaignTags;
+}
 
 /**
  * A timer message arrives: due → one sender claims the attempt
@@ -101,6 +115,17 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
     return 'gave-up';
   }
 
+  /** The message a state names; a state of an earlier version names none: its send's own record, if any. */
+  async function messageOf(state: RetryState): Promise<MessageToRetry | null> {
+    if (state.bodyHash !== null) {
+      const stored = await deps.messages.get(state.bodyHash);
+      // Gone (expired, or erased with the address it named): published as "retry due" like one never kept.
+      if (stored === null) return null;
+      return { ...stored, tags: { campaign: state.campaign, batch: state.batch, source: state.source } };
+    }
+    return deps.outbound.get(state.originalMessageId);
+  }
+
   return async (timer, now) => {
     const state = await retries.get(timer.email, timer.originalMessageId);
     const step = stepForTimer(state, timer, now, timers.maxDelaySeconds);
@@ -117,11 +142,8 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
     if (!(await retries.put(claimed, state.version))) return 'lost-race';
     const address = maskAddress(claimed.email);
 
-    const [addressState, outbound] = await Promise.all([
-      recordOf(claimed.email, deps.addresses, deps.erasure),
-      deps.outbound.get(claimed.originalMessageId),
-    ]);
-    const campaign = outbound?.tags.campaign ?? claimed.campaign;
+    const [addressState, message] = await Promise.all([recordOf(claimed.email, deps.addresses, deps.erasure), messageOf(claimed)]);
+    const campaign = message?.tags.campaign ?? claimed.campaign;
     const skip = skipReasonAtDue(addressState?.status ?? null);
     if (skip !== null) {
       await finish(claimed, 'skip', { reason: skip });
@@ -138,19 +160,24 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
       logger.info('Retry waits: campaign paused', { address, attempt: claimed.attempt, recheckAt: waiting.dueAt });
       return 'waiting-for-resume';
     }
-    if (outbound === null || outbound.content === null) {
+    if (message === null || message.content === null) {
       await deps.retryDue.publish(retryDueEvent(claimed));
-      await finish(claimed, 'publish', { reason: outbound === null ? 'not sent through this pipeline' : 'too large to keep' });
+      const reason =
+        claimed.bodyHash !== null ? 'stored message gone' : message === null ? 'not kept by this pipeline' : 'too large to keep';
+      await finish(claimed, 'publish', { reason });
       return 'published';
     }
     let messageId: string;
     try {
       messageId = await deps.sender.send({
         to: claimed.email,
-        from: outbound.from,
-        content: outbound.content,
-        tags: outbound.tags,
-        extraTags: retryTags({ originalMessageId: claimed.originalMessageId, attempt: claimed.attempt }),
+        from: message.from,
+        content: message.content,
+        tags: message.tags,
+        extraTags: {
+          ...retryTags({ originalMessageId: claimed.originalMessageId, attempt: claimed.attempt }),
+          ...(claimed.bodyHash === null ? {} : { [RETRY_BODY_TAG]: claimed.bodyHash }),
+        },
       });
     } catch (error) {
       if (!(error instanceof SendRefusedError)) throw error; // unknown outcome: the claim stays, evidence decides
@@ -158,17 +185,6 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
       logger.warn('SES refused a retry', { address, attempt: claimed.attempt, code: error.code });
       return 'refused-by-ses';
     }
-    await deps.outbound.put({
-      messageId,
-      to: claimed.email,
-      from: outbound.from,
-      tags: outbound.tags,
-      content: null,
-      attempt: claimed.attempt,
-      originalMessageId: claimed.originalMessageId,
-      sentAt: now.toISOString(),
-      expiresAt: outbound.expiresAt,
-    });
     await finish(claimed, 'accepted', { lastMessageId: messageId });
     logger.info('Retry sent', { address, attempt: claimed.attempt, category: claimed.category });
     return 'sent';

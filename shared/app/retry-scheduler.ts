@@ -28,12 +28,15 @@ const ACCEPTED_EVIDENCE: ReadonlySet<string> = new Set(['Send', 'DeliveryDelay',
 
 /** What the classify use case hands over after applying a record: it schedules, links and ends retries. */
 export interface RetryScheduler {
-  /** `deferPublish`: a give-up's decision event goes out with the caller's batch (see CommitOptions.deferPublish). */
+  /**
+   * `bodyHash`: the stored message the failed send named (its `retry-body` tag), kept in a new retry state.
+   * `deferPublish`: a give-up's decision event goes out with the caller's batch (see CommitOptions.deferPublish).
+   */
   afterOutcomes(
     outcomes: readonly RecipientOutcome[],
     link: RetryLink | null,
     now: Date,
-    options?: { readonly deferPublish?: DeferredPublish },
+    options?: { readonly bodyHash?: string | null; readonly deferPublish?: DeferredPublish },
   ): Promise<void>;
 }
 
@@ -97,7 +100,13 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
     }
   }
 
-  async function onFailure(outcome: RecipientOutcome, link: RetryLink | null, now: Date, deferPublish?: DeferredPublish): Promise<void> {
+  async function onFailure(
+    outcome: RecipientOutcome,
+    link: RetryLink | null,
+    bodyHash: string | null,
+    now: Date,
+    deferPublish?: DeferredPublish,
+  ): Promise<void> {
     await noteTimeout(outcome, link);
     const retryAfterSeconds = outcome.decision.retryAfterSeconds;
     if (retryAfterSeconds === null) {
@@ -113,6 +122,9 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
       retryAfterSeconds,
       occurredAt: outcome.occurredAt,
       campaign: outcome.tags.campaign,
+      batch: outcome.tags.batch,
+      source: outcome.tags.source,
+      bodyHash,
     };
     const originalMessageId = link?.originalMessageId ?? outcome.messageId;
     for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
@@ -170,7 +182,7 @@ export function createRetryScheduler(deps: RetrySchedulerDeps): RetryScheduler {
   return {
     async afterOutcomes(outcomes, link, now, options = {}) {
       for (const outcome of outcomes) {
-        if (outcome.eventType === 'Bounce') await onFailure(outcome, link, now, options.deferPublish);
+        if (outcome.eventType === 'Bounce') await onFailure(outcome, link, options.bodyHash ?? null, now, options.deferPublish);
         else if (ACCEPTED_EVIDENCE.has(outcome.eventType) && link) {
           await update(outcome.recipient, link.originalMessageId, (state) => confirmSent(state, link, outcome.messageId));
         } else if (outcome.eventType === 'Delivery' && link) {

@@ -1,11 +1,11 @@
-import { isValidAddress, maskAddress, normaliseAddress, RETRY_STATE_RETENTION_SECONDS, type CampaignTags } from '../domain/index.js';
+import { isValidAddress, normaliseAddress, RETRY_BODY_TAG, RETRY_STATE_RETENTION_SECONDS, type CampaignTags } from '../domain/index.js';
 import { recordOf, type ErasureDeps } from './erasure.js';
 import type { AddressRepository, LoggerPort } from './ports.js';
-import { SendRefusedError, type CampaignPauses, type EmailSender, type MessageContent, type OutboundStore } from './retry-ports.js';
+import { SendRefusedError, type CampaignPauses, type EmailSender, type MessageContent, type MessageStore } from './retry-ports.js';
 
 /**
  * Largest message content kept for retries, in UTF-8 bytes of its JSON form.
- * A DynamoDB item holds 400 KB; the rest of the item (keys, tags, times) fits
+ * A DynamoDB item holds 400 KB; the rest of the item (key, sender, expiry) fits
  * in what is left. A larger message is sent but not kept: its retries are
  * published as "retry due" events for the sender to act on.
  */
@@ -35,7 +35,8 @@ export interface SendDeps {
   readonly addresses: AddressRepository;
   readonly pauses: CampaignPauses;
   readonly sender: EmailSender;
-  readonly outbound: OutboundStore;
+  /** Where a message is kept for its retries (once per distinct message), before the send that names it. */
+  readonly messages: MessageStore;
   readonly logger: LoggerPort;
   /** Tombstones of erased addresses: an erased suppressed address is refused like any other (required: no send path without it). */
   readonly erasure: ErasureDeps;
@@ -59,8 +60,11 @@ const contentBytes = (content: MessageContent): number => new TextEncoder().enco
 
 /**
  * The send path: refuses a suppressed or held address and a paused campaign
- * (a result, not an error), sends through SES with the configuration set and
- * the campaign tags, and keeps what a retry needs keyed by the SES MessageId.
+ * (a result, not an error), keeps the message for its retries (once per
+ * distinct sender and content, before the send), and sends through SES with
+ * the configuration set, the campaign tags and the stored message's key in a
+ * `retry-body` tag. Nothing is written per send: SES's events bring the tags
+ * back, and the first soft bounce writes what a retry needs with its state.
  */
 export function createSendMessage(deps: SendDeps): SendMessage {
   const isPaused = (campaign: string, scope: SendScope | undefined): Promise<boolean> => {
@@ -84,31 +88,31 @@ export function createSendMessage(deps: SendDeps): SendMessage {
     if (state?.status === 'review') return { to, status: 'refused', reason: 'address-in-review' };
     if (paused) return { to, status: 'refused', reason: 'campaign-paused' };
 
+    const bodyHash = await keepForRetries(request.from, request.content, now);
     let messageId: string;
     try {
-      messageId = await deps.sender.send({ to, from: request.from, content: request.content, tags: request.tags });
+      messageId = await deps.sender.send({
+        to,
+        from: request.from,
+        content: request.content,
+        tags: request.tags,
+        ...(bodyHash === null ? {} : { extraTags: { [RETRY_BODY_TAG]: bodyHash } }),
+      });
     } catch (error) {
       if (error instanceof SendRefusedError) return { to, status: 'refused', reason: `ses-refused: ${error.code}` };
       throw error;
     }
-    const retriable = contentBytes(request.content) <= MAX_STORED_CONTENT_BYTES;
-    try {
-      await deps.outbound.put({
-        messageId,
-        to,
-        from: request.from,
-        tags: request.tags,
-        content: retriable ? request.content : null,
-        attempt: 0,
-        originalMessageId: messageId,
-        sentAt: now.toISOString(),
-        expiresAt: Math.floor(now.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS,
-      });
-    } catch (error) {
-      // The message went out; without its record a retry is published as "retry due" instead.
-      deps.logger.error('Sent message not stored for retries', { address: maskAddress(to), messageId, errorName: (error as Error).name });
-      return { to, status: 'sent', messageId, retriable: false };
-    }
-    return { to, status: 'sent', messageId, retriable };
+    return { to, status: 'sent', messageId, retriable: bodyHash !== null };
   };
+
+  /** The stored message's key, or null: too large to keep, or not stored (its retries are then published as "retry due"). */
+  async function keepForRetries(from: string, content: MessageContent, now: Date): Promise<string | null> {
+    if (contentBytes(content) > MAX_STORED_CONTENT_BYTES) return null;
+    try {
+      return await deps.messages.keep({ from, content }, Math.floor(now.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS);
+    } catch (error) {
+      deps.logger.error('Message not stored for retries', { errorName: (error as Error).name });
+      return null;
+    }
+  }
 }

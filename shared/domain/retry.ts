@@ -49,6 +49,12 @@ export const RETRY_STATE_RETENTION_SECONDS = RETRY_WINDOW_SECONDS + 7 * 24 * 360
 /** Message tags a retry send carries, so its events find their logical message. */
 export const RETRY_OF_TAG = 'retry-of';
 export const RETRY_ATTEMPT_TAG = 'retry-attempt';
+/**
+ * The tag every send that can be retried carries: the key of its stored message (sender and content,
+ * stored once per distinct message). A soft bounce brings it back in its event, so nothing is written
+ * per send: what a retry needs is written with the retry state, at the first failure.
+ */
+export const RETRY_BODY_TAG = 'retry-body';
 
 /** Every status a retry state can hold (checked when a state is read back from storage). */
 export const RETRY_STATUSES = ['scheduled', 'sending', 'sent', 'delivered', 'skipped', 'gave-up', 'published'] as const;
@@ -75,6 +81,15 @@ export interface RetryState {
   readonly originalMessageId: string;
   readonly category: BounceCategory;
   readonly campaign: string | null;
+  /** The original send's other campaign tags: every attempt carries them again, so its events count where the original's did. */
+  readonly batch: string | null;
+  readonly source: string | null;
+  /**
+   * The key of the stored message (sender and content) the original send named in its `retry-body` tag;
+   * null when it named none (too large to keep, sent outside this pipeline, or sent before messages were
+   * keyed by their tag: then the sent-message record of `originalMessageId`, if any, says what to send).
+   */
+  readonly bodyHash: string | null;
   /** Attempts are numbered from 1 (the original send is attempt 0). */
   readonly attempt: number;
   readonly status: RetryStatus;
@@ -115,6 +130,10 @@ export interface RetryableFailure {
   readonly retryAfterSeconds: number;
   readonly occurredAt: string;
   readonly campaign: string | null;
+  readonly batch: string | null;
+  readonly source: string | null;
+  /** The failed send's `retry-body` tag (see `retryBodyOf`). */
+  readonly bodyHash: string | null;
 }
 
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
@@ -245,6 +264,12 @@ export function retryLinkOf(tags: Readonly<Record<string, readonly string[]>> | 
   return { originalMessageId, attempt };
 }
 
+/** The stored message a send named in its tags (`RETRY_BODY_TAG`), or null. */
+export function retryBodyOf(tags: Readonly<Record<string, readonly string[]>> | null | undefined): string | null {
+  const hash = tags?.[RETRY_BODY_TAG]?.[0];
+  return hash && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
+}
+
 export type RetryPlan =
   /** Write `state` (compare-and-set on `expectedVersion`); enqueue its timer when it is due within one delay. */
   | { readonly kind: 'schedule'; readonly state: RetryState; readonly expectedVersion: number }
@@ -285,6 +310,10 @@ export function planRetry(current: RetryState | null, failure: RetryableFailure)
     originalMessageId,
     category: failure.category as BounceCategory,
     campaign: current?.campaign ?? failure.campaign,
+    // What the first failure's send named stays: a retry send carries the same tags.
+    batch: current ? current.batch : failure.batch,
+    source: current ? current.source : failure.source,
+    bodyHash: current ? current.bodyHash : failure.bodyHash,
     firstFailureAt,
     sendingSince: null,
     lastMessageId: current?.lastMessageId ?? (failedAttempt === 0 ? failure.messageId : null),

@@ -1,17 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/compose.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { DynamoErasureStore } from '../../shared/adapters/outbound/dynamo-erasure-store.js';
-import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
-import { BODY_EXPIRY_SLACK_SECONDS, contentHash } from '../../shared/adapters/outbound/message-bodies.js';
-import { bodyKey, outboundKey } from '../../shared/adapters/outbound/tables.js';
+import { DynamoMessageStore, DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { BODY_EXPIRY_SLACK_SECONDS, messageHash } from '../../shared/adapters/outbound/message-bodies.js';
+import { bodyKey } from '../../shared/adapters/outbound/tables.js';
+import { putLegacyRecord as putLegacy } from '../support/legacy-records.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { createRetryRunner } from '../../shared/app/retry-runner.js';
 import type { MessageContent } from '../../shared/app/retry-ports.js';
 import { createSendMessage } from '../../shared/app/send.js';
-import { RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../shared/domain/index.js';
+import { RETRY_BODY_TAG, RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../shared/domain/index.js';
 import { meterDynamo, type DynamoMeter } from '../support/dynamo-meter.js';
 import { awsTestConfig, startDynamo, type Dynamo } from '../support/emulators.js';
 import { fakeErasure } from '../support/erasure-fakes.js';
@@ -46,10 +47,10 @@ const html = (campaign: string): MessageContent => ({
   html: `<html><body>${`<p>${campaign}: offers for you this week, see the shop.</p>`.repeat(19 * 20)}</body></html>`,
 });
 
-/** One container of the send function: its own outbound store (and so its own memory of stored bodies). */
+/** One container of the send function: its own message store (and so its own memory of stored messages). */
 function container(clock: () => Date) {
   const doc = documentClient(dynamo.client);
-  const outbound = new DynamoOutboundStore(doc, tables.addressTable, clock);
+  const messages = new DynamoMessageStore(doc, tables.addressTable, clock);
   const sender = new FakeSender();
   const addresses = new FakeAddresses();
   const send = createSendMessage({
@@ -57,15 +58,19 @@ function container(clock: () => Date) {
     erasure: fakeErasure(addresses),
     pauses: new FakePauses(),
     sender,
-    outbound,
+    messages,
     logger: silentLogger,
   });
-  return { outbound, sender, send, doc };
+  return { messages, sender, send, doc };
 }
+
+const FROM = 'news@mail.example.com';
+/** The key a send of `content` names in its tag. */
+const hashOf = (content: MessageContent) => messageHash({ from: FROM, content });
 
 const request = (to: string, content: MessageContent) => ({
   to,
-  from: 'news@mail.example.com',
+  from: FROM,
   content,
   tags: { campaign: 'spring', batch: 'b1', source: 'web' },
 });
@@ -75,28 +80,27 @@ const messagePuts = () => meter.puts.filter((put) => put.pk.startsWith('MSG#'));
 
 async function storedExpiry(content: MessageContent): Promise<number | undefined> {
   const { Item } = await documentClient(dynamo.client).send(
-    new GetCommand({ TableName: tables.addressTable, Key: bodyKey(contentHash(content)), ConsistentRead: true }),
+    new GetCommand({ TableName: tables.addressTable, Key: bodyKey(hashOf(content)), ConsistentRead: true }),
   );
   return Item?.expiresAt as number | undefined;
 }
 
-describe('one stored body per distinct content', () => {
-  it('1,000 sends of one 19 KB body write the body once and 1,000 message items under 1 KB (1 write unit each)', async () => {
-    const { send } = container(() => T0);
+describe('one stored message per distinct sender and content, nothing written per send', () => {
+  it('1,000 sends of one 19 KB body write it once and nothing else; each send names it in its tag', async () => {
+    const { send, sender } = container(() => T0);
     const body = html('spring');
     for (let i = 0; i < 1000; i++) {
       const result = await send(request(`reader${i}@example.org`, body), T0);
       expect(result).toMatchObject({ status: 'sent', retriable: true });
     }
-    expect(bodyPuts()).toHaveLength(1);
+    expect(meter.puts).toHaveLength(1);
     expect(bodyPuts()[0]?.bytes).toBeGreaterThan(19_000);
-    expect(messagePuts()).toHaveLength(1000);
-    expect(Math.max(...messagePuts().map((put) => put.bytes))).toBeLessThan(1024);
-    // The emulator bills what the item sizes say: 1 unit per message, ceil(bytes / 1 KB) for the body.
-    expect(messagePuts().every((put) => put.units === 1)).toBe(true);
+    expect(messagePuts()).toHaveLength(0);
+    // The emulator bills what the item size says: ceil(bytes / 1 KB).
     expect(bodyPuts()[0]?.units).toBe(Math.ceil((bodyPuts()[0]?.bytes ?? 0) / 1024));
-    // One read of the body's expiry, on the container's first send of it.
+    // One read of the stored expiry, on the container's first send of it.
     expect(meter.gets.get('BODY#')).toBe(1);
+    expect(new Set(sender.sent.map((sent) => sent.extraTags?.[RETRY_BODY_TAG]))).toEqual(new Set([hashOf(body)]));
   }, 120_000);
 
   it('a second container sending the same body reads that it is stored and writes no body', async () => {
@@ -133,14 +137,14 @@ describe('one stored body per distinct content', () => {
       },
       { step: 'initialize', name: 'staleBodyReads' },
     );
-    const outbound = new DynamoOutboundStore(documentClient(stale), tables.addressTable, () => T0);
+    const messages = new DynamoMessageStore(documentClient(stale), tables.addressTable, () => T0);
     const addresses = new FakeAddresses();
     const send = createSendMessage({
       addresses,
       erasure: fakeErasure(addresses),
       pauses: new FakePauses(),
       sender: new FakeSender(),
-      outbound,
+      messages,
       logger: silentLogger,
     });
     const staleMeter = meterDynamo(stale);
@@ -149,48 +153,40 @@ describe('one stored body per distinct content', () => {
     }
     // The first send's put fails its condition (billed like a write of the stored body); the second knows better.
     expect(staleMeter.puts.filter((put) => put.pk.startsWith('BODY#')).map((put) => put.conditionFailed)).toEqual([true]);
-    expect(staleMeter.puts.filter((put) => put.pk.startsWith('MSG#'))).toHaveLength(2);
+    expect(staleMeter.puts.filter((put) => put.pk.startsWith('MSG#'))).toHaveLength(0);
     expect(await storedExpiry(body)).toBe(written);
     stale.destroy();
   });
 
-  it('two different bodies get two body items; small content stays inline, templates stay templates', async () => {
-    const { send, outbound } = container(() => T0);
+  it('each distinct sender and content is one item, read back as it was sent; templates stay templates', async () => {
+    const { send, messages } = container(() => T0);
     const spring = html('spring');
     const summer = html('summer');
     const template: MessageContent = { kind: 'template', template: 'spring-offer', templateData: '{"name":"Kim"}' };
-    const bigTemplate: MessageContent = {
-      kind: 'template',
-      template: 'spring-offer',
-      templateData: JSON.stringify({ items: 'x'.repeat(3000) }),
-    };
-    const sent: string[] = [];
-    for (const content of [spring, summer, spring, summer, template, bigTemplate, bigTemplate]) {
-      const result = await send(request('kim@example.org', content), T0);
-      if (result.status === 'sent') sent.push(result.messageId);
+    for (const content of [spring, summer, spring, summer, template, template]) {
+      expect(await send(request('kim@example.org', content), T0)).toMatchObject({ status: 'sent', retriable: true });
     }
+    // The same body from another sender is another message.
+    await send({ ...request('kim@example.org', spring), from: 'Offers <offers@mail.example.com>' }, T0);
     const { Items = [] } = await documentClient(dynamo.client).send(new ScanCommand({ TableName: tables.addressTable }));
-    const bodies = Items.filter((item) => String(item.pk).startsWith('BODY#'));
-    expect(bodies.map((item) => item.pk).sort()).toEqual(
-      [spring, summer, bigTemplate].map((content) => bodyKey(contentHash(content)).pk).sort(),
+    expect(Items.map((item) => item.pk).sort()).toEqual(
+      [...[spring, summer, template].map(hashOf), messageHash({ from: 'Offers <offers@mail.example.com>', content: spring })]
+        .map((hash) => bodyKey(hash).pk)
+        .sort(),
     );
-    const inline = Items.find((item) => item.pk === outboundKey(sent[4] ?? '').pk);
-    expect(inline).toMatchObject({ content: template });
-    expect(inline?.bodyHash).toBeUndefined();
-    const [springBack, templateBack, bigTemplateBack] = await Promise.all([sent[2], sent[4], sent[6]].map((id) => outbound.get(id ?? '')));
-    expect(springBack?.content).toEqual(spring);
-    expect(templateBack?.content).toEqual(template);
-    expect(bigTemplateBack?.content).toEqual(bigTemplate);
+    expect(await messages.get(hashOf(template))).toEqual({ from: FROM, content: template });
+    expect(await messages.get(messageHash({ from: 'Offers <offers@mail.example.com>', content: spring }))).toEqual({
+      from: 'Offers <offers@mail.example.com>',
+      content: spring,
+    });
   });
 
-  it('the same content in another key order is the same body', () => {
-    expect(contentHash({ kind: 'simple', subject: 's', html: 'h' })).toBe(
-      contentHash({ html: 'h', subject: 's', kind: 'simple' } as MessageContent),
-    );
-    expect(contentHash({ kind: 'simple', subject: 's', html: 'h' })).not.toBe(contentHash({ kind: 'simple', subject: 's', text: 'h' }));
+  it('the same message in another key order is the same item', () => {
+    expect(hashOf({ kind: 'simple', subject: 's', html: 'h' })).toBe(hashOf({ html: 'h', subject: 's', kind: 'simple' } as MessageContent));
+    expect(hashOf({ kind: 'simple', subject: 's', html: 'h' })).not.toBe(hashOf({ kind: 'simple', subject: 's', text: 'h' }));
   });
 
-  it("a body's expiry stays past every message that names it, with one write per container and half retention", async () => {
+  it("a stored message's expiry stays past every send's retry lifetime, with one write per container and half retention", async () => {
     const body = html('spring');
     let now = T0;
     const clock = () => now;
@@ -199,8 +195,7 @@ describe('one stored body per distinct content', () => {
     const checkAfterSend = async (which: typeof a) => {
       const result = await which.send(request('kim@example.org', body), now);
       if (result.status !== 'sent') throw new Error('not sent');
-      const message = await which.outbound.getWithoutContent(result.messageId);
-      expect(await storedExpiry(body)).toBeGreaterThanOrEqual(message?.expiresAt ?? Infinity);
+      expect(await storedExpiry(body)).toBeGreaterThanOrEqual(Math.floor(now.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS);
     };
     await checkAfterSend(a); // writes: expiry = T0 + retention + slack
     const firstExpiry = Math.floor(T0.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS + BODY_EXPIRY_SLACK_SECONDS;
@@ -232,7 +227,7 @@ describe('one stored body per distinct content', () => {
     await doc.send(
       new UpdateCommand({
         TableName: tables.addressTable,
-        Key: bodyKey(contentHash(body)),
+        Key: bodyKey(hashOf(body)),
         UpdateExpression: 'SET expiresAt = :past',
         ExpressionAttributeValues: { ':past': Math.floor(T0.getTime() / 1000) - 1 },
       }),
@@ -241,22 +236,10 @@ describe('one stored body per distinct content', () => {
     expect(bodyPuts()).toHaveLength(2);
     expect(await storedExpiry(body)).toBeGreaterThan(Math.floor(T0.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS);
   });
-
-  it('the outbox listing and the local world read no body', async () => {
-    const { send, outbound } = container(() => T0);
-    const result = await send(request('kim@example.org', html('spring')), T0);
-    if (result.status !== 'sent') throw new Error('not sent');
-    meter.clear();
-    const listed = await outbound.listAll();
-    expect(listed).toHaveLength(1);
-    expect(listed[0]).not.toHaveProperty('content');
-    expect(listed[0]).not.toHaveProperty('bodyHash');
-    expect(await outbound.getWithoutContent(result.messageId)).toMatchObject({ messageId: result.messageId, to: 'kim@example.org' });
-    expect(meter.gets.get('BODY#')).toBeUndefined();
-  });
 });
 
-describe('retries of a message whose body is stored once', () => {
+describe('retries of a message stored once', () => {
+  /** A state as the first soft bounce writes it: the send's tags, its stored message's key from the `retry-body` tag. */
   async function sentAndDue(content: MessageContent) {
     const now = T0;
     const c = container(() => now);
@@ -269,6 +252,9 @@ describe('retries of a message whose body is stored once', () => {
       originalMessageId: result.messageId,
       category: 'mailbox-full',
       campaign: 'spring',
+      batch: 'b1',
+      source: 'web',
+      bodyHash: c.sender.sent[0]?.extraTags?.[RETRY_BODY_TAG] ?? null,
       attempt: 1,
       status: 'scheduled',
       dueAt: due.toISOString(),
@@ -281,39 +267,48 @@ describe('retries of a message whose body is stored once', () => {
     await retries.put(state, 0);
     const sender = new FakeSender();
     const retryDue = new FakeRetryDue();
-    // The retry function's container: another outbound store over the same table.
+    // The retry function's container: other stores over the same table.
     const addresses = new FakeAddresses();
+    const doc = documentClient(dynamo.client);
     const runner = createRetryRunner({
       retries,
       timers: new FakeTimerQueue(() => due),
       addresses,
       erasure: fakeErasure(addresses),
-      outbound: new DynamoOutboundStore(documentClient(dynamo.client), tables.addressTable, () => due),
+      messages: new DynamoMessageStore(doc, tables.addressTable, () => due),
+      outbound: new DynamoOutboundStore(doc, tables.addressTable, () => due),
       sender,
       pauses: new FakePauses(),
       retryDue,
       logger: silentLogger,
     });
     const run = () => runner({ email: state.email, originalMessageId: state.originalMessageId, attempt: 1, dueAt: state.dueAt }, due);
-    return { run, sender, retryDue, doc: c.doc, retries };
+    return { run, sender, retryDue, doc: c.doc, retries, state };
   }
 
-  it('sends the same content again, and keeps a small record of the retry', async () => {
+  it('sends the same sender, content and tags again, and writes nothing but its state', async () => {
     const body = html('spring');
-    const { run, sender } = await sentAndDue(body);
+    const { run, sender, state } = await sentAndDue(body);
     meter.clear();
     expect(await run()).toBe('sent');
     expect(sender.sent).toHaveLength(1);
-    expect(sender.sent[0]?.content).toEqual(body);
-    expect(bodyPuts()).toHaveLength(0);
-    expect(messagePuts().map((put) => put.units)).toEqual([1]);
+    expect(sender.sent[0]).toMatchObject({
+      from: FROM,
+      content: body,
+      tags: { campaign: 'spring', batch: 'b1', source: 'web' },
+      extraTags: { 'retry-of': state.originalMessageId, 'retry-attempt': '1', [RETRY_BODY_TAG]: hashOf(body) },
+    });
+    expect(meter.puts).toHaveLength(0);
+    // One eventually consistent read of the stored message; no sent-message record is looked for.
+    expect(meter.gets.get('BODY#')).toBe(1);
+    expect(meter.gets.get('MSG#')).toBeUndefined();
   });
 
-  it('publishes "retry due" when the body expired (TTL not run yet) or is gone', async () => {
+  it('publishes "retry due" when the stored message expired (TTL not run yet) or is gone', async () => {
     const body = html('spring');
     for (const loss of ['expired', 'deleted'] as const) {
       const { run, sender, retryDue, doc, retries } = await sentAndDue(body);
-      const key = bodyKey(contentHash(body));
+      const key = bodyKey(hashOf(body));
       if (loss === 'deleted') await doc.send(new DeleteCommand({ TableName: tables.addressTable, Key: key }));
       else {
         await doc.send(
@@ -328,75 +323,152 @@ describe('retries of a message whose body is stored once', () => {
       expect(await run()).toBe('published');
       expect(sender.sent).toHaveLength(0);
       expect(retryDue.events).toHaveLength(1);
-      expect(retries.only().status).toBe('published');
+      expect(retries.only()).toMatchObject({ status: 'published', reason: 'stored message gone' });
     }
   });
 
-  it('a message too large to keep stores no body and its retry is published as before', async () => {
+  it('a message too large to keep stores nothing, carries no tag, and its retry is published', async () => {
     const huge: MessageContent = { kind: 'raw', mime: 'x'.repeat(351 * 1024) };
-    const { run, retryDue } = await sentAndDue(huge);
-    expect(bodyPuts()).toHaveLength(0);
+    const { run, retryDue, state } = await sentAndDue(huge);
+    expect(state.bodyHash).toBeNull();
+    expect(meter.puts).toHaveLength(0);
     expect(await run()).toBe('published');
     expect(retryDue.events).toHaveLength(1);
   });
 });
 
-describe('erasure of an address whose messages name stored bodies', () => {
-  it('deletes a body that names the address, keeps a campaign body other recipients still need', async () => {
-    const { send, outbound, doc } = container(() => T0);
+/** A sent-message record as earlier versions wrote one per send. */
+async function putLegacyRecord(messageId: string, to: string, content: MessageContent, inline: boolean) {
+  await putLegacy(
+    documentClient(dynamo.client),
+    tables.addressTable,
+    {
+      messageId,
+      to,
+      from: FROM,
+      tags: { campaign: 'spring', batch: 'b1', source: null },
+      content,
+      attempt: 0,
+      originalMessageId: messageId,
+      sentAt: T0.toISOString(),
+      expiresAt: Math.floor(T0.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS,
+    },
+    inline,
+  );
+}
+
+describe('messages sent by earlier versions (a record per send)', () => {
+  it("a state that names no stored message is retried from its send's record, inline or through its body", async () => {
+    const doc = documentClient(dynamo.client);
+    for (const [id, content, inline] of [
+      ['legacy-inline', { kind: 'template', template: 'spring-offer', templateData: '{}' }, true],
+      ['legacy-body', html('spring'), false],
+    ] as const) {
+      await putLegacyRecord(id, 'kim@example.org', content, inline);
+      const retries = new FakeRetryStates();
+      const state: RetryState = {
+        email: 'kim@example.org',
+        originalMessageId: id,
+        category: 'mailbox-full',
+        campaign: 'spring',
+        batch: null,
+        source: null,
+        bodyHash: null,
+        attempt: 1,
+        status: 'scheduled',
+        dueAt: T0.toISOString(),
+        firstFailureAt: T0.toISOString(),
+        sendingSince: null,
+        lastMessageId: id,
+        reason: null,
+        version: 1,
+      };
+      await retries.put(state, 0);
+      const sender = new FakeSender();
+      const addresses = new FakeAddresses();
+      const runner = createRetryRunner({
+        retries,
+        timers: new FakeTimerQueue(() => T0),
+        addresses,
+        erasure: fakeErasure(addresses),
+        messages: new DynamoMessageStore(doc, tables.addressTable, () => T0),
+        outbound: new DynamoOutboundStore(doc, tables.addressTable, () => T0),
+        sender,
+        pauses: new FakePauses(),
+        retryDue: new FakeRetryDue(),
+        logger: silentLogger,
+      });
+      expect(await runner({ email: state.email, originalMessageId: id, attempt: 1, dueAt: state.dueAt }, T0)).toBe('sent');
+      expect(sender.sent[0]).toMatchObject({ from: FROM, content, tags: { campaign: 'spring', batch: 'b1', source: null } });
+      expect(sender.sent[0]?.extraTags).toEqual({ 'retry-of': id, 'retry-attempt': '1' });
+    }
+  });
+});
+
+describe('erasure of an address whose retries name stored messages', () => {
+  it('deletes a personalised message a retry state names, keeps a campaign message other recipients still need', async () => {
+    const { send, messages, doc, sender } = container(() => T0);
     const campaign = html('spring');
     const personal = html('Dear Kim.Erased@Example.org');
-    const ids: string[] = [];
     for (const [to, content] of [
       ['kim.erased@example.org', campaign],
       ['kim.erased@example.org', personal],
       ['lee@example.org', campaign],
     ] as const) {
-      const result = await send(request(to, content), T0);
-      if (result.status !== 'sent') throw new Error('not sent');
-      ids.push(result.messageId);
+      expect(await send(request(to, content), T0)).toMatchObject({ status: 'sent' });
     }
-    const [first, second, other] = ids as [string, string, string];
-    const state: RetryState = {
-      email: 'kim.erased@example.org',
-      originalMessageId: first,
-      category: 'mailbox-full',
-      campaign: 'spring',
-      attempt: 1,
-      status: 'sent',
-      dueAt: T0.toISOString(),
-      firstFailureAt: T0.toISOString(),
-      sendingSince: null,
-      lastMessageId: second,
-      reason: null,
-      version: 1,
-    };
-    await new DynamoRetryStateRepository(doc, tables.addressTable).put(state, 0);
-    const erased = await new DynamoErasureStore(doc, tables.addressTable, tables.campaignTable).deleteAddressData(state.email, 0);
-    expect(erased).toMatchObject({ retries: 1, sentMessages: 2 });
+    const retries = new DynamoRetryStateRepository(doc, tables.addressTable);
+    for (const sent of sender.sent.slice(0, 2)) {
+      const state: RetryState = {
+        email: 'kim.erased@example.org',
+        originalMessageId: sent.messageId,
+        category: 'mailbox-full',
+        campaign: 'spring',
+        batch: 'b1',
+        source: 'web',
+        bodyHash: sent.extraTags?.[RETRY_BODY_TAG] ?? null,
+        attempt: 1,
+        status: 'scheduled',
+        dueAt: T0.toISOString(),
+        firstFailureAt: T0.toISOString(),
+        sendingSince: null,
+        lastMessageId: sent.messageId,
+        reason: null,
+        version: 1,
+      };
+      await retries.put(state, 0);
+    }
+    // And a record of an earlier version, with its personalised body.
+    const older = html('Older news for kim.erased@example.org');
+    await putLegacyRecord('legacy-1', 'kim.erased@example.org', older, false);
+    await doc.send(
+      new PutCommand({
+        TableName: tables.addressTable,
+        Item: {
+          pk: 'ADDR#kim.erased@example.org',
+          sk: 'HIST#2026-11-20T12:00:00.000Z#e1',
+          email: 'kim.erased@example.org',
+          messageId: 'legacy-1',
+        },
+      }),
+    );
+    const erased = await new DynamoErasureStore(doc, tables.addressTable, tables.campaignTable).deleteAddressData(
+      'kim.erased@example.org',
+      0,
+    );
+    expect(erased).toMatchObject({ retries: 2, sentMessages: 1 });
     const { Items = [] } = await doc.send(new ScanCommand({ TableName: tables.addressTable }));
-    expect(Items.map((item) => item.pk).sort()).toEqual([bodyKey(contentHash(campaign)).pk, outboundKey(other).pk].sort());
+    expect(Items.map((item) => item.pk)).toEqual([bodyKey(hashOf(campaign)).pk]);
     expect(JSON.stringify(Items).toLowerCase()).not.toContain('kim.erased');
-    expect((await outbound.get(other))?.content).toEqual(campaign);
+    expect(await messages.get(hashOf(campaign))).toEqual({ from: FROM, content: campaign });
   });
 });
 
 describe('item sizes', () => {
   it('counts write units as the emulator does', async () => {
-    const doc = documentClient(dynamo.client);
-    const store = new DynamoOutboundStore(doc, tables.addressTable, () => T0);
-    const record = {
-      messageId: '0100019a-0000-0000-0000-000000000000-000000',
-      to: 'kim@example.org',
-      from: 'news@mail.example.com',
-      tags: { campaign: 'spring', batch: null, source: null },
-      content: html('spring'),
-      attempt: 0,
-      originalMessageId: '0100019a-0000-0000-0000-000000000000-000000',
-      sentAt: T0.toISOString(),
-      expiresAt: Math.floor(T0.getTime() / 1000) + 3600,
-    };
-    await store.put(record);
+    const store = new DynamoMessageStore(documentClient(dynamo.client), tables.addressTable, () => T0);
+    await store.keep({ from: FROM, content: html('spring') }, Math.floor(T0.getTime() / 1000) + 3600);
+    await store.keep({ from: FROM, content: { kind: 'simple', subject: 'Hi', text: 'Hello' } }, Math.floor(T0.getTime() / 1000) + 3600);
     expect(meter.puts).toHaveLength(2);
     for (const put of meter.puts) expect(put.units).toBe(Math.ceil(put.bytes / 1024));
   });

@@ -15,19 +15,20 @@ import {
   type ListedAddress,
   type SoftBounceItem,
 } from '../../shared/app/ports.js';
-import type { OutboundStore, RetryStateRepository } from '../../shared/app/retry-ports.js';
+import type { MessageStore, OutboundRecord, RetryStateRepository } from '../../shared/app/retry-ports.js';
 import { createRetryScheduler } from '../../shared/app/retry-scheduler.js';
 import { createSendMessage } from '../../shared/app/send.js';
 import { check, list, lookup, release, suppress, type SuppressionDeps } from '../../shared/app/suppressions.js';
 import { composeErasure, composeStores, documentClient } from '../../shared/adapters/compose.js';
 import { backfillLocalStatusShards } from '../../shared/adapters/outbound/dynamo-address-repository.js';
-import { DynamoOutboundStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
+import { DynamoMessageStore, DynamoRetryStateRepository } from '../../shared/adapters/outbound/dynamo-retry-stores.js';
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
 import type { Tombstone } from '../../shared/domain/index.js';
 import { bounceFor, complaintFor, deliveryFor } from '../support/batches.js';
 import { noCampaignReads } from '../support/classify-fakes.js';
 import { FakeErasureStore } from '../support/erasure-fakes.js';
-import { FakeOutbound, FakePauses, FakeRetryStates, FakeSender, FakeTimerQueue } from '../support/retry-fakes.js';
+import { FakeMessages, FakeOutbound, FakePauses, FakeRetryStates, FakeSender, FakeTimerQueue } from '../support/retry-fakes.js';
+import { putLegacyRecord } from '../support/legacy-records.js';
 import { ensureTables } from '../../shared/adapters/outbound/create-tables.js';
 import { applySignal, NO_EVIDENCE, type AddressState, type HistoryEntry, type SignalKind } from '../../shared/domain/index.js';
 import { addToSketch, EMPTY_SKETCH, estimateDistinct } from '../../shared/domain/distinct-count.js';
@@ -342,7 +343,9 @@ interface ErasureWorld {
   readonly campaigns: CampaignReader & DeliveryDelayRepository & CampaignCounterRepository;
   readonly erasure: ErasureDeps;
   readonly retries: RetryStateRepository;
-  readonly outbound: OutboundStore;
+  readonly messages: MessageStore;
+  /** Writes a sent-message record as earlier versions did for every send. */
+  putLegacySent(record: OutboundRecord): Promise<void>;
   /** Every stored item of the world, as JSON text. */
   dump(): Promise<string[]>;
 }
@@ -358,13 +361,15 @@ const erasureWorlds: Array<[string, () => Promise<ErasureWorld>]> = [
       const campaigns = Object.assign(new FakeCampaigns(), noCampaignReads);
       const retries = new FakeRetryStates();
       const outbound = new FakeOutbound();
-      const store = new FakeErasureStore(addresses, { campaigns, retries, outbound });
+      const messages = new FakeMessages();
+      const store = new FakeErasureStore(addresses, { campaigns, retries, outbound, messages });
       return {
         addresses,
         campaigns,
         erasure: { hasher: hasher(), store },
         retries,
-        outbound,
+        messages,
+        putLegacySent: (record) => outbound.put(record),
         dump: async () =>
           [
             ...addresses.states.values(),
@@ -372,6 +377,7 @@ const erasureWorlds: Array<[string, () => Promise<ErasureWorld>]> = [
             ...addresses.softBounces.values(),
             ...retries.states.values(),
             ...outbound.records.values(),
+            ...messages.stored.values(),
             ...campaigns.delays,
             ...[...store.tombstones].map(([key, t]) => ({ key, ...t })),
           ].map((item) => JSON.stringify(item)),
@@ -391,7 +397,8 @@ const erasureWorlds: Array<[string, () => Promise<ErasureWorld>]> = [
         campaigns: stores.campaigns,
         erasure,
         retries: new DynamoRetryStateRepository(stores.doc, tables.addressTable),
-        outbound: new DynamoOutboundStore(stores.doc, tables.addressTable, () => new Date('2026-11-20T12:00:00.000Z')),
+        messages: new DynamoMessageStore(stores.doc, tables.addressTable, () => new Date('2026-11-20T12:00:00.000Z')),
+        putLegacySent: (record) => putLegacyRecord(stores.doc, tables.addressTable, record),
         dump: async () => {
           const items: string[] = [];
           for (const table of [tables.addressTable, tables.campaignTable]) {
@@ -456,8 +463,9 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
       bounceFor(email, { feedbackId: 'hard-1', status: '5.1.1', diagnosticCode: `smtp; 550 5.1.1 <${email}>: user unknown`, at: at(10) }),
       bounceFor('other@example.org', { feedbackId: 'hard-2', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown', at: at(10) }),
     ]);
+    // A send of an earlier version left its own record; a send of this one left a stored message its retry names.
     const messageId = 'sent-1';
-    await world.outbound.put({
+    await world.putLegacySent({
       messageId,
       to: email,
       from: 'news@example.com',
@@ -468,12 +476,19 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
       sentAt: at(7),
       expiresAt: 2_000_000_000,
     });
+    const bodyHash = await world.messages.keep(
+      { from: 'news@example.com', content: { kind: 'simple', subject: `Hello again ${email}`, text: 'hi' } },
+      2_000_000_000,
+    );
     await world.retries.put(
       {
         email,
         originalMessageId: messageId,
         category: 'mailbox-full',
         campaign: 'nov',
+        batch: null,
+        source: null,
+        bodyHash,
         attempt: 1,
         status: 'scheduled',
         dueAt: at(14),
@@ -549,7 +564,7 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
       addresses: world.addresses,
       pauses: new FakePauses(),
       sender: new FakeSender(),
-      outbound: world.outbound,
+      messages: world.messages,
       logger: silentLogger,
       erasure: world.erasure,
     });

@@ -3,7 +3,7 @@ import type { ErasureDeps } from '../../shared/app/erasure.js';
 import type { ErasedItems, ErasureStore } from '../../shared/app/ports.js';
 import type { Tombstone } from '../../shared/domain/index.js';
 import type { FakeAddresses, FakeCampaigns } from './fakes.js';
-import type { FakeOutbound, FakeRetryStates } from './retry-fakes.js';
+import type { FakeMessages, FakeOutbound, FakeRetryStates } from './retry-fakes.js';
 
 /** Tombstones in memory, and erasure over the other fakes, with the DynamoDB adapter's semantics. */
 export class FakeErasureStore implements ErasureStore {
@@ -11,7 +11,12 @@ export class FakeErasureStore implements ErasureStore {
 
   constructor(
     private readonly addresses: FakeAddresses,
-    private readonly others: { campaigns?: FakeCampaigns; retries?: FakeRetryStates; outbound?: FakeOutbound } = {},
+    private readonly others: {
+      campaigns?: FakeCampaigns;
+      retries?: FakeRetryStates;
+      outbound?: FakeOutbound;
+      messages?: FakeMessages;
+    } = {},
   ) {}
 
   async getTombstone(key: string) {
@@ -48,6 +53,11 @@ export class FakeErasureStore implements ErasureStore {
     for (const [key] of soft) addresses.softBounces.delete(key);
     for (const [key] of retries) this.others.retries?.states.delete(key);
     for (const record of sent) this.others.outbound?.records.delete(record.messageId);
+    // A stored message retry states name goes when its content names the address (a personalised body).
+    for (const [, r] of retries) {
+      const stored = r.bodyHash === null ? undefined : this.others.messages?.stored.get(r.bodyHash);
+      if (stored && JSON.stringify(stored.content).toLowerCase().includes(email)) this.others.messages?.stored.delete(r.bodyHash as string);
+    }
     if (this.others.campaigns)
       this.others.campaigns.delays.splice(
         0,

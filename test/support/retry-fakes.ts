@@ -2,13 +2,16 @@ import type {
   DueRetryIndex,
   DueTimer,
   EmailSender,
+  MessageStore,
   OutboundEmail,
   OutboundRecord,
   OutboundStore,
   RetryDuePublisher,
   RetryStateRepository,
   RetryTimerQueue,
+  StoredMessage,
 } from '../../shared/app/retry-ports.js';
+import { messageHash } from '../../shared/adapters/outbound/message-bodies.js';
 import { nextCheckAt, timerOf, type RetryDueEvent, type RetryState, type RetryTimer } from '../../shared/domain/index.js';
 import type { PauseRecord, PauseStore } from '../../shared/app/pause.js';
 
@@ -89,6 +92,22 @@ export class FakeTimerQueue implements RetryTimerQueue {
   }
 }
 
+/** Stored messages in memory, keyed as the DynamoDB adapter keys them; `failWith` fails every keep. */
+export class FakeMessages implements MessageStore {
+  readonly stored = new Map<string, StoredMessage>();
+  failWith: Error | null = null;
+  async keep(message: StoredMessage) {
+    if (this.failWith) throw this.failWith;
+    const hash = messageHash(message);
+    this.stored.set(hash, message);
+    return hash;
+  }
+  async get(hash: string) {
+    return this.stored.get(hash) ?? null;
+  }
+}
+
+/** Sent-message records of earlier versions (read-only to the product; `put` writes one for a test). */
 export class FakeOutbound implements OutboundStore {
   readonly records = new Map<string, OutboundRecord>();
   async put(record: OutboundRecord) {

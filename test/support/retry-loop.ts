@@ -8,7 +8,7 @@ import { createSendMessage, type SendResult } from '../../shared/app/send.js';
 import type { MessageContent } from '../../shared/app/retry-ports.js';
 import { MailboxWorld, type WorldEntry, type WorldEvent } from '../../local/mailbox-world.js';
 import { FakeAddresses, FakeCampaigns, FakeDeadLetters, RecordingLogger, RecordingMetrics } from './fakes.js';
-import { FakeOutbound, FakePauses, FakeRetryDue, FakeRetryStates, FakeSender, FakeTimerQueue } from './retry-fakes.js';
+import { FakeMessages, FakeOutbound, FakePauses, FakeRetryDue, FakeRetryStates, FakeSender, FakeTimerQueue } from './retry-fakes.js';
 import { fakeErasure } from './erasure-fakes.js';
 
 /** SES that answers with the mailbox world: every accepted message schedules its events. */
@@ -24,6 +24,7 @@ class WorldSender extends FakeSender {
     const crash = this.crashAfterAccept;
     this.crashAfterAccept = false;
     const messageId = await super.send(email);
+    this.loop.sentAt.set(messageId, this.loop.now);
     const tags = Object.fromEntries(
       [...Object.entries(email.tags), ...Object.entries(email.extraTags ?? {})].filter(
         (e): e is [string, string] => typeof e[1] === 'string',
@@ -50,6 +51,9 @@ export class RetryLoop {
   readonly retries = new FakeRetryStates();
   readonly timers: FakeTimerQueue;
   readonly outbound = new FakeOutbound();
+  readonly messages = new FakeMessages();
+  /** When SES accepted each message, by MessageId. */
+  readonly sentAt = new Map<string, Date>();
   readonly pauses = new FakePauses();
   readonly retryDue = new FakeRetryDue();
   readonly logger = new RecordingLogger();
@@ -87,11 +91,17 @@ export class RetryLoop {
     });
     const ports = {
       addresses: this.addresses,
+      messages: this.messages,
       outbound: this.outbound,
       sender: this.sender,
       pauses: this.pauses,
       logger: this.logger,
-      erasure: fakeErasure(this.addresses, { campaigns: this.campaigns, retries: this.retries, outbound: this.outbound }),
+      erasure: fakeErasure(this.addresses, {
+        campaigns: this.campaigns,
+        retries: this.retries,
+        outbound: this.outbound,
+        messages: this.messages,
+      }),
     };
     this.runTimer = createRetryRunner({ ...ports, retries: this.retries, timers: this.timers, retryDue: this.retryDue });
     this.sendMessage = createSendMessage(ports);

@@ -21,7 +21,7 @@ import {
 import { bounceFor } from '../support/batches.js';
 import { fakeErasure } from '../support/erasure-fakes.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
-import { FakeOutbound, FakePauses, FakeSender } from '../support/retry-fakes.js';
+import { FakeMessages, FakePauses, FakeSender } from '../support/retry-fakes.js';
 
 /**
  * Every line a command reads is judged alone: whatever a line holds (nesting
@@ -247,7 +247,7 @@ describe('each command survives every line, names the bad ones, and lets every g
           addresses,
           pauses: new FakePauses(),
           sender,
-          outbound: new FakeOutbound(),
+          messages: new FakeMessages(),
           logger: new RecordingLogger(),
           erasure: fakeErasure(addresses),
         });
@@ -283,7 +283,7 @@ describe('each command survives every line, names the bad ones, and lets every g
       addresses,
       pauses,
       sender: new FakeSender(),
-      outbound: new FakeOutbound(),
+      messages: new FakeMessages(),
       logger: new RecordingLogger(),
       erasure: fakeErasure(addresses),
     });

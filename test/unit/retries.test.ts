@@ -29,11 +29,14 @@ describe('the retry loop over the use cases (fakes, virtual clock)', () => {
     await loop.run();
     const sends = loop.sender.sent.filter((s) => s.to === 'twice@example.org');
     expect(sends).toHaveLength(3);
+    const [stored] = loop.messages.stored.keys();
+    // Every send names the one stored message; the retries also name their original and attempt.
     expect(sends.map((s) => s.extraTags ?? {})).toEqual([
-      {},
-      { 'retry-of': first.messageId, 'retry-attempt': '1' },
-      { 'retry-of': first.messageId, 'retry-attempt': '2' },
+      { 'retry-body': stored },
+      { 'retry-of': first.messageId, 'retry-attempt': '1', 'retry-body': stored },
+      { 'retry-of': first.messageId, 'retry-attempt': '2', 'retry-body': stored },
     ]);
+    expect(sends.every((s) => s.from === 'news@mail.example.com' && s.tags.batch === 'b1')).toBe(true);
     expect(sends.every((s) => s.content.kind === 'simple' && s.content.subject === 'Spring news')).toBe(true);
     expect(loop.retries.only()).toMatchObject({
       originalMessageId: first.messageId,
@@ -42,8 +45,9 @@ describe('the retry loop over the use cases (fakes, virtual clock)', () => {
       lastMessageId: sends[2]?.messageId,
     });
     expect(loop.addresses.states.get('twice@example.org')?.status ?? null).toBeNull();
-    // Each retry is recorded against its original for the outbox.
-    expect(loop.outbound.records.get(sends[2]?.messageId ?? '')).toMatchObject({ attempt: 2, originalMessageId: first.messageId });
+    // Nothing is written per send: the retry state holds what the retries needed.
+    expect(loop.outbound.records.size).toBe(0);
+    expect(loop.retries.only()).toMatchObject({ bodyHash: stored, batch: 'b1', source: null });
     // Mailbox-full waits 6–12 h per attempt: each attempt was one timer message, enqueued by a sweep
     // with its exact delay (no chain of 15-minute hops, no early arrival).
     expect(loop.timers.sends).toBe(2);
@@ -206,7 +210,7 @@ describe('exactly one send per attempt', () => {
     expect(retry?.extraTags).toMatchObject({ 'retry-attempt': '1' });
     expect(loop.timerResults).toContain('sent');
     // Taken over only once no event of the attempt came for SEND_EVIDENCE_WAIT_SECONDS.
-    const sentAt = Date.parse(loop.outbound.records.get(retry?.messageId ?? '')?.sentAt ?? '');
+    const sentAt = loop.sentAt.get(retry?.messageId ?? '')?.getTime() ?? NaN;
     expect(sentAt - due).toBeGreaterThanOrEqual(SEND_EVIDENCE_WAIT_SECONDS * 1000);
     expect(sentAt - due).toBeLessThan((SEND_EVIDENCE_WAIT_SECONDS + SWEEP_EVERY_SECONDS) * 1000);
   });
@@ -398,7 +402,7 @@ describe('messages this pipeline cannot send again', () => {
   it('a state write failing after "retry due" was published: the timer publishes it again with the same dedupe key', async () => {
     const loop = new RetryLoop(world);
     const { timer, state } = await untilFirstDue(loop);
-    loop.outbound.records.delete(state.originalMessageId); // its content is not kept here: the retry is published
+    loop.messages.stored.clear(); // its stored message is gone: the retry is published
     loop.retries.beforePut = (next) => {
       if (next.status === 'published') throw new Error('DynamoDB unavailable');
     };

@@ -13,6 +13,7 @@ import {
   timerDelaySeconds,
   markDelivered,
   planRetry,
+  retryBodyOf,
   retryLinkOf,
   retryTags,
   stepForTimer,
@@ -47,10 +48,39 @@ const failure = (over: Partial<RetryableFailure> = {}): RetryableFailure => ({
   retryAfterSeconds: 6 * 3600,
   occurredAt: T0,
   campaign: 'c1',
+  batch: null,
+  source: null,
+  bodyHash: null,
   ...over,
 });
 
 describe('planRetry', () => {
+  it("keeps the first failed send's stored message and tags; a retry's failure never replaces them", () => {
+    const hash = 'ab'.repeat(32);
+    const first = planRetry(null, failure({ batch: 'b1', source: 'web', bodyHash: hash }));
+    if (first.kind !== 'schedule') throw new Error(first.kind);
+    expect(first.state).toMatchObject({ campaign: 'c1', batch: 'b1', source: 'web', bodyHash: hash });
+    const again = planRetry(
+      { ...first.state, status: 'sent', lastMessageId: 'retry-1' },
+      failure({
+        messageId: 'retry-1',
+        link: { originalMessageId: 'orig-1', attempt: 1 },
+        occurredAt: at(7 * 3600).toISOString(),
+        batch: null,
+        source: null,
+        bodyHash: null,
+      }),
+    );
+    expect(again).toMatchObject({ kind: 'schedule', state: { attempt: 2, batch: 'b1', source: 'web', bodyHash: hash } });
+  });
+
+  it('reads the stored message key from the retry-body tag, and nothing that is not a SHA-256', () => {
+    expect(retryBodyOf({ 'retry-body': ['ab'.repeat(32)] })).toBe('ab'.repeat(32));
+    for (const tags of [null, {}, { 'retry-body': [] }, { 'retry-body': ['ab'] }, { 'retry-body': ['AB'.repeat(32)] }]) {
+      expect(retryBodyOf(tags)).toBeNull();
+    }
+  });
+
   it('schedules attempt 1 of the original message at the event time plus the delay', () => {
     const plan = planRetry(null, failure());
     expect(plan).toMatchObject({

@@ -16,6 +16,9 @@ async function planned(states: FakeRetryStates, email: string, delaySeconds: num
     retryAfterSeconds: delaySeconds,
     occurredAt: new Date(T0).toISOString(),
     campaign: 'c1',
+    batch: null,
+    source: null,
+    bodyHash: null,
   });
   if (plan.kind !== 'schedule') throw new Error(plan.kind);
   await states.put(plan.state, 0, { timerEnqueued: delaySeconds <= 900 });

@@ -49,11 +49,17 @@ async function sendOne(dataDir: string): Promise<number> {
 describe('bounce send uses the running runtime tag names', () => {
   it('tags with the names recorded in runtime.json (bounce start --campaign-tag mailing)', async () => {
     expect(await sendOne(runtimeFile({ campaign: 'mailing', batch: 'lot', source: 'origin' }))).toBe(0);
-    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Tags).toEqual([{ Name: 'mailing', Value: 'spring' }]);
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Tags).toEqual([
+      { Name: 'mailing', Value: 'spring' },
+      { Name: 'retry-body', Value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
   });
 
   it('falls back to the default names for a runtime.json without tagNames', async () => {
     expect(await sendOne(runtimeFile())).toBe(0);
-    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Tags).toEqual([{ Name: 'campaign', Value: 'spring' }]);
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Tags).toEqual([
+      { Name: 'campaign', Value: 'spring' },
+      { Name: 'retry-body', Value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SendRefusedError } from '../../shared/app/retry-ports.js';
 import { createSendMessage, newSendScope } from '../../shared/app/send.js';
-import { RETRY_STATE_RETENTION_SECONDS, type AddressState } from '../../shared/domain/index.js';
+import { RETRY_BODY_TAG, type AddressState } from '../../shared/domain/index.js';
 import { FakeAddresses, RecordingLogger } from '../support/fakes.js';
-import { FakeOutbound, FakePauses, FakeSender } from '../support/retry-fakes.js';
+import { FakeMessages, FakePauses, FakeSender } from '../support/retry-fakes.js';
+import { messageHash } from '../../shared/adapters/outbound/message-bodies.js';
 import { fakeErasure } from '../support/erasure-fakes.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
@@ -14,7 +15,7 @@ function setup() {
     addresses,
     pauses: new FakePauses(),
     sender: new FakeSender(),
-    outbound: new FakeOutbound(),
+    messages: new FakeMessages(),
     logger: new RecordingLogger(),
     erasure: fakeErasure(addresses),
   };
@@ -53,22 +54,28 @@ const stateOf = (email: string, status: AddressState['status']): AddressState =>
 });
 
 describe('send path', () => {
-  it('sends with the campaign tags and keeps the message for retries under its MessageId, with a TTL past the window', async () => {
-    const { send, sender, outbound } = setup();
+  it('keeps the message once under its hash before sending, names it in a retry-body tag, and writes nothing per send', async () => {
+    const { send, sender, messages } = setup();
+    let storedBeforeSend = false;
+    const ses = sender.send.bind(sender);
+    sender.send = async (email) => {
+      storedBeforeSend = messages.stored.size === 1;
+      return ses(email);
+    };
     const result = await send(request(' Kim@Example.org'), NOW);
     expect(result).toEqual({ to: 'kim@example.org', status: 'sent', messageId: 'ses-1', retriable: true });
-    expect(sender.sent[0]).toMatchObject({ to: 'kim@example.org', tags: { campaign: 'spring', batch: 'b1', source: 'web' } });
-    expect(outbound.records.get('ses-1')).toEqual({
-      messageId: 'ses-1',
+    const hash = messageHash({ from: 'news@mail.example.com', content: request('x').content });
+    expect(storedBeforeSend).toBe(true);
+    expect(sender.sent[0]).toMatchObject({
       to: 'kim@example.org',
-      from: 'news@mail.example.com',
       tags: { campaign: 'spring', batch: 'b1', source: 'web' },
-      content: request('x').content,
-      attempt: 0,
-      originalMessageId: 'ses-1',
-      sentAt: NOW.toISOString(),
-      expiresAt: NOW.getTime() / 1000 + RETRY_STATE_RETENTION_SECONDS,
+      extraTags: { [RETRY_BODY_TAG]: hash },
     });
+    expect(messages.stored.get(hash)).toEqual({ from: 'news@mail.example.com', content: request('x').content });
+    // A second recipient of the same message names the same stored copy.
+    await send(request('lee@example.org'), NOW);
+    expect(messages.stored.size).toBe(1);
+    expect(sender.sent[1]?.extraTags).toEqual({ [RETRY_BODY_TAG]: hash });
   });
 
   it.each([
@@ -144,18 +151,17 @@ describe('send path', () => {
     await expect(send(request('kim@example.org'), NOW)).rejects.toThrow('socket hang up');
   });
 
-  it('a message sent but not stored is reported sent and not retriable, and the log carries no address', async () => {
-    const { send, outbound, logger } = setup();
-    outbound.put = async () => {
-      throw new Error('ProvisionedThroughputExceeded for kim@example.org');
-    };
+  it('a message that could not be stored is still sent, without the tag, reported not retriable; the log carries no address', async () => {
+    const { send, sender, messages, logger } = setup();
+    messages.failWith = new Error('ProvisionedThroughputExceeded for kim@example.org');
     expect(await send(request('kim@example.org'), NOW)).toEqual({
       to: 'kim@example.org',
       status: 'sent',
       messageId: 'ses-1',
       retriable: false,
     });
+    expect(sender.sent[0]?.extraTags).toBeUndefined();
     expect(JSON.stringify(logger.entries)).not.toContain('kim@example.org');
-    expect(logger.entries[0]?.extra).toMatchObject({ address: 'k***@example.org', messageId: 'ses-1' });
+    expect(logger.entries[0]).toMatchObject({ message: 'Message not stored for retries', extra: { errorName: 'Error' } });
   });
 });

@@ -20,7 +20,7 @@ import {
 } from '../../domain/index.js';
 import { fieldsOf } from './address-items.js';
 import { batchGetAll } from './dynamo-batch.js';
-import { addressKey, bodyKey, outboundKey, tombstoneKey } from './tables.js';
+import { addressKey, bodyKey, outboundKey, RETRY_SK_PREFIX, tombstoneKey } from './tables.js';
 
 type Item = Record<string, unknown>;
 type Key = Record<string, unknown>;
@@ -134,9 +134,13 @@ export class DynamoErasureStore implements ErasureStore {
         names: { '#to': 'to' },
       })
     ).filter((item) => item.to === email);
-    // A stored body serves every message of its content: it goes only when it names the address (a
-    // personalised body); a campaign's body holds no one's data, and its other recipients' retries need it.
-    const hashes = [...new Set(sent.map((item) => item.bodyHash).filter((hash): hash is string => typeof hash === 'string'))];
+    // A stored message serves every send of its content: it goes only when it names the address (a
+    // personalised body); a campaign's holds no one's data, and its other recipients' retries need it.
+    // Retry states name theirs; records of earlier versions name a body of the content alone.
+    const retryStates = partition.filter((item) => String(item.sk).startsWith(RETRY_SK_PREFIX));
+    const hashes = [
+      ...new Set([...sent, ...retryStates].map((item) => item.bodyHash).filter((hash): hash is string => typeof hash === 'string')),
+    ];
     const bodies = (await batchGetAll(this.client, this.addressTable, hashes.map(bodyKey))).filter((item) =>
       JSON.stringify(item.content ?? null)
         .toLowerCase()

@@ -3,20 +3,19 @@ import { GetCommand, paginateQuery, paginateScan, PutCommand, type DynamoDBDocum
 import type {
   DueRetryIndex,
   DueTimer,
-  MessageContent,
+  MessageStore,
   OutboundRecord,
   OutboundStore,
   RetryStateRepository,
+  StoredMessage,
 } from '../../app/retry-ports.js';
 import { nextCheckAt, RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
-import { dynamoItemBytes, WRITE_UNIT_BYTES } from './item-size.js';
-import { BODY_EXPIRY_SLACK_SECONDS, contentHash, KnownBodies } from './message-bodies.js';
-import { bodyFromItem, bodyHashOf, outboundFromItem, retryStateFromItem } from './retry-items.js';
+import { BODY_EXPIRY_SLACK_SECONDS, KnownBodies, messageHash } from './message-bodies.js';
+import { bodyFromItem, bodyHashOf, outboundFromItem, retryStateFromItem, storedMessageFromItem } from './retry-items.js';
 import {
   bodyKey,
   DUE_ENQUEUED_PREFIX,
   DUE_PREFIX,
-  OUTBOUND_PK_PREFIX,
   outboundKey,
   RETRY_DUE_INDEX,
   RETRY_SK_PREFIX,
@@ -152,54 +151,38 @@ export class DynamoDueRetryIndex implements DueRetryIndex {
 }
 
 /**
- * Sent messages in the address table, keyed by SES MessageId (see tables.ts). A message's content is kept
- * inline when its item still fits one write unit; a larger one is stored once per distinct content as a
- * body item keyed by its hash, which the message item names: the sends of one campaign body then cost
- * one small item each, plus one body write per container and half retention (`BODY_EXPIRY_SLACK_SECONDS`).
- * One instance per container: it remembers the bodies it knows are stored, and until when.
+ * Messages kept for retries (see `MessageStore`), in the address table under `BODY#<hash>`: written once
+ * per distinct message, and again only when a new send would outlive the stored copy
+ * (`BODY_EXPIRY_SLACK_SECONDS`). One instance per container: it remembers the messages it knows are
+ * stored, and until when.
  */
-export class DynamoOutboundStore implements OutboundStore {
+export class DynamoMessageStore implements MessageStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => Date = () => new Date(),
-    private readonly bodies = new KnownBodies(),
+    private readonly known = new KnownBodies(),
   ) {}
 
-  /** Body writes under way in this container, by hash. */
+  /** Writes under way in this container, by hash. */
   private readonly storing = new Map<string, Promise<void>>();
 
-  async put(record: OutboundRecord): Promise<void> {
-    const { content, ...rest } = record;
-    const item: Record<string, unknown> = { ...outboundKey(record.messageId), ...rest, [TTL_ATTRIBUTE]: record.expiresAt };
-    if (content !== null) {
-      const inline = { ...item, content };
-      if (dynamoItemBytes(inline) <= WRITE_UNIT_BYTES) {
-        await this.client.send(new PutCommand({ TableName: this.tableName, Item: inline }));
-        return;
-      }
-      // The body goes first: a message item never names a body that is not stored (or expires before it).
-      item.bodyHash = await this.keepBody(content, record.expiresAt);
-    }
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
-  }
-
   /**
-   * Makes sure the content is stored under its hash until `neededUntil` at least, writing it only when
+   * Makes sure the message is stored under its hash until `neededUntil` at least, writing it only when
    * neither this container's memory nor the stored item says so already: a conditional put that fails
    * still costs the item's write units (1 per KB), a read of its expiry about 3 % of that (the whole item
    * is billed, 4 KB per half read unit, at a fifth of a write unit's price). Concurrent sends of one new
-   * body in this container wait for the first one's write rather than each reading and writing it.
+   * message in this container wait for the first one's write rather than each reading and writing it.
    */
-  private async keepBody(content: MessageContent, neededUntil: number): Promise<string> {
-    const hash = contentHash(content);
+  async keep(message: StoredMessage, neededUntil: number): Promise<string> {
+    const hash = messageHash(message);
     for (;;) {
-      if ((this.bodies.expiryOf(hash) ?? 0) >= neededUntil) return hash;
+      if ((this.known.expiryOf(hash) ?? 0) >= neededUntil) return hash;
       const running = this.storing.get(hash);
       if (running === undefined) break;
       await running.catch(() => undefined); // its failure is its sender's; this one tries for itself
     }
-    const storing = this.storeBody(hash, content, neededUntil);
+    const storing = this.store(hash, message, neededUntil);
     this.storing.set(hash, storing);
     try {
       await storing;
@@ -209,7 +192,7 @@ export class DynamoOutboundStore implements OutboundStore {
     return hash;
   }
 
-  private async storeBody(hash: string, content: MessageContent, neededUntil: number): Promise<void> {
+  private async store(hash: string, message: StoredMessage, neededUntil: number): Promise<void> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -218,10 +201,10 @@ export class DynamoOutboundStore implements OutboundStore {
         ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
       }),
     );
-    // An expired body not yet deleted has an expiry in the past, below `neededUntil`: it is rewritten.
+    // An expired item not yet deleted has an expiry in the past, below `neededUntil`: it is rewritten.
     const stored = Item ? Number(Item[TTL_ATTRIBUTE]) : 0;
     if (stored >= neededUntil) {
-      this.bodies.remember(hash, stored);
+      this.known.remember(hash, stored);
       return;
     }
     const expiresAt = neededUntil + BODY_EXPIRY_SLACK_SECONDS;
@@ -229,73 +212,53 @@ export class DynamoOutboundStore implements OutboundStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...bodyKey(hash), content, [TTL_ATTRIBUTE]: expiresAt },
-          // Never shortens a body another container stored for longer.
+          Item: { ...bodyKey(hash), from: message.from, content: message.content, [TTL_ATTRIBUTE]: expiresAt },
+          // Never shortens a copy another container stored for longer.
           ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :neededUntil',
           ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ':neededUntil': neededUntil },
         }),
       );
-      this.bodies.remember(hash, expiresAt);
+      this.known.remember(hash, expiresAt);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      this.bodies.remember(hash, neededUntil); // stored meanwhile, until `neededUntil` at least
+      this.known.remember(hash, neededUntil); // stored meanwhile, until `neededUntil` at least
     }
   }
 
-  /** The message with its content: inline, or its stored body (null when that is gone, as for a message too large to keep). */
+  async get(hash: string): Promise<StoredMessage | null> {
+    // Eventually consistent (half the read units): a message is stored before the send that names it,
+    // minutes before a retry reads it, and a rewrite only moves its expiry.
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: bodyKey(hash) }));
+    return Item && !expired(Item, this.clock) ? storedMessageFromItem(Item) : null;
+  }
+}
+
+/** TTL deletes late: an expired item is gone for this pipeline's purposes. */
+const expired = (item: Record<string, unknown>, clock: () => Date): boolean => Number(item[TTL_ATTRIBUTE]) * 1000 <= clock().getTime();
+
+/**
+ * The sent-message records earlier versions wrote for every send (`MSG#<MessageId>` / `OUTBOUND`, TTL 10
+ * days), read for the retries of states that name no stored message: content inline, or the `BODY#` item
+ * of the content's hash it names.
+ */
+export class DynamoOutboundStore implements OutboundStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
   async get(messageId: string): Promise<OutboundRecord | null> {
-    const item = await this.messageItem(messageId);
-    if (item === null) return null;
+    const { Item: item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: outboundKey(messageId), ConsistentRead: true }),
+    );
+    if (!item || expired(item, this.clock)) return null;
     const record = outboundFromItem(item);
     const hash = bodyHashOf(item);
     if (hash === null) return record;
-    // Eventually consistent (half the read units): a body is written before any message naming it, minutes
-    // before a retry reads it, and a rewrite only moves its expiry.
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: bodyKey(hash) }));
-    return { ...record, content: Item && !this.expired(Item) ? bodyFromItem(Item) : null };
-  }
-
-  /** The message without its content (no body read): for the local SES world, which needs its tags. */
-  async getWithoutContent(messageId: string): Promise<Omit<OutboundRecord, 'content'> | null> {
-    const item = await this.messageItem(messageId);
-    if (item === null) return null;
-    const { content: _content, ...record } = outboundFromItem(item);
-    return record;
-  }
-
-  private async messageItem(messageId: string): Promise<Record<string, unknown> | null> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: outboundKey(messageId), ConsistentRead: true }),
-    );
-    // TTL deletes late: an expired record is gone for this pipeline's purposes.
-    return Item && !this.expired(Item) ? Item : null;
-  }
-
-  private expired(item: Record<string, unknown>): boolean {
-    return Number(item[TTL_ATTRIBUTE]) * 1000 <= this.clock().getTime();
-  }
-
-  /** Every sent message, oldest first: a whole-table scan, for the local outbox only. */
-  async listAll(): Promise<Omit<OutboundRecord, 'content'>[]> {
-    const records: Omit<OutboundRecord, 'content'>[] = [];
-    const pages = paginateScan(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        FilterExpression: 'begins_with(pk, :msg)',
-        ExpressionAttributeValues: { ':msg': OUTBOUND_PK_PREFIX },
-        ProjectionExpression: 'messageId, #to, #from, tags, attempt, originalMessageId, sentAt, expiresAt',
-        ExpressionAttributeNames: { '#to': 'to', '#from': 'from' },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const { content: _content, ...record } = outboundFromItem(item);
-        records.push(record);
-      }
-    }
-    return records.sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.attempt - b.attempt);
+    return { ...record, content: Item && !expired(Item, this.clock) ? bodyFromItem(Item) : null };
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MessageContent } from '../../app/retry-ports.js';
+import type { StoredMessage } from '../../app/retry-ports.js';
 import { RETRY_STATE_RETENTION_SECONDS } from '../../domain/index.js';
 
 /**
@@ -26,8 +26,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The key of a stored body: SHA-256 (hex) of the content's canonical JSON (a template is its name and data). */
-export const contentHash = (content: MessageContent): string => createHash('sha256').update(canonicalJson(content)).digest('hex');
+/** The key of a stored message: SHA-256 (hex) of its canonical JSON, sender and content (a template is its name and data). */
+export const messageHash = (message: StoredMessage): string => createHash('sha256').update(canonicalJson(message)).digest('hex');
 
 /**
  * The bodies this container stored or saw stored, by hash, with the expiry it knows they have (a lower

@@ -1,4 +1,4 @@
-import type { MessageContent, OutboundRecord } from '../../app/retry-ports.js';
+import type { MessageContent, OutboundRecord, StoredMessage } from '../../app/retry-ports.js';
 import { BOUNCE_CATEGORIES, RETRY_STATUSES, type RetryState } from '../../domain/index.js';
 import { CorruptItemError, fieldsOf } from './address-items.js';
 
@@ -12,6 +12,10 @@ export function retryStateFromItem(item: Item): RetryState {
     originalMessageId: f.string('originalMessageId'),
     category: f.oneOf('category', BOUNCE_CATEGORIES),
     campaign: f.optionalString('campaign'),
+    // Absent from states written before sends named their stored message in a tag: null.
+    batch: f.optionalString('batch'),
+    source: f.optionalString('source'),
+    bodyHash: f.optionalString('bodyHash'),
     attempt: f.number('attempt'),
     status: f.oneOf('status', RETRY_STATUSES),
     dueAt: f.string('dueAt'),
@@ -43,6 +47,11 @@ export function bodyFromItem(item: Item): MessageContent {
   const content = contentFrom(item.content);
   if (content === null) throw new CorruptItemError('message body', 'content is absent');
   return content;
+}
+
+/** A stored message item (sender and content), checked field by field. */
+export function storedMessageFromItem(item: Item): StoredMessage {
+  return { from: fieldsOf('stored message', item).string('from'), content: bodyFromItem(item) };
 }
 
 /**

@@ -53,10 +53,12 @@ export const statusShardOf = (status: string, email: string): string => `${statu
  *   while open (scheduled, or claimed with its outcome unknown) it is also in the sparse GSI `byDue`:
  *   `dueDay` = `DUE#<day of its check time>` (`DUE-ENQUEUED#<day>` when its writer enqueued the timer
  *   itself), `dueSort` = `<check time>#<email>#<original MessageId>`, with `attempt` and `dueAt`;
- * - `MSG#<MessageId>` / `OUTBOUND`: a message sent through the send path, with what a retry needs (TTL):
- *   its content inline when the item still fits one write unit (1 KB), else `bodyHash`, the key of:
- * - `BODY#<SHA-256 of the content's canonical JSON>` / `BODY`: one distinct content (body, raw MIME, or
- *   template name and data), written once for all the messages that send it (TTL past the newest of them);
+ * - `BODY#<SHA-256 of the canonical JSON of sender and content>` / `BODY`: one distinct message (`from`,
+ *   and `content`: body, raw MIME, or template name and data), written once for all the sends of it (TTL
+ *   past the newest of them); each send names it in its `retry-body` tag, and a retry state in `bodyHash`;
+ * - `MSG#<MessageId>` / `OUTBOUND`: what versions before the `retry-body` tag wrote for every send (TTL 10
+ *   days; no longer written, still read for their retries): content inline, or `bodyHash`, the key of a
+ *   `BODY#<SHA-256 of the content alone>` item;
  * - `ERASED#<keyed hash of the address>` / `TOMBSTONE`: what an erasure kept of a held address (its verdict
  *   and dates, never the address; `verdict`, not `status`, so the status index never holds it).
  */
@@ -110,7 +112,7 @@ export const softBounceKey = (email: string, eventId: string) => ({
 });
 /** Sort key prefix of retry states (`ADDR#<email>` / `RETRY#<original MessageId>`). */
 export const RETRY_SK_PREFIX = 'RETRY#';
-/** Partition key prefix of sent messages (`MSG#<MessageId>` / `OUTBOUND`). */
+/** Partition key prefix of the sent-message records of earlier versions (`MSG#<MessageId>` / `OUTBOUND`). */
 export const OUTBOUND_PK_PREFIX = 'MSG#';
 export const retryKey = (email: string, originalMessageId: string) => ({
   pk: `ADDR#${email}`,
@@ -118,7 +120,7 @@ export const retryKey = (email: string, originalMessageId: string) => ({
 });
 export const tombstoneKey = (hash: string) => ({ pk: `ERASED#${hash}`, sk: 'TOMBSTONE' });
 export const outboundKey = (messageId: string) => ({ pk: `${OUTBOUND_PK_PREFIX}${messageId}`, sk: 'OUTBOUND' });
-/** Partition key prefix of stored message bodies (`BODY#<content hash>` / `BODY`). */
+/** Partition key prefix of stored messages (`BODY#<hash>` / `BODY`). */
 export const BODY_PK_PREFIX = 'BODY#';
 export const bodyKey = (hash: string) => ({ pk: `${BODY_PK_PREFIX}${hash}`, sk: 'BODY' });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
