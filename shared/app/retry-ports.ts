@@ -71,10 +71,14 @@ export interface StoredMessage {
  * back, and the retry state keeps it.
  */
 export interface MessageStore {
-  /** Keeps the message until `neededUntil` (epoch seconds) at least, and returns its key. */
-  keep(message: StoredMessage, neededUntil: number): Promise<string>;
-  /** The message kept under `hash`, or null when it is gone (expired or erased). */
-  get(hash: string): Promise<StoredMessage | null>;
+  /**
+   * Keeps the message sent to `recipient` until `neededUntil` (epoch seconds) at least, and returns its
+   * key. A message that names the recipient's address is kept with that address's items, so that
+   * erasing the address erases it.
+   */
+  keep(message: StoredMessage, neededUntil: number, recipient: string): Promise<string>;
+  /** The message kept under `key` for `recipient`, or null when it is gone (expired or erased). */
+  get(key: string, recipient: string): Promise<StoredMessage | null>;
 }
 
 /**

@@ -118,7 +118,7 @@ export function createRetryRunner(deps: RetryRunnerDeps): RunRetryTimer {
   /** The message a state names; a state of an earlier version names none: its send's own record, if any. */
   async function messageOf(state: RetryState): Promise<MessageToRetry | null> {
     if (state.bodyHash !== null) {
-      const stored = await deps.messages.get(state.bodyHash);
+      const stored = await deps.messages.get(state.bodyHash, state.email);
       // Gone (expired, or erased with the address it named): published as "retry due" like one never kept.
       if (stored === null) return null;
       return { ...stored, tags: { campaign: state.campaign, batch: state.batch, source: state.source } };

@@ -88,7 +88,7 @@ export function createSendMessage(deps: SendDeps): SendMessage {
     if (state?.status === 'review') return { to, status: 'refused', reason: 'address-in-review' };
     if (paused) return { to, status: 'refused', reason: 'campaign-paused' };
 
-    const bodyHash = await keepForRetries(request.from, request.content, now);
+    const bodyHash = await keepForRetries(request.from, request.content, to, now);
     let messageId: string;
     try {
       messageId = await deps.sender.send({
@@ -106,10 +106,10 @@ export function createSendMessage(deps: SendDeps): SendMessage {
   };
 
   /** The stored message's key, or null: too large to keep, or not stored (its retries are then published as "retry due"). */
-  async function keepForRetries(from: string, content: MessageContent, now: Date): Promise<string | null> {
+  async function keepForRetries(from: string, content: MessageContent, to: string, now: Date): Promise<string | null> {
     if (contentBytes(content) > MAX_STORED_CONTENT_BYTES) return null;
     try {
-      return await deps.messages.keep({ from, content }, Math.floor(now.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS);
+      return await deps.messages.keep({ from, content }, Math.floor(now.getTime() / 1000) + RETRY_STATE_RETENTION_SECONDS, to);
     } catch (error) {
       deps.logger.error('Message not stored for retries', { errorName: (error as Error).name });
       return null;

@@ -52,9 +52,12 @@ export const RETRY_ATTEMPT_TAG = 'retry-attempt';
 /**
  * The tag every send that can be retried carries: the key of its stored message (sender and content,
  * stored once per distinct message). A soft bounce brings it back in its event, so nothing is written
- * per send: what a retry needs is written with the retry state, at the first failure.
+ * per send: what a retry needs is written with the retry state, at the first failure. The key is the
+ * message's SHA-256 (hex), prefixed `PERSONAL_MESSAGE_PREFIX` when the message names its recipient's
+ * address and is kept with that address's own items.
  */
 export const RETRY_BODY_TAG = 'retry-body';
+export const PERSONAL_MESSAGE_PREFIX = 'p-';
 
 /** Every status a retry state can hold (checked when a state is read back from storage). */
 export const RETRY_STATUSES = ['scheduled', 'sending', 'sent', 'delivered', 'skipped', 'gave-up', 'published'] as const;
@@ -267,7 +270,7 @@ export function retryLinkOf(tags: Readonly<Record<string, readonly string[]>> | 
 /** The stored message a send named in its tags (`RETRY_BODY_TAG`), or null. */
 export function retryBodyOf(tags: Readonly<Record<string, readonly string[]>> | null | undefined): string | null {
   const hash = tags?.[RETRY_BODY_TAG]?.[0];
-  return hash && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
+  return hash && /^(?:p-)?[0-9a-f]{64}$/.test(hash) ? hash : null;
 }
 
 export type RetryPlan =

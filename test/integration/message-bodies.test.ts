@@ -174,11 +174,29 @@ describe('one stored message per distinct sender and content, nothing written pe
         .map((hash) => bodyKey(hash).pk)
         .sort(),
     );
-    expect(await messages.get(hashOf(template))).toEqual({ from: FROM, content: template });
-    expect(await messages.get(messageHash({ from: 'Offers <offers@mail.example.com>', content: spring }))).toEqual({
+    expect(await messages.get(hashOf(template), 'kim@example.org')).toEqual({ from: FROM, content: template });
+    expect(await messages.get(messageHash({ from: 'Offers <offers@mail.example.com>', content: spring }), 'kim@example.org')).toEqual({
       from: 'Offers <offers@mail.example.com>',
       content: spring,
     });
+  });
+
+  it('a message that names its recipient is kept with that address, written as it is, and read back for it only', async () => {
+    const { send, messages, sender } = container(() => T0);
+    const personal: MessageContent = {
+      kind: 'template',
+      template: 'welcome',
+      templateData: '{"unsubscribe":"https://x.test/u?e=kim%40example.org"}',
+    };
+    for (let i = 0; i < 2; i++)
+      expect(await send(request('Kim@Example.org', personal), T0)).toMatchObject({ status: 'sent', retriable: true });
+    const key = sender.sent[0]?.extraTags?.[RETRY_BODY_TAG] ?? '';
+    expect(key).toBe(`p-${hashOf(personal)}`);
+    // No read first: no other send shares it (two sends, two puts of the same item).
+    expect(meter.gets.get('ADDR#')).toBeUndefined();
+    expect(meter.puts.map((put) => put.pk)).toEqual(['ADDR#kim@example.org', 'ADDR#kim@example.org']);
+    expect(await messages.get(key, 'kim@example.org')).toEqual({ from: FROM, content: personal });
+    expect(await messages.get(key, 'lee@example.org')).toBeNull();
   });
 
   it('the same message in another key order is the same item', () => {
@@ -405,8 +423,8 @@ describe('messages sent by earlier versions (a record per send)', () => {
   });
 });
 
-describe('erasure of an address whose retries name stored messages', () => {
-  it('deletes a personalised message a retry state names, keeps a campaign message other recipients still need', async () => {
+describe('erasure of an address whose sends stored messages', () => {
+  it('deletes every personalised message sent to it, retried or not, keeps a campaign message other recipients still need', async () => {
     const { send, messages, doc, sender } = container(() => T0);
     const campaign = html('spring');
     const personal = html('Dear Kim.Erased@Example.org');
@@ -417,8 +435,10 @@ describe('erasure of an address whose retries name stored messages', () => {
     ] as const) {
       expect(await send(request(to, content), T0)).toMatchObject({ status: 'sent' });
     }
+    // The campaign send was retried; the personal one (kept with the address) was delivered: no item names it.
     const retries = new DynamoRetryStateRepository(doc, tables.addressTable);
-    for (const sent of sender.sent.slice(0, 2)) {
+    expect(sender.sent[1]?.extraTags?.[RETRY_BODY_TAG]).toMatch(/^p-[0-9a-f]{64}$/);
+    for (const sent of sender.sent.slice(0, 1)) {
       const state: RetryState = {
         email: 'kim.erased@example.org',
         originalMessageId: sent.messageId,
@@ -456,19 +476,20 @@ describe('erasure of an address whose retries name stored messages', () => {
       'kim.erased@example.org',
       0,
     );
-    expect(erased).toMatchObject({ retries: 2, sentMessages: 1 });
+    expect(erased).toMatchObject({ retries: 1, sentMessages: 2 });
     const { Items = [] } = await doc.send(new ScanCommand({ TableName: tables.addressTable }));
     expect(Items.map((item) => item.pk)).toEqual([bodyKey(hashOf(campaign)).pk]);
     expect(JSON.stringify(Items).toLowerCase()).not.toContain('kim.erased');
-    expect(await messages.get(hashOf(campaign))).toEqual({ from: FROM, content: campaign });
+    expect(await messages.get(hashOf(campaign), 'lee@example.org')).toEqual({ from: FROM, content: campaign });
   });
 });
 
 describe('item sizes', () => {
   it('counts write units as the emulator does', async () => {
     const store = new DynamoMessageStore(documentClient(dynamo.client), tables.addressTable, () => T0);
-    await store.keep({ from: FROM, content: html('spring') }, Math.floor(T0.getTime() / 1000) + 3600);
-    await store.keep({ from: FROM, content: { kind: 'simple', subject: 'Hi', text: 'Hello' } }, Math.floor(T0.getTime() / 1000) + 3600);
+    const until = Math.floor(T0.getTime() / 1000) + 3600;
+    await store.keep({ from: FROM, content: html('spring') }, until, 'kim@example.org');
+    await store.keep({ from: FROM, content: { kind: 'simple', subject: 'Hi', text: 'Hello' } }, until, 'kim@example.org');
     expect(meter.puts).toHaveLength(2);
     for (const put of meter.puts) expect(put.units).toBe(Math.ceil(put.bytes / 1024));
   });

@@ -479,6 +479,7 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
     const bodyHash = await world.messages.keep(
       { from: 'news@example.com', content: { kind: 'simple', subject: `Hello again ${email}`, text: 'hi' } },
       2_000_000_000,
+      email,
     );
     await world.retries.put(
       {
@@ -524,7 +525,7 @@ describe.each(erasureWorlds)('erasure contract: %s', (_name, make) => {
       firstSeenAt: at(10),
       lastSeenAt: at(10),
       erasedAt: NOW.toISOString(),
-      deleted: { records: 1, history: 1, softBounces: 1, retries: 2, sentMessages: 1, deliveryDelays: 1 },
+      deleted: { records: 1, history: 1, softBounces: 1, retries: 2, sentMessages: 2, deliveryDelays: 1 },
     });
     // Nothing anywhere holds the address (or its local part); the other address is untouched.
     const items = await world.dump();

@@ -1,5 +1,6 @@
 import { HmacAddressHasher } from '../../shared/adapters/outbound/hmac-address-hasher.js';
 import type { ErasureDeps } from '../../shared/app/erasure.js';
+import { namesAddress } from '../../shared/adapters/outbound/message-bodies.js';
 import type { ErasedItems, ErasureStore } from '../../shared/app/ports.js';
 import type { Tombstone } from '../../shared/domain/index.js';
 import type { FakeAddresses, FakeCampaigns } from './fakes.js';
@@ -53,10 +54,14 @@ export class FakeErasureStore implements ErasureStore {
     for (const [key] of soft) addresses.softBounces.delete(key);
     for (const [key] of retries) this.others.retries?.states.delete(key);
     for (const record of sent) this.others.outbound?.records.delete(record.messageId);
-    // A stored message retry states name goes when its content names the address (a personalised body).
+    // A personal message is kept with the address (its key starts with the address); a shared one a
+    // retry state names goes when its content names the address.
+    const messages = this.others.messages;
+    const personal = [...(messages?.stored.keys() ?? [])].filter((key) => key.startsWith(`${email} `));
+    for (const key of personal) messages?.stored.delete(key);
     for (const [, r] of retries) {
-      const stored = r.bodyHash === null ? undefined : this.others.messages?.stored.get(r.bodyHash);
-      if (stored && JSON.stringify(stored.content).toLowerCase().includes(email)) this.others.messages?.stored.delete(r.bodyHash as string);
+      const stored = r.bodyHash === null ? undefined : messages?.stored.get(r.bodyHash);
+      if (stored && namesAddress(stored.content, email)) messages?.stored.delete(r.bodyHash as string);
     }
     if (this.others.campaigns)
       this.others.campaigns.delays.splice(
@@ -69,7 +74,7 @@ export class FakeErasureStore implements ErasureStore {
       history: history.length,
       softBounces: soft.length,
       retries: retries.length,
-      sentMessages: sent.length,
+      sentMessages: sent.length + personal.length,
       deliveryDelays: delays.length,
     };
   }

@@ -11,8 +11,15 @@ import type {
   RetryTimerQueue,
   StoredMessage,
 } from '../../shared/app/retry-ports.js';
-import { messageHash } from '../../shared/adapters/outbound/message-bodies.js';
-import { nextCheckAt, timerOf, type RetryDueEvent, type RetryState, type RetryTimer } from '../../shared/domain/index.js';
+import { messageHash, namesAddress } from '../../shared/adapters/outbound/message-bodies.js';
+import {
+  nextCheckAt,
+  PERSONAL_MESSAGE_PREFIX,
+  timerOf,
+  type RetryDueEvent,
+  type RetryState,
+  type RetryTimer,
+} from '../../shared/domain/index.js';
 import type { PauseRecord, PauseStore } from '../../shared/app/pause.js';
 
 /** Retry state with the same compare-and-set as the DynamoDB adapter, and its due index. */
@@ -96,14 +103,19 @@ export class FakeTimerQueue implements RetryTimerQueue {
 export class FakeMessages implements MessageStore {
   readonly stored = new Map<string, StoredMessage>();
   failWith: Error | null = null;
-  async keep(message: StoredMessage) {
+  /** Keys as the adapter keys them; a personal message (one naming its recipient) is stored under `<recipient> p-<hash>`. */
+  async keep(message: StoredMessage, _neededUntil: number, recipient: string) {
     if (this.failWith) throw this.failWith;
     const hash = messageHash(message);
-    this.stored.set(hash, message);
-    return hash;
+    const key = namesAddress(message.content, recipient) ? `${PERSONAL_MESSAGE_PREFIX}${hash}` : hash;
+    this.stored.set(this.where(key, recipient), message);
+    return key;
   }
-  async get(hash: string) {
-    return this.stored.get(hash) ?? null;
+  async get(key: string, recipient: string) {
+    return this.stored.get(this.where(key, recipient)) ?? null;
+  }
+  where(key: string, recipient: string): string {
+    return key.startsWith(PERSONAL_MESSAGE_PREFIX) ? `${recipient} ${key}` : key;
   }
 }
 

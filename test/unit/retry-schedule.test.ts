@@ -76,7 +76,16 @@ describe('planRetry', () => {
 
   it('reads the stored message key from the retry-body tag, and nothing that is not a SHA-256', () => {
     expect(retryBodyOf({ 'retry-body': ['ab'.repeat(32)] })).toBe('ab'.repeat(32));
-    for (const tags of [null, {}, { 'retry-body': [] }, { 'retry-body': ['ab'] }, { 'retry-body': ['AB'.repeat(32)] }]) {
+    expect(retryBodyOf({ 'retry-body': [`p-${'ab'.repeat(32)}`] })).toBe(`p-${'ab'.repeat(32)}`);
+    const malformed: Array<Record<string, string[]> | null> = [
+      null,
+      {},
+      { 'retry-body': [] },
+      { 'retry-body': ['ab'] },
+      { 'retry-body': ['AB'.repeat(32)] },
+      { 'retry-body': [`x-${'ab'.repeat(32)}`] },
+    ];
+    for (const tags of malformed) {
       expect(retryBodyOf(tags)).toBeNull();
     }
   });

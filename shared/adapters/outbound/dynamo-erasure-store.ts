@@ -20,7 +20,8 @@ import {
 } from '../../domain/index.js';
 import { fieldsOf } from './address-items.js';
 import { batchGetAll } from './dynamo-batch.js';
-import { addressKey, bodyKey, outboundKey, RETRY_SK_PREFIX, tombstoneKey } from './tables.js';
+import { addressKey, bodyKey, outboundKey, PERSONAL_BODY_SK_PREFIX, RETRY_SK_PREFIX, tombstoneKey } from './tables.js';
+import { namesAddress } from './message-bodies.js';
 
 type Item = Record<string, unknown>;
 type Key = Record<string, unknown>;
@@ -134,17 +135,16 @@ export class DynamoErasureStore implements ErasureStore {
         names: { '#to': 'to' },
       })
     ).filter((item) => item.to === email);
-    // A stored message serves every send of its content: it goes only when it names the address (a
-    // personalised body); a campaign's holds no one's data, and its other recipients' retries need it.
-    // Retry states name theirs; records of earlier versions name a body of the content alone.
+    // A message that names the address is kept in its partition (deleted above). A shared one serves
+    // every send of its content: it goes only when it names the address anyway; a campaign's holds no
+    // one's data, and its other recipients' retries need it. Retry states name theirs; records of
+    // earlier versions name a body of the content alone.
     const retryStates = partition.filter((item) => String(item.sk).startsWith(RETRY_SK_PREFIX));
     const hashes = [
       ...new Set([...sent, ...retryStates].map((item) => item.bodyHash).filter((hash): hash is string => typeof hash === 'string')),
     ];
     const bodies = (await batchGetAll(this.client, this.addressTable, hashes.map(bodyKey))).filter((item) =>
-      JSON.stringify(item.content ?? null)
-        .toLowerCase()
-        .includes(email),
+      namesAddress(item.content, email),
     );
     await this.deleteAll(
       this.addressTable,
@@ -164,7 +164,7 @@ export class DynamoErasureStore implements ErasureStore {
       history: ofKind('HIST#'),
       softBounces: ofKind('SOFT#'),
       retries: ofKind('RETRY#'),
-      sentMessages: sent.length,
+      sentMessages: sent.length + ofKind(PERSONAL_BODY_SK_PREFIX),
       deliveryDelays: delays.length,
     };
   }

@@ -9,14 +9,15 @@ import type {
   RetryStateRepository,
   StoredMessage,
 } from '../../app/retry-ports.js';
-import { nextCheckAt, RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
-import { BODY_EXPIRY_SLACK_SECONDS, KnownBodies, messageHash } from './message-bodies.js';
+import { nextCheckAt, PERSONAL_MESSAGE_PREFIX, RETRY_STATE_RETENTION_SECONDS, type RetryState } from '../../domain/index.js';
+import { BODY_EXPIRY_SLACK_SECONDS, KnownBodies, messageHash, namesAddress } from './message-bodies.js';
 import { bodyFromItem, bodyHashOf, outboundFromItem, retryStateFromItem, storedMessageFromItem } from './retry-items.js';
 import {
   bodyKey,
   DUE_ENQUEUED_PREFIX,
   DUE_PREFIX,
   outboundKey,
+  personalBodyKey,
   RETRY_DUE_INDEX,
   RETRY_SK_PREFIX,
   retryKey,
@@ -174,8 +175,18 @@ export class DynamoMessageStore implements MessageStore {
    * is billed, 4 KB per half read unit, at a fifth of a write unit's price). Concurrent sends of one new
    * message in this container wait for the first one's write rather than each reading and writing it.
    */
-  async keep(message: StoredMessage, neededUntil: number): Promise<string> {
+  async keep(message: StoredMessage, neededUntil: number, recipient: string): Promise<string> {
     const hash = messageHash(message);
+    if (namesAddress(message.content, recipient)) {
+      // Sent to this address alone: written as it is (no other send shares it), beside the address's items.
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...personalBodyKey(recipient, hash), from: message.from, content: message.content, [TTL_ATTRIBUTE]: neededUntil },
+        }),
+      );
+      return `${PERSONAL_MESSAGE_PREFIX}${hash}`;
+    }
     for (;;) {
       if ((this.known.expiryOf(hash) ?? 0) >= neededUntil) return hash;
       const running = this.storing.get(hash);
@@ -226,10 +237,14 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
-  async get(hash: string): Promise<StoredMessage | null> {
+  async get(key: string, recipient: string): Promise<StoredMessage | null> {
+    const personal = key.startsWith(PERSONAL_MESSAGE_PREFIX);
+    const hash = personal ? key.slice(PERSONAL_MESSAGE_PREFIX.length) : key;
     // Eventually consistent (half the read units): a message is stored before the send that names it,
     // minutes before a retry reads it, and a rewrite only moves its expiry.
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: bodyKey(hash) }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: personal ? personalBodyKey(recipient, hash) : bodyKey(hash) }),
+    );
     return Item && !expired(Item, this.clock) ? storedMessageFromItem(Item) : null;
   }
 }

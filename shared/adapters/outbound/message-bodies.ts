@@ -26,6 +26,15 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Whether a message's content names the address (a personalised body), as it is written or URL-encoded
+ * (an unsubscribe link): such a copy is kept with the address's items, and erasure deletes it.
+ */
+export function namesAddress(content: unknown, email: string): boolean {
+  const text = JSON.stringify(content ?? null).toLowerCase();
+  return text.includes(email) || text.includes(encodeURIComponent(email).toLowerCase());
+}
+
 /** The key of a stored message: SHA-256 (hex) of its canonical JSON, sender and content (a template is its name and data). */
 export const messageHash = (message: StoredMessage): string => createHash('sha256').update(canonicalJson(message)).digest('hex');
 

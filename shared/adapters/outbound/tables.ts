@@ -56,6 +56,8 @@ export const statusShardOf = (status: string, email: string): string => `${statu
  * - `BODY#<SHA-256 of the canonical JSON of sender and content>` / `BODY`: one distinct message (`from`,
  *   and `content`: body, raw MIME, or template name and data), written once for all the sends of it (TTL
  *   past the newest of them); each send names it in its `retry-body` tag, and a retry state in `bodyHash`;
+ * - `ADDR#<email>` / `BODY#<hash>`: a message that names its recipient's address (a personalised body),
+ *   kept with the address's items so that erasing it erases the copy (key `p-<hash>` in the tag);
  * - `MSG#<MessageId>` / `OUTBOUND`: what versions before the `retry-body` tag wrote for every send (TTL 10
  *   days; no longer written, still read for their retries): content inline, or `bodyHash`, the key of a
  *   `BODY#<SHA-256 of the content alone>` item;
@@ -123,6 +125,9 @@ export const outboundKey = (messageId: string) => ({ pk: `${OUTBOUND_PK_PREFIX}$
 /** Partition key prefix of stored messages (`BODY#<hash>` / `BODY`). */
 export const BODY_PK_PREFIX = 'BODY#';
 export const bodyKey = (hash: string) => ({ pk: `${BODY_PK_PREFIX}${hash}`, sk: 'BODY' });
+/** Sort key prefix of a personal stored message, kept with its recipient's items (`ADDR#<email>` / `BODY#<hash>`). */
+export const PERSONAL_BODY_SK_PREFIX = 'BODY#';
+export const personalBodyKey = (email: string, hash: string) => ({ pk: `ADDR#${email}`, sk: `${PERSONAL_BODY_SK_PREFIX}${hash}` });
 export const historyKey = (email: string, at: string, eventId: string) => ({ pk: `ADDR#${email}`, sk: `HIST#${at}#${eventId}` });
 export const counterKey = (campaign: string, hour: string, name: string, shard = 0) => ({
   pk: `COUNT#${campaign}`,
