@@ -484,6 +484,17 @@ describe('erasure of an address whose sends stored messages', () => {
   });
 });
 
+describe('erasure of an address known only by what was sent to it', () => {
+  it('an address with no record but a personalised message delivered to it: the message is erased and counted', async () => {
+    const { send, doc } = container(() => T0);
+    await send(request('ann@example.org', html('Dear ann@example.org')), T0);
+    const erased = await new DynamoErasureStore(doc, tables.addressTable, tables.campaignTable).deleteAddressData('ann@example.org', 0);
+    expect(erased).toEqual({ records: 0, history: 0, softBounces: 0, retries: 0, sentMessages: 1, deliveryDelays: 0 });
+    const { Items = [] } = await doc.send(new ScanCommand({ TableName: tables.addressTable }));
+    expect(Items).toEqual([]);
+  });
+});
+
 describe('item sizes', () => {
   it('counts write units as the emulator does', async () => {
     const store = new DynamoMessageStore(documentClient(dynamo.client), tables.addressTable, () => T0);
