@@ -59,7 +59,9 @@ export function addressSummary(record: AddressRecord): string {
     for (const entry of shown) {
       const evidenceOf = [entry.category, codes(entry.smtpCode, entry.enhancedCode)].filter(Boolean).join(' ');
       const who = entry.actor ? ` by ${entry.actor}` : '';
-      const note = entry.note ? `: ${entry.note}` : '';
+      // A retry's give-up note starts with its category, which the line shows already.
+      const said = entry.category ? `${entry.category}: ` : null;
+      const note = entry.note ? `: ${said && entry.note.startsWith(said) ? entry.note.slice(said.length) : entry.note}` : '';
       lines.push(
         `    ${entry.at}  ${entry.signal.padEnd(15)} ` +
           `${entry.fromStatus ?? '(new)'} → ${entry.toStatus} (${entry.reason}` +
