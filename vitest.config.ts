@@ -13,17 +13,25 @@ const shared = {
 const IN_PROCESS_INTEGRATION = [
   'bad-input',
   'campaign-cli',
+  'closed-loop',
   'concurrency',
+  'counter-contention',
+  'dynalite-iterators',
+  'erasure-composition',
   'exactly-once',
   'fault-injection',
   'health-job',
   'history-batch-write',
+  'hostile-names',
   'ingestion',
   'journal-compaction',
   'local-api-guard',
+  'message-bodies',
   'repository-contract',
   'retry-adapters',
   'ses-world-stop',
+  'soft-bounce-redelivery',
+  'world-journal',
 ].map((name) => `test/integration/${name}.test.ts`);
 
 export default defineConfig({
