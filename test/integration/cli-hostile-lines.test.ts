@@ -6,6 +6,7 @@ import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { MAX_JSON_DEPTH } from '../../shared/domain/index.js';
 import { bounceFor } from '../support/batches.js';
 import { bounce } from '../support/cli.js';
+import { settled } from '../support/runtime-process.js';
 import { RecordingLogger } from '../support/fakes.js';
 
 /** 10 good lines, one line nested 100,000 deep, 10 good lines: the deep line is line 11 (each good line is a write or a send). */
@@ -41,7 +42,7 @@ describe('one line nested 100,000 deep between 20 good ones', () => {
     expect(run.stderr).not.toContain('Maximum call stack');
     expect(run.stderr).toContain(`ingest: ${GOOD} published, 0 failed`);
     expect(run.stderr).toContain(`${file}:${BAD_LINE}: ${TOO_DEEP}`);
-    await runtime.drain();
+    await settled(runtime);
 
     // bounce check of the same 20 addresses, the deep line in the middle: 20 suppressed, line 11 invalid.
     const list = join(dataDir, 'nested.txt');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dlqCommand, type DeadLetter } from '../../cli/dlq-command.js';
 import { ingestCommand } from '../../cli/ingest-command.js';
 import { DONE_FILE, JOURNAL_FILE } from '../../local/journal.js';
-import { campaignFigures, capture, spawnRuntime, suppressedAddresses } from '../support/runtime-process.js';
+import { campaignFigures, capture, notificationsSettled, spawnRuntime, suppressedAddresses } from '../support/runtime-process.js';
 import { eventStream } from '../support/stream.js';
 
 const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0);
@@ -39,8 +39,8 @@ describe('kill -9 of the local runtime', () => {
         if (figures.every((f, j) => f.sends + f.deliveries + f.hardBounces >= (expected[j]?.[1].sends ?? 0) * 2)) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      // A few more seconds: a double count would show up now.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Until the queue is empty (nothing visible, in flight or delayed): a double count would show up now.
+      expect(await notificationsSettled(second.file)).toBe(true);
       figures = await Promise.all(expected.map(([campaign]) => campaignFigures(second.file.apiUrl, campaign)));
       expect(Object.fromEntries(expected.map(([campaign], j) => [campaign, figures[j]]))).toEqual(Object.fromEntries(expected));
       expect((await suppressedAddresses(second.file.apiUrl)).sort()).toEqual([...stream.suppressed].sort());
@@ -91,7 +91,7 @@ describe('kill -9 of the local runtime', () => {
       expect(restored.every((record) => record.reason !== '')).toBe(true);
       // Replayed, they fail into the DLQ again: still one copy each, also after another kill -9.
       expect(await dlqCommand({ action: 'replay', json: false, dataDir }, capture().io)).toBe(0);
-      await new Promise((r) => setTimeout(r, 1500));
+      expect(await notificationsSettled(second.file)).toBe(true);
       expect(messagesOf(await waitForDeadLetters(2))).toEqual(malformed);
     } finally {
       second.child.kill('SIGKILL');
@@ -100,7 +100,7 @@ describe('kill -9 of the local runtime', () => {
     const third = await spawnRuntime(dataDir);
     try {
       expect(messagesOf(await waitForDeadLetters(2))).toEqual(malformed);
-      await new Promise((r) => setTimeout(r, 1500));
+      expect(await notificationsSettled(third.file)).toBe(true);
       expect(messagesOf(await deadLetters())).toEqual(malformed);
       // A purge is final at the next clean stop.
       expect(await dlqCommand({ action: 'purge', json: false, dataDir }, capture().io)).toBe(0);
@@ -110,7 +110,7 @@ describe('kill -9 of the local runtime', () => {
     }
     const fourth = await spawnRuntime(dataDir);
     try {
-      await new Promise((r) => setTimeout(r, 1000));
+      expect(await notificationsSettled(fourth.file)).toBe(true);
       expect(await deadLetters()).toEqual([]);
     } finally {
       fourth.child.kill('SIGTERM');

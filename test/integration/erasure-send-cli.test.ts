@@ -8,6 +8,7 @@ import { clientConfigFor } from '../../local/runtime-file.js';
 import { startRuntime } from '../../local/runtime.js';
 import { bounceFor, complaintFor } from '../support/batches.js';
 import { bounce } from '../support/cli.js';
+import { settled } from '../support/runtime-process.js';
 import { RecordingLogger } from '../support/fakes.js';
 
 const HARD = 'zed.erasable@example.org';
@@ -26,7 +27,7 @@ describe('bounce send after bounce erase', () => {
       ];
       writeFileSync(stream, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
       expect((await bounce(['ingest', stream, '--data', dataDir])).status).toBe(0);
-      await runtime.drain();
+      await settled(runtime);
       for (const email of [HARD, COMPLAINED]) {
         const erased = await bounce(['erase', email, '--data', dataDir]);
         expect(erased.stderr).toBe('');
@@ -45,7 +46,7 @@ describe('bounce send after bounce erase', () => {
       expect(answers).toHaveLength(4);
       for (const answer of answers) expect(answer).toMatchObject({ status: 'refused', reason: 'address-suppressed' });
 
-      await runtime.drain();
+      await settled(runtime);
       const outbox = await bounce(['outbox', '--json', '--data', dataDir]);
       expect(outbox.stdout).toBe('');
       // No item of either table holds either address in clear (the outbound items included).

@@ -11,6 +11,7 @@ import type { RuntimeFile } from '../../local/runtime-file.js';
 import { startRuntime } from '../../local/runtime.js';
 import { bounceFor } from '../support/batches.js';
 import { bounce } from '../support/cli.js';
+import { settled } from '../support/runtime-process.js';
 import { RecordingLogger } from '../support/fakes.js';
 
 const ERASED = 'erase.me@example.org';
@@ -66,7 +67,7 @@ describe('erasure on the local runtime', () => {
       writeFileSync(file, `${stream.map((n) => JSON.stringify(n)).join('\n')}\n`);
       const io = { stdin: new PassThrough(), stdout: new PassThrough().resume(), stderr: new PassThrough().resume() };
       expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
-      await first.drain();
+      await settled(first);
       expect((await scanText(first.file)).filter((item) => item.includes('erase.me')).length).toBeGreaterThanOrEqual(3);
 
       // The API refuses a reason that holds an address, and any other value of `erase`.

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture } from '../support/runtime-process.js';
+import { capture, settled } from '../support/runtime-process.js';
 import { ApiClient } from '../../cli/api-client.js';
 import { campaignsCommand, healthCommand } from '../../cli/campaign-commands.js';
 import { ingestCommand } from '../../cli/ingest-command.js';
@@ -48,7 +48,7 @@ describe('text output of names that came from outside', () => {
     });
     writeFileSync(file, `${JSON.stringify({ ...event, mail: { ...(event.mail as object), timestamp: at } })}\n`);
     expect(await ingestCommand({ sources: [file], dataDir }, capture().io)).toBe(0);
-    await runtime.drain();
+    await settled(runtime);
 
     const campaigns = capture();
     expect(await campaignsCommand(api, { json: false }, campaigns.io)).toBe(0);

@@ -6,6 +6,7 @@ import { CLOCK_FILE, CLOCK_KILL_MARGIN_SECONDS, startRuntimeClock } from '../../
 import type { RuntimeFile } from '../../local/runtime-file.js';
 import { bounceFor } from '../support/batches.js';
 import { bounce, startBounce } from '../support/cli.js';
+import { notificationsSettled } from '../support/runtime-process.js';
 
 const HOUR = 3600_000;
 const SCALE = 36_000; // 10 simulated hours per real second: a few seconds take the clock past the 1-day "future" line
@@ -76,6 +77,8 @@ describe('the runtime clock never runs backwards', () => {
       const event = bounceFor('replayed@example.org', { feedbackId: 'fb-clock', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1', at });
       writeFileSync(file, `${JSON.stringify({ ...event, mail: { ...(event.mail as object), timestamp: at } })}\n`);
       expect((await bounce(['ingest', file, '--data', dataDir])).status).toBe(0);
+      // Classified once its queue is empty (polled over SQS: a CLI process per poll costs ~0.4 s of CPU).
+      expect(await notificationsSettled(second.file)).toBe(true);
       let looked = await bounce(['lookup', 'replayed@example.org', '--json', '--data', dataDir]);
       for (let i = 0; i < 100 && looked.status !== 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 200));

@@ -13,7 +13,7 @@ import { startRuntime } from '../../local/runtime.js';
 import { silentLogger } from '../../shared/app/ports.js';
 import { bounceFor } from '../support/batches.js';
 import { notificationFixture, projectRoot } from '../support/corpus.js';
-import { capture } from '../support/runtime-process.js';
+import { capture, settled } from '../support/runtime-process.js';
 
 const sqsFor = (file: RuntimeFile) =>
   new SQSClient({
@@ -76,7 +76,7 @@ describe('local runtime, end to end', () => {
     expect(await ingestCommand({ sources: [file], dataDir, allowInvalid: true }, io)).toBe(0);
     expect(stderr()).toContain(`${stream.length} published, 0 failed`);
     expect(stderr()).toContain('2 lines were not SES notifications: published anyway');
-    await first.drain();
+    await settled(first);
 
     const expected: Record<string, { status: number; body?: Record<string, unknown> }> = {
       'kim.lee@gmail.com': { status: 200, body: { status: 'suppressed', reason: 'hard-bounce', count: 1, category: 'invalid-address' } },
@@ -168,7 +168,7 @@ describe('local runtime, health job', () => {
       writeFileSync(file, `${events.join('\n')}\n`);
       const { io } = capture();
       expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
-      await runtime.drain();
+      await settled(runtime);
       await runtime.checkHealth();
       const readAlerts = () =>
         readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8')
@@ -282,7 +282,7 @@ describe('local runtime --external', () => {
         expect(runtime.file.sesViewerUrl).toBeNull();
         const { io } = capture();
         expect(await ingestCommand({ sources: [join(projectRoot, 'examples', 'notifications.jsonl')], dataDir }, io)).toBe(0);
-        await runtime.drain();
+        await settled(runtime);
         const response = await fetch(`${runtime.file.apiUrl}/suppressions/kim.lee%40gmail.com`);
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({ status: 'suppressed', reason: 'hard-bounce' });
@@ -324,7 +324,7 @@ describe('local runtime configuration', () => {
       const file = join(dataDir, 'tagged.json');
       writeFileSync(file, JSON.stringify(tagged));
       expect(await ingestCommand({ sources: [file], dataDir }, io)).toBe(0);
-      await runtime.drain();
+      await settled(runtime);
       const record = (await (await fetch(`${runtime.file.apiUrl}/suppressions/gone@example.org`)).json()) as Record<string, unknown>;
       expect(record).toMatchObject({ status: 'suppressed', campaign: 'winter-sale' });
       const health = (await (await fetch(`${runtime.file.apiUrl}/campaigns/winter-sale/health`)).json()) as Record<string, unknown>;

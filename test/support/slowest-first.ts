@@ -6,18 +6,20 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * timing cache yet (vitest would run the largest files first, which is a different list).
  */
 const FIRST_RUN_SECONDS: Record<string, number> = {
-  'test/integration/cli-first-run.test.ts': 120,
-  'test/integration/exactly-once.test.ts': 100,
-  'test/integration/chaos.test.ts': 90,
-  'test/integration/world-kill.test.ts': 60,
+  'test/integration/cli-first-run.test.ts': 95,
+  'test/integration/chaos.test.ts': 50,
+  'test/integration/exactly-once.test.ts': 45,
   'test/integration/closed-loop.test.ts': 45,
-  'test/integration/failed-back.test.ts': 45,
-  'test/infra/stack.test.ts': 45,
-  'test/integration/runtime.test.ts': 45,
-  'test/integration/crash.test.ts': 40,
-  'test/integration/campaign-periods-cli.test.ts': 35,
-  'test/integration/erasure-send-cli.test.ts': 30,
-  'test/integration/doc-commands.test.ts': 30,
+  'test/integration/world-kill.test.ts': 40,
+  'test/integration/runtime.test.ts': 35,
+  'test/integration/failed-back.test.ts': 30,
+  'test/integration/crash.test.ts': 30,
+  'test/integration/campaign-periods-cli.test.ts': 25,
+  'test/integration/api.test.ts': 25,
+  'test/integration/doc-commands.test.ts': 20,
+  'test/integration/runtime-clock.test.ts': 20,
+  'test/infra/stack.test.ts': 20,
+  'test/integration/cli-rough-edges.test.ts': 20,
 };
 
 /**
