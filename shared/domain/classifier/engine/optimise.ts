@@ -146,17 +146,37 @@ function trigramHash(text: string, at: number): number {
 
 /**
  * The gate of a lower-cased pattern source, or null when some alternative
- * requires no literal of three characters. Per alternative: the count, then
- * the hashed trigrams of its required literal, all of which a match contains.
+ * requires no literal of three characters. Alternatives are grouped by one
+ * trigram they all contain (see the layout below); every trigram of an
+ * alternative's required literal is in any text it matches.
  */
 export function trigramGate(lowerSource: string): Int32Array | null {
-  const gate: number[] = [];
+  const perAlternative: number[][] = [];
+  // How many alternatives share each trigram ("no such user", "no such mailbox"… all hold " su").
+  const shared = new Map<number, number>();
   for (const alternative of alternativesOf(lowerSource)) {
     const literal = requiredLiteral(alternative);
     if (literal.length < 3) return null;
     const hashes = new Set<number>();
     for (let at = 0; at + 2 < literal.length; at++) hashes.add(trigramHash(literal, at));
-    gate.push(hashes.size, ...hashes);
+    for (const hash of hashes) shared.set(hash, (shared.get(hash) ?? 0) + 1);
+    perAlternative.push([...hashes]);
+  }
+  // Alternatives grouped by their most shared trigram: one lookup rules out a whole group when it is absent.
+  const groups = new Map<number, number[][]>();
+  for (const hashes of perAlternative) {
+    let key = hashes[0] as number;
+    for (const hash of hashes) if ((shared.get(hash) ?? 0) > (shared.get(key) ?? 0)) key = hash;
+    const rest = hashes.filter((hash) => hash !== key);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [rest]);
+    else group.push(rest);
+  }
+  // Per group: its trigram, the group's length after these two, then per alternative its count and other trigrams.
+  const gate: number[] = [];
+  for (const [key, members] of groups) {
+    const body = members.flatMap((rest) => [rest.length, ...rest]);
+    gate.push(key, body.length, ...body);
   }
   return Int32Array.from(gate);
 }
@@ -188,17 +208,23 @@ export function markTrigrams(text: string): number {
 
 /** Whether some alternative has every trigram of its literal in the current text. */
 export function gateOpen(gate: Int32Array, stamp: number): boolean {
-  for (let at = 0; at < gate.length;) {
-    const end = at + 1 + (gate[at] as number);
-    let all = true;
-    for (let i = at + 1; i < end; i++) {
-      if (trigramStamps[gate[i] as number] !== stamp) {
-        all = false;
-        break;
+  for (let group = 0; group < gate.length;) {
+    const groupEnd = group + 2 + (gate[group + 1] as number);
+    if (trigramStamps[gate[group] as number] === stamp) {
+      for (let at = group + 2; at < groupEnd;) {
+        const end = at + 1 + (gate[at] as number);
+        let all = true;
+        for (let i = at + 1; i < end; i++) {
+          if (trigramStamps[gate[i] as number] !== stamp) {
+            all = false;
+            break;
+          }
+        }
+        if (all) return true;
+        at = end;
       }
     }
-    if (all) return true;
-    at = end;
+    group = groupEnd;
   }
   return false;
 }
